@@ -1,0 +1,50 @@
+"""expertfile-nb: log in to the ExpertFile public API from Jupyter and pull data into pandas.
+
+>>> import expertfile_nb as ef
+>>> ef.login()                # or ef.login_widget() in a notebook
+>>> experts = ef.get_experts()
+
+``import expertfile_nb`` stays light: pandas and ipywidgets are imported only
+by the functions that need them.
+"""
+
+__version__ = "0.1.0"
+
+from expertfile_nb._token import Token
+from expertfile_nb.errors import (
+    APIError,
+    AuthenticationError,
+    ConfigurationError,
+    ExpertFileError,
+    IncompleteDataError,
+    InsecureTransportError,
+    NetworkError,
+    NotFoundError,
+    NotLoggedInError,
+    RateLimitError,
+    TokenCacheWarning,
+    TokenResponseError,
+)
+from expertfile_nb.login import LoginStatus, get_session, login, logout, status
+
+__all__ = [
+    "APIError",
+    "AuthenticationError",
+    "ConfigurationError",
+    "ExpertFileError",
+    "IncompleteDataError",
+    "InsecureTransportError",
+    "LoginStatus",
+    "NetworkError",
+    "NotFoundError",
+    "NotLoggedInError",
+    "RateLimitError",
+    "Token",
+    "TokenCacheWarning",
+    "TokenResponseError",
+    "__version__",
+    "get_session",
+    "login",
+    "logout",
+    "status",
+]

@@ -1,0 +1,60 @@
+"""Shared fixtures: a clean environment for every test, and a suite-wide leak check.
+
+- Every ``EXPERTFILE_*`` variable is cleared, ``HOME`` and the cache folders point
+  into the test's temporary folder, so no test reads or writes the user's home.
+- After each test the client forgets its login (``ef.logout()``).
+- A test fails if the fake server's client secret or any token it issued shows
+  up in the test's captured output or logs (the ``expertfile_nb`` logger is
+  captured at DEBUG), or in the text of the error that failed it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import expertfile_nb as ef
+
+pytest_plugins = ["pytester"]
+
+
+@pytest.fixture(autouse=True)
+def clean_environ(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """No ``EXPERTFILE_*`` from outside; every cache in a temporary folder."""
+    for name in list(os.environ):
+        if name.startswith("EXPERTFILE_"):
+            monkeypatch.delenv(name)
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("EXPERTFILE_TOKEN_CACHE", str(tmp_path / "cache" / "token.json"))
+    yield home
+    ef.logout()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    server = getattr(item, "funcargs", {}).get("expertfile_server") or getattr(
+        item, "funcargs", {}
+    ).get("expertfile_env")
+    if server is None or report.when != "call":
+        return
+    secrets = [server.client_secret, *server.issued_tokens]
+    texts = [content for _name, content in report.sections]
+    if call.excinfo is not None:
+        texts.append(str(call.excinfo.value))
+    for text in texts:
+        for secret in secrets:
+            if secret and secret in text:
+                report.outcome = "failed"
+                report.longrepr = (
+                    f"LEAK: a {'secret' if secret == server.client_secret else 'token'} "
+                    "appeared in captured output, logs or an error message"
+                )
+                return
