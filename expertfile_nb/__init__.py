@@ -10,6 +10,7 @@ by the functions that need them.
 
 __version__ = "0.1.0"
 
+from expertfile_nb._login import LoginStatus, get_session, login, logout, status
 from expertfile_nb._token import Token
 from expertfile_nb.errors import (
     APIError,
@@ -25,7 +26,6 @@ from expertfile_nb.errors import (
     TokenCacheWarning,
     TokenResponseError,
 )
-from expertfile_nb.login import LoginStatus, get_session, login, logout, status
 
 __all__ = [
     "APIError",

@@ -429,9 +429,16 @@ class FakeExpertFile(HTTPServer):
         return response
 
     def dispatch(self, request: Request) -> Response:
-        if self.oneshot_handlers or self.ordered_handlers or self.handlers:
-            return super().dispatch(request)
+        if (
+            self.ordered_handlers
+            or self.oneshot_handlers.match(request)
+            or self.handlers.match(request)
+        ):
+            return super().dispatch(request)  # routes the test registered come first
         path = request.path
+        if path in TOKEN_PATHS and request.method == "POST":
+            with self._lock:
+                self._token_requests += 1  # every POST received, faulted ones too
         fault = self._take_fault(path)
         if fault is not None:
             if fault.delay:
@@ -470,8 +477,6 @@ class FakeExpertFile(HTTPServer):
             return _failure(
                 405, "invalid_request", "use POST for the token endpoint", {"Allow": "POST"}
             )
-        with self._lock:
-            self._token_requests += 1
         if (request.content_length or 0) > MAX_BODY_BYTES:
             return _failure(
                 413, "invalid_request", f"the body is larger than {MAX_BODY_BYTES} bytes"

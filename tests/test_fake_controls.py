@@ -13,6 +13,14 @@ from fake_server import FakeExpertFile
 from tests.helpers import assert_failure, get_data, get_token, token_form
 
 
+def _parses(raw: bytes) -> bool:
+    try:
+        json.loads(raw)
+    except ValueError:
+        return False
+    return True
+
+
 def post_token(server: FakeExpertFile) -> requests.Response:
     return requests.post(server.token_url, data=token_form(server), timeout=10)
 
@@ -38,7 +46,7 @@ def test_fail_next_only_on_a_path(expertfile_server: FakeExpertFile) -> None:
 @pytest.mark.parametrize(
     ("kind", "check"),
     [
-        ("invalid_json", lambda r: pytest.raises(json.JSONDecodeError, r.json)),
+        ("invalid_json", lambda r: r.content.startswith(b"{") and not _parses(r.content)),
         ("success_false", lambda r: r.json()["success"] is False),
         ("missing_keys", lambda r: r.json() == {"data": {}, "success": True}),
         ("html", lambda r: r.headers["Content-Type"].startswith("text/html")),

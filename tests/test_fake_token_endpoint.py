@@ -159,7 +159,10 @@ def test_form_failures(
 
 
 def test_repeated_parameter_is_invalid_request(expertfile_server: FakeExpertFile) -> None:
-    body = "client_id=demo-client&client_id=demo-client&client_secret=demo-secret&grant_type=client_credentials"
+    body = (
+        "client_id=demo-client&client_id=demo-client&client_secret=demo-secret"
+        "&grant_type=client_credentials"
+    )
     response = requests.post(
         expertfile_server.token_url,
         data=body,

@@ -1,0 +1,167 @@
+"""Where credentials come from: one documented order, clear errors, no mixing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import expertfile_nb as ef
+from fake_server import FakeExpertFile
+
+
+def test_explicit_arguments(expertfile_server: FakeExpertFile) -> None:
+    token = ef.login(
+        expertfile_server.client_id, expertfile_server.client_secret, base_url=expertfile_server.url
+    )
+    assert token.org_id == expertfile_server.org_id
+    assert token.client_id == expertfile_server.client_id
+    assert token.expires_at.tzinfo is not None and token.expires_at.utcoffset().total_seconds() == 0  # type: ignore[union-attr]
+    assert ef.status().source == "arguments"
+
+
+def test_environment_pair(expertfile_env: FakeExpertFile) -> None:
+    token = ef.login()
+    assert token.org_id == expertfile_env.org_id
+    state = ef.status()
+    assert state.logged_in and state.source is not None and "EXPERTFILE_CLIENT_ID" in state.source
+    assert state.client_id == "demo…"
+
+
+def test_arguments_win_over_environment(
+    expertfile_env: FakeExpertFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expertfile_env.add_client("other", "other-secret", 99)
+    monkeypatch.setenv("EXPERTFILE_CLIENT_SECRET", "wrong-in-env")
+    assert ef.login("other", "other-secret").org_id == 99
+
+
+@pytest.mark.parametrize(
+    ("present", "missing"),
+    [
+        ("EXPERTFILE_CLIENT_ID", "EXPERTFILE_CLIENT_SECRET"),
+        ("EXPERTFILE_CLIENT_SECRET", "EXPERTFILE_CLIENT_ID"),
+    ],
+)
+def test_half_a_pair_names_the_missing_variable(
+    expertfile_server: FakeExpertFile, monkeypatch: pytest.MonkeyPatch, present: str, missing: str
+) -> None:
+    monkeypatch.setenv("EXPERTFILE_BASE_URL", expertfile_server.url)
+    monkeypatch.setenv(present, "something")
+    with pytest.raises(ef.ConfigurationError, match=missing):
+        ef.login()
+    assert expertfile_server.token_requests == 0
+
+
+def test_half_a_pair_of_arguments(expertfile_server: FakeExpertFile) -> None:
+    with pytest.raises(ef.ConfigurationError, match="both"):
+        ef.login(client_id="x", base_url=expertfile_server.url)
+
+
+def test_prepared_access_token(
+    expertfile_server: FakeExpertFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ef.login(
+        expertfile_server.client_id, expertfile_server.client_secret, base_url=expertfile_server.url
+    )
+    prepared = expertfile_server.issued_tokens[-1]
+    ef.logout()
+    monkeypatch.setenv("EXPERTFILE_BASE_URL", expertfile_server.url)
+    monkeypatch.setenv("EXPERTFILE_ACCESS_TOKEN", prepared)
+    monkeypatch.setenv("EXPERTFILE_ORG_ID", str(expertfile_server.org_id))
+    token = ef.login()
+    assert token.access_token == prepared
+    assert ef.status().source == "environment (EXPERTFILE_ACCESS_TOKEN)"
+    session = ef.get_session()
+    assert session.get(f"/v2/organization/{session.org_id}/expert").status_code == 200
+    assert expertfile_server.token_requests == 1
+
+
+def test_prepared_token_needs_org_id(
+    expertfile_server: FakeExpertFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EXPERTFILE_BASE_URL", expertfile_server.url)
+    monkeypatch.setenv("EXPERTFILE_ACCESS_TOKEN", "abc")
+    with pytest.raises(ef.ConfigurationError, match="EXPERTFILE_ORG_ID"):
+        ef.login()
+
+
+def test_prepared_token_rejected_is_authentication_error(
+    expertfile_server: FakeExpertFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EXPERTFILE_BASE_URL", expertfile_server.url)
+    monkeypatch.setenv("EXPERTFILE_ACCESS_TOKEN", "revoked-or-made-up-token")
+    monkeypatch.setenv("EXPERTFILE_ORG_ID", str(expertfile_server.org_id))
+    ef.login()
+    session = ef.get_session()
+    with pytest.raises(ef.AuthenticationError, match="no client secret") as caught:
+        session.get(f"/v2/organization/{session.org_id}/expert")
+    assert caught.value.error == "invalid_token"
+    assert "revoked-or-made-up-token" not in str(caught.value)
+
+
+def test_remembered_token_is_a_source(
+    expertfile_server: FakeExpertFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ef.login(
+        expertfile_server.client_id,
+        expertfile_server.client_secret,
+        base_url=expertfile_server.url,
+        remember=True,
+    )
+    monkeypatch.setenv("EXPERTFILE_BASE_URL", expertfile_server.url)
+    # a new process, with no credentials anywhere, finds the remembered token
+    code = (
+        "import expertfile_nb as ef; t = ef.login(); s = ef.status(); "
+        "print(s.source, t.org_id, t.access_token == __import__('sys').argv[1])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, expertfile_server.issued_tokens[-1]],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["remembered", "token", str(expertfile_server.org_id), "True"]
+    assert expertfile_server.token_requests == 1
+
+
+def test_nothing_configured_says_how_in_two_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EXPERTFILE_BASE_URL", "http://127.0.0.1:9")
+    with pytest.raises(ef.NotLoggedInError) as caught:
+        ef.login()
+    message = str(caught.value)
+    assert len(message.splitlines()) <= 3
+    for way in ("ef.login(", "login_widget", "EXPERTFILE_CLIENT_ID", "EXPERTFILE_ACCESS_TOKEN"):
+        assert way in message
+    with pytest.raises(ef.NotLoggedInError):
+        ef.get_session()
+    assert not ef.status().logged_in
+
+
+def test_plain_http_to_a_remote_host_is_refused_before_any_request() -> None:
+    with pytest.raises(ef.InsecureTransportError, match="https"):
+        ef.login("id", "secret", base_url="http://api.example.com")
+
+
+@pytest.mark.parametrize("url", ["ftp://127.0.0.1", "https://user:pw@host.example", "not a url"])
+def test_bad_base_urls(url: str) -> None:
+    with pytest.raises(ef.ConfigurationError):
+        ef.login("id", "secret", base_url=url)
+
+
+def test_status_text_and_html_hold_no_secret(expertfile_env: FakeExpertFile) -> None:
+    ef.login()
+    state = ef.status()
+    token = expertfile_env.issued_tokens[-1]
+    for text in (str(state), repr(state), state._repr_html_()):
+        assert token not in text and expertfile_env.client_secret not in text
+    assert "4242" in str(state) and "valid until" in str(state)
+
+
+def test_logout_says_env_would_log_back_in(expertfile_env: FakeExpertFile) -> None:
+    ef.login()
+    message = ef.logout()
+    assert "Logged out" in message and "EXPERTFILE_CLIENT_ID" in message
+    assert not ef.status().logged_in

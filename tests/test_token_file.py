@@ -1,0 +1,155 @@
+"""remember=True keeps the token (never the secret) in a 0600 file, atomically and locked."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+import expertfile_nb as ef
+from fake_server import FakeExpertFile
+
+
+def cache_file() -> Path:
+    return Path(os.environ["EXPERTFILE_TOKEN_CACHE"])
+
+
+def test_remember_writes_token_not_secret_0600_in_0700(expertfile_env: FakeExpertFile) -> None:
+    token = ef.login(remember=True)
+    path = cache_file()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    text = path.read_text()
+    assert token.access_token in text
+    assert expertfile_env.client_secret not in text
+    entry = json.loads(text)["tokens"][0]
+    assert entry["org_id"] == expertfile_env.org_id and entry["base_url"] == expertfile_env.url
+    assert not list(path.parent.glob(".token-*"))  # no temporary file left behind
+
+
+def test_without_remember_nothing_is_written(expertfile_env: FakeExpertFile) -> None:
+    ef.login()
+    assert not cache_file().exists()
+
+
+def test_default_location_is_the_user_cache_folder(
+    expertfile_env: FakeExpertFile, monkeypatch: pytest.MonkeyPatch, clean_environ: Path
+) -> None:
+    monkeypatch.delenv("EXPERTFILE_TOKEN_CACHE")
+    ef.login(remember=True)
+    files = list(clean_environ.rglob("token.json"))
+    assert len(files) == 1 and "expertfile-nb" in str(files[0])
+
+
+def test_four_processes_one_token_request_file_always_valid(
+    expertfile_env: FakeExpertFile, tmp_path: Path
+) -> None:
+    path = cache_file()
+    go = tmp_path / "go"
+    code = (
+        "import os, time, expertfile_nb as ef\n"
+        f"while not os.path.exists({str(go)!r}): time.sleep(0.001)\n"
+        "print(ef.login(remember=True).org_id)\n"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
+    torn: list[str] = []
+    reads = 0
+    stop = threading.Event()
+
+    def watch() -> None:
+        nonlocal reads
+        while not stop.is_set():
+            try:
+                text = path.read_text()
+            except FileNotFoundError:
+                continue
+            reads += 1
+            try:
+                json.loads(text)
+            except ValueError:
+                torn.append(text)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    go.touch()
+    outputs = [p.communicate(timeout=60) for p in procs]
+    stop.set()
+    watcher.join()
+    assert [p.returncode for p in procs] == [0] * 4, outputs
+    assert [out.strip() for out, _ in outputs] == [str(expertfile_env.org_id)] * 4
+    assert expertfile_env.token_requests == 1
+    assert reads > 0 and torn == []
+
+
+def test_corrupt_file_warns_and_is_rewritten(expertfile_env: FakeExpertFile) -> None:
+    path = cache_file()
+    path.parent.mkdir(mode=0o700)
+    path.write_text("{not json")
+    path.chmod(0o600)
+    with pytest.warns(ef.TokenCacheWarning, match="not a token cache file"):
+        ef.login(remember=True)
+    assert json.loads(path.read_text())["tokens"][0]["org_id"] == expertfile_env.org_id
+
+
+def test_empty_file_warns_and_is_rewritten(expertfile_env: FakeExpertFile) -> None:
+    path = cache_file()
+    path.parent.mkdir(mode=0o700)
+    path.touch(mode=0o600)
+    with pytest.warns(ef.TokenCacheWarning):
+        ef.login(remember=True)
+    assert json.loads(path.read_text())["tokens"]
+
+
+def test_world_readable_file_is_ignored_and_rewritten_0600(expertfile_env: FakeExpertFile) -> None:
+    ef.login(remember=True)
+    path = cache_file()
+    path.chmod(0o644)
+    # a new process finds the file readable by others: it warns, does not trust it, rewrites it
+    result = subprocess.run(
+        [sys.executable, "-c", "import expertfile_nb as ef; print(ef.login(remember=True).org_id)"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "TokenCacheWarning" in result.stderr and "readable by other users" in result.stderr
+    assert expertfile_env.token_requests == 2
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_read_only_folder_warns_and_keeps_token_in_memory(
+    expertfile_env: FakeExpertFile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if os.geteuid() == 0:
+        # root ignores permission bits; a path under a regular file cannot be created by anyone
+        blocker = tmp_path / "not-a-folder"
+        blocker.write_text("")
+        monkeypatch.setenv("EXPERTFILE_TOKEN_CACHE", str(blocker / "token.json"))
+    else:
+        folder = tmp_path / "ro"
+        folder.mkdir(mode=0o500)
+        monkeypatch.setenv("EXPERTFILE_TOKEN_CACHE", str(folder / "token.json"))
+    with pytest.warns(ef.TokenCacheWarning, match="memory only"):
+        token = ef.login(remember=True)
+    assert token.org_id == expertfile_env.org_id
+    assert ef.login(remember=True) == token
+    assert expertfile_env.token_requests == 1
+
+
+def test_logout_deletes_the_remembered_token(expertfile_env: FakeExpertFile) -> None:
+    ef.login(remember=True)
+    assert cache_file().exists()
+    message = ef.logout()
+    assert "remembered token was deleted" in message
+    assert not cache_file().exists() or json.loads(cache_file().read_text())["tokens"] == []
