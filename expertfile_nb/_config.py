@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -35,19 +33,29 @@ def mask(value: str, keep: int = 4) -> str:
     return value[:keep] + "…"
 
 
-@dataclass(frozen=True)
 class Credentials:
     """An organization's client id and secret. The secret never shows in ``repr``."""
 
-    client_id: str
-    client_secret: str = field(repr=False)
+    __slots__ = ("client_id", "client_secret")
 
-    def __post_init__(self) -> None:
-        for name, value in (("client id", self.client_id), ("client secret", self.client_secret)):
+    def __init__(self, client_id: str, client_secret: str) -> None:
+        for name, value in (("client id", client_id), ("client secret", client_secret)):
             if not isinstance(value, str) or not value.strip():
                 raise ConfigurationError(
                     f"The {name} is empty. Copy it from ExpertFile: Settings → Integrations."
                 )
+        self.client_id = client_id
+        self.client_secret = client_secret
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Credentials)
+            and self.client_id == other.client_id
+            and self.client_secret == other.client_secret
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.client_id, self.client_secret))
 
     def __repr__(self) -> str:
         return f"Credentials(client_id={self.client_id!r}, client_secret='***')"
@@ -58,6 +66,8 @@ def is_loopback(host: str) -> bool:
     host = host.strip("[]").lower()
     if host in LOOPBACK_NAMES:
         return True
+    import ipaddress  # only for http:// URLs: keeps import time low
+
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:

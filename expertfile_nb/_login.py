@@ -19,8 +19,8 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -59,12 +59,18 @@ HOW_TO_LOG_IN = (
 )
 
 
-@dataclass
 class _Login:
-    provider: TokenProvider
-    source: str
-    timeout: Timeout
-    retries: Retry | int | None
+    """The login in use: its token provider, where it came from, its request settings."""
+
+    __slots__ = ("provider", "retries", "source", "timeout")
+
+    def __init__(
+        self, provider: TokenProvider, source: str, timeout: Timeout, retries: Retry | int | None
+    ) -> None:
+        self.provider = provider
+        self.source = source
+        self.timeout = timeout
+        self.retries = retries
 
 
 _lock = threading.RLock()
@@ -239,8 +245,7 @@ def get_session(
     )
 
 
-@dataclass(frozen=True)
-class LoginStatus:
+class LoginStatus(NamedTuple):
     """What ``status()`` reports. Its text never holds the secret or the token."""
 
     logged_in: bool

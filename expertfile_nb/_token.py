@@ -7,10 +7,8 @@ import json
 import logging
 import os
 import stat
-import tempfile
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -33,11 +31,10 @@ DEFAULT_LEEWAY = 60.0
 CACHE_FORMAT = 1
 
 
-@dataclass(frozen=True)
 class Token:
     """An access token and what the service said about it.
 
-    ``repr`` and ``str`` never show the token itself; read :attr:`access_token`.
+    Immutable. ``repr`` and ``str`` never show the token itself; read :attr:`access_token`.
 
     Attributes:
         access_token: the bearer token (secret: do not print it).
@@ -47,11 +44,43 @@ class Token:
         obtained_at: when it was received (UTC); with ``expires_at``, its lifetime.
     """
 
-    access_token: str = field(repr=False)
+    # A plain class, not a dataclass: importing dataclasses costs more than this whole module.
+    __slots__ = ("access_token", "client_id", "expires_at", "obtained_at", "org_id")
+    access_token: str
     expires_at: datetime
     org_id: int
     client_id: str
-    obtained_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    obtained_at: datetime
+
+    def __init__(
+        self,
+        access_token: str,
+        expires_at: datetime,
+        org_id: int,
+        client_id: str,
+        obtained_at: datetime | None = None,
+    ) -> None:
+        values = {
+            "access_token": access_token,
+            "expires_at": expires_at,
+            "org_id": org_id,
+            "client_id": client_id,
+            "obtained_at": obtained_at or datetime.now(timezone.utc),
+        }
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Token is immutable")
+
+    def _key(self) -> tuple[str, datetime, int, str]:
+        return (self.access_token, self.expires_at, self.org_id, self.client_id)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Token) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
     def __repr__(self) -> str:
         return (
@@ -360,6 +389,8 @@ class TokenFile:
     def _write(self, content: dict[str, Any]) -> bool:
         try:
             self._ensure_folder()
+            import tempfile  # only when a token is remembered: keeps import time low
+
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".token-", suffix=".tmp")
         except OSError as exc:
             self._warn(f"cannot write it ({exc.strerror}); the token is kept in memory only")
