@@ -12,6 +12,15 @@ __version__ = "0.1.0"
 
 from expertfile_nb._login import LoginStatus, get_session, login, logout, status
 from expertfile_nb._token import Token
+from expertfile_nb.data import (
+    get_expert,
+    get_experts,
+    get_spotlights,
+    get_staff,
+    iter_experts,
+    iter_spotlights,
+    iter_staff,
+)
 from expertfile_nb.errors import (
     APIError,
     AuthenticationError,
@@ -43,7 +52,14 @@ __all__ = [
     "TokenCacheWarning",
     "TokenResponseError",
     "__version__",
+    "get_expert",
+    "get_experts",
     "get_session",
+    "get_spotlights",
+    "get_staff",
+    "iter_experts",
+    "iter_spotlights",
+    "iter_staff",
     "login",
     "logout",
     "status",

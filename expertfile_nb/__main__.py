@@ -65,7 +65,8 @@ def _cmd_token(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from expertfile_nb._demo import run_demo
 
-    return run_demo(out=args.out, progress=not args.no_progress)
+    status: int = run_demo(out=args.out, progress=not args.no_progress)
+    return status
 
 
 def build_parser() -> argparse.ArgumentParser:

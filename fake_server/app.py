@@ -122,6 +122,10 @@ class _Handler(WSGIRequestHandler):
     disable_nagle_algorithm = True
     wbufsize = 256 * 1024
 
+    def setup(self) -> None:
+        super().setup()
+        self.rfile = _CappedReader(self.rfile)  # type: ignore[assignment]
+
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass
 
@@ -130,6 +134,26 @@ class _Handler(WSGIRequestHandler):
             super().finish()
         except OSError:  # the peer, or a "disconnect" fault, closed the connection first
             self.rfile.close()
+
+
+class _CappedReader:
+    """The connection's reader, with reads capped at 64 KiB.
+
+    After each response werkzeug drains the socket with ``read(10_000_000)``,
+    which allocates (and frees) 10 MB per request; capped, it reads what is there.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is not None and size > MAX_BODY_BYTES:
+            size = MAX_BODY_BYTES
+        data: bytes = self._stream.read(size)
+        return data
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def _envelope(data: Any) -> bytes:

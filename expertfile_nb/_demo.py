@@ -1,0 +1,100 @@
+"""``python -m expertfile_nb demo``: the main job, end to end, in one command.
+
+With ``EXPERTFILE_CLIENT_ID``/``EXPERTFILE_CLIENT_SECRET`` (or ``EXPERTFILE_ACCESS_TOKEN``)
+set, it uses the configured service with read-only calls. With nothing set, it
+starts the bundled fake server as a child process (``python -m fake_server`` —
+the client never imports the fake server) and says so.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from expertfile_nb import _login
+from expertfile_nb._config import ENV_ACCESS_TOKEN, ENV_CLIENT_ID, ENV_CLIENT_SECRET
+from expertfile_nb.data import get_experts
+from expertfile_nb.errors import ConfigurationError
+
+
+@contextmanager
+def _offline_server() -> Iterator[str]:
+    """Start ``python -m fake_server`` on a free port; yield its base URL; stop it."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fake_server", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        exports: dict[str, str] = {}
+        for line in proc.stdout or ():
+            if line.startswith("export "):
+                name, _, value = line[len("export ") :].strip().partition("=")
+                exports[name] = value
+            if line.startswith("Press Ctrl-C"):
+                break
+        if "EXPERTFILE_BASE_URL" not in exports:
+            err = proc.stderr.read() if proc.stderr else ""
+            raise ConfigurationError(f"Could not start the bundled fake server: {err.strip()}")
+        os.environ.update(exports)
+        yield exports["EXPERTFILE_BASE_URL"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _configured() -> bool:
+    return bool(
+        (os.environ.get(ENV_CLIENT_ID) and os.environ.get(ENV_CLIENT_SECRET))
+        or os.environ.get(ENV_ACCESS_TOKEN)
+    )
+
+
+def run_demo(out: str = "experts.csv", progress: bool = True) -> int:
+    """Log in, pull every expert, print a summary and write a CSV. Returns the exit status."""
+    if _configured():
+        print("Using the ExpertFile service configured in the environment (read-only calls).")
+        return _pull_and_report(Path(out), progress)
+    print("No EXPERTFILE_CLIENT_ID/EXPERTFILE_CLIENT_SECRET set: starting the bundled fake")
+    print("ExpertFile server for an offline demo (synthetic data).")
+    saved = {k: v for k, v in os.environ.items() if k.startswith("EXPERTFILE_")}
+    try:
+        with _offline_server():
+            return _pull_and_report(Path(out), progress)
+    finally:
+        for name in [k for k in os.environ if k.startswith("EXPERTFILE_")]:
+            del os.environ[name]
+        os.environ.update(saved)
+        _login.logout()
+
+
+def _pull_and_report(out: Path, progress: bool) -> int:
+    import pandas as pd
+
+    token = _login.login()
+    state = _login.status()
+    print(f"Connected to {state.base_url} as organization {token.org_id}")
+    print(f"Token valid until {token.expires_at:%Y-%m-%d %H:%M} UTC ({state.time_left} left)")
+    started = time.perf_counter()
+    experts = get_experts(progress=progress)
+    elapsed = time.perf_counter() - started
+    print(f"Pulled {len(experts)} experts in {elapsed:.2f} s")
+    if len(experts):
+        topics = experts["topics"].explode().value_counts().head(10)
+        countries = experts["country"].value_counts().head(10)
+        with pd.option_context("display.width", 100):
+            print("\nTop topics:")
+            print(topics.rename_axis("topic").reset_index(name="experts").to_string(index=False))
+            print("\nTop countries:")
+            print(
+                countries.rename_axis("country").reset_index(name="experts").to_string(index=False)
+            )
+    experts.to_csv(out, index=False)
+    print(f"\nWrote {len(experts)} rows to {out.resolve()}")
+    return 0
