@@ -35,6 +35,7 @@ from expertfile_nb.errors import (
     TokenCacheWarning,
     TokenResponseError,
 )
+from expertfile_nb.widget import login_widget
 
 __all__ = [
     "APIError",
@@ -61,6 +62,7 @@ __all__ = [
     "iter_spotlights",
     "iter_staff",
     "login",
+    "login_widget",
     "logout",
     "status",
 ]

@@ -21,7 +21,7 @@ from expertfile_nb.errors import ExpertFileError
 
 
 def _cmd_login(args: argparse.Namespace) -> int:
-    token = _login.login(remember=args.remember)
+    token = _login.login_from_environment(remember=args.remember)
     print(
         f"Logged in to organization {token.org_id}; token valid until "
         f"{token.expires_at:%Y-%m-%d %H:%M} UTC."
@@ -31,7 +31,7 @@ def _cmd_login(args: argparse.Namespace) -> int:
 
 def _cmd_status(args: argparse.Namespace) -> int:
     try:
-        _login.login()
+        _login.login_from_environment()
     except ExpertFileError as exc:
         print(f"Not logged in: {exc}")
         return 1
@@ -52,7 +52,7 @@ def _cmd_token(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    token = _login.login(remember=args.remember)
+    token = _login.login_from_environment(remember=args.remember)
     print(
         f"export EXPERTFILE_ACCESS_TOKEN={shlex.quote(token.access_token)} "
         f"EXPERTFILE_ORG_ID={token.org_id} "

@@ -77,7 +77,7 @@ def run_demo(out: str = "experts.csv", progress: bool = True) -> int:
 def _pull_and_report(out: Path, progress: bool) -> int:
     import pandas as pd
 
-    token = _login.login()
+    token = _login.login_from_environment()
     state = _login.status()
     print(f"Connected to {state.base_url} as organization {token.org_id}")
     print(f"Token valid until {token.expires_at:%Y-%m-%d %H:%M} UTC ({state.time_left} left)")

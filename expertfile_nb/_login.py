@@ -6,8 +6,9 @@ Where credentials come from, first match wins:
 2. the environment: ``EXPERTFILE_CLIENT_ID`` and ``EXPERTFILE_CLIENT_SECRET``, as a pair;
 3. ``EXPERTFILE_ACCESS_TOKEN`` with ``EXPERTFILE_ORG_ID``: a token prepared elsewhere;
 4. a token remembered on disk by an earlier ``login(..., remember=True)``;
-5. in a notebook, the login form (``login_widget()``);
-6. otherwise a :class:`~expertfile_nb.errors.NotLoggedInError` saying how to log in.
+5. in Google Colab, ``EXPERTFILE_CLIENT_ID``/``SECRET`` from Colab's secrets (after 2);
+6. in a notebook, the login form (``login_widget()``);
+7. otherwise a :class:`~expertfile_nb.errors.NotLoggedInError` saying how to log in.
 
 Tokens are cached in memory per (base URL, client id) for the whole process, so a
 second ``login()`` costs no request; they are renewed when less than the leeway
@@ -17,10 +18,11 @@ is left (the smaller of 60 s and 10 % of the token's lifetime by default).
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -49,6 +51,8 @@ SOURCE_ARGUMENTS = "arguments"
 SOURCE_ENV = "environment (EXPERTFILE_CLIENT_ID/SECRET)"
 SOURCE_ENV_TOKEN = "environment (EXPERTFILE_ACCESS_TOKEN)"  # noqa: S105 -- a label
 SOURCE_REMEMBERED = "remembered token"
+SOURCE_COLAB = "Colab secrets"
+SOURCE_FORM = "login form"
 
 TokenFetch = Callable[[Credentials], Token]
 
@@ -76,6 +80,7 @@ class _Login:
 _lock = threading.RLock()
 _providers: dict[tuple[str, str], TokenProvider] = {}
 _current: _Login | None = None
+_form_shown = False  # a login form was displayed: NotLoggedInError points at it
 
 
 def _token_http(retries: Retry | int | None) -> requests.Session:
@@ -112,6 +117,32 @@ def _env_credentials() -> Credentials | None:
     return None
 
 
+@overload
+def login(
+    client_id: str,
+    client_secret: str,
+    *,
+    base_url: str | None = None,
+    remember: bool = False,
+    leeway: float | None = None,
+    timeout: Timeout | None = None,
+    retries: Retry | int | None = None,
+) -> Token: ...
+
+
+@overload
+def login(
+    client_id: None = None,
+    client_secret: None = None,
+    *,
+    base_url: str | None = None,
+    remember: bool = False,
+    leeway: float | None = None,
+    timeout: Timeout | None = None,
+    retries: Retry | int | None = None,
+) -> Token | None: ...
+
+
 def login(
     client_id: str | None = None,
     client_secret: str | None = None,
@@ -121,11 +152,14 @@ def login(
     leeway: float | None = None,
     timeout: Timeout | None = None,
     retries: Retry | int | None = None,
-) -> Token:
+) -> Token | None:
     """Log in to the ExpertFile API and keep the token for this session.
 
     Credentials are looked for in the order of the module docstring. A second
     call with the same credentials reuses the cached token: no new request.
+    In a notebook with no credentials anywhere, it shows the login form and
+    returns ``None``; data calls then raise :class:`NotLoggedInError` at once
+    until the form has logged in (so "Run All" and headless runs never hang).
 
     Args:
         client_id: the organization's client id (ExpertFile: Settings → Integrations).
@@ -141,7 +175,7 @@ def login(
             exponential backoff).
 
     Returns:
-        The token (its ``repr`` hides the token itself).
+        The token (its ``repr`` hides the token itself), or ``None`` when the form was shown.
 
     Raises:
         NotLoggedInError: no credentials were found anywhere.
@@ -151,39 +185,113 @@ def login(
         TokenResponseError: the service's answer was not a token.
         NetworkError: the service could not be reached.
     """
-    global _current
     url = resolve_base_url(base_url)
     if leeway is not None and leeway < 0:
         raise ConfigurationError("leeway must be 0 or more seconds.")
-    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
+    settings = _Settings(remember, leeway, DEFAULT_TIMEOUT if timeout is None else timeout, retries)
     if client_id is not None or client_secret is not None:
         if not client_id or not client_secret:
             raise ConfigurationError("Pass both client_id and client_secret, or neither.")
-        credentials: Credentials | None = Credentials(client_id.strip(), client_secret.strip())
-        source = SOURCE_ARGUMENTS
-    else:
-        credentials = _env_credentials()
-        source = SOURCE_ENV
+        credentials = Credentials(client_id.strip(), client_secret.strip())
+        return login_with(credentials, url, SOURCE_ARGUMENTS, settings)
+    try:
+        return _login_from_chain(url, settings)
+    except NotLoggedInError:
+        if not in_notebook():
+            raise
+    global _form_shown
+    from IPython.display import display
 
-    token_file = TokenFile(default_cache_file()) if remember else None
+    from expertfile_nb.widget import LoginForm
+
+    display(LoginForm(base_url=url, remember=remember))  # type: ignore[no-untyped-call]
+    _form_shown = True
+    return None
+
+
+class _Settings:
+    """How to log in and keep the token, whatever the credentials' source."""
+
+    __slots__ = ("leeway", "remember", "retries", "timeout")
+
+    def __init__(
+        self,
+        remember: bool = False,
+        leeway: float | None = None,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        retries: Retry | int | None = None,
+    ) -> None:
+        self.remember = remember
+        self.leeway = leeway
+        self.timeout = timeout
+        self.retries = retries
+
+
+def in_notebook() -> bool:
+    """Whether this runs in a Jupyter kernel (where a login form can be shown)."""
+    ipython = sys.modules.get("IPython")  # loaded in every kernel; never imported here
+    shell = ipython.get_ipython() if ipython is not None else None
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def _colab_credentials() -> Credentials | None:
+    """``EXPERTFILE_CLIENT_ID``/``SECRET`` from Colab's secrets, when running in Colab."""
+    if "google.colab" not in sys.modules:
+        return None
+    try:
+        from google.colab import userdata
+
+        client_id = userdata.get(ENV_CLIENT_ID)
+        secret = userdata.get(ENV_CLIENT_SECRET)
+    except Exception:  # refused access, missing secret, timeout: fall through to the form
+        return None
+    if isinstance(client_id, str) and isinstance(secret, str) and client_id and secret:
+        return Credentials(client_id.strip(), secret.strip())
+    return None
+
+
+def _login_from_chain(url: str, settings: _Settings) -> Token:
+    """Log in from the first source that has credentials (never shows a form)."""
+    credentials = _env_credentials()
+    if credentials is not None:
+        return login_with(credentials, url, SOURCE_ENV, settings)
+    credentials = _colab_credentials()
+    if credentials is not None:
+        return login_with(credentials, url, SOURCE_COLAB, settings)
+    provider, source = _provider_without_secret(url, settings.leeway)
+    token = provider.get()
+    _set_current(_Login(provider, source, settings.timeout, settings.retries))
+    return token
+
+
+def login_from_environment(*, base_url: str | None = None, remember: bool = False) -> Token:
+    """Like ``login()`` with no credentials passed, but never shows a form (command line)."""
+    return _login_from_chain(resolve_base_url(base_url), _Settings(remember=remember))
+
+
+def _set_current(login: _Login | None) -> None:
+    global _current
     with _lock:
-        if credentials is not None:
-            provider = _providers.get((url, credentials.client_id))
-            if provider is None or provider.credentials != credentials:
-                provider = TokenProvider(
-                    url, credentials, _fetcher(url, timeout, retries), leeway=leeway
-                )
-                _providers[(url, credentials.client_id)] = provider
-            if leeway is not None and leeway != provider.leeway:
-                provider.leeway = leeway
-                provider.forget()
-            if token_file is not None:
-                provider.token_file = token_file
-        else:
-            provider, source = _provider_without_secret(url, leeway)
-        token = provider.get()
-        _current = _Login(provider, source, timeout, retries)
-        return token
+        _current = login
+
+
+def login_with(credentials: Credentials, url: str, source: str, settings: _Settings) -> Token:
+    """Log in with these credentials (the one place every front end ends up)."""
+    token_file = TokenFile(default_cache_file()) if settings.remember else None
+    with _lock:
+        provider = _providers.get((url, credentials.client_id))
+        if provider is None or provider.credentials != credentials:
+            fetch = _fetcher(url, settings.timeout, settings.retries)
+            provider = TokenProvider(url, credentials, fetch, leeway=settings.leeway)
+            _providers[(url, credentials.client_id)] = provider
+        if settings.leeway is not None and settings.leeway != provider.leeway:
+            provider.leeway = settings.leeway
+            provider.forget()
+        if token_file is not None:
+            provider.token_file = token_file
+    token = provider.get()
+    _set_current(_Login(provider, source, settings.timeout, settings.retries))
+    return token
 
 
 def _provider_without_secret(url: str, leeway: float | None) -> tuple[TokenProvider, str]:
@@ -208,11 +316,20 @@ def _provider_without_secret(url: str, leeway: float | None) -> tuple[TokenProvi
 
 
 def _ensure_login() -> _Login:
+    """The login in use, or one made from the environment; never shows a form."""
     with _lock:
         if _current is None:
-            login()  # raises NotLoggedInError when no credentials are found
+            try:
+                _login_from_chain(resolve_base_url(), _Settings())
+            except NotLoggedInError:
+                if _form_shown:
+                    raise NotLoggedInError(
+                        "Not logged in yet: finish the login form above, or set "
+                        "EXPERTFILE_CLIENT_ID and EXPERTFILE_CLIENT_SECRET."
+                    ) from None
+                raise
         current = _current
-    if current is None:  # pragma: no cover -- login() either sets it or raises
+    if current is None:  # pragma: no cover -- the chain either sets it or raises
         raise NotLoggedInError(HOW_TO_LOG_IN)
     return current
 
@@ -281,6 +398,9 @@ class LoginStatus(NamedTuple):
             lines.append(f"  remembered in {self.remembered_in}")
         return "\n".join(lines)
 
+    def __repr__(self) -> str:  # the REPL and the notebook's text/plain show the text
+        return self.__str__()
+
     def _repr_html_(self) -> str:
         from html import escape
 
@@ -329,9 +449,10 @@ def logout() -> str:
     Returns:
         What was done, and whether environment variables would log you straight back in.
     """
-    global _current
+    global _current, _form_shown
     with _lock:
         current, _current = _current, None
+        _form_shown = False
         providers = list(_providers.values())
         _providers.clear()
     for provider in providers:

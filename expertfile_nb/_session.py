@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import InvalidHeader
 from urllib3.util.retry import Retry
 
 from expertfile_nb import __version__
@@ -51,7 +52,10 @@ class CappedRetry(Retry):
     max_retry_after: float = 30.0
 
     def get_retry_after(self, response: Any) -> float | None:
-        seconds = super().get_retry_after(response)
+        try:
+            seconds = super().get_retry_after(response)
+        except InvalidHeader:  # e.g. "0.5": not RFC 9110's whole seconds; use the backoff
+            return None
         return None if seconds is None else min(seconds, self.max_retry_after)
 
 

@@ -18,6 +18,7 @@ import errno
 import hashlib
 import hmac
 import json
+import math
 import re
 import secrets
 import socket
@@ -333,11 +334,12 @@ class FakeExpertFile(HTTPServer):
         Args:
             n: how many requests fail.
             status: the HTTP status to send.
-            retry_after: if given, sent as the ``Retry-After`` header (seconds).
+            retry_after: if given, sent as the ``Retry-After`` header (seconds, rounded up).
             path: which requests: ``None`` (any), ``"token"``, ``"data"``, or a path prefix.
             error: the ``error`` code in the body.
         """
-        headers = {} if retry_after is None else {"Retry-After": f"{retry_after:g}"}
+        # Retry-After is whole seconds (RFC 9110 10.2.3)
+        headers = {} if retry_after is None else {"Retry-After": str(math.ceil(retry_after))}
         description = f"fake server: injected failure {status}"
         self._add_fault(n, path, lambda _req: _failure(status, error, description, headers))
 

@@ -148,3 +148,14 @@ def test_token_is_not_attached_to_other_origins(expertfile_env: FakeExpertFile) 
         ef.login()
         ef.get_session().get(other.url + "/anything")
         assert [e.authorization for e in other.journal] == [""]
+
+
+def test_retry_after_that_is_not_whole_seconds_falls_back_to_backoff(
+    expertfile_env: FakeExpertFile,
+) -> None:
+    ef.login()
+    session = ef.get_session()
+    expertfile_env.expect_oneshot_request(experts_path(expertfile_env)).respond_with_data(
+        "{}", status=503, headers={"Retry-After": "0.5"}
+    )
+    assert session.get(experts_path(expertfile_env)).status_code == 200

@@ -1,0 +1,190 @@
+"""The notebook login form: ``login_widget()`` (the only module that imports ipywidgets).
+
+The form only reads values, blanks the secret field and calls the same
+``login`` as every other front end — it holds no HTTP logic of its own. The
+secret is blanked *before* anything else happens, so it is never left in the
+widget state that a saved notebook keeps.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from html import escape
+from typing import Any
+
+from expertfile_nb import _login
+from expertfile_nb._config import (
+    DEFAULT_BASE_URL,
+    ENV_BASE_URL,
+    ENV_CLIENT_ID,
+    Credentials,
+    resolve_base_url,
+)
+from expertfile_nb.errors import (
+    AuthenticationError,
+    ConfigurationError,
+    ExpertFileError,
+    NetworkError,
+    TokenResponseError,
+)
+
+__all__ = ["LoginForm", "login_widget"]
+
+TEXT_FALLBACK = (
+    "ExpertFile login form. If you see this text instead of a form, widgets cannot render "
+    "here: call ef.login(client_id, client_secret), or set EXPERTFILE_CLIENT_ID and "
+    "EXPERTFILE_CLIENT_SECRET and call ef.login()."
+)
+
+
+def _last_client_id() -> str:
+    """The client id of the current login, else the environment's, else empty."""
+    state = _login.status()
+    if state.logged_in and _login._current is not None:
+        credentials = _login._current.provider.credentials
+        if credentials is not None:
+            return credentials.client_id
+    return os.environ.get(ENV_CLIENT_ID, "")
+
+
+def _time_left(expires_at: datetime) -> str:
+    seconds = (expires_at - datetime.now(timezone.utc)).total_seconds()
+    days = round(seconds / 86400)
+    if days >= 1:
+        return f"in {days} day{'s' if days != 1 else ''}"
+    hours = max(0, round(seconds / 3600))
+    return f"in {hours} hour{'s' if hours != 1 else ''}"
+
+
+def explain(error: ExpertFileError, base_url: str) -> str:
+    """A plain-language, HTML-escaped line for a failed login."""
+    detail = escape(str(error))
+    if isinstance(error, AuthenticationError):
+        if error.error == "invalid_client":
+            head = "Wrong client id or secret."
+        else:
+            head = "The service refused the login."
+    elif isinstance(error, NetworkError):
+        head = f"Could not reach {escape(base_url)} — check your network and the base URL."
+    elif isinstance(error, TokenResponseError) and error.status == 429:
+        head = "Too many login attempts (rate limited) — wait a minute and try again."
+    elif isinstance(error, TokenResponseError) and (error.status or 0) >= 500:
+        head = f"The ExpertFile service had a problem (HTTP {error.status}) — try again later."
+    elif isinstance(error, ConfigurationError):
+        head = "Check the form."
+    else:
+        head = "The login did not work."
+    return f"<span style='color:#b00020'>✗ {escape(head)}</span> <small>{detail}</small>"
+
+
+class LoginForm:
+    """A login form: Client ID, Client Secret, "Remember on this machine", base URL, Log in.
+
+    Display it (it is the last value of a cell, or pass it to ``display``). Tests
+    and scripts can drive it like a person: set :attr:`client_id` and
+    :attr:`client_secret` values and call :meth:`submit` (or ``login_button.click()``).
+    """
+
+    def __init__(
+        self, *, client_id: str | None = None, base_url: str | None = None, remember: bool = False
+    ) -> None:
+        import ipywidgets as w
+
+        self.client_id = w.Text(
+            value=client_id if client_id is not None else _last_client_id(),
+            description="Client ID",
+            placeholder="from ExpertFile: Settings → Integrations",
+            layout=w.Layout(width="420px"),
+        )
+        self.client_secret = w.Password(
+            value="",
+            description="Client Secret",
+            continuous_update=False,  # the secret reaches the kernel only on submit
+            layout=w.Layout(width="420px"),
+        )
+        self.remember = w.Checkbox(
+            value=remember, description="Remember on this machine", indent=False
+        )
+        self.base_url = w.Text(
+            value=base_url or os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL,
+            description="Base URL",
+            layout=w.Layout(width="420px"),
+        )
+        advanced = w.Accordion(children=[self.base_url], titles=("Advanced",), selected_index=None)
+        self.login_button = w.Button(description="Log in", button_style="primary", icon="sign-in")
+        self.logout_button = w.Button(description="Log out", layout=w.Layout(display="none"))
+        self.status = w.HTML(value="")
+        self.widget = w.VBox(
+            [
+                w.HTML("<b>Log in to ExpertFile</b>"),
+                self.client_id,
+                self.client_secret,
+                self.remember,
+                advanced,
+                w.HBox([self.login_button, self.logout_button]),
+                self.status,
+            ]
+        )
+        self.login_button.on_click(lambda _button: self.submit())
+        self.logout_button.on_click(lambda _button: self.log_out())
+        # Enter in the secret field submits too (the front end sends a "submit" event)
+        self.client_secret.on_msg(self._on_secret_msg)
+
+    def __repr__(self) -> str:
+        return "LoginForm(" + repr(self.client_id.value) + ")"
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        bundle: dict[str, Any] = self.widget._repr_mimebundle_(**kwargs) or {}
+        bundle["text/plain"] = TEXT_FALLBACK
+        return bundle
+
+    def _on_secret_msg(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
+        if content.get("event") == "submit":
+            self.submit()
+
+    def submit(self) -> None:
+        """Read the values, blank the secret, log in, and show the outcome in place."""
+        secret = self.client_secret.value
+        self.client_secret.value = ""  # first, before anything can fail or be saved
+        client_id = self.client_id.value.strip()
+        base_url = self.base_url.value.strip()
+        self.login_button.disabled = True
+        self.status.value = "Connecting…"
+        try:
+            try:
+                url = resolve_base_url(base_url or None)
+                credentials = Credentials(client_id, secret)
+                settings = _login._Settings(remember=self.remember.value)
+                token = _login.login_with(credentials, url, _login.SOURCE_FORM, settings)
+            finally:
+                del secret
+        except ExpertFileError as exc:
+            self.status.value = explain(exc, base_url)
+            self.login_button.disabled = False
+            return
+        expiry = token.expires_at.strftime("%Y-%m-%d %H:%M UTC")
+        self.status.value = (
+            f"<span style='color:#1b5e20'>✓ Logged in to organization {token.org_id} — "
+            f"token valid until {escape(expiry)} ({_time_left(token.expires_at)})</span>"
+        )
+        self.login_button.disabled = False
+        self.logout_button.layout.display = None
+
+    def log_out(self) -> None:
+        """Forget the token (memory and disk) and say so."""
+        self.status.value = escape(_login.logout())
+        self.logout_button.layout.display = "none"
+
+
+def login_widget(
+    *, client_id: str | None = None, base_url: str | None = None, remember: bool = False
+) -> LoginForm:
+    """A login form for notebooks; returns it, so it shows when it ends a cell.
+
+    Args:
+        client_id: prefill; default the current login's, or ``EXPERTFILE_CLIENT_ID``.
+        base_url: prefill (under "Advanced"); default ``EXPERTFILE_BASE_URL``.
+        remember: the initial state of "Remember on this machine".
+    """
+    return LoginForm(client_id=client_id, base_url=base_url, remember=remember)
