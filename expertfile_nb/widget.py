@@ -91,17 +91,21 @@ class LoginForm:
     ) -> None:
         import ipywidgets as w
 
+        label = {"description_width": "100px"}
+
         self.client_id = w.Text(
             value=client_id if client_id is not None else _last_client_id(),
             description="Client ID",
+            style=label,
             placeholder="from ExpertFile: Settings → Integrations",
-            layout=w.Layout(width="420px"),
+            layout=w.Layout(width="480px"),
         )
         self.client_secret = w.Password(
             value="",
             description="Client Secret",
+            style=label,
             continuous_update=False,  # the secret reaches the kernel only on submit
-            layout=w.Layout(width="420px"),
+            layout=w.Layout(width="480px"),
         )
         self.remember = w.Checkbox(
             value=remember, description="Remember on this machine", indent=False
@@ -109,7 +113,8 @@ class LoginForm:
         self.base_url = w.Text(
             value=base_url or os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL,
             description="Base URL",
-            layout=w.Layout(width="420px"),
+            style=label,
+            layout=w.Layout(width="480px"),
         )
         advanced = w.Accordion(children=[self.base_url], titles=("Advanced",), selected_index=None)
         self.login_button = w.Button(description="Log in", button_style="primary", icon="sign-in")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -165,3 +167,45 @@ def test_logout_says_env_would_log_back_in(expertfile_env: FakeExpertFile) -> No
     message = ef.logout()
     assert "Logged out" in message and "EXPERTFILE_CLIENT_ID" in message
     assert not ef.status().logged_in
+
+
+COLAB_USERDATA = """
+import os
+
+class SecretNotFoundError(Exception):
+    pass
+
+def get(name):
+    if os.environ.get("FAKE_COLAB_REFUSE"):
+        raise SecretNotFoundError(name)
+    return {"EXPERTFILE_CLIENT_ID": "demo-client", "EXPERTFILE_CLIENT_SECRET": "demo-secret"}[name]
+"""
+
+
+@pytest.mark.parametrize("refuse", [False, True])
+def test_colab_secrets_after_the_environment(
+    expertfile_server: FakeExpertFile, tmp_path: Path, refuse: bool
+) -> None:
+    # Colab's own module stands in as a stub package first on the path, in a child process
+    stub = tmp_path / "stub" / "google" / "colab"
+    stub.mkdir(parents=True)
+    (stub.parent / "__init__.py").write_text("")
+    (stub / "__init__.py").write_text("")
+    (stub / "userdata.py").write_text(COLAB_USERDATA)
+    code = (
+        "import google.colab, expertfile_nb as ef\n"
+        "try:\n"
+        f"    ef.login(base_url={expertfile_server.url!r}); print(ef.status().source)\n"
+        "except ef.NotLoggedInError as e:\n"
+        "    print('not logged in')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EXPERTFILE_")}
+    env["PYTHONPATH"] = str(stub.parent.parent)
+    if refuse:
+        env["FAKE_COLAB_REFUSE"] = "1"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ("not logged in" if refuse else "Colab secrets")
+    assert expertfile_server.token_requests == (0 if refuse else 1)
