@@ -33,6 +33,7 @@ from expertfile_nb._config import DEFAULT_TIMEOUT, check_transport, redact
 from expertfile_nb.errors import (
     APIError,
     AuthenticationError,
+    BrokenResponseError,
     ExpertFileError,
     NetworkError,
     NotFoundError,
@@ -86,7 +87,16 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     return parts.scheme, (parts.hostname or ""), parts.port
 
 
-def error_from_response(response: requests.Response) -> ExpertFileError:
+def hidden_values(response: requests.Response, auth: object = None) -> tuple[str | None, ...]:
+    """What must never appear in a message built from a response's body: the bearer token
+    the request carried, and the client secret behind ``auth``."""
+    header = response.request.headers.get("Authorization") if response.request else None
+    token = str(header).removeprefix("Bearer ") if header else None
+    credentials = auth.provider.credentials if isinstance(auth, BearerAuth) else None
+    return token, credentials.client_secret if credentials else None
+
+
+def error_from_response(response: requests.Response, auth: object = None) -> ExpertFileError:
     """The typed error for a data response that is an HTTP error."""
     status = response.status_code
     url = response.url
@@ -103,7 +113,7 @@ def error_from_response(response: requests.Response) -> ExpertFileError:
         )
     elif response.content:
         description = response.content[:200].decode("utf-8", "replace")
-    detail = f": {redact(description)}" if description else ""
+    detail = f": {redact(description, *hidden_values(response, auth))}" if description else ""
     where = f"{response.request.method} {urlsplit(url).path}" if response.request else url
     if status == 401:
         return AuthenticationError(
@@ -210,7 +220,7 @@ class ExpertFileSession(requests.Session):
                 f"({type(exc).__name__}). Check the network and try again."
             ) from exc
         except requests.RequestException as exc:
-            raise NetworkError(
+            raise BrokenResponseError(
                 f"{method!s} {urlsplit(url).path} failed: {type(exc).__name__}. The connection "
                 "broke while the answer arrived; try again."
             ) from exc
@@ -251,8 +261,7 @@ class ExpertFileSession(requests.Session):
         retried.history.insert(0, response)
         return retried
 
-    @staticmethod
-    def _raise_for_status(response: requests.Response, **kwargs: Any) -> requests.Response:
+    def _raise_for_status(self, response: requests.Response, **kwargs: Any) -> requests.Response:
         if response.status_code >= 400:
-            raise error_from_response(response)
+            raise error_from_response(response, self.auth)
         return response

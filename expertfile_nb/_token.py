@@ -175,13 +175,17 @@ def parse_token_response(status: int, body: bytes, credentials: Credentials | No
     secret = credentials.client_secret if credentials else None
     try:
         parsed: Any = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         parsed = None
-    excerpt = redact(body.decode("utf-8", "replace"), secret, limit=120) if body else "(empty)"
+    # whatever the body calls a token is kept out of every message, as is the secret
+    data_part = parsed.get("data") if isinstance(parsed, dict) else None
+    offered = data_part.get("accessToken") if isinstance(data_part, dict) else None
+    hidden = (secret, offered if isinstance(offered, str) else None)
+    excerpt = redact(body.decode("utf-8", "replace"), *hidden, limit=120) if body else "(empty)"
 
     if status != 200:
         code, description = _server_error_text(parsed)
-        detail = f": {redact(description, secret)}" if description else f" (body: {excerpt})"
+        detail = f": {redact(description, *hidden)}" if description else f" (body: {excerpt})"
         if status in (400, 401, 403) and code:
             advice = {
                 "invalid_client": "Check the client id and secret (ExpertFile: Settings → "
@@ -212,7 +216,7 @@ def parse_token_response(status: int, body: bytes, credentials: Credentials | No
         code, description = _server_error_text(parsed)
         if code or description:
             raise AuthenticationError(
-                f"The token request failed: {redact(description or code or '', secret)}.",
+                f"The token request failed: {redact(description or code or '', *hidden)}.",
                 status=status,
                 error=code,
             )
@@ -242,6 +246,15 @@ def parse_token_response(status: int, body: bytes, credentials: Credentials | No
     )
 
 
+BODY_ATTEMPTS = 3
+
+
+def _broke_mid_body(exc: requests.RequestException) -> bool:
+    return isinstance(
+        exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)
+    )
+
+
 def fetch_token(
     http: requests.Session,
     base_url: str,
@@ -263,14 +276,26 @@ def fetch_token(
         "client_secret": credentials.client_secret,
         "grant_type": "client_credentials",
     }
-    try:
-        response = http.post(url, data=form, timeout=timeout, allow_redirects=False)
-    except requests.RequestException as exc:
-        raise NetworkError(
-            f"Could not reach the token endpoint {url}: {type(exc).__name__}. Check your "
-            "network and the base URL, then try again."
-        ) from None
-    token = parse_token_response(response.status_code, response.content, credentials)
+    # The session's urllib3 Retry covers statuses and connections; an answer that arrives
+    # broken (cut off, or 200 with a body that is not a token) gets two more tries here.
+    for attempt in range(1, BODY_ATTEMPTS + 1):
+        try:
+            response = http.post(url, data=form, timeout=timeout, allow_redirects=False)
+            token = parse_token_response(response.status_code, response.content, credentials)
+        except requests.RequestException as exc:
+            if attempt < BODY_ATTEMPTS and _broke_mid_body(exc):
+                log.debug("the token answer broke off (%s); trying again", type(exc).__name__)
+                continue
+            raise NetworkError(
+                f"Could not reach the token endpoint {url}: {type(exc).__name__}. Check your "
+                "network and the base URL, then try again."
+            ) from None
+        except TokenResponseError as exc:
+            if attempt < BODY_ATTEMPTS and exc.status == 200:
+                log.debug("the token answer was unreadable; trying again")
+                continue
+            raise
+        break
     log.debug("got a token for org %s, valid until %s", token.org_id, token.expires_at)
     return token
 

@@ -28,8 +28,16 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Literal
 
+from expertfile_nb._config import redact
 from expertfile_nb._login import get_session
-from expertfile_nb.errors import APIError, ConfigurationError, ExpertFileError, IncompleteDataError
+from expertfile_nb._session import hidden_values
+from expertfile_nb.errors import (
+    APIError,
+    BrokenResponseError,
+    ConfigurationError,
+    ExpertFileError,
+    IncompleteDataError,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -185,6 +193,13 @@ def _want_progress(progress: bool | None) -> bool:
     return sys.stderr is not None and sys.stderr.isatty()
 
 
+PAGE_ATTEMPTS = 3
+
+
+class _UnreadablePage(APIError):
+    """A 200 answer that is not the expected envelope."""
+
+
 class _Page:
     __slots__ = ("rows", "total")
 
@@ -224,15 +239,24 @@ class _Pull:
         self.total: int | None = None
 
     def _fetch(self, page_from: int, page_size: int) -> _Page:
+        """One page. The session retries statuses and connections; a page whose answer
+        arrives broken (cut off, or not the expected JSON) gets two more tries here."""
         params = {**self.params, "page_size": str(page_size), "page_from": str(page_from)}
-        try:
-            response = self.session.get(self.path, params=params)
-        except ExpertFileError as exc:
+        for attempt in range(1, PAGE_ATTEMPTS + 1):
+            try:
+                return self._read(self.session.get(self.path, params=params), page_from)
+            except (BrokenResponseError, _UnreadablePage) as exc:
+                if attempt < PAGE_ATTEMPTS:
+                    log.debug("page_from=%s arrived broken (%s); trying again", page_from, exc)
+                    continue
+                failure: ExpertFileError = exc
+            except ExpertFileError as exc:
+                failure = exc
             raise IncompleteDataError(
                 f"The pull of {self.endpoint.list_key} stopped: the page at page_from="
-                f"{page_from} (page_size={page_size}) failed after retries: {exc}"
-            ) from exc
-        return self._read(response, page_from)
+                f"{page_from} (page_size={page_size}) failed after retries: {failure}"
+            ) from failure
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _read(self, response: requests.Response, page_from: int) -> _Page:
         where = f"{self.path} (page_from={page_from})"
@@ -250,8 +274,12 @@ class _Pull:
             or not isinstance(total, int)
             or total < 0
         ):
-            excerpt = response.content[:120].decode("utf-8", "replace")
-            raise APIError(
+            excerpt = redact(
+                response.content[:400].decode("utf-8", "replace"),
+                *hidden_values(response, self.session.auth),
+                limit=120,
+            )
+            raise _UnreadablePage(
                 f"{where} answered {response.status_code} but not with the expected "
                 f'{{"data": {{"{self.endpoint.list_key}": [...], "total": N}}, "success": true}} '
                 f"(body starts: {excerpt!r}). Try again; if it persists, the API has changed.",

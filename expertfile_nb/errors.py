@@ -10,6 +10,7 @@
      │                                    (.status, .error: the OAuth error code)
      ├── TokenResponseError               the token endpoint answered something unreadable
      ├── NetworkError (OSError)           no answer: connection refused, reset, timed out
+     │    └── BrokenResponseError         the answer broke off mid-body
      ├── APIError                         a data call failed (.status, .url, .error)
      │    ├── NotFoundError               404
      │    └── RateLimitError              429 (.retry_after, seconds)
@@ -25,6 +26,7 @@ from __future__ import annotations
 __all__ = [
     "APIError",
     "AuthenticationError",
+    "BrokenResponseError",
     "ConfigurationError",
     "ExpertFileError",
     "IncompleteDataError",
@@ -83,6 +85,10 @@ class TokenResponseError(ExpertFileError):
 
 class NetworkError(ExpertFileError, OSError):
     """The service could not be reached, or stopped answering, after the retries."""
+
+
+class BrokenResponseError(NetworkError):
+    """The answer started but broke off (truncated or undecodable body). Worth one more try."""
 
 
 class APIError(ExpertFileError):

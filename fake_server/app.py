@@ -28,6 +28,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from http import HTTPStatus
 from typing import Any, Literal
 from urllib.parse import parse_qsl, unquote
 
@@ -129,6 +130,29 @@ class _Handler(WSGIRequestHandler):
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Errors found before the WSGI app (URL too long, bad request line) in the envelope."""
+        description = message or HTTPStatus(code).phrase
+        if code == HTTPStatus.HTTP_VERSION_NOT_SUPPORTED:
+            code = 400  # the client's fault: bad input is always a 4xx here
+        if self.request_version == "HTTP/0.9":
+            self.request_version = "HTTP/1.0"  # an unreadable request line still gets headers
+        error = "invalid_request" if code < 500 else "server_error"
+        body = json.dumps(
+            {"success": False, "error": error, "error_description": f"fake server: {description}"}
+        ).encode()
+        self.send_response(code, message)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        self.close_connection = True
+
+    def log_error(self, format: str, *args: Any) -> None:
+        pass  # answered with the envelope above; the journal records what reached the app
 
     def finish(self) -> None:
         try:

@@ -28,6 +28,14 @@ DOCUMENTED = {
     "RateLimitError",
     "IncompleteDataError",
     "TokenCacheWarning",
+    "get_experts",
+    "iter_experts",
+    "get_staff",
+    "iter_staff",
+    "get_spotlights",
+    "iter_spotlights",
+    "get_expert",
+    "login_widget",
 }
 
 

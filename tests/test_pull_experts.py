@@ -197,9 +197,10 @@ def test_total_changing_mid_pull_is_reported(expertfile_env: FakeExpertFile) -> 
 
 def test_malformed_page_is_a_typed_error(expertfile_env: FakeExpertFile) -> None:
     ef.login()
-    expertfile_env.malformed_next(1, "missing_keys", path="data")
-    with pytest.raises(ef.APIError, match="expected"):
+    expertfile_env.malformed_next(3, "missing_keys", path="data")  # every try of the page
+    with pytest.raises(ef.IncompleteDataError, match="expected") as caught:
         ef.get_experts()
+    assert isinstance(caught.value.__cause__, ef.APIError)
 
 
 def test_iter_experts_yields_dicts_in_service_order(expertfile_env: FakeExpertFile) -> None:
