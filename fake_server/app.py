@@ -25,11 +25,10 @@ import socket
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from http import HTTPStatus
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from urllib.parse import parse_qsl, unquote
 
 from pytest_httpserver import HTTPServer
@@ -81,25 +80,43 @@ class Client:
     client_secret: str = field(repr=False)
     org_id: int
 
+    @property
+    def json_id(self) -> bytes:
+        """The client id as a JSON string literal."""
+        return json.dumps(self.client_id).encode()
 
-@dataclass(frozen=True)
-class JournalEntry:
+
+class JournalEntry(NamedTuple):
     """One request the server received, with secrets and tokens redacted."""
 
     method: str
     path: str
-    query: dict[str, str]
+    query_string: str
     form: dict[str, str]
     authorization: str
     status: int
     time: float
+
+    @property
+    def query(self) -> dict[str, str]:
+        """The query parameters (parsed when asked: recording stays cheap), tokens redacted."""
+        return {
+            k: (REDACTED if k == "access_token" else v)
+            for k, v in parse_qsl(self.query_string, keep_blank_values=True)
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"JournalEntry({self.method} {self.path} query={self.query} form={self.form} "
+            f"authorization={self.authorization!r} status={self.status})"
+        )
 
 
 @dataclass
 class _Fault:
     remaining: int
     path: str | None
-    respond: Callable[[Request], Response] | None  # None: only delay, then answer normally
+    respond: Callable[[Request], Answer] | None  # None: only delay, then answer normally
     delay: float = 0.0
 
     def matches(self, path: str) -> bool:
@@ -122,7 +139,10 @@ class _Handler(WSGIRequestHandler):
     """
 
     disable_nagle_algorithm = True
-    wbufsize = 256 * 1024
+    timeout = 30  # a client that stops sending mid-request cannot hold a thread forever
+    # big enough for headers and a token answer in one write; small enough that the
+    # buffer comes from the heap, not an mmap per connection (glibc's threshold is 128 KiB)
+    wbufsize = 32 * 1024
 
     def setup(self) -> None:
         super().setup()
@@ -170,6 +190,7 @@ class _CappedReader:
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
+        self.readline = stream.readline  # the request parser's hot path, without __getattr__
 
     def read(self, size: int | None = -1) -> bytes:
         if size is not None and size > MAX_BODY_BYTES:
@@ -185,20 +206,60 @@ def _envelope(data: Any) -> bytes:
     return json.dumps({"data": data, "success": True}, separators=(",", ":")).encode()
 
 
+class Answer:
+    """A finished response as a plain WSGI application.
+
+    The fake server builds every answer of its own with this instead of
+    ``werkzeug.Response``: the headers are a list, set once, so an answer costs a
+    few microseconds (the token endpoint's throughput depends on it).
+    """
+
+    __slots__ = ("body", "headers", "status_code")
+
+    def __init__(
+        self,
+        body: bytes,
+        status: int = 200,
+        content_type: str = "application/json",
+        headers: Iterable[tuple[str, str]] = (),
+    ) -> None:
+        self.body = body
+        self.status_code = status
+        self.headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+        self.headers.extend(headers)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        try:
+            phrase = HTTPStatus(self.status_code).phrase
+        except ValueError:
+            phrase = "Unknown"
+        start_response(f"{self.status_code} {phrase}", self.headers)
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [self.body]
+
+
 def _failure(
     status: int, error: str, description: str, headers: dict[str, str] | None = None
-) -> Response:
+) -> Answer:
     body = json.dumps({"success": False, "error": error, "error_description": description})
-    response = Response(body, status=status, content_type="application/json")
-    response.headers["Cache-Control"] = "no-store"
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
+    extra = [("Cache-Control", "no-store"), *(headers or {}).items()]
+    return Answer(body.encode(), status, headers=extra)
+
+
+_TOKEN_ENVELOPE = (
+    b'{"data":{"accessToken":"%s","accessTokenExpiresAt":"%s","client":%s,"user":%d,'
+    b'"scope":true},"success":true}'
+)
+_TOKEN_HEADERS = [("Cache-Control", "no-store"), ("Pragma", "no-cache")]
 
 
 def _iso_ms(epoch: float) -> str:
-    moment = datetime.fromtimestamp(epoch, tz=timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    """``2026-12-28T16:10:43.457Z``: ISO-8601 UTC with milliseconds, as the service sends."""
+    t = time.gmtime(epoch)
+    millis = int(epoch * 1000) % 1000
+    return (
+        f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T"
+        f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}.{millis:03d}Z"
+    )
 
 
 class FakeExpertFile(HTTPServer):
@@ -254,7 +315,7 @@ class FakeExpertFile(HTTPServer):
             "paging": paging,
             "latency": latency,
         }
-        self._key = secrets.token_bytes(32)
+        self._hmac = hmac.new(secrets.token_bytes(32), digestmod=hashlib.sha256)
         self._lock = threading.Lock()
         self._journal: deque[JournalEntry] = deque(maxlen=journal_size)
         self._issued: deque[str] = deque(maxlen=journal_size)
@@ -411,13 +472,15 @@ class FakeExpertFile(HTTPServer):
         self,
         n: int,
         path: str | None,
-        respond: Callable[[Request], Response] | None,
+        respond: Callable[[Request], Answer] | None,
         delay: float = 0.0,
     ) -> None:
         with self._lock:
             self._faults.append(_Fault(n, path, respond, delay))
 
     def _take_fault(self, path: str) -> _Fault | None:
+        if not self._faults:  # the common case, without the lock
+            return None
         with self._lock:
             for fault in self._faults:
                 if fault.matches(path):
@@ -453,17 +516,15 @@ class FakeExpertFile(HTTPServer):
         if self.server is not None:
             self.server.serve_forever(poll_interval=0.005)
 
-    def application(self, request: Request) -> Response:
+    # Any WSGI application may answer, not only a werkzeug Response: Answer is one.
+    def application(self, request: Request) -> Answer | Response:  # type: ignore[override]
         # Not super().application(): its unbounded log keeps every request and response.
         with self._lock:
             self._in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self._in_flight)
         # Read the body first, whatever the route: werkzeug drains unread input after
         # answering with a blocking read, which would hang a client waiting for EOF.
-        body = b""
-        if (request.content_length or 0) <= MAX_BODY_BYTES:
-            body = request.stream.read(MAX_BODY_BYTES + 1)
-        request.environ["fake_server.body"] = body
+        request.environ["fake_server.body"] = _read_body(request.environ)
         try:
             response = self.dispatch(request)
         except Exception as exc:  # a bug in a handler: report it in the test, answer 500
@@ -478,7 +539,7 @@ class FakeExpertFile(HTTPServer):
         self._record(request, response)
         return response
 
-    def dispatch(self, request: Request) -> Response:
+    def dispatch(self, request: Request) -> Answer | Response:  # type: ignore[override]
         if (
             self.ordered_handlers
             or self.oneshot_handlers.match(request)
@@ -507,27 +568,27 @@ class FakeExpertFile(HTTPServer):
             return self._data(request, spotlight_route["org"], "spotlight", None)
         return _failure(404, "not_found", f"no route for {request.method} {path}")
 
-    def _record(self, request: Request, response: Response) -> None:
-        auth = request.headers.get("Authorization", "")
+    def _record(self, request: Request, response: Answer | Response) -> None:
+        environ = request.environ
+        auth = environ.get("HTTP_AUTHORIZATION", "")
         entry = JournalEntry(
             method=request.method,
             path=request.path,
-            query={k: (REDACTED if k == "access_token" else v) for k, v in request.args.items()},
-            form=request.environ.get("fake_server.form", {}),
+            query_string=environ.get("QUERY_STRING", ""),
+            form=environ.get("fake_server.form", {}),
             authorization=f"{auth.split(' ', 1)[0]} {REDACTED}" if auth else "",
             status=response.status_code,
             time=time.time(),
         )
-        with self._lock:
-            self._journal.append(entry)
+        self._journal.append(entry)  # deque.append is atomic; the deque bounds the memory
 
     # -- token endpoint ---------------------------------------------------------
-    def _token(self, request: Request) -> Response:
+    def _token(self, request: Request) -> Answer | Response:
         if request.method != "POST":
             return _failure(
                 405, "invalid_request", "use POST for the token endpoint", {"Allow": "POST"}
             )
-        if (request.content_length or 0) > MAX_BODY_BYTES:
+        if _content_length(request.environ) > MAX_BODY_BYTES:
             return _failure(
                 413, "invalid_request", f"the body is larger than {MAX_BODY_BYTES} bytes"
             )
@@ -536,7 +597,8 @@ class FakeExpertFile(HTTPServer):
             return _failure(
                 413, "invalid_request", f"the body is larger than {MAX_BODY_BYTES} bytes"
             )
-        if request.mimetype != "application/x-www-form-urlencoded":
+        mimetype = request.environ.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
+        if mimetype != "application/x-www-form-urlencoded":
             return _failure(
                 400, "invalid_request", "send the parameters as application/x-www-form-urlencoded"
             )
@@ -599,27 +661,19 @@ class FakeExpertFile(HTTPServer):
             serial = self._serial
         expires = self.now() + self.token_ttl
         token = self._sign(serial, int(expires * 1000), client)
-        with self._lock:
-            self._issued.append(token)
-        body = _envelope(
-            {
-                "accessToken": token,
-                "accessTokenExpiresAt": _iso_ms(expires),
-                "client": client.client_id,
-                "user": client.org_id,
-                "scope": True,
-            }
+        self._issued.append(token)  # deque.append is atomic
+        # The envelope has a fixed shape: formatting it beats json.dumps on the hot path.
+        body = _TOKEN_ENVELOPE % (
+            token.encode(),
+            _iso_ms(expires).encode(),
+            client.json_id,
+            client.org_id,
         )
-        return Response(
-            body,
-            status=200,
-            content_type="application/json",
-            headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
-        )
+        return Answer(body, 200, headers=_TOKEN_HEADERS)
 
     @staticmethod
     def _basic_credentials(request: Request) -> tuple[str, str] | None:
-        header = request.headers.get("Authorization", "")
+        header = request.environ.get("HTTP_AUTHORIZATION", "")
         scheme, _, value = header.partition(" ")
         if scheme.lower() != "basic":
             return None
@@ -636,12 +690,17 @@ class FakeExpertFile(HTTPServer):
     def _sign(self, serial: int, expires_ms: int, client: Client) -> str:
         nonce = secrets.token_hex(8)
         payload = f"{serial}:{expires_ms}:{client.org_id}:{nonce}:{client.client_id}".encode()
-        mac = hmac.new(self._key, payload, hashlib.sha256).digest()[:18]
+        mac = self._mac(payload)
         return (
             base64.urlsafe_b64encode(payload).decode().rstrip("=")
             + "."
             + base64.urlsafe_b64encode(mac).decode()
         )
+
+    def _mac(self, payload: bytes) -> bytes:
+        mac = self._hmac.copy()  # copying the keyed state is cheaper than keying anew
+        mac.update(payload)
+        return mac.digest()[:18]
 
     def _verify(self, token: str) -> int | str:
         """The org id the token grants, or why it is not valid."""
@@ -651,9 +710,7 @@ class FakeExpertFile(HTTPServer):
             given = base64.urlsafe_b64decode(mac)
         except (binascii.Error, ValueError):
             return "the access token is not valid"
-        if not hmac.compare_digest(
-            hmac.new(self._key, payload, hashlib.sha256).digest()[:18], given
-        ):
+        if not hmac.compare_digest(self._mac(payload), given):
             return "the access token is not valid"
         serial, expires_ms, org, _ = payload.decode().split(":", 3)
         if int(serial) < self._min_serial or int(expires_ms) <= self.now() * 1000:
@@ -663,12 +720,14 @@ class FakeExpertFile(HTTPServer):
         return int(org)
 
     # -- data endpoints ---------------------------------------------------------
-    def _data(self, request: Request, org: str, kind: str, username: str | None) -> Response:
+    def _data(
+        self, request: Request, org: str, kind: str, username: str | None
+    ) -> Answer | Response:
         if request.method not in ("GET", "HEAD"):
             return _failure(
                 405, "invalid_request", "the data endpoints answer GET only", {"Allow": "GET"}
             )
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        scheme, _, token = request.environ.get("HTTP_AUTHORIZATION", "").partition(" ")
         granted = (
             self._verify(token.strip())
             if scheme.lower() == "bearer" and token.strip()
@@ -712,8 +771,8 @@ class FakeExpertFile(HTTPServer):
         )
 
     @staticmethod
-    def _json(body: bytes) -> Response:
-        return Response(body, status=200, content_type="application/json")
+    def _json(body: bytes) -> Answer:
+        return Answer(body)
 
     def _directory(self, org_id: int, *, count_request: bool) -> Directory:
         with self._lock:
@@ -768,6 +827,22 @@ class FakeExpertFile(HTTPServer):
         return query, fields, size, start
 
 
+def _content_length(environ: dict[str, Any]) -> int:
+    value = environ.get("CONTENT_LENGTH", "")
+    return int(value) if value.isascii() and value.isdigit() else 0
+
+
+def _read_body(environ: dict[str, Any]) -> bytes:
+    """The request body, up to one byte over the limit (a larger one is not read at all)."""
+    stream = environ["wsgi.input"]
+    length = _content_length(environ)
+    if length:
+        return bytes(stream.read(length)) if length <= MAX_BODY_BYTES else b""
+    if environ.get("wsgi.input_terminated"):  # chunked: werkzeug de-chunks until the end
+        return bytes(stream.read(MAX_BODY_BYTES + 1))
+    return b""
+
+
 def _bearer_challenge(description: str) -> str:
     return f'Bearer realm="ExpertFile", error="invalid_token", error_description="{description}"'
 
@@ -780,26 +855,24 @@ def _non_negative_int(value: str, name: str) -> int:
 
 def _raw(
     body: bytes, content_type: str = "application/json", status: int = 200
-) -> Callable[[Request], Response]:
-    return lambda _req: Response(body, status=status, content_type=content_type)
+) -> Callable[[Request], Answer]:
+    return lambda _req: Answer(body, status, content_type)
 
 
-def _truncated(_req: Request) -> Response:
-    response = Response(
-        b'{"data": {"accessToken": "abc', status=200, content_type="application/json"
-    )
-    response.headers["Content-Length"] = "4096"
-    return response
+def _truncated(_req: Request) -> Answer:
+    answer = Answer(b'{"data": {"accessToken": "abc')
+    answer.headers[1] = ("Content-Length", "4096")  # promises more than it sends
+    return answer
 
 
-def _disconnect(req: Request) -> Response:
+def _disconnect(req: Request) -> Answer:
     sock = req.environ.get("werkzeug.socket")
     if isinstance(sock, socket.socket):
         sock.shutdown(socket.SHUT_RDWR)
-    return Response(b"", status=200)
+    return Answer(b"")
 
 
-_MALFORMED: dict[str, Callable[[Request], Response]] = {
+_MALFORMED: dict[str, Callable[[Request], Answer]] = {
     "invalid_json": _raw(b'{"data": {"accessToken": '),
     "success_false": _raw(b'{"success": false, "message": "Something went wrong"}'),
     "missing_keys": _raw(b'{"data": {}, "success": true}'),

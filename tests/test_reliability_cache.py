@@ -6,9 +6,6 @@ import json
 import os
 import shutil
 import stat
-import subprocess
-import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +13,7 @@ import pytest
 
 import expertfile_nb as ef
 from fake_server import FakeExpertFile
+from tests.helpers import FileWatcher, race_logins
 from tests.reliability import RACE_PROCESSES, RACE_ROUNDS, case
 
 FAMILY = "token cache chaos"
@@ -92,49 +90,14 @@ def test_unusable_folder_keeps_the_token_in_memory(
 def test_processes_racing_on_one_file(expertfile_env: FakeExpertFile, tmp_path: Path) -> None:
     """RACE_ROUNDS rounds; in each, RACE_PROCESSES processes log in together on an empty cache."""
     path = cache_file()
-    code = (
-        "import os, sys, time, expertfile_nb as ef\n"
-        "while not os.path.exists(sys.argv[1]): time.sleep(0.001)\n"
-        "print(ef.login(remember=True).org_id)\n"
-    )
-    torn: list[str] = []
-    stop = threading.Event()
-
-    def watch() -> None:
-        while not stop.is_set():
-            try:
-                text = path.read_text()
-            except (FileNotFoundError, PermissionError):
-                continue
-            try:
-                json.loads(text)
-            except ValueError:
-                torn.append(text)
-
-    watcher = threading.Thread(target=watch)
-    watcher.start()
-    try:
+    with FileWatcher(path) as watcher:
         for round_number in range(RACE_ROUNDS):
             with case(FAMILY, f"{RACE_PROCESSES} processes racing (round {round_number + 1})"):
                 if path.parent.exists():
                     shutil.rmtree(path.parent)
                 before = expertfile_env.token_requests
-                go = tmp_path / f"go-{round_number}"
-                procs = [
-                    subprocess.Popen(
-                        [sys.executable, "-c", code, str(go)],
-                        stdout=subprocess.PIPE,
-                        stderr=subprocess.PIPE,
-                        text=True,
-                    )
-                    for _ in range(RACE_PROCESSES)
-                ]
-                go.touch()
-                results = [p.communicate(timeout=120) for p in procs]
-                assert [p.returncode for p in procs] == [0] * RACE_PROCESSES, results
-                assert all(out.strip() == str(expertfile_env.org_id) for out, _ in results)
+                results = race_logins(RACE_PROCESSES, tmp_path / f"go-{round_number}")
+                assert [status for status, _, _ in results] == [0] * RACE_PROCESSES, results
+                assert all(out.strip() == str(expertfile_env.org_id) for _, out, _ in results)
                 assert expertfile_env.token_requests - before == 1
-    finally:
-        stop.set()
-        watcher.join()
-    assert torn == []
+    assert watcher.torn == []

@@ -7,13 +7,13 @@ import os
 import stat
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
 import expertfile_nb as ef
 from fake_server import FakeExpertFile
+from tests.helpers import FileWatcher, race_logins
 
 
 def cache_file() -> Path:
@@ -50,46 +50,13 @@ def test_default_location_is_the_user_cache_folder(
 def test_four_processes_one_token_request_file_always_valid(
     expertfile_env: FakeExpertFile, tmp_path: Path
 ) -> None:
-    path = cache_file()
-    go = tmp_path / "go"
-    code = (
-        "import os, time, expertfile_nb as ef\n"
-        f"while not os.path.exists({str(go)!r}): time.sleep(0.001)\n"
-        "print(ef.login(remember=True).org_id)\n"
-    )
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        for _ in range(4)
-    ]
-    torn: list[str] = []
-    reads = 0
-    stop = threading.Event()
-
-    def watch() -> None:
-        nonlocal reads
-        while not stop.is_set():
-            try:
-                text = path.read_text()
-            except FileNotFoundError:
-                continue
-            reads += 1
-            try:
-                json.loads(text)
-            except ValueError:
-                torn.append(text)
-
-    watcher = threading.Thread(target=watch)
-    watcher.start()
-    go.touch()
-    outputs = [p.communicate(timeout=60) for p in procs]
-    stop.set()
-    watcher.join()
-    assert [p.returncode for p in procs] == [0] * 4, outputs
-    assert [out.strip() for out, _ in outputs] == [str(expertfile_env.org_id)] * 4
+    with FileWatcher(cache_file()) as watcher:
+        results = race_logins(4, tmp_path / "go")
+    assert [status for status, _, _ in results] == [0] * 4, results
+    assert [out.strip() for _, out, _ in results] == [str(expertfile_env.org_id)] * 4
     assert expertfile_env.token_requests == 1
-    assert reads > 0 and torn == []
+    assert watcher.reads > 0
+    assert watcher.torn == []
 
 
 def test_corrupt_file_warns_and_is_rewritten(expertfile_env: FakeExpertFile) -> None:
