@@ -1,6 +1,6 @@
 """docs/RELIABILITY.md is the suite's own report: same families, real counts, nothing failed.
 
-Regenerate it with ``python -m pytest --reliability-report docs/RELIABILITY.md``.
+Regenerate it with ``python -m pytest --reliability-report=docs/RELIABILITY.md``.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def table() -> dict[str, tuple[int, str]]:
 
 def test_doc_lists_every_family_the_suite_runs() -> None:
     assert set(table()) == set(FAMILIES), (
-        "regenerate: python -m pytest --reliability-report docs/RELIABILITY.md"
+        "regenerate: python -m pytest --reliability-report=docs/RELIABILITY.md"
     )
 
 
