@@ -66,7 +66,7 @@ HOW_TO_LOG_IN = (
 class _Login:
     """The login in use: its token provider, where it came from, its request settings."""
 
-    __slots__ = ("provider", "retries", "source", "timeout")
+    __slots__ = ("provider", "retries", "session", "source", "timeout")
 
     def __init__(
         self, provider: TokenProvider, source: str, timeout: Timeout, retries: Retry | int | None
@@ -75,6 +75,7 @@ class _Login:
         self.source = source
         self.timeout = timeout
         self.retries = retries
+        self.session: ExpertFileSession | None = None  # made on first use by shared_session()
 
 
 _lock = threading.RLock()
@@ -272,7 +273,9 @@ def login_from_environment(*, base_url: str | None = None, remember: bool = Fals
 def _set_current(login: _Login | None) -> None:
     global _current
     with _lock:
-        _current = login
+        previous, _current = _current, login
+    if previous is not None and previous.session is not None:
+        previous.session.close()
 
 
 def login_with(credentials: Credentials, url: str, source: str, settings: _Settings) -> Token:
@@ -352,6 +355,12 @@ def get_session(
         NotLoggedInError: no login happened and none could be made from the environment.
     """
     current = _ensure_login()
+    return _new_session(current, timeout, retries)
+
+
+def _new_session(
+    current: _Login, timeout: Timeout | None = None, retries: Retry | int | None = None
+) -> ExpertFileSession:
     token = current.provider.get()
     return ExpertFileSession(
         current.provider.base_url,
@@ -359,7 +368,18 @@ def get_session(
         timeout=current.timeout if timeout is None else timeout,
         retries=current.retries if retries is None else retries,
         org_id=token.org_id,
+        pool_size=16,  # the most pages a pull fetches at once
     )
+
+
+def shared_session() -> ExpertFileSession:
+    """The session the data functions use by default: one per login, so connections
+    (and, against the real service, TLS sessions) are reused from one pull to the next."""
+    current = _ensure_login()
+    with _lock:
+        if current.session is None:
+            current.session = _new_session(current)
+        return current.session
 
 
 class LoginStatus(NamedTuple):
@@ -457,6 +477,8 @@ def logout() -> str:
         _providers.clear()
     for provider in providers:
         provider.forget()
+    if current is not None and current.session is not None:
+        current.session.close()
     url = current.provider.base_url if current else None
     removed = False
     cache = TokenFile(default_cache_file())

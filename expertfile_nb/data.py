@@ -29,7 +29,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Literal
 
 from expertfile_nb._config import redact
-from expertfile_nb._login import get_session
+from expertfile_nb._login import shared_session
 from expertfile_nb._session import hidden_values
 from expertfile_nb.errors import (
     APIError,
@@ -229,7 +229,7 @@ class _Pull:
         self.limit = limit
         self.workers = workers
         self.progress = progress
-        self.session = session if session is not None else get_session()
+        self.session = session if session is not None else shared_session()
         org = getattr(self.session, "org_id", None)
         if org is None:
             raise ConfigurationError(
@@ -648,7 +648,7 @@ def get_expert(username: str, *, session: requests.Session | None = None) -> dic
 
     if not isinstance(username, str) or not username.strip():
         raise ConfigurationError("username must be a non-empty string.")
-    active = session if session is not None else get_session()
+    active = session if session is not None else shared_session()
     org = getattr(active, "org_id", None)
     response = active.get(f"/v2/organization/{org}/expert/{quote(username.strip(), safe='')}")
     try:
