@@ -236,7 +236,6 @@ class _Pull:
                 "This session does not know its organization id: use ef.get_session()."
             )
         self.path = endpoint.path.format(org=org)
-        self.total: int | None = None
 
     def _fetch(self, page_from: int, page_size: int) -> _Page:
         """One page. The session retries statuses and connections; a page whose answer
@@ -319,7 +318,6 @@ class _Pull:
         if self.limit is not None and self.limit < self.page_size:
             self.page_size = max(1, self.limit)  # one small page is all a small limit needs
         first = self._fetch(0, self.page_size)
-        self.total = first.total
         target = first.total if self.limit is None else min(first.total, self.limit)
         size, starts = self._page_starts(first, target)
         seen = _Seen(self.endpoint.record_key, self.path)
@@ -397,9 +395,10 @@ class _Seen:
         keys = set()
         for row in rows:
             value = row.get(self.key)
-            if value is None:
+            if isinstance(value, bool) or not isinstance(value, (str, int)):
                 raise IncompleteDataError(
-                    f"A record from {self.where} has no {self.key!r}; cannot check for duplicates."
+                    f"A record from {self.where} has no usable {self.key!r} ({value!r:.40}); "
+                    "cannot check for duplicates."
                 )
             if value in keys or value in self.previous:
                 raise _duplicate(self.where, value)
@@ -431,10 +430,16 @@ def _frame(records: list[dict[str, Any]], columns: dict[str, str]) -> pd.DataFra
     for name in columns:
         if name not in frame.columns:
             frame[name] = pd.Series([None] * len(frame), dtype="object")
-    times = [name for name, dtype in columns.items() if dtype.startswith("datetime")]
-    frame = frame.astype({name: dtype for name, dtype in columns.items() if name not in times})
-    for name in times:
-        frame[name] = pd.to_datetime(frame[name], utc=True, errors="coerce")
+    for name, dtype in columns.items():
+        try:
+            if dtype.startswith("datetime"):
+                frame[name] = pd.to_datetime(frame[name], utc=True)
+            else:
+                frame[name] = frame[name].astype(dtype)  # type: ignore[call-overload]
+        except (TypeError, ValueError, OverflowError):
+            # Keep every value rather than lose the pull: the column stays as sent.
+            log.warning("column %r does not fit %s; kept as sent (object)", name, dtype)
+            frame[name] = frame[name].astype("object")
     ordered = list(columns) + [c for c in frame.columns if c not in columns]
     result: pd.DataFrame = frame[ordered].reset_index(drop=True)
     return result

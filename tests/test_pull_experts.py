@@ -287,3 +287,18 @@ def test_json_filters_round_trip(expertfile_env: FakeExpertFile) -> None:
     query = data_gets(expertfile_env)[0].query
     assert json.loads(query["countries"]) == ["CA"]
     assert json.loads(query["fields"]) == ["firstname"]
+
+
+def test_values_that_do_not_fit_a_column_are_kept(
+    expertfile_env: FakeExpertFile, caplog: pytest.LogCaptureFixture
+) -> None:
+    records = [
+        {"username": "a", "corporation": "not-a-number"},
+        {"username": "b", "corporation": 7},
+    ]
+    body = json.dumps({"data": {"experts": records, "total": 2}, "success": True}).encode()
+    ef.login()
+    expertfile_env.malformed_next(1, body=body, path="data")
+    frame = ef.get_experts()
+    assert frame["corporation"].tolist() == ["not-a-number", 7]
+    assert "does not fit Int64" in caplog.text

@@ -145,7 +145,27 @@ data_envelopes = st.fixed_dictionaries(
         "success": st.sampled_from([True, False, "true", None]),
     },
 )
+# well-formed envelopes with odd values in records: a frame is still built (or a typed error)
+odd_records = st.lists(
+    st.fixed_dictionaries(
+        {"username": st.text(min_size=1, max_size=8)},
+        optional={
+            "corporation": values,
+            "topics": values,
+            "avatar": values,
+            "featured": values,
+            "firstname": values,
+            "country": values,
+        },
+    ),
+    max_size=4,
+    unique_by=lambda record: record["username"],
+)
+well_formed = odd_records.map(
+    lambda records: {"data": {"experts": records, "total": len(records)}, "success": True}
+)
 data_bodies = st.one_of(
+    well_formed.map(lambda v: json.dumps(v).encode()),
     data_envelopes.map(lambda v: json.dumps(v).encode()),
     st.binary(max_size=100),
     st.sampled_from([b"", b"[]", b"<html>oops</html>", b'{"data": {"experts": [']),
