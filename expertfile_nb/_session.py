@@ -207,7 +207,7 @@ class ExpertFileSession(requests.Session):
             url = url.decode()
         if url.startswith("/"):
             url = self.base_url + url
-        if not args:
+        if len(args) < 7:  # timeout is requests' 7th argument after the URL
             kwargs.setdefault("timeout", self.timeout)
         try:
             return super().request(method, url, *args, **kwargs)

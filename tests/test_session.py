@@ -159,3 +159,11 @@ def test_retry_after_that_is_not_whole_seconds_falls_back_to_backoff(
         "{}", status=503, headers={"Retry-After": "0.5"}
     )
     assert session.get(experts_path(expertfile_env)).status_code == 200
+
+
+def test_default_timeout_applies_with_positional_arguments(expertfile_env: FakeExpertFile) -> None:
+    ef.login()
+    session = ef.get_session(timeout=(5, 0.2), retries=0)
+    expertfile_env.slow_next(1, 1.0, path="data")
+    with pytest.raises(ef.NetworkError, match="timed out"):
+        session.get(experts_path(expertfile_env), {"page_size": 1})  # params given positionally
