@@ -174,12 +174,14 @@ class LoginForm:
             f"token valid until {escape(expiry)} ({_time_left(token.expires_at)})</span>"
         )
         self.login_button.disabled = False
+        self.login_button.layout.display = "none"  # logged in: offer the way out instead
         self.logout_button.layout.display = None
 
     def log_out(self) -> None:
         """Forget the token (memory and disk) and say so."""
         self.status.value = escape(_login.logout())
         self.logout_button.layout.display = "none"
+        self.login_button.layout.display = None
 
 
 def login_widget(

@@ -46,6 +46,7 @@ def test_success_blanks_secret_first_and_reports_org_and_expiry(
     assert f"Logged in to organization {expertfile_server.org_id} — token valid until" in final
     assert "(in 30 days)" in final
     assert form.logout_button.layout.display is None
+    assert form.login_button.layout.display == "none"
     assert ef.status().source == "login form"
     assert expertfile_server.token_requests == 1
 
@@ -132,6 +133,8 @@ def test_log_out_button(expertfile_server: FakeExpertFile) -> None:
     form.logout_button.click()
     assert "Logged out" in form.status.value
     assert not ef.status().logged_in
+    assert form.login_button.layout.display is None
+    assert form.logout_button.layout.display == "none"
 
 
 def test_display_bundle_and_widget_state_hold_no_secret(expertfile_server: FakeExpertFile) -> None:
