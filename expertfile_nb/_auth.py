@@ -68,10 +68,6 @@ class TokenProvider:
         """The token held now (maybe due for renewal), without any request."""
         return self._slot[2]
 
-    @property
-    def can_renew(self) -> bool:
-        return self.credentials is not None
-
     def _store(self, token: Token | None) -> None:
         if token is None:
             self._slot = _EMPTY
