@@ -542,7 +542,8 @@ def get_experts(
         limit: stop after this many experts (fetches no more pages than needed).
         progress: show a progress bar; default: in notebooks and terminals only.
         workers: pages fetched at once (1-16).
-        session: a session from :func:`expertfile_nb.get_session`; default: a new one.
+        session: a session from :func:`expertfile_nb.get_session`; default: one shared by
+            the data functions for the current login (connections are reused).
 
     Returns:
         One row per expert; nested objects flattened (``avatar.original``), ``topics``

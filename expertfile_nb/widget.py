@@ -40,12 +40,9 @@ TEXT_FALLBACK = (
 
 def _last_client_id() -> str:
     """The client id of the current login, else the environment's, else empty."""
-    state = _login.status()
-    if state.logged_in and _login._current is not None:
-        credentials = _login._current.provider.credentials
-        if credentials is not None:
-            return credentials.client_id
-    return os.environ.get(ENV_CLIENT_ID, "")
+    current = _login._current
+    credentials = current.provider.credentials if current is not None else None
+    return credentials.client_id if credentials else os.environ.get(ENV_CLIENT_ID, "")
 
 
 def _time_left(expires_at: datetime) -> str:

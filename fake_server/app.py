@@ -31,7 +31,7 @@ from http import HTTPStatus
 from typing import Any, Literal, NamedTuple
 from urllib.parse import parse_qsl, unquote
 
-from pytest_httpserver import HTTPServer
+from pytest_httpserver import HTTPServer, HTTPServerError
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
@@ -321,6 +321,7 @@ class FakeExpertFile(HTTPServer):
         self._issued: deque[str] = deque(maxlen=journal_size)
         self._in_flight = 0
         self._directories: dict[tuple[int, int], Directory] = {}
+        self._serial = 0  # tokens issued so far; survives reset() so old tokens stay invalid
         self.reset()
 
     # -- configuration and state ----------------------------------------------
@@ -344,7 +345,6 @@ class FakeExpertFile(HTTPServer):
             self.max_in_flight = 0
             self._token_requests = 0
             self._clock_offset = 0.0
-            self._serial = getattr(self, "_serial", 0)
             self._min_serial = self._serial + 1
             self._revoked: set[str] = set()
             self._experts_change: tuple[int, int] | None = None
@@ -494,7 +494,7 @@ class FakeExpertFile(HTTPServer):
     def start(self) -> None:
         """Start serving in a background thread (threaded: requests run concurrently)."""
         if self.is_running():
-            super().start()  # raises the usual "already running" error
+            raise HTTPServerError("Server is already running")
         try:
             self.server = make_server(
                 self.host,
