@@ -1,7 +1,7 @@
 """A fake ExpertFile public API for offline tests and demos.
 
 ``FakeExpertFile`` answers the token endpoint and the data endpoints over real
-HTTP on 127.0.0.1, exactly in the wire format of ``shared/reference``, and can
+HTTP on 127.0.0.1, exactly in the wire format of ``docs/API_REFERENCE.md``, and can
 misbehave on purpose (``fail_next``, ``malformed_next``, ``slow_next``,
 ``expire_tokens``, ``revoke``, ``advance_clock``, ``paging="page"``).
 

@@ -1,6 +1,6 @@
 """The fake ExpertFile server: token and data routes on ``pytest_httpserver.HTTPServer``.
 
-The wire format follows ``shared/reference``: the token envelope is the vendor's,
+The wire format follows ``docs/API_REFERENCE.md``: the token envelope is the vendor's,
 the failure envelope (``{"success": false, "error": …, "error_description": …}``)
 and the 401/403/404 answers are the documented assumptions of ``API_NOTES.md``.
 
