@@ -1,50 +1,45 @@
-"""Pull every page of a list endpoint into records, then into a pandas DataFrame.
+"""The data functions, made from the endpoint table in ``_endpoints.py``.
 
-One paging mechanism serves experts, staff and spotlights:
+Each list endpoint has ``get_<noun>`` (a verified DataFrame) and ``iter_<noun>``
+(the same records one dict at a time, in constant memory); ``iter_<noun>`` is
+made from ``get_<noun>``: the same signature, the same arguments documented.
+How a pull pages and what it verifies is in ``_paging.py``; how records
+become a frame in ``_frames.py``; the single reads are in ``_records.py``.
 
-1. The first page tells ``total``.
-2. ``page_from`` is assumed to be a row offset (``API_NOTES.md``). When more pages
-   are needed, one small probe (``page_from=1, page_size=2``) checks that reading:
-   an offset gives rows 2-3 of the first page, a page number gives rows 3-4. The
-   pull then uses whichever the service speaks, or stops with
-   :class:`~expertfile_nb.errors.IncompleteDataError` if it is neither.
-3. The remaining pages are fetched concurrently (``workers`` at a time, a bounded
-   window ahead) and yielded in the service's order, so memory stays flat.
-4. It **verifies**: as many distinct records as ``total`` says, none twice, and
-   ``total`` unchanged on every page. Anything else raises
-   :class:`~expertfile_nb.errors.IncompleteDataError` — never a silently wrong frame.
-
-This is the only module that imports pandas, and only inside the functions that
-build a frame.
+Only the parameters the caller sets are sent: a parameter left at ``None``
+gets the service's documented default (shown in each docstring).
 """
 
 from __future__ import annotations
 
-import json
-import logging
-import sys
-from collections import deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, Literal
+import inspect
+import textwrap
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypedDict, TypeVar
 
-from expertfile_nb._config import redact
-from expertfile_nb._login import shared_session
-from expertfile_nb._session import hidden_values
-from expertfile_nb.errors import (
-    APIError,
-    BrokenResponseError,
-    ConfigurationError,
-    ExpertFileError,
-    IncompleteDataError,
+from expertfile_nb._endpoints import (
+    EXPERT_PROFILE,
+    EXPERTS,
+    SPOTLIGHT_PATH,
+    SPOTLIGHTS,
+    STAFF,
+    STAFF_PROFILE,
+    ListEndpoint,
 )
+from expertfile_nb._login import shared_session
+from expertfile_nb._paging import Pull, check_options, collect
+from expertfile_nb._query import RETURN_FIELDS as RETURN_FIELDS  # re-exported
+from expertfile_nb._query import build_query
+from expertfile_nb._records import read_profile, read_spotlight
 
 if TYPE_CHECKING:
     import pandas as pd
     import requests
+    from typing_extensions import Unpack  # typing.Unpack for **kwargs is 3.12+
 
+_SINGLE_READS = ["RETURN_FIELDS", "get_expert", "get_spotlight", "get_staff_member"]
 __all__ = [
-    "get_expert",
+    *_SINGLE_READS,
     "get_experts",
     "get_spotlights",
     "get_staff",
@@ -53,619 +48,377 @@ __all__ = [
     "iter_staff",
 ]
 
-log = logging.getLogger("expertfile_nb")
-
-Access = Literal["public", "private", "all"]
-Status = Literal["published", "unpublished", "all"]
-Sort = Literal["name", "featured"]
 Filter = str | Iterable[str] | None
+Sort = Literal["name", "featured"]
+Status = Literal["published", "unpublished", "all"]
+P = ParamSpec("P")
+F = TypeVar("F", bound=Callable[..., Any])
 
-MAX_PAGE_SIZE = 1000
-MAX_WORKERS = 16
+# The arguments every list function takes after its filters, and its errors: written once,
+# put into each docstring where a line says {pull options} or {raises}.
+_PULL_ARGS = """\
+page_size: rows per request (1-1000). The service's maximum is not documented:
+    a smaller page is followed, and a 400 that names page_size is answered
+    by asking for 100 (then half as many), logged once.
+limit: stop after this many records (no more pages are fetched than needed).
+progress: a progress bar that goes away when done; default: in notebooks and
+    terminals only, and never for a single page.
+workers: pages fetched at once (1-16).
+session: a session from :func:`expertfile_nb.get_session`; default: one shared by
+    the data functions for the current login (connections are reused).
+"""
+_RAISES = """\
+Raises:
+    IncompleteDataError: a page failed after the retries (the message names it), or
+        the pages did not fit together on two pulls in a row: a count, a total, a
+        duplicate or an overlap that did not match (the message says where).
+    NotLoggedInError: no login and no credentials in the environment.
+    ConfigurationError: an argument with a wrong value (a misspelt return field
+        comes with the closest documented name).
+    TypeError: an unknown argument, as for any Python function.
+"""
+_MARKS = {"{pull options}": _PULL_ARGS, "{raises}": _RAISES}
 
-# Columns every frame has, in this order, with these dtypes — empty or not.
-_AVATAR = ["avatar.small", "avatar.medium", "avatar.large", "avatar.original"]
-EXPERT_COLUMNS: dict[str, str] = {
-    "username": "string",
-    "corporation": "Int64",
-    "firstname": "string",
-    "lastname": "string",
-    "job_title": "string",
-    "tagline": "string",
-    "topics": "object",
-    "city": "string",
-    "state": "string",
-    "country": "string",
-    "email": "string",
-    "industry": "string",
-    "categories": "object",
-    "tags": "object",
-    "featured": "boolean",
-    "status": "string",
-    "access": "string",
-    **dict.fromkeys(_AVATAR, "string"),
+
+class PullOptions(TypedDict, total=False):
+    """How a list function pulls (documented in ``_PULL_ARGS``); defaults in ``_DEFAULTS``."""
+
+    page_size: int
+    limit: int | None
+    progress: bool | None
+    workers: int
+    session: requests.Session | None
+
+
+_DEFAULTS: dict[str, Any] = {
+    "page_size": 100,
+    "limit": None,
+    "progress": None,
+    "workers": 4,
+    "session": None,
 }
-_EXPERT_BASE = {"username", "corporation", "topics", "tagline", *_AVATAR}
-STAFF_COLUMNS: dict[str, str] = {
-    "username": "string",
-    "corporation": "Int64",
-    "firstname": "string",
-    "lastname": "string",
-    "job_title": "string",
-    "email": "string",
-    "is_expert": "boolean",
-}
-SPOTLIGHT_COLUMNS: dict[str, str] = {
-    "id": "Int64",
-    "corporation": "Int64",
-    "title": "string",
-    "type": "string",
-    "topics": "object",
-    "username": "string",
-    "published": "datetime64[ns, UTC]",
-}
+# The options as keyword-only parameters: what inspect (so Jupyter's ``?`` and tab
+# completion) shows in place of ``**options``.
+_OPTION_PARAMETERS = [
+    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
+    for (name, default), kind in zip(
+        _DEFAULTS.items(), PullOptions.__annotations__.values(), strict=True
+    )
+]
 
 
-class _Endpoint:
-    """What differs between the list endpoints: path, list key, record key, columns."""
-
-    def __init__(self, path: str, list_key: str, record_key: str, columns: dict[str, str]) -> None:
-        self.path = path
-        self.list_key = list_key
-        self.record_key = record_key
-        self.columns = columns
-
-
-EXPERTS = _Endpoint("/v2/organization/{org}/expert", "experts", "username", EXPERT_COLUMNS)
-STAFF = _Endpoint("/v2/organization/{org}/employee", "staff", "username", STAFF_COLUMNS)
-SPOTLIGHTS = _Endpoint("/v2/spotlight/{org}/search", "spotlights", "id", SPOTLIGHT_COLUMNS)
+def _filled(doc: str) -> str:
+    """``doc`` with each marker line replaced by its text, at the marker's indentation."""
+    lines = []
+    for line in doc.splitlines(keepends=True):
+        text = _MARKS.get(line.strip())
+        indent = line[: len(line) - len(line.lstrip())]
+        lines.append(textwrap.indent(text, indent) if text is not None else line)
+    return "".join(lines)
 
 
-# -- parameters ------------------------------------------------------------------------------
-def _json_list(name: str, value: Filter) -> str | None:
-    """A filter as the API reference writes it: a JSON array, ``["CA","US"]``."""
-    if value is None:
-        return None
-    items = [value] if isinstance(value, str) else list(value)
-    if not all(isinstance(item, str) for item in items):
-        raise ConfigurationError(f"{name} must be a string or a list of strings, not {value!r}.")
-    return json.dumps(items, separators=(",", ":"), ensure_ascii=False)
+def _list_function(function: F) -> F:
+    """Give a list function its whole documentation and signature: the shared text where
+    the docstring marks it, and the pull options spelled out in place of ``**options``."""
+    function.__doc__ = _filled(function.__doc__ or "")
+    signature = inspect.signature(function)
+    own = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
+    function.__signature__ = signature.replace(  # type: ignore[attr-defined]  # read by inspect
+        parameters=[*own, *_OPTION_PARAMETERS]
+    )
+    return function
 
 
-def _choice(name: str, value: str | None, allowed: tuple[str, ...]) -> str | None:
-    if value is not None and value not in allowed:
-        raise ConfigurationError(f"{name} must be one of {', '.join(allowed)}; got {value!r}.")
-    return value
+def _arguments(function: str, given: Mapping[str, Any]) -> dict[str, Any]:
+    """The filters and the options of a list function's call, in one flat dict."""
+    options = given["options"]
+    for name in options:
+        if name not in _DEFAULTS:
+            raise TypeError(f"{function}() got an unexpected keyword argument {name!r}")
+    flat = {name: value for name, value in given.items() if name != "options"}
+    return {**flat, **_DEFAULTS, **options}
 
 
-def _check_paging(page_size: int, limit: int | None, workers: int) -> None:
-    if (
-        isinstance(page_size, bool)
-        or not isinstance(page_size, int)
-        or not (1 <= page_size <= MAX_PAGE_SIZE)
-    ):
-        raise ConfigurationError(f"page_size must be a whole number from 1 to {MAX_PAGE_SIZE}.")
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
-        raise ConfigurationError("limit must be a whole number from 0, or None for everything.")
-    if (
-        isinstance(workers, bool)
-        or not isinstance(workers, int)
-        or not (1 <= workers <= MAX_WORKERS)
-    ):
-        raise ConfigurationError(f"workers must be a whole number from 1 to {MAX_WORKERS}.")
-
-
-def _expert_params(
-    q: str | None,
-    access: Access,
-    status: Status,
-    countries: Filter,
-    topics: Filter,
-    industries: Filter,
-    categories: Filter,
-    tags: Filter,
-    fields: Filter,
-    sort: Sort | None,
-) -> dict[str, str]:
-    params = {
-        "q": q,
-        "access": _choice("access", access, ("public", "private", "all")),
-        "status": _choice("status", status, ("published", "unpublished", "all")),
-        "sort": _choice("sort", sort, ("name", "featured")),
-        "countries": _json_list("countries", countries),
-        "topics": _json_list("topics", topics),
-        "industries": _json_list("industries", industries),
-        "categories": _json_list("categories", categories),
-        "tags": _json_list("tags", tags),
-        "fields": _json_list("fields", fields),
-    }
-    return {k: v for k, v in params.items() if v is not None and v != ""}
-
-
-# -- paging ----------------------------------------------------------------------------------
-def _want_progress(progress: bool | None) -> bool:
-    if progress is not None:
-        return progress
-    ipython = sys.modules.get("IPython")  # loaded if we run in a kernel; never imported here
-    shell = ipython.get_ipython() if ipython is not None else None
-    if type(shell).__name__ == "ZMQInteractiveShell":
-        return True
-    return sys.stderr is not None and sys.stderr.isatty()
-
-
-PAGE_ATTEMPTS = 3
-
-
-class _UnreadablePage(APIError):
-    """A 200 answer that is not the expected envelope."""
-
-
-class _Page:
-    __slots__ = ("rows", "total")
-
-    def __init__(self, rows: list[dict[str, Any]], total: int) -> None:
-        self.rows = rows
-        self.total = total
-
-
-class _Pull:
-    """One pull: the first page, the probe, the concurrent rest, the checks."""
-
-    def __init__(
-        self,
-        endpoint: _Endpoint,
-        params: dict[str, str],
-        *,
-        page_size: int,
-        limit: int | None,
-        workers: int,
-        progress: bool | None,
-        session: requests.Session | None,
-    ) -> None:
-        _check_paging(page_size, limit, workers)
-        self.endpoint = endpoint
-        self.params = params
-        self.page_size = page_size
-        self.limit = limit
-        self.workers = workers
-        self.progress = progress
-        self.session = session if session is not None else shared_session()
-        org = getattr(self.session, "org_id", None)
-        if org is None:
-            raise ConfigurationError(
-                "This session does not know its organization id: use ef.get_session()."
-            )
-        self.path = endpoint.path.format(org=org)
-
-    def _fetch(self, page_from: int, page_size: int) -> _Page:
-        """One page. The session retries statuses and connections; a page whose answer
-        arrives broken (cut off, or not the expected JSON) gets two more tries here."""
-        params = {**self.params, "page_size": str(page_size), "page_from": str(page_from)}
-        for attempt in range(1, PAGE_ATTEMPTS + 1):
-            try:
-                return self._read(self.session.get(self.path, params=params), page_from)
-            except (BrokenResponseError, _UnreadablePage) as exc:
-                if attempt < PAGE_ATTEMPTS:
-                    log.debug("page_from=%s arrived broken (%s); trying again", page_from, exc)
-                    continue
-                failure: ExpertFileError = exc
-            except ExpertFileError as exc:
-                failure = exc
-            raise IncompleteDataError(
-                f"The pull of {self.endpoint.list_key} stopped: the page at page_from="
-                f"{page_from} (page_size={page_size}) failed after retries: {failure}"
-            ) from failure
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _read(self, response: requests.Response, page_from: int) -> _Page:
-        where = f"{self.path} (page_from={page_from})"
-        try:
-            body = json.loads(response.content)
-        except ValueError:
-            body = None
-        data = body.get("data") if isinstance(body, dict) and body.get("success") is True else None
-        rows = data.get(self.endpoint.list_key) if isinstance(data, dict) else None
-        total = data.get("total") if isinstance(data, dict) else None
-        if (
-            not isinstance(rows, list)
-            or not all(isinstance(r, dict) for r in rows)
-            or isinstance(total, bool)
-            or not isinstance(total, int)
-            or total < 0
-        ):
-            excerpt = redact(
-                response.content[:400].decode("utf-8", "replace"),
-                *hidden_values(response, self.session.auth),
-                limit=120,
-            )
-            raise _UnreadablePage(
-                f"{where} answered {response.status_code} but not with the expected "
-                f'{{"data": {{"{self.endpoint.list_key}": [...], "total": N}}, "success": true}} '
-                f"(body starts: {excerpt!r}). Try again; if it persists, the API has changed.",
-                status=response.status_code,
-                url=response.url,
-            )
-        return _Page(rows, total)
-
-    def _page_starts(self, first: _Page, target: int) -> tuple[int, Iterator[int]]:
-        """The page size to use and the page_from of each later page, as the service reads it."""
-        size = self.page_size
-        if len(first.rows) < min(size, target):
-            # The service gave fewer rows than asked: its largest page is smaller. Use it.
-            size = max(1, len(first.rows))
-            log.debug("the service caps page_size at %s; paging by that", size)
-        if target <= len(first.rows):
-            return size, iter(())
-        key = self.endpoint.record_key
-        if len(first.rows) >= 4:
-            probe = self._fetch(1, 2).rows
-            keys = [r.get(key) for r in first.rows[:4]]
-            probe_keys = [r.get(key) for r in probe]
-            if probe_keys == keys[1:3]:
-                return size, iter(range(size, target, size))  # page_from is an offset
-            if probe_keys == keys[2:4]:
-                log.debug("page_from reads as a page number here; paging by page number")
-                return size, iter(range(1, -(-target // size)))
-            raise IncompleteDataError(
-                f"Cannot tell how {self.path} reads page_from: a probe at page_from=1 "
-                f"returned neither rows 2-3 (an offset) nor rows 3-4 (a page number) of the "
-                "first page. The data may be changing; try again."
-            )
-        return size, iter(range(size, target, size))
-
-    def pages(self) -> Iterator[list[dict[str, Any]]]:
-        """The rows of each page, in order, verified (see the module docstring)."""
-        if self.limit is not None and self.limit < self.page_size:
-            self.page_size = max(1, self.limit)  # one small page is all a small limit needs
-        first = self._fetch(0, self.page_size)
-        target = first.total if self.limit is None else min(first.total, self.limit)
-        size, starts = self._page_starts(first, target)
-        seen = _Seen(self.endpoint.record_key, self.path)
-        bar = self._bar(target, size)
-        delivered = 0
-        try:
-            for page in self._in_order(first, size, starts):
-                if page.total != first.total:
-                    raise IncompleteDataError(
-                        f"The total of {self.endpoint.list_key} changed from {first.total} to "
-                        f"{page.total} during the pull, so pages shifted under it. Run the "
-                        "pull again."
-                    )
-                rows = page.rows[: target - delivered]
-                seen.add(rows)
-                delivered += len(rows)
-                if bar is not None:
-                    bar.update(len(rows))
-                yield rows
-                if delivered >= target:
-                    break
-        finally:
-            if bar is not None:
-                bar.close()
-        if delivered != target:
-            raise IncompleteDataError(
-                f"Got {delivered} {self.endpoint.list_key} but the service said {target}"
-                f"{'' if self.limit is None else f' (limit {self.limit})'}. Pages were shorter "
-                "than promised; run the pull again, or report this if it persists."
-            )
-
-    def _bar(self, target: int, size: int) -> Any:
-        if target <= size or not _want_progress(self.progress):
-            return None
-        from tqdm.auto import tqdm
-
-        return tqdm(total=target, desc=f"ExpertFile {self.endpoint.list_key}", unit=" rows")
-
-    def _in_order(self, first: _Page, size: int, starts: Iterator[int]) -> Iterator[_Page]:
-        yield first
-        with ThreadPoolExecutor(self.workers, thread_name_prefix="expertfile-page") as pool:
-            window: deque[Future[_Page]] = deque()
-
-            def submit_next() -> None:
-                start = next(starts, None)
-                if start is not None:
-                    window.append(pool.submit(self._fetch, start, size))
-
-            try:
-                for _ in range(self.workers * 2):
-                    submit_next()
-                while window:
-                    page = window.popleft().result()
-                    submit_next()
-                    yield page
-            finally:
-                for future in window:
-                    future.cancel()
-
-
-class _Seen:
-    """Checks that no record comes twice, in memory that does not grow with the count.
-
-    Overlapping pages (a misread ``page_from``, data shifting under the pull) repeat
-    records across neighbouring pages, so each page is checked against itself and
-    the page before. ``get_experts`` also checks the whole frame, which it holds anyway.
-    """
-
-    def __init__(self, key: str, where: str) -> None:
-        self.key = key
-        self.where = where
-        self.previous: set[Any] = set()
-
-    def add(self, rows: list[dict[str, Any]]) -> None:
-        keys = set()
-        for row in rows:
-            value = row.get(self.key)
-            if isinstance(value, bool) or not isinstance(value, (str, int)):
-                raise IncompleteDataError(
-                    f"A record from {self.where} has no usable {self.key!r} ({value!r:.40}); "
-                    "cannot check for duplicates."
-                )
-            if value in keys or value in self.previous:
-                raise _duplicate(self.where, value)
-            keys.add(value)
-        self.previous = keys
-
-
-def _duplicate(where: str, value: Any) -> IncompleteDataError:
-    return IncompleteDataError(
-        f"The record {value!r} came twice from {where}: pages overlapped, so others were "
-        "probably missed. Run the pull again."
+def _pull(endpoint: ListEndpoint, given: Mapping[str, Any]) -> Pull:
+    query = build_query(endpoint.params, given, record_key=endpoint.record_key)
+    check_options(given["page_size"], given["limit"], given["workers"])
+    session = given["session"]
+    return Pull(
+        endpoint,
+        query,
+        session if session is not None else shared_session(),
+        page_size=given["page_size"],
+        limit=given["limit"],
+        workers=given["workers"],
+        progress=given["progress"],
     )
 
 
-def _iterate(pull: _Pull) -> Iterator[dict[str, Any]]:
+def _columns(endpoint: ListEndpoint, fields: Filter) -> Mapping[str, str]:
+    """The fixed columns: the documented item keys, or, when ``fields`` chose the return
+    fields, those names (the documents give no types for them) and the record key."""
+    if fields is None:
+        return endpoint.columns
+    names = [fields] if isinstance(fields, str) else list(fields)
+    key = endpoint.record_key
+    return {key: endpoint.columns[key], **{n: "object" for n in names if n != key}}
+
+
+def _frame_of(endpoint: ListEndpoint, given: Mapping[str, Any]) -> pd.DataFrame:
+    from expertfile_nb._frames import build_frame
+
+    given = _arguments(f"get_{endpoint.noun}", given)
+    pull = _pull(endpoint, given)
+    records = collect(pull)
+    return build_frame(records, _columns(endpoint, given.get("fields")), pull.aggregations)
+
+
+def _records(pull: Pull) -> Iterator[dict[str, Any]]:
     for rows in pull.pages():
         yield from rows
 
 
-# -- frames ----------------------------------------------------------------------------------
-def _frame(records: list[dict[str, Any]], columns: dict[str, str]) -> pd.DataFrame:
-    import pandas as pd
+def _iterator_of(
+    frame_function: Callable[P, pd.DataFrame], endpoint: ListEndpoint
+) -> Callable[P, Iterator[dict[str, Any]]]:
+    """``iter_<noun>``: the records of ``get_<noun>`` one dict at a time, same arguments."""
+    signature = inspect.signature(frame_function)
 
-    for record in records:
-        topics = record.get("topics")
-        if isinstance(topics, list):
-            record["topics"] = [t.get("title") if isinstance(t, dict) else t for t in topics]
-    frame = pd.json_normalize(records, sep=".") if records else pd.DataFrame()
-    for name in columns:
-        if name not in frame.columns:
-            frame[name] = pd.Series([None] * len(frame), dtype="object")
-    for name, dtype in columns.items():
-        try:
-            if dtype.startswith("datetime"):
-                frame[name] = pd.to_datetime(frame[name], utc=True)
-            else:
-                frame[name] = frame[name].astype(dtype)  # type: ignore[call-overload]
-        except (TypeError, ValueError, OverflowError):
-            # Keep every value rather than lose the pull: the column stays as sent.
-            log.warning("column %r does not fit %s; kept as sent (object)", name, dtype)
-            frame[name] = frame[name].astype("object")
-    ordered = list(columns) + [c for c in frame.columns if c not in columns]
-    result: pd.DataFrame = frame[ordered].reset_index(drop=True)
-    return result
+    def iterate(*args: P.args, **kwargs: P.kwargs) -> Iterator[dict[str, Any]]:
+        bound = signature.bind(*args, **kwargs)  # TypeError on an unknown argument
+        bound.apply_defaults()
+        return _records(_pull(endpoint, bound.arguments))  # checked and logged in now
 
-
-def _collect(pull: _Pull, columns: dict[str, str]) -> pd.DataFrame:
-    records: list[dict[str, Any]] = []
-    for rows in pull.pages():
-        records.extend(rows)
-    frame = _frame(records, columns)
-    key = pull.endpoint.record_key
-    repeated = frame[key][frame[key].duplicated()]
-    if len(repeated):
-        raise _duplicate(pull.path, repeated.iloc[0])
-    return frame
-
-
-def _expert_columns(fields: Filter) -> dict[str, str]:
-    if fields is None:
-        return EXPERT_COLUMNS
-    wanted = {fields} if isinstance(fields, str) else set(fields)
-    return {k: v for k, v in EXPERT_COLUMNS.items() if k in _EXPERT_BASE or k in wanted}
-
-
-# -- public functions ------------------------------------------------------------------------
-def iter_experts(
-    q: str | None = None,
-    *,
-    access: Access = "public",
-    status: Status = "published",
-    countries: Filter = None,
-    topics: Filter = None,
-    industries: Filter = None,
-    categories: Filter = None,
-    tags: Filter = None,
-    fields: Filter = None,
-    sort: Sort | None = None,
-    page_size: int = 100,
-    limit: int | None = None,
-    progress: bool | None = None,
-    workers: int = 4,
-    session: requests.Session | None = None,
-) -> Iterator[dict[str, Any]]:
-    """Yield the organization's experts one dict at a time, in constant memory.
-
-    Takes the same arguments as :func:`get_experts`. Pages are fetched ahead
-    concurrently but never more than ``2 x workers`` at a time. The checks
-    (count, duplicates, stable total) run as the pages arrive; a failure
-    raises :class:`~expertfile_nb.errors.IncompleteDataError` at that point.
-    """
-    params = _expert_params(
-        q, access, status, countries, topics, industries, categories, tags, fields, sort
+    doc = inspect.cleandoc(frame_function.__doc__ or "")
+    args = doc[doc.index("Args:") : doc.index("Returns:")]
+    iterate.__doc__ = (
+        f"Yield the organization's {endpoint.noun} one record at a time, in constant memory.\n\n"
+        f"The records of :func:`get_{endpoint.noun}`, each a dict as the service sent it, "
+        "verified the same way as the pages arrive. Rows already given cannot be taken "
+        "back, so where get_ pulls once more after a failed check, this raises at once.\n\n"
+        f"{args}Yields:\n    One dict per record, in the service's order.\n\n{_RAISES}"
     )
-    pull = _Pull(
-        EXPERTS,
-        params,
-        page_size=page_size,
-        limit=limit,
-        workers=workers,
-        progress=progress,
-        session=session,
+    iterate.__name__ = iterate.__qualname__ = f"iter_{endpoint.noun}"
+    iterate.__module__ = __name__
+    iterate.__signature__ = signature.replace(  # type: ignore[attr-defined]  # read by inspect
+        return_annotation="Iterator[dict[str, Any]]"
     )
-    return _iterate(pull)
+    return iterate
 
 
+# -- list endpoints ---------------------------------------------------------------------
+@_list_function
 def get_experts(
     q: str | None = None,
     *,
-    access: Access = "public",
-    status: Status = "published",
+    access: Literal["public", "private", "all"] | None = None,
+    status: Status | None = None,
     countries: Filter = None,
     topics: Filter = None,
     industries: Filter = None,
     categories: Filter = None,
     tags: Filter = None,
+    companies: Filter = None,
     fields: Filter = None,
     sort: Sort | None = None,
-    page_size: int = 100,
-    limit: int | None = None,
-    progress: bool | None = None,
-    workers: int = 4,
-    session: requests.Session | None = None,
+    searchfield: Literal["fullname"] | None = None,
+    **options: Unpack[PullOptions],
 ) -> pd.DataFrame:
     """The organization's experts as a DataFrame: every page, verified, one row per expert.
 
-    Logs in first if needed (see :func:`expertfile_nb.login`).
+    Logs in first if needed (see :func:`expertfile_nb.login`). Arguments left at
+    ``None`` are not sent; the service's documented default applies.
 
     Args:
-        q: free-text search (names, taglines, topics).
-        access: ``"public"`` (default), ``"private"`` or ``"all"``.
-        status: ``"published"`` (default), ``"unpublished"`` or ``"all"``.
+        q: free-text search.
+        access: ``"public"`` (the service's default), ``"private"`` or ``"all"``.
+        status: ``"published"``, ``"unpublished"`` or ``"all"`` (the service's default).
         countries: country codes, e.g. ``["CA", "US"]`` (sent as a JSON array).
-        topics: topic titles to match.
+        topics: topics to match.
         industries: industries to match.
         categories: categories to match.
         tags: tags to match.
-        fields: extra fields to ask for (default: all the service sends).
-        sort: ``"name"`` or ``"featured"``; default: the service's order.
-        page_size: rows per request (the service may cap it; the pull adapts).
-        limit: stop after this many experts (fetches no more pages than needed).
-        progress: show a progress bar; default: in notebooks and terminals only.
-        workers: pages fetched at once (1-16).
-        session: a session from :func:`expertfile_nb.get_session`; default: one shared by
-            the data functions for the current login (connections are reused).
+        companies: companies to match (sent as a JSON array).
+        fields: return fields to ask for instead of the default item, from the 45
+            documented names in ``expertfile_nb.data.RETURN_FIELDS``; ``username`` is
+            always added (the pull verifies records by it). The columns are then the
+            names asked for.
+        sort: ``"name"`` (the service's default) or ``"featured"``.
+        searchfield: ``"fullname"`` to search the name only.
+        {pull options}
 
     Returns:
-        One row per expert; nested objects flattened (``avatar.original``), ``topics``
-        a list of titles; the same columns and dtypes when empty.
+        One row per expert. The documented columns come first, always, with fixed dtypes
+        (also when empty): ``username``, ``corporation``, ``tagline`` (strings),
+        ``topics`` (a list of topic titles, from ``[{"title": …}]``) and
+        ``avatar.small`` … ``avatar.original``; then any other key the service sent,
+        flattened. ``frame.attrs["aggregations"]`` holds the first page's aggregations.
 
-    Raises:
-        IncompleteDataError: a page failed after retries (the message names it), or the
-            result could not be verified (count, duplicates, changing total).
-        NotLoggedInError: no login and no credentials in the environment.
-        TypeError: an unknown argument (as for any Python function).
-        ConfigurationError: an argument with a wrong value.
+    {raises}
     """
-    params = _expert_params(
-        q, access, status, countries, topics, industries, categories, tags, fields, sort
-    )
-    pull = _Pull(
-        EXPERTS,
-        params,
-        page_size=page_size,
-        limit=limit,
-        workers=workers,
-        progress=progress,
-        session=session,
-    )
-    return _collect(pull, _expert_columns(fields))
+    return _frame_of(EXPERTS, locals())
 
 
-def _simple(
-    endpoint: _Endpoint,
-    page_size: int,
-    limit: int | None,
-    progress: bool | None,
-    workers: int,
-    session: requests.Session | None,
-    q: str | None = None,
-) -> _Pull:
-    params = {"q": q} if q else {}
-    return _Pull(
-        endpoint,
-        params,
-        page_size=page_size,
-        limit=limit,
-        workers=workers,
-        progress=progress,
-        session=session,
-    )
-
-
-def iter_staff(
-    *,
-    page_size: int = 100,
-    limit: int | None = None,
-    progress: bool | None = None,
-    workers: int = 4,
-    session: requests.Session | None = None,
-) -> Iterator[dict[str, Any]]:
-    """Yield the organization's staff (experts and other employees) one dict at a time."""
-    return _iterate(_simple(STAFF, page_size, limit, progress, workers, session))
-
-
+@_list_function
 def get_staff(
-    *,
-    page_size: int = 100,
-    limit: int | None = None,
-    progress: bool | None = None,
-    workers: int = 4,
-    session: requests.Session | None = None,
-) -> pd.DataFrame:
-    """The organization's staff as a DataFrame (arguments and checks as in :func:`get_experts`)."""
-    return _collect(_simple(STAFF, page_size, limit, progress, workers, session), STAFF_COLUMNS)
-
-
-def iter_spotlights(
     q: str | None = None,
     *,
-    page_size: int = 100,
-    limit: int | None = None,
-    progress: bool | None = None,
-    workers: int = 4,
-    session: requests.Session | None = None,
-) -> Iterator[dict[str, Any]]:
-    """Yield the organization's news spotlights one dict at a time."""
-    return _iterate(_simple(SPOTLIGHTS, page_size, limit, progress, workers, session, q))
+    access: Literal["public", "private"] | None = None,
+    sort: Sort | None = None,
+    searchfield: Literal["fullname"] | None = None,
+    countries: Filter = None,
+    companies: Filter = None,
+    fields: Filter = None,
+    **options: Unpack[PullOptions],
+) -> pd.DataFrame:
+    """The organization's staff (staff users and experts) as a DataFrame, verified.
+
+    The service's "Get All Employees" list. Logs in first if needed. Arguments left
+    at ``None`` are not sent; the service's documented default applies.
+
+    Args:
+        q: free-text search.
+        access: ``"public"`` (the service's default) or ``"private"`` (no ``"all"`` here).
+        sort: ``"name"`` (the service's default) or ``"featured"``.
+        searchfield: ``"fullname"`` to search the name only.
+        countries: country codes, e.g. ``["CA", "US"]`` (sent as a JSON array; the
+            documents give no form for this endpoint, so the experts' one is used).
+        companies: companies to match (sent as a JSON array).
+        fields: return fields to ask for, from ``expertfile_nb.data.RETURN_FIELDS``;
+            ``username`` is always added. The columns are then the names asked for.
+        {pull options}
+
+    Returns:
+        One row per staff member: ``username``, ``corporation``, ``tagline`` and
+        ``avatar.small`` … ``avatar.original`` always (strings), then any other key the
+        service sent, flattened. ``frame.attrs["aggregations"]`` is ``None`` unless the
+        service sends aggregations (the documents show none here).
+
+    {raises}
+    """
+    return _frame_of(STAFF, locals())
 
 
+@_list_function
 def get_spotlights(
     q: str | None = None,
     *,
-    page_size: int = 100,
-    limit: int | None = None,
-    progress: bool | None = None,
-    workers: int = 4,
-    session: requests.Session | None = None,
+    status: Status | None = None,
+    tags: Filter = None,
+    tagged: Filter = None,
+    month: int | str | None = None,
+    year: int | str | None = None,
+    **options: Unpack[PullOptions],
 ) -> pd.DataFrame:
-    """The organization's news spotlights as a DataFrame (``published`` as UTC datetimes)."""
-    pull = _simple(SPOTLIGHTS, page_size, limit, progress, workers, session, q)
-    return _collect(pull, SPOTLIGHT_COLUMNS)
+    """The organization's news spotlights as a DataFrame, verified, one row per spotlight.
+
+    Logs in first if needed. Arguments left at ``None`` are not sent; the service's
+    documented default applies.
+
+    Args:
+        q: free-text search.
+        status: ``"published"``, ``"unpublished"`` or ``"all"`` (the service's default).
+        tags: tags to match (sent as a JSON array).
+        tagged: usernames of tagged experts (sent as a JSON array).
+        month: a month, e.g. ``11`` (default: all).
+        year: a year, e.g. ``2024`` (default: all).
+        {pull options}
+
+    Returns:
+        One row per spotlight. Always, with fixed dtypes: ``id``, ``corporation_id``,
+        ``published`` (1 or 0) as ``Int64``; ``spotlight_title``, ``year``,
+        ``year-month`` as strings; ``tags``, ``tagged_experts``, ``assets`` as lists;
+        ``created_date``, ``modified_date``, ``published_date`` as UTC datetimes (sent
+        as Unix seconds). Then any other key sent. ``frame.attrs["aggregations"]`` holds
+        the first page's aggregations.
+
+    {raises}
+    """
+    return _frame_of(SPOTLIGHTS, locals())
 
 
-def get_expert(username: str, *, session: requests.Session | None = None) -> dict[str, Any]:
-    """One expert's full profile: section name (``account``, ``biography``, …) → list.
+iter_experts = _iterator_of(get_experts, EXPERTS)
+iter_staff = _iterator_of(get_staff, STAFF)
+iter_spotlights = _iterator_of(get_spotlights, SPOTLIGHTS)
+
+
+# -- single reads ----------------------------------------------------------------------
+def _session(session: requests.Session | None) -> requests.Session:
+    return session if session is not None else shared_session()
+
+
+def get_expert(
+    username: str, section: str | None = None, *, session: requests.Session | None = None
+) -> Any:
+    """One expert's profile, or one section of it.
+
+    Args:
+        username: the expert's username, e.g. ``"peter.evans"``.
+        section: ``None`` for the whole profile, or one documented sub-resource:
+            ``biography``, ``tagline``, ``link``, ``sampletalk``, ``accomplishment``,
+            ``affiliation``, ``eventappearance``, ``mediaappearance``, ``education``,
+            ``testimonial``, ``patent``, ``researchgrant``, ``partnership``, ``course``,
+            ``article``, ``researchfocus``, ``topic``, ``industry``, ``language``,
+            ``fee``, ``availability``, ``social``, ``category``, ``tag``,
+            ``media/youtube``, ``media/vimeo``, ``media/slideshare``, ``media/document``,
+            ``media/photo``, ``media/video``, ``cv``.
+        session: a session from :func:`expertfile_nb.get_session`; default: the shared one.
+
+    Returns:
+        The whole profile as a dict, section name → list of dicts, keys as the service
+        sent them (``account``, ``biography``, ``education``, …); or, with ``section``,
+        that section's list.
 
     Raises:
         NotFoundError: no such expert in the organization.
-        ConfigurationError: an empty username.
+        APIError: the answer is not the documented shape.
+        ConfigurationError: an empty username, or an undocumented section (the closest
+            one is suggested).
     """
-    from urllib.parse import quote
+    return read_profile(EXPERT_PROFILE, username, section, _session(session))
 
-    if not isinstance(username, str) or not username.strip():
-        raise ConfigurationError("username must be a non-empty string.")
-    active = session if session is not None else shared_session()
-    org = getattr(active, "org_id", None)
-    response = active.get(f"/v2/organization/{org}/expert/{quote(username.strip(), safe='')}")
-    try:
-        body = json.loads(response.content)
-    except ValueError:
-        body = None
-    data = body.get("data") if isinstance(body, dict) and body.get("success") is True else None
-    if not isinstance(data, dict):
-        raise APIError(
-            f"The profile of {username!r} came back without a data object.",
-            status=response.status_code,
-            url=response.url,
-        )
-    return data
+
+def get_staff_member(
+    username: str, section: str | None = None, *, session: requests.Session | None = None
+) -> Any:
+    """One staff member's profile, or one section of it.
+
+    Args:
+        username: the staff member's username.
+        section: ``None`` for the whole profile, or one documented sub-resource:
+            ``biography``, ``tagline``, ``link``, ``education``, ``language``,
+            ``category``, ``tag``.
+        session: a session from :func:`expertfile_nb.get_session`; default: the shared one.
+
+    Returns:
+        The whole profile as a dict, section name → list (``avatar``, ``account``,
+        ``biography``, ``corporationprofile``, …, as the service sent them); or, with
+        ``section``, that section's list.
+
+    Raises:
+        NotFoundError: no such staff member in the organization.
+        APIError: the answer is not the documented shape.
+        ConfigurationError: an empty username, or an undocumented section.
+    """
+    return read_profile(STAFF_PROFILE, username, section, _session(session))
+
+
+def get_spotlight(
+    spotlight_id: int | str, *, session: requests.Session | None = None
+) -> dict[str, Any]:
+    """One news spotlight, as the service sent it.
+
+    Args:
+        spotlight_id: the spotlight's ``id`` (from :func:`get_spotlights`).
+        session: a session from :func:`expertfile_nb.get_session`; default: the shared one.
+
+    Returns:
+        The record (``id``, ``title``, ``html``, ``published_date`` in Unix seconds, …),
+        unwrapped from the documented one-element list ``data.spotlight``.
+
+    Raises:
+        NotFoundError: no such spotlight.
+        APIError: ``data.spotlight`` is not a one-element list of one record.
+        ConfigurationError: an empty id.
+    """
+    return read_spotlight(SPOTLIGHT_PATH, spotlight_id, _session(session))

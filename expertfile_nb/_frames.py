@@ -1,0 +1,93 @@
+"""Records as the service sent them → a pandas DataFrame.
+
+The columns are the endpoint's documented keys, always present with fixed
+dtypes (also when nothing matched), then whatever else the service sent, in
+the order it first appears. Nested objects are flattened with
+:func:`pandas.json_normalize` (``avatar.original``); no column is made up.
+
+Two conversions, both documented: Unix-second timestamps become UTC datetimes,
+and ``topics`` (``[{"title": …}]``) becomes a list of titles. A value that does
+not fit its documented dtype is kept as sent (the column becomes ``object``)
+and logged, rather than lost or turned into something else.
+
+This is the only module that imports pandas, and only when a frame is built.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from expertfile_nb._endpoints import UTC_SECONDS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["build_frame"]
+
+log = logging.getLogger("expertfile_nb")
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+# What each documented dtype accepts, besides a missing value.
+_FITS: dict[str, Callable[[object], bool]] = {
+    "string": lambda v: isinstance(v, str),
+    "Int64": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    UTC_SECONDS: _number,
+    "object": lambda v: True,
+}
+
+
+def _topic_titles(record: dict[str, Any]) -> dict[str, Any]:
+    topics = record.get("topics")
+    if not isinstance(topics, list) or not all(
+        isinstance(t, dict) and set(t) == {"title"} for t in topics
+    ):
+        return record
+    return {**record, "topics": [t["title"] for t in topics]}
+
+
+def build_frame(
+    records: list[dict[str, Any]], columns: Mapping[str, str], aggregations: Any = None
+) -> pd.DataFrame:
+    """The frame of ``records``: the documented ``columns`` first, then what else was sent.
+
+    Args:
+        records: the records, as the service sent them.
+        columns: the documented columns (flattened names) and their dtypes.
+        aggregations: the first page's ``aggregations``, kept in
+            ``frame.attrs["aggregations"]`` (``None`` when the service sent none).
+    """
+    import pandas as pd
+
+    rows = [_topic_titles(r) for r in records]
+    frame = pd.json_normalize(rows, sep=".") if rows else pd.DataFrame(index=pd.RangeIndex(0))
+    for name in columns:
+        if name not in frame.columns:
+            frame[name] = pd.Series([None] * len(frame), dtype="object", index=frame.index)
+    for name, dtype in columns.items():
+        values = frame[name]
+        fits = _FITS.get(dtype, _FITS["object"])
+        if not all(_missing(v) or fits(v) for v in values):
+            # Keep every value rather than lose it or make it up: the column stays as sent.
+            log.warning("column %r does not fit %s; kept as sent (object)", name, dtype)
+            frame[name] = values.astype("object")
+        elif dtype == UTC_SECONDS:
+            seconds = values.map(lambda v: None if _missing(v) else v).astype("Float64")
+            frame[name] = pd.to_datetime(seconds, unit="s", utc=True)
+        else:
+            frame[name] = values.astype(dtype)  # type: ignore[call-overload]  # dtype is a str
+    ordered = list(columns) + [c for c in frame.columns if c not in columns]
+    result: pd.DataFrame = frame[ordered].reset_index(drop=True)
+    result.attrs["aggregations"] = aggregations
+    return result

@@ -1,0 +1,430 @@
+"""The pull: every page of a list endpoint, fetched concurrently and verified. No pandas.
+
+A pull goes like this:
+
+1. **The first page** (``page_from=0``) tells ``total``. A 400 that names
+   ``page_size`` means the service refuses that size: the pull asks again with
+   100 (or half the size, if that is 100 or less) and logs it once. A first page
+   with fewer rows than asked and than ``total`` means the service caps its
+   pages: the pull pages by that many.
+2. **The reading of page_from.** It is assumed to be a row offset; one small
+   probe (``page_from=1, page_size=2``) checks it: an offset gives rows 2-3 of
+   the first page, a page number rows 3-4. The pull follows whichever it is.
+3. **Overlapping pages.** With offsets, each page starts on the last row of the
+   page before (page *k* at ``k * (page_size - 1)``), and that row must be the
+   same record. An insert or a delete before that point shifts the rows and
+   shows there, at no extra request. (Page numbers cannot overlap; there the
+   other checks remain.)
+4. **The checks**, on every page as it arrives: the same ``total``; exactly as
+   many rows as its position and ``total`` call for (the pull stops at the first
+   empty or short page); no record twice beside its neighbour (``get_*`` checks
+   the whole pull); at the end exactly ``total`` (or ``limit``) records. A
+   record is known by its key *as sent, type included*: ``1`` and ``"1"`` are
+   two records.
+5. **Bounds.** A pass makes at most the first page, the probe and the pages
+   that ``total`` and the page size call for (pages are fetched ``workers`` at
+   a time, never more than ``2 x workers`` ahead), plus, for a refused size,
+   one request per smaller size tried. ``get_*`` re-pulls once when a check
+   fails, then raises :class:`~expertfile_nb.errors.IncompleteDataError` naming
+   where it broke. ``iter_*`` cannot take back rows it has given, so it raises
+   at once.
+
+What no client can see without reading everything twice: several separate
+edits that each stay inside one page and keep the boundaries, the count and
+the total as they were (two records trading places within a page, say). A
+frame is then the listing as it stood when each page was read.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections import deque
+from collections.abc import Generator, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from expertfile_nb._config import redact
+from expertfile_nb._session import hidden_values
+from expertfile_nb.errors import (
+    APIError,
+    BrokenResponseError,
+    ConfigurationError,
+    ExpertFileError,
+    IncompleteDataError,
+)
+
+if TYPE_CHECKING:
+    import requests
+
+    from expertfile_nb._endpoints import ListEndpoint
+
+__all__ = ["MAX_PAGE_SIZE", "MAX_WORKERS", "Mismatch", "Pull", "check_options", "collect"]
+
+log = logging.getLogger("expertfile_nb")
+
+MAX_PAGE_SIZE = 1000
+MAX_WORKERS = 16
+PAGE_ATTEMPTS = 3  # a page whose answer arrives broken gets two more tries
+SMALLER_PAGE = 100  # the first size tried after a refusal of a larger one
+
+
+class Mismatch(IncompleteDataError):
+    """The pages did not fit together (the data changed under the pull): worth one re-pull."""
+
+
+class _UnreadablePage(APIError):
+    """A 200 answer that is not the expected envelope."""
+
+
+@dataclass
+class Page:
+    """One page as the service sent it."""
+
+    rows: list[dict[str, Any]]
+    total: int
+    aggregations: Any  # None when the page had none
+
+
+def _want_progress(progress: bool | None) -> bool:
+    if progress is not None:
+        return progress
+    ipython = sys.modules.get("IPython")  # loaded if we run in a kernel; never imported here
+    shell = ipython.get_ipython() if ipython is not None else None
+    if type(shell).__name__ == "ZMQInteractiveShell":
+        return True
+    return sys.stderr is not None and sys.stderr.isatty()
+
+
+def _whole(name: str, value: object, low: int, high: int | None) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or value < low
+        or (high is not None and value > high)
+    ):
+        span = f"from {low} to {high}" if high is not None else f"from {low}"
+        raise ConfigurationError(f"{name} must be a whole number {span}; got {value!r:.40}.")
+
+
+def check_options(page_size: object, limit: object, workers: object) -> None:
+    """Refuse paging options outside their ranges (before any request is made).
+
+    Raises:
+        ConfigurationError: which option, and its range.
+    """
+    _whole("page_size", page_size, 1, MAX_PAGE_SIZE)
+    if limit is not None:
+        _whole("limit", limit, 0, None)
+    _whole("workers", workers, 1, MAX_WORKERS)
+
+
+class Pull:
+    """One pull of a list endpoint (see the module docstring).
+
+    Args:
+        endpoint: the row of the endpoint table.
+        query: the query parameters the caller set, encoded.
+        session: a session that knows its ``org_id``.
+        page_size: rows asked per request.
+        limit: stop after this many records (``None``: all).
+        workers: pages fetched at once.
+        progress: a progress bar (``None``: in notebooks and terminals only).
+    """
+
+    def __init__(
+        self,
+        endpoint: ListEndpoint,
+        query: dict[str, str],
+        session: requests.Session,
+        *,
+        page_size: int,
+        limit: int | None,
+        workers: int,
+        progress: bool | None,
+    ) -> None:
+        check_options(page_size, limit, workers)
+        org = getattr(session, "org_id", None)
+        if org is None:
+            raise ConfigurationError(
+                "This session does not know its organization id: use ef.get_session()."
+            )
+        self.endpoint = endpoint
+        self.query = query
+        self.session = session
+        self.page_size = page_size
+        self.limit = limit
+        self.workers = workers
+        self.progress = progress
+        self.path = endpoint.path.format(org=org)
+        self.aggregations: Any = None
+
+    # -- one page --------------------------------------------------------------------------
+    def _get(self, page_from: int, size: int) -> Page:
+        """One page; a page whose answer arrives broken (cut off, not the envelope) gets
+        two more tries here (the session has already retried statuses and connections)."""
+        params = {**self.query, "page_size": str(size), "page_from": str(page_from)}
+        for attempt in range(1, PAGE_ATTEMPTS + 1):
+            try:
+                return self._read(self.session.get(self.path, params=params), page_from)
+            except (BrokenResponseError, _UnreadablePage) as exc:
+                if attempt == PAGE_ATTEMPTS:
+                    raise
+                log.debug("page_from=%s arrived broken (%s); trying again", page_from, exc)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _failed(self, page_from: int, size: int, exc: ExpertFileError) -> IncompleteDataError:
+        return IncompleteDataError(
+            f"The pull of {self.endpoint.noun} stopped: the page at page_from={page_from} "
+            f"(page_size={size}) failed after retries: {exc}"
+        )
+
+    def _fetch(self, page_from: int, size: int) -> Page:
+        try:
+            return self._get(page_from, size)
+        except ExpertFileError as exc:
+            raise self._failed(page_from, size, exc) from exc
+
+    def _read(self, response: requests.Response, page_from: int) -> Page:
+        try:
+            body = json.loads(response.content)
+        except (ValueError, RecursionError):
+            body = None
+        data = body.get("data") if isinstance(body, dict) and body.get("success") is True else None
+        rows = data.get(self.endpoint.list_key) if isinstance(data, dict) else None
+        total = data.get("total") if isinstance(data, dict) else None
+        if (
+            not isinstance(data, dict)
+            or not isinstance(rows, list)
+            or not all(isinstance(r, dict) for r in rows)
+            or isinstance(total, bool)
+            or not isinstance(total, int)
+            or total < 0
+        ):
+            excerpt = redact(
+                response.content[:400].decode("utf-8", "replace"),
+                *hidden_values(response, self.session.auth),
+                limit=120,
+            )
+            raise _UnreadablePage(
+                f"{self.path} (page_from={page_from}) answered {response.status_code} but not "
+                f'with the expected {{"data": {{"{self.endpoint.list_key}": [...], "total": N}}, '
+                f'"success": true}} (body starts: {excerpt!r}). Try again; if it persists, '
+                "the API has changed.",
+                status=response.status_code,
+                url=response.url,
+            )
+        return Page(rows, total, data.get("aggregations"))
+
+    def _first_page(self, size: int) -> tuple[Page, int]:
+        """The first page and the size the service accepted (see the module docstring)."""
+        refused: list[int] = []
+        while True:
+            try:
+                page = self._get(0, size)
+            except APIError as exc:
+                if exc.status == 400 and "page_size" in str(exc) and size > 1:
+                    refused.append(size)
+                    size = SMALLER_PAGE if size > SMALLER_PAGE else size // 2
+                    continue
+                raise self._failed(0, size, exc) from exc
+            except ExpertFileError as exc:
+                raise self._failed(0, size, exc) from exc
+            if refused:
+                log.warning(
+                    "The service refused page_size=%s for %s; paging by %s instead.",
+                    refused[0],
+                    self.endpoint.noun,
+                    size,
+                )
+            return page, size
+
+    # -- the plan --------------------------------------------------------------------------
+    def _plan(self, first: Page, size: int, target: int) -> tuple[list[tuple[int, int]], int]:
+        """(page_from, position of its first row) of each later page, and the overlap."""
+        if target <= len(first.rows):
+            return [], 0
+        if len(first.rows) >= 4 and self._reads_page_numbers(first):
+            log.debug("page_from reads as a page number here; paging by page number")
+            return [(n, n * size) for n in range(1, -(-target // size))], 0
+        overlap = 1 if size >= 2 else 0
+        step = size - overlap
+        pages = -(-(target - size) // step)  # page k covers [k * step, k * step + size)
+        return [(k * step, k * step) for k in range(1, pages + 1)], overlap
+
+    def _reads_page_numbers(self, first: Page) -> bool:
+        probe = [self.key(r) for r in self._fetch(1, 2).rows]
+        keys = [self.key(r) for r in first.rows[:4]]
+        if probe == keys[1:3]:
+            return False
+        if probe == keys[2:4]:
+            return True
+        raise Mismatch(
+            f"Cannot tell how {self.path} reads page_from: a probe at page_from=1 returned "
+            "neither rows 2-3 (an offset) nor rows 3-4 (a page number) of the first page. "
+            "The data may be changing; run the pull again."
+        )
+
+    def key(self, row: dict[str, Any]) -> tuple[str, str | int]:
+        """The record's key as sent, type included (``1`` and ``"1"`` differ)."""
+        value = row.get(self.endpoint.record_key)
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise IncompleteDataError(
+                f"A record from {self.path} has no usable {self.endpoint.record_key!r} "
+                f"({value!r:.40}); cannot check for duplicates."
+            )
+        return type(value).__name__, value
+
+    # -- one pass --------------------------------------------------------------------------
+    def pages(self) -> Iterator[list[dict[str, Any]]]:
+        """The new records of each page, in order, verified. Raises :class:`Mismatch`."""
+        asked = self.page_size if self.limit is None else max(1, min(self.page_size, self.limit))
+        first, size = self._first_page(asked)
+        if size != asked:
+            self.page_size = size  # a re-pull starts at the size the service accepted
+        self.aggregations = first.aggregations
+        total = first.total
+        target = total if self.limit is None else min(total, self.limit)
+        if first.rows and len(first.rows) < min(size, total):
+            size = len(first.rows)  # the service's largest page is smaller: use it
+            log.debug("the service caps page_size at %s; paging by that", size)
+        plan, overlap = self._plan(first, size, target)
+        bar = self._bar(target, size)
+        delivered = 0
+        previous: list[dict[str, Any]] = []
+        ordered = self._in_order(first, plan, size)
+        try:
+            for page_from, position, page in ordered:
+                skip = overlap if position else 0
+                self._check(page, page_from, position, size, total, previous, skip)
+                rows = page.rows[skip:][: target - delivered]
+                delivered += len(rows)
+                previous = page.rows
+                if bar is not None:
+                    bar.update(len(rows))
+                yield rows
+                if delivered >= target:
+                    break
+        finally:
+            ordered.close()
+            if bar is not None:
+                bar.close()
+        if delivered != target:
+            raise Mismatch(
+                f"Got {delivered} {self.endpoint.noun} from {self.path} but the service said "
+                f"{target}{'' if self.limit is None else f' (limit {self.limit})'}."
+            )
+
+    def _check(
+        self,
+        page: Page,
+        page_from: int,
+        position: int,
+        size: int,
+        total: int,
+        previous: list[dict[str, Any]],
+        skip: int,
+    ) -> None:
+        where = f"{self.path} page_from={page_from}"
+        if page.total != total:
+            raise Mismatch(
+                f"The total of {self.endpoint.noun} changed from {total} to {page.total} "
+                f"during the pull (at {where}), so pages shifted under it."
+            )
+        due = max(0, min(size, total - position))
+        if len(page.rows) != due:
+            state = "was empty" if not page.rows else f"held {len(page.rows)} rows"
+            raise Mismatch(
+                f"{where} {state} where {due} were due (page_size={size}, total={total}): "
+                "records are missing or the data changed during the pull."
+            )
+        if skip and self.key(page.rows[0]) != self.key(previous[-1]):
+            raise Mismatch(
+                f"{where} should begin with the last record of the page before "
+                f"({self.key(previous[-1])[1]!r}) but begins with {self.key(page.rows[0])[1]!r}: "
+                "records were added, removed or moved during the pull."
+            )
+        before = {self.key(r) for r in previous}
+        seen: set[tuple[str, str | int]] = set()
+        for row in page.rows[skip:]:
+            key = self.key(row)
+            if key in seen or key in before:
+                raise duplicate(where, key[1])
+            seen.add(key)
+
+    def _bar(self, target: int, size: int) -> Any:
+        if target <= size or not _want_progress(self.progress):
+            return None  # one page needs no bar
+        from tqdm.auto import tqdm
+
+        return tqdm(
+            total=target, desc=f"ExpertFile {self.endpoint.noun}", unit=" rows", leave=False
+        )
+
+    def _in_order(
+        self, first: Page, plan: list[tuple[int, int]], size: int
+    ) -> Generator[tuple[int, int, Page], None, None]:
+        yield 0, 0, first
+        starts = iter(plan)
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="expertfile-page") as pool:
+            window: deque[tuple[int, int, Future[Page]]] = deque()
+
+            def submit_next() -> None:
+                start = next(starts, None)
+                if start is not None:
+                    window.append((*start, pool.submit(self._fetch, start[0], size)))
+
+            try:
+                for _ in range(self.workers * 2):
+                    submit_next()
+                while window:
+                    page_from, position, future = window.popleft()
+                    page = future.result()
+                    submit_next()
+                    yield page_from, position, page
+            finally:
+                for _from, _position, future in window:
+                    future.cancel()
+
+
+def duplicate(where: str, value: Any) -> Mismatch:
+    """The error for a record that came twice."""
+    return Mismatch(
+        f"The record {value!r} came twice from {where}: pages overlapped, so others were "
+        "probably missed."
+    )
+
+
+def _one_pass(pull: Pull) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = []
+    keys: set[tuple[str, str | int]] = set()
+    for rows in pull.pages():
+        for row in rows:
+            key = pull.key(row)
+            if key in keys:
+                raise duplicate(pull.path, key[1])
+            keys.add(key)
+        records.extend(rows)
+    return records
+
+
+def collect(pull: Pull) -> list[dict[str, Any]]:
+    """Every record of the pull, verified; one re-pull when a check fails.
+
+    Raises:
+        IncompleteDataError: a page failed after retries, or the pages did not fit
+            together twice in a row (the message says where).
+    """
+    try:
+        return _one_pass(pull)
+    except Mismatch as first:
+        log.warning("%s Pulling %s again, once.", first, pull.endpoint.noun)
+        try:
+            return _one_pass(pull)
+        except Mismatch as again:
+            raise IncompleteDataError(
+                f"{again} This happened on a second pull too (the first broke with: {first}). "
+                "The data is changing; run the pull again later, or report this if it persists."
+            ) from None

@@ -1,0 +1,104 @@
+"""The single reads: one profile (or one of its sections), one spotlight.
+
+Their documented shapes (API reference §1, §3.2, §3.4, §4.2, §5.2):
+
+- a profile: ``data`` is an object, section name → list;
+- a section (sub-resource): ``data`` is a list;
+- a spotlight: ``data.spotlight`` is a one-element list, which is unwrapped.
+
+Anything else is an :class:`~expertfile_nb.errors.APIError` saying what came back.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from expertfile_nb.errors import APIError, ConfigurationError
+
+if TYPE_CHECKING:
+    import requests
+
+    from expertfile_nb._endpoints import ProfileEndpoint
+
+__all__ = ["read_profile", "read_spotlight"]
+
+
+def _org(session: requests.Session) -> object:
+    org = getattr(session, "org_id", None)
+    if org is None:
+        raise ConfigurationError(
+            "This session does not know its organization id: use ef.get_session()."
+        )
+    return org
+
+
+def _segment(name: str, value: object) -> str:
+    """A path segment from the caller's value, percent-encoded."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip():
+        raise ConfigurationError(f"{name} must be a non-empty string; got {value!r:.60}.")
+    return quote(str(value).strip(), safe="")
+
+
+def _data(session: requests.Session, path: str, what: str) -> tuple[Any, requests.Response]:
+    response = session.get(path)
+    try:
+        body = json.loads(response.content)
+    except (ValueError, RecursionError):
+        body = None
+    if not isinstance(body, dict) or body.get("success") is not True or "data" not in body:
+        raise APIError(
+            f"{what} came back without the documented "
+            '{"data": ..., "success": true} envelope. Try again; if it persists, the API '
+            "has changed.",
+            status=response.status_code,
+            url=response.url,
+        )
+    return body["data"], response
+
+
+def _wrong(what: str, expected: str, response: requests.Response) -> APIError:
+    return APIError(
+        f"{what} came back, but data is not {expected} as documented. If this persists, "
+        "the API has changed.",
+        status=response.status_code,
+        url=response.url,
+    )
+
+
+def read_profile(
+    endpoint: ProfileEndpoint, username: object, section: str | None, session: requests.Session
+) -> Any:
+    """A whole profile (section → list), or one section's list."""
+    path = endpoint.path.format(org=_org(session), username=_segment("username", username))
+    if section is None:
+        data, response = _data(session, path, f"The profile of {endpoint.noun} {username!r}")
+        if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
+            raise _wrong(f"The profile of {username!r}", "an object of lists", response)
+        return data
+    if section not in endpoint.sections:
+        close = difflib.get_close_matches(str(section), endpoint.sections, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise ConfigurationError(
+            f"{section!r} is not a documented section of a {endpoint.noun} profile.{hint} "
+            f"The sections are: {', '.join(endpoint.sections)}."
+        )
+    what = f"The {section} of {endpoint.noun} {username!r}"
+    data, response = _data(session, f"{path}/{section}", what)
+    if not isinstance(data, list):
+        raise _wrong(what, "a list", response)
+    return data
+
+
+def read_spotlight(path: str, spotlight_id: object, session: requests.Session) -> dict[str, Any]:
+    """The one spotlight, unwrapped from ``data.spotlight``."""
+    url = path.format(org=_org(session), id=_segment("spotlight_id", spotlight_id))
+    what = f"Spotlight {spotlight_id!r}"
+    data, response = _data(session, url, what)
+    items = data.get("spotlight") if isinstance(data, dict) else None
+    if not isinstance(items, list) or len(items) != 1 or not isinstance(items[0], dict):
+        raise _wrong(what, '{"spotlight": [one record]}', response)
+    record: dict[str, Any] = items[0]
+    return record
