@@ -242,17 +242,17 @@ class Pull:
             return page, size
 
     # -- the plan --------------------------------------------------------------------------
-    def _plan(self, first: Page, size: int, target: int) -> tuple[list[tuple[int, int]], int]:
-        """(page_from, position of its first row) of each later page, and the overlap."""
+    def _plan(self, first: Page, size: int, target: int) -> tuple[Iterator[tuple[int, int]], int]:
+        """(page_from, position of its first row) of each later page, lazily; the overlap."""
         if target <= len(first.rows):
-            return [], 0
+            return iter(()), 0
         if len(first.rows) >= 4 and self._reads_page_numbers(first):
             log.debug("page_from reads as a page number here; paging by page number")
-            return [(n, n * size) for n in range(1, -(-target // size))], 0
+            return ((n, n * size) for n in range(1, -(-target // size))), 0
         overlap = 1 if size >= 2 else 0
         step = size - overlap
         pages = -(-(target - size) // step)  # page k covers [k * step, k * step + size)
-        return [(k * step, k * step) for k in range(1, pages + 1)], overlap
+        return ((k * step, k * step) for k in range(1, pages + 1)), overlap
 
     def _reads_page_numbers(self, first: Page) -> bool:
         probe = [self.key(r) for r in self._fetch(1, 2).rows]
@@ -290,6 +290,7 @@ class Pull:
         if first.rows and len(first.rows) < min(size, total):
             size = len(first.rows)  # the service's largest page is smaller: use it
             log.debug("the service caps page_size at %s; paging by that", size)
+        self._check(first, 0, 0, size, total, [], 0)  # before planning: it may be empty
         plan, overlap = self._plan(first, size, target)
         bar = self._bar(target, size)
         delivered = 0
@@ -298,7 +299,8 @@ class Pull:
         try:
             for page_from, position, page in ordered:
                 skip = overlap if position else 0
-                self._check(page, page_from, position, size, total, previous, skip)
+                if position:
+                    self._check(page, page_from, position, size, total, previous, skip)
                 rows = page.rows[skip:][: target - delivered]
                 delivered += len(rows)
                 previous = page.rows
@@ -364,10 +366,9 @@ class Pull:
         )
 
     def _in_order(
-        self, first: Page, plan: list[tuple[int, int]], size: int
+        self, first: Page, starts: Iterator[tuple[int, int]], size: int
     ) -> Generator[tuple[int, int, Page], None, None]:
         yield 0, 0, first
-        starts = iter(plan)
         with ThreadPoolExecutor(self.workers, thread_name_prefix="expertfile-page") as pool:
             window: deque[tuple[int, int, Future[Page]]] = deque()
 

@@ -9,16 +9,23 @@ import pytest
 from tests.pull.service import SECRETS, PlainService
 
 
+@pytest.fixture(scope="session")
+def plain_server() -> Iterator[PlainService]:
+    """One server for the session (starting and stopping one takes half a second)."""
+    service = PlainService().start()
+    yield service
+    service.stop()
+
+
 @pytest.fixture
 def plain(
-    capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+    plain_server: PlainService,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
 ) -> Iterator[PlainService]:
-    """A plain service, logged in; the test fails if its secret or token was printed or logged."""
-    service = PlainService().start()
-    try:
-        yield service
-    finally:
-        service.stop()
+    """The plain service, cleared and logged in to; the test fails if its secret or token
+    was printed or logged."""
+    yield plain_server.begin()
     out, err = capsys.readouterr()
     for secret in SECRETS:
         assert secret not in out + err + caplog.text, "LEAK: the secret or token was shown"

@@ -78,12 +78,16 @@ class PlainService:
 
     def start(self) -> PlainService:
         self.server.start()
+        return self
+
+    def begin(self) -> PlainService:
+        """Forget every route and request of the test before; serve the token; log in."""
+        self.server.clear()
         self.server.expect_request("/v2/oauth/token", method="POST").respond_with_json(pages.TOKEN)
         ef.login(pages.CLIENT_ID, pages.SECRET, base_url=self.url)
         return self
 
     def stop(self) -> None:
-        ef.logout()
         self.server.clear()
         if self.server.is_running():
             self.server.stop()
