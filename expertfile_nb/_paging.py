@@ -17,10 +17,10 @@ A pull goes like this:
    other checks remain.)
 4. **The checks**, on every page as it arrives: the same ``total``; exactly as
    many rows as its position and ``total`` call for (the pull stops at the first
-   empty or short page); no record twice beside its neighbour (``get_*`` checks
-   the whole pull); at the end exactly ``total`` (or ``limit``) records. A
-   record is known by its key *as sent, type included*: ``1`` and ``"1"`` are
-   two records.
+   empty or short page); no record twice in the whole pull (kept in 16 bytes a
+   record: :class:`KeySet`); at the end exactly ``total`` (or ``limit``)
+   records. A record is known by its key *as sent, type included*: ``1`` and
+   ``"1"`` are two records.
 5. **Bounds.** A pass makes at most the first page, the probe and the pages
    that ``total`` and the page size call for (pages are fetched ``workers`` at
    a time, never more than ``2 x workers`` ahead), plus, for a refused size,
@@ -31,15 +31,18 @@ A pull goes like this:
 
 What no client can see without reading everything twice: several separate
 edits that each stay inside one page and keep the boundaries, the count and
-the total as they were (two records trading places within a page, say). A
-frame is then the listing as it stood when each page was read.
+the total as they were (records trading places within a page, in two pages
+read at different times). A frame is then the listing as it stood when each
+page was read. One edit during a pull is always either caught or harmless.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import sys
+from array import array
 from collections import deque
 from collections.abc import Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -69,6 +72,46 @@ MAX_PAGE_SIZE = 1000
 MAX_WORKERS = 16
 PAGE_ATTEMPTS = 3  # a page whose answer arrives broken gets two more tries
 SMALLER_PAGE = 100  # the first size tried after a refusal of a larger one
+
+
+class KeySet:
+    """The keys seen so far, in 16 bytes or less per key, so that ``iter_*`` can check the
+    whole pull for duplicates while its memory stays flat next to the records'.
+
+    A key is kept as a 64-bit BLAKE2b digest of its type and value in an open-addressing
+    table (``array('Q')``, at most half full). Two different keys would have to share a
+    digest to be taken for one another: about one chance in 10**19 per pair.
+    """
+
+    def __init__(self) -> None:
+        self.slots = array("Q", bytes(8 * 1024))
+        self.used = 0
+
+    def add(self, key: tuple[str, str | int]) -> bool:
+        """Add ``key``; ``False`` if it was there already."""
+        text = f"{key[0]}:{key[1]}".encode("utf-8", "surrogatepass")
+        digest = int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "big") or 1
+        if not self._place(self.slots, digest):
+            return False
+        self.used += 1
+        if self.used * 2 > len(self.slots):
+            bigger = array("Q", bytes(16 * len(self.slots)))
+            for old in self.slots:
+                if old:
+                    self._place(bigger, old)
+            self.slots = bigger
+        return True
+
+    @staticmethod
+    def _place(slots: array[int], digest: int) -> bool:
+        mask = len(slots) - 1
+        i = digest & mask
+        while slots[i]:
+            if slots[i] == digest:
+                return False
+            i = (i + 1) & mask
+        slots[i] = digest
+        return True
 
 
 class Mismatch(IncompleteDataError):
@@ -294,6 +337,7 @@ class Pull:
         plan, overlap = self._plan(first, size, target)
         bar = self._bar(target, size)
         delivered = 0
+        seen = KeySet()
         previous: list[dict[str, Any]] = []
         ordered = self._in_order(first, plan, size)
         try:
@@ -302,6 +346,10 @@ class Pull:
                 if position:
                     self._check(page, page_from, position, size, total, previous, skip)
                 rows = page.rows[skip:][: target - delivered]
+                for row in rows:
+                    key = self.key(row)
+                    if not seen.add(key):
+                        raise duplicate(f"{self.path} page_from={page_from}", key[1])
                 delivered += len(rows)
                 previous = page.rows
                 if bar is not None:
@@ -348,13 +396,6 @@ class Pull:
                 f"({self.key(previous[-1])[1]!r}) but begins with {self.key(page.rows[0])[1]!r}: "
                 "records were added, removed or moved during the pull."
             )
-        before = {self.key(r) for r in previous}
-        seen: set[tuple[str, str | int]] = set()
-        for row in page.rows[skip:]:
-            key = self.key(row)
-            if key in seen or key in before:
-                raise duplicate(where, key[1])
-            seen.add(key)
 
     def _bar(self, target: int, size: int) -> Any:
         if target <= size or not _want_progress(self.progress):
@@ -400,13 +441,7 @@ def duplicate(where: str, value: Any) -> Mismatch:
 
 def _one_pass(pull: Pull) -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
-    keys: set[tuple[str, str | int]] = set()
     for rows in pull.pages():
-        for row in rows:
-            key = pull.key(row)
-            if key in keys:
-                raise duplicate(pull.path, key[1])
-            keys.add(key)
         records.extend(rows)
     return records
 
