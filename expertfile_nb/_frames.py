@@ -84,7 +84,9 @@ def build_frame(
             frame[name] = values.astype("object")
         elif dtype == UTC_SECONDS:
             seconds = values.map(lambda v: None if _missing(v) else v).astype("Float64")
-            frame[name] = pd.to_datetime(seconds, unit="s", utc=True)
+            # the unit pandas picks varies between versions; the documented dtype does not
+            utc = pd.DatetimeTZDtype("ns", "UTC")  # = UTC_SECONDS, as the stubs want it
+            frame[name] = pd.to_datetime(seconds, unit="s", utc=True).astype(utc)
         else:
             frame[name] = values.astype(dtype)  # type: ignore[call-overload]  # dtype is a str
     ordered = list(columns) + [c for c in frame.columns if c not in columns]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -69,34 +70,43 @@ def _wrong(what: str, expected: str, response: requests.Response) -> APIError:
 
 
 def read_profile(
-    endpoint: ProfileEndpoint, username: object, section: str | None, session: requests.Session
+    endpoint: ProfileEndpoint,
+    username: object,
+    section: str | None,
+    session: Callable[[], requests.Session],
 ) -> Any:
-    """A whole profile (section → list), or one section's list."""
-    path = endpoint.path.format(org=_org(session), username=_segment("username", username))
-    if section is None:
-        data, response = _data(session, path, f"The profile of {endpoint.noun} {username!r}")
-        if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
-            raise _wrong(f"The profile of {username!r}", "an object of lists", response)
-        return data
-    if section not in endpoint.sections:
+    """A whole profile (section → list), or one section's list; the arguments are checked
+    before ``session()`` is called (which may log in)."""
+    segment = _segment("username", username)
+    if section is not None and section not in endpoint.sections:
         close = difflib.get_close_matches(str(section), endpoint.sections, n=1)
         hint = f" Did you mean {close[0]!r}?" if close else ""
         raise ConfigurationError(
             f"{section!r} is not a documented section of a {endpoint.noun} profile.{hint} "
             f"The sections are: {', '.join(endpoint.sections)}."
         )
+    active = session()
+    path = endpoint.path.format(org=_org(active), username=segment)
+    if section is None:
+        data, response = _data(active, path, f"The profile of {endpoint.noun} {username!r}")
+        if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
+            raise _wrong(f"The profile of {username!r}", "an object of lists", response)
+        return data
     what = f"The {section} of {endpoint.noun} {username!r}"
-    data, response = _data(session, f"{path}/{section}", what)
+    data, response = _data(active, f"{path}/{section}", what)
     if not isinstance(data, list):
         raise _wrong(what, "a list", response)
     return data
 
 
-def read_spotlight(path: str, spotlight_id: object, session: requests.Session) -> dict[str, Any]:
+def read_spotlight(
+    path: str, spotlight_id: object, session: Callable[[], requests.Session]
+) -> dict[str, Any]:
     """The one spotlight, unwrapped from ``data.spotlight``."""
-    url = path.format(org=_org(session), id=_segment("spotlight_id", spotlight_id))
+    segment = _segment("spotlight_id", spotlight_id)
+    active = session()
     what = f"Spotlight {spotlight_id!r}"
-    data, response = _data(session, url, what)
+    data, response = _data(active, path.format(org=_org(active), id=segment), what)
     items = data.get("spotlight") if isinstance(data, dict) else None
     if not isinstance(items, list) or len(items) != 1 or not isinstance(items[0], dict):
         raise _wrong(what, '{"spotlight": [one record]}', response)

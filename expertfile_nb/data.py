@@ -343,8 +343,9 @@ iter_spotlights = _iterator_of(get_spotlights, SPOTLIGHTS)
 
 
 # -- single reads ----------------------------------------------------------------------
-def _session(session: requests.Session | None) -> requests.Session:
-    return session if session is not None else shared_session()
+def _session(session: requests.Session | None) -> Callable[[], requests.Session]:
+    """The session to use, when it is needed (after the arguments are checked)."""
+    return (lambda: session) if session is not None else shared_session
 
 
 def get_expert(

@@ -1,0 +1,100 @@
+"""get_expert, get_staff_member, get_spotlight: the documented single reads, and what is not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import expertfile_nb as ef
+from tests.contract import pages
+from tests.pull.service import PlainService
+
+PROFILE = "/v2/organization/{org}/expert/peter.evans"
+SPOTLIGHT = "/v2/spotlight/{org}/9001"
+
+
+def test_a_section_is_its_own_request(plain: PlainService) -> None:
+    plain.route(PROFILE + "/education", pages.EXPERT_EDUCATION)
+    plain.route(PROFILE + "/media/youtube", {"data": [], "success": True})
+    assert ef.get_expert("peter.evans", "education") == pages.EXPERT_EDUCATION["data"]
+    assert ef.get_expert("peter.evans", section="media/youtube") == []
+
+
+def test_a_misspelt_section_is_refused_with_the_closest(plain: PlainService) -> None:
+    with pytest.raises(ef.ConfigurationError, match="Did you mean 'education'"):
+        ef.get_expert("peter.evans", "educaton")
+    with pytest.raises(ef.ConfigurationError, match="not a documented section"):
+        ef.get_staff_member("mira.okafor", "patent")  # an expert section, not a staff one
+    assert plain.data_queries() == []
+
+
+def test_usernames_are_one_path_segment(plain: PlainService) -> None:
+    plain.route("/v2/organization/{org}/expert/a/b c", pages.EXPERT_PROFILE)  # as decoded
+    assert ef.get_expert("a/b c")["account"] == pages.EXPERT_PROFILE["data"]["account"]
+    request, _response = plain.server.log[-1]
+    assert request.environ["REQUEST_URI"].endswith("/expert/a%2Fb%20c")
+
+
+@pytest.mark.parametrize("username", ["", "   ", None, 3.5, True])
+def test_an_empty_or_odd_username_is_refused(username: Any) -> None:
+    with pytest.raises(ef.ConfigurationError, match="username"):
+        ef.get_expert(username)
+
+
+def test_not_found_is_typed(plain: PlainService) -> None:
+    plain.server.expect_request("/v2/organization/777/staff/nobody").respond_with_json(
+        {"success": False, "error": "not_found", "error_description": "no such user"}, status=404
+    )
+    with pytest.raises(ef.NotFoundError, match="no such user"):
+        ef.get_staff_member("nobody")
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        (PROFILE, {"data": [], "success": True}),  # a profile is an object
+        (PROFILE, {"data": {"account": {"id": 1}}, "success": True}),  # of lists
+        (PROFILE, {"data": {}, "success": False}),
+        (PROFILE, {"success": True}),
+        (PROFILE + "/education", {"data": {"education": []}, "success": True}),  # a list
+    ],
+)
+def test_an_undocumented_profile_shape_is_an_api_error(
+    plain: PlainService, path: str, body: Any
+) -> None:
+    plain.route(path, body)
+    with pytest.raises(ef.APIError, match="documented"):
+        ef.get_expert("peter.evans", "education" if path.endswith("education") else None)
+
+
+def test_a_spotlight_is_unwrapped(plain: PlainService) -> None:
+    plain.route(SPOTLIGHT, pages.SPOTLIGHT_ONE)
+    assert ef.get_spotlight(9001) == pages.SPOTLIGHT_ONE["data"]["spotlight"][0]
+    assert ef.get_spotlight("9001") == pages.SPOTLIGHT_ONE["data"]["spotlight"][0]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"spotlight": []},
+        {"spotlight": [{"id": 1}, {"id": 2}]},
+        {"spotlight": {"id": 1}},
+        {"spotlight": ["x"]},
+        [{"id": 1}],
+        {"id": 1},
+    ],
+)
+def test_anything_but_one_spotlight_is_an_api_error(plain: PlainService, data: Any) -> None:
+    plain.route(SPOTLIGHT, {"data": data, "success": True})
+    with pytest.raises(ef.APIError, match="one record"):
+        ef.get_spotlight(9001)
+
+
+def test_a_deeply_nested_answer_is_an_api_error(plain: PlainService) -> None:
+    from werkzeug.wrappers import Response
+
+    deep = b'{"data": ' + b"[" * 100_000 + b"]" * 100_000 + b', "success": true}'
+    plain.route(PROFILE, lambda _r: Response(deep, content_type="application/json"))
+    with pytest.raises(ef.APIError, match="envelope"):
+        ef.get_expert("peter.evans")
