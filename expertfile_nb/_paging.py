@@ -18,7 +18,7 @@ A pull goes like this:
 4. **The checks**, on every page as it arrives: the same ``total``; exactly as
    many rows as its position and ``total`` call for (the pull stops at the first
    empty or short page); no record twice in the whole pull (kept in 12-24 bytes
-   a record: :class:`KeySet`); at the end exactly ``total`` (or ``limit``)
+   a record: :class:`~expertfile_nb._keys.KeySet`); at the end exactly ``total`` (or ``limit``)
    records. A record is known by its key *as sent, type included*: ``1`` and
    ``"1"`` are two records.
 5. **Bounds.** A pass makes at most the first page, the probe and the pages
@@ -38,11 +38,8 @@ page was read. One edit during a pull is always either caught or harmless.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import sys
-from array import array
 from collections import deque
 from collections.abc import Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -50,6 +47,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from expertfile_nb._config import redact
+from expertfile_nb._keys import KeySet
+from expertfile_nb._progress import progress_bar
 from expertfile_nb._session import hidden_values
 from expertfile_nb.errors import (
     APIError,
@@ -74,46 +73,6 @@ PAGE_ATTEMPTS = 3  # a page whose answer arrives broken gets two more tries
 SMALLER_PAGE = 100  # the first size tried after a refusal of a larger one
 
 
-class KeySet:
-    """The keys seen so far, in 12 to 24 bytes a key, so that ``iter_*`` can check the
-    whole pull for duplicates while its memory stays small next to the records'.
-
-    A key is kept as a 64-bit BLAKE2b digest of its type and value in an open-addressing
-    table (``array('Q')``, at most two thirds full). Two different keys would have to share a
-    digest to be taken for one another: about one chance in 10**19 per pair.
-    """
-
-    def __init__(self) -> None:
-        self.slots = array("Q", [0]) * 1024
-        self.used = 0
-
-    def add(self, key: tuple[str, str | int]) -> bool:
-        """Add ``key``; ``False`` if it was there already."""
-        text = f"{key[0]}:{key[1]}".encode("utf-8", "surrogatepass")
-        digest = int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "big") or 1
-        if not self._place(self.slots, digest):
-            return False
-        self.used += 1
-        if self.used * 3 > len(self.slots) * 2:
-            bigger = array("Q", [0]) * (2 * len(self.slots))
-            for old in self.slots:
-                if old:
-                    self._place(bigger, old)
-            self.slots = bigger
-        return True
-
-    @staticmethod
-    def _place(slots: array[int], digest: int) -> bool:
-        mask = len(slots) - 1
-        i = digest & mask
-        while slots[i]:
-            if slots[i] == digest:
-                return False
-            i = (i + 1) & mask
-        slots[i] = digest
-        return True
-
-
 class Mismatch(IncompleteDataError):
     """The pages did not fit together (the data changed under the pull): worth one re-pull."""
 
@@ -129,16 +88,6 @@ class Page:
     rows: list[dict[str, Any]]
     total: int
     aggregations: Any  # None when the page had none
-
-
-def _want_progress(progress: bool | None) -> bool:
-    if progress is not None:
-        return progress
-    ipython = sys.modules.get("IPython")  # loaded if we run in a kernel; never imported here
-    shell = ipython.get_ipython() if ipython is not None else None
-    if type(shell).__name__ == "ZMQInteractiveShell":
-        return True
-    return sys.stderr is not None and sys.stderr.isatty()
 
 
 def _whole(name: str, value: object, low: int, high: int | None) -> None:
@@ -335,7 +284,7 @@ class Pull:
             log.debug("the service caps page_size at %s; paging by that", size)
         self._check(first, 0, 0, size, total, None, 0)  # before planning: it may be empty
         plan, overlap = self._plan(first, size, target)
-        bar = self._bar(target, size)
+        bar = progress_bar(f"ExpertFile {self.endpoint.noun}", target, size, self.progress)
         delivered = 0
         seen = KeySet()
         last: tuple[str, str | int] | None = None  # the key of the page before's last row
@@ -396,15 +345,6 @@ class Pull:
                 f"({last[1] if last else None!r}) but begins with {self.key(page.rows[0])[1]!r}: "
                 "records were added, removed or moved during the pull."
             )
-
-    def _bar(self, target: int, size: int) -> Any:
-        if target <= size or not _want_progress(self.progress):
-            return None  # one page needs no bar
-        from tqdm.auto import tqdm
-
-        return tqdm(
-            total=target, desc=f"ExpertFile {self.endpoint.noun}", unit=" rows", leave=False
-        )
 
     def _in_order(
         self, first: Page, starts: Iterator[tuple[int, int]], size: int
