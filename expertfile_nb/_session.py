@@ -160,7 +160,7 @@ def read_within(
                 response.close()
                 raise ResponseTooLargeError(
                     f"The answer to {where} is larger than {max_bytes:,} bytes; stopped reading "
-                    "it. Ask for smaller pages (page_size), or report this if it persists.",
+                    "it. Check the base URL; for data, ask for smaller pages (page_size).",
                     limit=max_bytes,
                 )
             if time.monotonic() > deadline_at:
