@@ -56,7 +56,15 @@ def echo_basic(request: Request) -> Response:
     return Response(f"Authorization: Basic {pair} was refused", status=401)
 
 
-@pytest.mark.parametrize("handler", [echo_body, echo_json, echo_basic], ids=["url", "json", "b64"])
+def echo_bare(request: Request) -> Response:
+    # each form on its own, with no "secret=" or "Basic" beside it to give it away
+    forms = " | ".join(every_form(SECRET)[1:])
+    return Response(f"unknown credential, seen as: {forms}", status=400)
+
+
+@pytest.mark.parametrize(
+    "handler", [echo_body, echo_json, echo_basic, echo_bare], ids=["url", "json", "b64", "bare"]
+)
 def test_token_errors_hold_no_form_of_the_secret(httpserver: HTTPServer, handler: object) -> None:
     httpserver.expect_request("/v2/oauth/token", method="POST").respond_with_handler(handler)  # type: ignore[arg-type]
     with pytest.raises(ef.ExpertFileError) as caught:
@@ -104,3 +112,15 @@ def test_redact_handles_every_form_and_short_values() -> None:
     text = " ".join(forms_of(SECRET, CLIENT))
     assert_clean(redact(text, SECRET, client_id=CLIENT, limit=10_000), SECRET)
     assert redact("id abc", "abc") == "id abc"  # too short to be a secret: ordinary words stay
+
+
+def test_network_errors_keep_no_request_that_carried_the_secret() -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(ef.NetworkError) as caught:
+        ef.login(CLIENT, SECRET, base_url=f"http://127.0.0.1:{port}", retries=0)
+    # neither cause nor context: the requests exception's request holds the form body
+    assert caught.value.__cause__ is None and caught.value.__context__ is None

@@ -8,6 +8,7 @@ import json
 import os
 import pickle
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -142,3 +143,22 @@ def test_retry_after_is_capped(expertfile_env: FakeExpertFile) -> None:
     with pytest.raises(ef.RateLimitError) as caught:
         session.get(f"/v2/organization/{expertfile_env.org_id}/expert")
     assert caught.value.retry_after == 30  # a server asking for an hour cannot hang a notebook
+
+
+def test_a_remembered_token_for_another_base_url_is_not_used(
+    expertfile_server: FakeExpertFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EXPERTFILE_BASE_URL", expertfile_server.url)
+    plant("https://public-api.expertfile.com", "demo-client", "real-service-token-12", 86400, 4242)
+    with pytest.raises(ef.NotLoggedInError):
+        ef.login()
+
+
+def test_a_due_token_is_renewed_before_it_is_used(expertfile_env: FakeExpertFile) -> None:
+    expertfile_env.token_ttl = 2
+    ef.login(leeway=1.5)  # due 0.5 s after it arrives, valid at the service for 2 s
+    session = ef.get_session()
+    time.sleep(0.6)  # let it fall due (this test is about renewal, not about speed)
+    assert session.get(f"/v2/organization/{expertfile_env.org_id}/expert").status_code == 200
+    assert expertfile_env.token_requests == 2  # renewed before use
+    assert [e.status for e in expertfile_env.journal if e.method == "GET"] == [200]  # no 401
