@@ -38,7 +38,6 @@ page was read. One edit during a pull is always either caught or harmless.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import deque
 from collections.abc import Generator, Iterator
@@ -46,10 +45,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from expertfile_nb._config import redact
 from expertfile_nb._keys import KeySet
 from expertfile_nb._progress import progress_bar
+from expertfile_nb._redact import redact
 from expertfile_nb._session import hidden_values
+from expertfile_nb._wire import data_of, load_json
 from expertfile_nb.errors import (
     APIError,
     BrokenResponseError,
@@ -180,11 +180,7 @@ class Pull:
             raise self._failed(page_from, size, exc) from exc
 
     def _read(self, response: requests.Response, page_from: int) -> Page:
-        try:
-            body = json.loads(response.content)
-        except (ValueError, RecursionError):
-            body = None
-        data = body.get("data") if isinstance(body, dict) and body.get("success") is True else None
+        data = data_of(load_json(response.content))
         rows = data.get(self.endpoint.list_key) if isinstance(data, dict) else None
         total = data.get("total") if isinstance(data, dict) else None
         if (
@@ -195,8 +191,8 @@ class Pull:
             or not isinstance(total, int)
             or total < 0
         ):
-            excerpt = redact(
-                response.content[:400].decode("utf-8", "replace"),
+            excerpt = redact(  # redacted in full before it is cut: no part of a token left
+                response.content[:4096].decode("utf-8", "replace"),
                 *hidden_values(response, self.session.auth),
                 limit=120,
             )

@@ -12,11 +12,11 @@ Anything else is an :class:`~expertfile_nb.errors.APIError` saying what came bac
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from expertfile_nb._wire import data_of, load_json
 from expertfile_nb.errors import APIError, ConfigurationError
 
 if TYPE_CHECKING:
@@ -45,11 +45,8 @@ def _segment(name: str, value: object) -> str:
 
 def _data(session: requests.Session, path: str, what: str) -> tuple[Any, requests.Response]:
     response = session.get(path)
-    try:
-        body = json.loads(response.content)
-    except (ValueError, RecursionError):
-        body = None
-    if not isinstance(body, dict) or body.get("success") is not True or "data" not in body:
+    body = load_json(response.content)
+    if data_of(body) is None:
         raise APIError(
             f"{what} came back without the documented "
             '{"data": ..., "success": true} envelope. Try again; if it persists, the API '
@@ -57,7 +54,7 @@ def _data(session: requests.Session, path: str, what: str) -> tuple[Any, request
             status=response.status_code,
             url=response.url,
         )
-    return body["data"], response
+    return data_of(body), response
 
 
 def _wrong(what: str, expected: str, response: requests.Response) -> APIError:
