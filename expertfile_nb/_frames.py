@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from expertfile_nb._endpoints import UTC_SECONDS
@@ -34,18 +34,28 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-# What each documented dtype accepts, besides a missing value.
-_FITS: dict[str, Callable[[object], bool]] = {
-    "string": lambda v: isinstance(v, str),
-    "Int64": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "boolean": lambda v: isinstance(v, bool),
-    UTC_SECONDS: _number,
-    "object": lambda v: True,
+# What each documented dtype accepts, as pandas reads the values sent (missing ones
+# aside). Whole numbers with a missing value among them arrive as floats.
+_NUMBERS = frozenset({"integer", "floating", "mixed-integer-float", "empty"})
+_FITS: dict[str, frozenset[str]] = {
+    "string": frozenset({"string", "empty"}),
+    "Int64": _NUMBERS,
+    "boolean": frozenset({"boolean", "empty"}),
+    UTC_SECONDS: _NUMBERS,
 }
+
+
+def _fits(values: pd.Series[Any], dtype: str) -> bool:
+    from pandas.api.types import infer_dtype
+
+    if dtype not in _FITS:
+        return True  # object: anything
+    if infer_dtype(values, skipna=True) not in _FITS[dtype]:
+        return False
+    if dtype == "Int64":
+        numbers = values.dropna().astype("float64")
+        return bool((numbers % 1 == 0).all())
+    return True
 
 
 def _topic_titles(record: dict[str, Any]) -> dict[str, Any]:
@@ -77,8 +87,7 @@ def build_frame(
             frame[name] = pd.Series([None] * len(frame), dtype="object", index=frame.index)
     for name, dtype in columns.items():
         values = frame[name]
-        fits = _FITS.get(dtype, _FITS["object"])
-        if not all(_missing(v) or fits(v) for v in values):
+        if not _fits(values, dtype):
             # Keep every value rather than lose it or make it up: the column stays as sent.
             log.warning("column %r does not fit %s; kept as sent (object)", name, dtype)
             frame[name] = values.astype("object")

@@ -134,7 +134,7 @@ MUTATIONS = [
     Mutation(
         name="frames: a value that does not fit is coerced instead of kept",
         path=FRAMES,
-        old="if not all(_missing(v) or fits(v) for v in values):",
+        old="if not _fits(values, dtype):",
         new="if False:",
         tests=[f"{FRAME_TESTS}::test_a_list_is_never_turned_into_text"],
     ),

@@ -105,6 +105,18 @@ def test_a_missing_timestamp_is_nat(plain: PlainService) -> None:
     assert pd.isna(frame["modified_date"][1]) and not pd.isna(frame["modified_date"][0])
 
 
+def test_a_missing_whole_number_is_na(
+    plain: PlainService, caplog: pytest.LogCaptureFixture
+) -> None:
+    items = copy.deepcopy(pages.SPOTLIGHT_ITEMS)
+    del items[0]["corporation_id"]
+    plain.route(doc.SPOTLIGHTS.path, pages.spotlight_page(items))
+    frame = ef.get_spotlights()
+    assert str(frame["corporation_id"].dtype) == "Int64"
+    assert pd.isna(frame["corporation_id"][0]) and frame["corporation_id"][1] == pages.ORG
+    assert "does not fit" not in caplog.text
+
+
 def test_topics_become_lists_of_titles(plain: PlainService) -> None:
     plain.route(doc.EXPERTS.path, pages.expert_page())
     frame = ef.get_experts()
@@ -120,7 +132,13 @@ def test_aggregations_reach_the_user(plain: PlainService) -> None:
 
 @pytest.mark.parametrize(
     ("column", "value"),
-    [("corporation_id", "not-a-number"), ("published_date", "2023-11-14"), ("year", 2023)],
+    [
+        ("corporation_id", "not-a-number"),
+        ("corporation_id", 1.5),
+        ("published", True),
+        ("published_date", "2023-11-14"),
+        ("year", 2023),
+    ],
 )
 def test_values_that_do_not_fit_a_column_are_kept_as_sent(
     plain: PlainService, caplog: pytest.LogCaptureFixture, column: str, value: Any
