@@ -191,4 +191,7 @@ def test_data_pages_answers(
             assert message.strip()
             assert SECRET not in message and token not in message
         else:
-            assert frame["username"].is_unique  # a frame only when it verified
+            # a frame only when it verified: exactly the records of the page, total of them
+            page = json.loads(body)["data"]
+            assert len(frame) == page["total"] == len(page["experts"])
+            assert frame["username"].tolist() == [r["username"] for r in page["experts"]]
