@@ -102,7 +102,7 @@ MUTATIONS = [
         old='    if scheme == "http" and not is_loopback(host):',
         new="    if False:",
         tests=[
-            "tests/test_login_sources.py::test_plain_http_to_a_remote_host_is_refused_before_any_request"
+            "tests/test_reliability_transport.py::test_plain_http_to_remote_is_refused_before_any_request"
         ],
     ),
     Mutation(
