@@ -215,7 +215,7 @@ _EXPERT_PROFILE: dict[str, tuple[str, tuple[str, ...]]] = {
     "video": ("media/video", ("id", "title", "url")),
     "language": ("language", ("id", "name")),
     "partnership": ("partnership", EXPERT_SEGMENTS["partnership"]),
-    "industry": ("industry", ("name", "id")),
+    "industry": ("profile/industry", ("name", "id")),  # here the id is a string
     "patents": ("patent", EXPERT_SEGMENTS["patent"]),
     "news": (
         "news",
@@ -346,7 +346,8 @@ def _generate(d: Directory, i: int) -> dict[str, list[dict[str, Any]]]:
             },
             k_min=1,
         ),
-        "industry": [{"id": str(INDUSTRY_IDS[d.industry(i)]), "name": d.industry(i)}],
+        "industry": [{"id": INDUSTRY_IDS[d.industry(i)], "name": d.industry(i)}],
+        "profile/industry": [{"id": str(INDUSTRY_IDS[d.industry(i)]), "name": d.industry(i)}],
         "topic": [{"id": TOPICS.index(t) + 1, "name": t} for t in topics],
         "category": [{"id": CATEGORIES.index(d.category(i)) + 1, "name": d.category(i)}],
         "tag": [
