@@ -1,4 +1,4 @@
-"""Deterministic synthetic organizations: people (experts and staff) and spotlights.
+"""Deterministic synthetic organizations: the people (experts and staff), and their spotlights.
 
 A :class:`Directory` holds one organization. It keeps each record as a handful
 of small integers (indices into the word lists of ``_words``) and builds the
@@ -11,7 +11,6 @@ one more person in four who is staff only (the documents: the staff list
 from __future__ import annotations
 
 import random
-import time
 from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from fake_server._spotlights import Spotlights
 from fake_server._words import (
     CATEGORIES,
     COMPANIES,
@@ -28,18 +28,12 @@ from fake_server._words import (
     LAST_NAMES,
     ORGANIZATIONS,
     PLACES,
-    SPOTLIGHT_TAGS,
-    SPOTLIGHT_TEMPLATES,
     STAFF_COMPANY,
     STAFF_TITLES,
     TOPICS,
 )
 
-__all__ = ["Directory", "PeopleQuery", "SpotlightQuery", "slug"]
-
-#: 2019-01-01T00:00:00Z and 2026-06-30T00:00:00Z: spotlights are spread between them.
-FIRST_DAY, LAST_DAY = 1_546_300_800, 1_782_777_600
-_DAY = 86_400
+__all__ = ["Directory", "PeopleQuery", "slug"]
 
 UNPUBLISHED, PRIVATE, FEATURED = 1, 2, 4
 
@@ -65,18 +59,6 @@ class PeopleQuery:
     tags: tuple[str, ...] = ()
     companies: tuple[str, ...] = ()
     sort: str = "name"
-
-
-@dataclass(frozen=True)
-class SpotlightQuery:
-    """A normalized search over spotlights."""
-
-    q: str = ""
-    status: str = "all"
-    tags: tuple[str, ...] = ()
-    tagged: tuple[str, ...] = ()
-    month: int | None = None
-    year: int | None = None
 
 
 class Directory:
@@ -120,23 +102,10 @@ class Directory:
                 for _ in range(n)
             ),
         )
-        spotlights = count // 2
-        self.spotlight_count = spotlights
-        span = (LAST_DAY - FIRST_DAY) // max(spotlights, 1)
-        self._created = array(
-            "I", (FIRST_DAY + i * span + rng.randrange(max(span, 1)) for i in range(spotlights))
-        )
-        self._spot_topic = draw("B", n_topics, spotlights)
-        self._spot_kind = draw("B", len(SPOTLIGHT_TEMPLATES), spotlights)
-        self._spot_published = array("B", (rng.random() < 0.85 for _ in range(spotlights)))
-        tagged_pool = max(count, 1)
-        self._tagged = array("I", (rng.randrange(tagged_pool) for _ in range(2 * spotlights)))
         self._people_cache: Callable[[PeopleQuery], tuple[Sequence[int], dict[str, Any]]] = (
             lru_cache(maxsize=64)(self._match_people)
         )
-        self._spot_cache: Callable[[SpotlightQuery], tuple[Sequence[int], dict[str, Any]]] = (
-            lru_cache(maxsize=64)(self._match_spotlights)
-        )
+        self.spotlights = Spotlights(self, rng)
         self._usernames: dict[str, int] | None = None
 
     # -- people -----------------------------------------------------------
@@ -277,122 +246,3 @@ class Directory:
                 for name, counts in (("countries", by_country), ("topics", by_topic))
             }
         return array("I", hits), aggregations
-
-    # -- spotlights -------------------------------------------------------
-    def spotlight_id(self, s: int) -> int:
-        return 100_000 + s
-
-    def spotlight_index(self, spotlight_id: str) -> int | None:
-        if not spotlight_id.isascii() or not spotlight_id.isdigit() or len(spotlight_id) > 9:
-            return None
-        s = int(spotlight_id) - 100_000
-        return s if 0 <= s < self.spotlight_count else None
-
-    def spotlight_title(self, s: int) -> str:
-        topic = TOPICS[self._spot_topic[s]]
-        return SPOTLIGHT_TEMPLATES[self._spot_kind[s]].format(topic=topic)
-
-    def spotlight_tags(self, s: int) -> list[str]:
-        return [slug(TOPICS[self._spot_topic[s]]), SPOTLIGHT_TAGS[self._spot_kind[s]]]
-
-    def spotlight_tagged(self, s: int) -> list[str]:
-        if not self.count:
-            return []
-        first, second = self._tagged[2 * s], self._tagged[2 * s + 1]
-        return [self.username(i) for i in dict.fromkeys((first, second))]
-
-    def spotlight_dates(self, s: int) -> tuple[int, int, int]:
-        """(created, modified, published), Unix seconds."""
-        created = self._created[s]
-        published = created + (s % 5) * 3_600
-        modified = published + (s % 11) * _DAY
-        return created, modified, published
-
-    def spotlight_published(self, s: int) -> int:
-        return int(self._spot_published[s])
-
-    def spotlight_item(self, s: int) -> dict[str, Any]:
-        """The documented spotlight list item."""
-        created, modified, published = self.spotlight_dates(s)
-        month = _year_month(published)
-        spotlight_id = self.spotlight_id(s)
-        return {
-            "spotlight_title": self.spotlight_title(s),
-            "tags": self.spotlight_tags(s),
-            "tagged_experts": self.spotlight_tagged(s),
-            "created_date": created,
-            "modified_date": modified,
-            "published_date": published,
-            "corporation_id": self.org_id,
-            "assets": [f"https://cdn.expertfile.com/spotlights/{self.org_id}/{spotlight_id}.jpg"],
-            "id": spotlight_id,
-            "published": self.spotlight_published(s),
-            "year": month[:4],
-            "year-month": month,
-        }
-
-    def spotlight_record(self, s: int) -> dict[str, Any]:
-        """The documented single-spotlight record."""
-        created, _modified, published = self.spotlight_dates(s)
-        title = self.spotlight_title(s)
-        spotlight_id = self.spotlight_id(s)
-        return {
-            "id": spotlight_id,
-            "title": title,
-            "corporation_id": self.org_id,
-            "featured_image": f"https://cdn.expertfile.com/spotlights/{self.org_id}/{spotlight_id}.jpg",
-            "enabled": 1,
-            "published": self.spotlight_published(s),
-            "published_date": published,
-            "created": created,
-            "html": f"<h1>{title}</h1><p>{self.name} experts on {TOPICS[self._spot_topic[s]]}.</p>",
-            "reading_time": 2 + s % 7,
-            "tagged_experts": self.spotlight_tagged(s),
-            "tags": self.spotlight_tags(s),
-        }
-
-    def search_spotlights(self, query: SpotlightQuery) -> tuple[Sequence[int], dict[str, Any]]:
-        """Indices of the matching spotlights, newest first, and the aggregations."""
-        return self._spot_cache(query)
-
-    def _match_spotlights(self, query: SpotlightQuery) -> tuple[Sequence[int], dict[str, Any]]:
-        want = {"published": 1, "unpublished": 0}.get(query.status)
-        tags = {t.lower() for t in query.tags}
-        tagged = {t.lower() for t in query.tagged}
-        needle = query.q.strip().lower()
-        hits: list[int] = []
-        for s in range(self.spotlight_count):
-            if want is not None and self._spot_published[s] != want:
-                continue
-            if query.year is not None or query.month is not None:
-                year, month = map(int, _year_month(self.spotlight_dates(s)[2]).split("-"))
-                if query.year is not None and year != query.year:
-                    continue
-                if query.month is not None and month != query.month:
-                    continue
-            if tags and not tags.intersection(self.spotlight_tags(s)):
-                continue
-            if tagged and not tagged.intersection(self.spotlight_tagged(s)):
-                continue
-            if (
-                needle
-                and needle
-                not in " ".join((self.spotlight_title(s), *self.spotlight_tags(s))).lower()
-            ):
-                continue
-            hits.append(s)
-        hits.sort(key=lambda s: (-self.spotlight_dates(s)[2], s))
-        years = Counter(_year_month(self.spotlight_dates(s)[2])[:4] for s in hits)
-        people = Counter(u for s in hits for u in self.spotlight_tagged(s))
-        tag_counts = Counter(t for s in hits for t in self.spotlight_tags(s))
-        aggregations = {
-            "year": dict(sorted(years.items())),
-            "tagged_experts": [{"key": k, "doc_count": n} for k, n in people.most_common(10)],
-            "tags": [{"key": k, "doc_count": n} for k, n in tag_counts.most_common(10)],
-        }
-        return array("I", hits), aggregations
-
-
-def _year_month(epoch: int) -> str:
-    t = time.gmtime(epoch)
-    return f"{t.tm_year:04d}-{t.tm_mon:02d}"

@@ -14,8 +14,9 @@ from typing import Literal
 
 from werkzeug.datastructures import MultiDict
 
-from fake_server._data import PeopleQuery, SpotlightQuery
+from fake_server._data import PeopleQuery
 from fake_server._fields import RETURN_FIELDS
+from fake_server._spotlights import SpotlightQuery
 
 __all__ = [
     "ArrayParams",

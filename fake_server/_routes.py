@@ -129,8 +129,9 @@ def _staff(server: Server, request: Request, org: int, params: dict[str, str]) -
 
 def _spotlights(server: Server, request: Request, org: int, params: dict[str, str]) -> Answer:
     d = server.directory(org, count_request=True)
-    hits, aggregations = d.search_spotlights(spotlight_query(request.args, server.list_settings()))
-    rows, total = _page(server, request, hits, d.spotlight_item)
+    spotlights = d.spotlights
+    hits, aggregations = spotlights.search(spotlight_query(request.args, server.list_settings()))
+    rows, total = _page(server, request, hits, spotlights.item)
     return ok({"spotlights": rows, "aggregations": aggregations, "total": total})
 
 
@@ -179,10 +180,10 @@ def _staff_segment(server: Server, request: Request, org: int, params: dict[str,
 
 def _spotlight(server: Server, request: Request, org: int, params: dict[str, str]) -> Answer:
     d = server.directory(org, count_request=False)
-    s = d.spotlight_index(params["id"])
+    s = d.spotlights.index_of(params["id"])
     if s is None:
         raise NotFound(f"no spotlight {params['id'][:40]!r} in organization {org}")
-    return ok({"spotlight": [d.spotlight_record(s)]})
+    return ok({"spotlight": [d.spotlights.record(s)]})
 
 
 ORG = "/v2/organization/{org}"

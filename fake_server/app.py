@@ -11,21 +11,20 @@ silent the fake makes a choice, listed with the setting that flips it in
 from __future__ import annotations
 
 import math
-import re
 import threading
 import time
 from collections import deque
-from typing import Any, NamedTuple
-from urllib.parse import parse_qsl, urlencode
+from typing import Any
 
 from pytest_httpserver import HTTPServer, HTTPServerError
 from werkzeug.wrappers import Request, Response
 
 from fake_server._answers import ErrorBody, failure
 from fake_server._data import Directory
+from fake_server._journal import JournalEntry, Redactor, record
 from fake_server._query import ArrayParams, FieldsMode, ListSettings, OversizePages, Paging
 from fake_server._routes import route
-from fake_server._tokens import REDACTED, TOKEN_PATHS, Client, TokenIssuer
+from fake_server._tokens import TOKEN_PATHS, Client, TokenIssuer
 from fake_server._wsgi import Answer, close_connections, read_body, serve
 from fake_server.faults import MALFORMED, Delay, MalformedKind, PendingFault, Raw, Responder
 
@@ -47,34 +46,6 @@ DEFAULT_ORG_ID = 4242
 DEFAULT_EXPERTS = 250
 DEFAULT_TOKEN_TTL = 30 * 24 * 3600
 DEFAULT_MAX_PAGE_SIZE = 100
-#: Parameters whose value is always hidden in the journal.
-SECRET_PARAMETERS = frozenset(
-    {"client_secret", "access_token", "accesstoken", "token", "password", "secret"}
-)
-_TOKEN_LIKE = re.compile(r"[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_=-]{16,}")
-
-
-class JournalEntry(NamedTuple):
-    """One request the server received, with secrets and tokens redacted."""
-
-    method: str
-    path: str
-    query_string: str
-    form: dict[str, str]
-    authorization: str
-    status: int
-    time: float
-
-    @property
-    def query(self) -> dict[str, str]:
-        """The query parameters (parsed when asked: recording stays cheap)."""
-        return dict(parse_qsl(self.query_string, keep_blank_values=True))
-
-    def __repr__(self) -> str:
-        return (
-            f"JournalEntry({self.method} {self.path} query={self.query} form={self.form} "
-            f"authorization={self.authorization!r} status={self.status})"
-        )
 
 
 class FakeExpertFile(HTTPServer):
@@ -443,40 +414,10 @@ class FakeExpertFile(HTTPServer):
             time.sleep(self.latency)
         return route(self, request)
 
-    # -- the journal ------------------------------------------------------------
-    def _redact(self, text: str) -> str:
-        """``text`` with every client secret and every token of ours replaced by ``***``."""
-        for client in self._clients.values():
-            if client.client_secret and client.client_secret in text:
-                text = text.replace(client.client_secret, REDACTED)
-        if "." in text:
-            text = _TOKEN_LIKE.sub(lambda m: REDACTED if self.tokens.is_ours(m[0]) else m[0], text)
-        return text
-
-    def _redact_pairs(self, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        return [
-            (k, REDACTED if k.lower() in SECRET_PARAMETERS else self._redact(v)) for k, v in pairs
-        ]
-
     def _record(self, request: Request, response: Answer | Response) -> None:
-        environ = request.environ
-        auth = environ.get("HTTP_AUTHORIZATION", "")
-        query = environ.get("QUERY_STRING", "")
-        if query:
-            pairs = parse_qsl(query, keep_blank_values=True)
-            redacted = self._redact_pairs(pairs)
-            if redacted != pairs:
-                query = urlencode(redacted, safe="*")
-        form = environ.get("fake_server.form", {})
-        if form:
-            form = dict(self._redact_pairs(list(form.items())))
-        entry = JournalEntry(
-            method=request.method,
-            path=self._redact(request.path),
-            query_string=query,
-            form=form,
-            authorization=f"{auth.split(' ', 1)[0][:20]} {REDACTED}" if auth else "",
-            status=response.status_code,
-            time=time.time(),
+        self._journal.append(  # deque.append is atomic; the deque bounds the memory
+            record(request, response.status_code, self._redactor())
         )
-        self._journal.append(entry)  # deque.append is atomic; the deque bounds the memory
+
+    def _redactor(self) -> Redactor:
+        return Redactor(tuple(c.client_secret for c in self._clients.values()), self.tokens.is_ours)
