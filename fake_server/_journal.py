@@ -19,7 +19,7 @@ from werkzeug.wrappers import Request
 
 from fake_server._tokens import REDACTED
 
-__all__ = ["SECRET_PARAMETERS", "JournalEntry", "Redactor", "record"]
+__all__ = ["SECRET_PARAMETERS", "JournalEntry", "Redactor", "record", "record_rejected"]
 
 #: Parameters whose value is always hidden, whatever it is.
 SECRET_PARAMETERS = frozenset(
@@ -90,6 +90,22 @@ def record(request: Request, status: int, redact: Redactor) -> JournalEntry:
         query_string=query,
         form=form,
         authorization=f"{auth.split(' ', 1)[0][:20]} {REDACTED}" if auth else "",
+        status=status,
+        time=time.time(),
+    )
+
+
+def record_rejected(method: str, target: str, status: int, redact: Redactor) -> JournalEntry:
+    """The journal entry for a request refused before it was parsed (bad request line, …)."""
+    path, _, query = target[:2000].partition("?")
+    if query:
+        query = urlencode(redact.pairs(parse_qsl(query, keep_blank_values=True)), safe="*")
+    return JournalEntry(
+        method=method[:20],
+        path=redact.text(path),
+        query_string=query,
+        form={},
+        authorization="",
         status=status,
         time=time.time(),
     )

@@ -225,6 +225,9 @@ class KeepAliveHandler(WSGIRequestHandler):
         description = message or HTTPStatus(code).phrase
         if code == HTTPStatus.HTTP_VERSION_NOT_SUPPORTED:
             code = 400  # the client's fault: bad input is always a 4xx here
+        on_rejected = getattr(self.server, "on_rejected", None)
+        if on_rejected is not None:  # recorded before the answer goes out
+            on_rejected(self.command or "", getattr(self, "path", "") or "", int(code))
         if self.request_version == "HTTP/0.9":
             self.request_version = "HTTP/1.0"  # an unreadable request line still gets headers
         error = "invalid_request" if code < 500 else "server_error"

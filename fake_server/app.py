@@ -21,7 +21,7 @@ from werkzeug.wrappers import Request, Response
 
 from fake_server._answers import ErrorBody, failure
 from fake_server._data import Directory
-from fake_server._journal import JournalEntry, Redactor, record
+from fake_server._journal import JournalEntry, Redactor, record, record_rejected
 from fake_server._query import ArrayParams, FieldsMode, ListSettings, OversizePages, Paging
 from fake_server._routes import route
 from fake_server._tokens import TOKEN_PATHS, Client, TokenIssuer
@@ -346,6 +346,7 @@ class FakeExpertFile(HTTPServer):
         if self.is_running():
             raise HTTPServerError("Server is already running")
         self.server = serve(self.host, self.port, Request.application(self.application))
+        self.server.on_rejected = self._record_rejected  # type: ignore[attr-defined]  # read by the handler
         self.port = self.server.port
         self.server_thread = threading.Thread(
             target=self.thread_target, name="fake-expertfile", daemon=True
@@ -418,6 +419,9 @@ class FakeExpertFile(HTTPServer):
         self._journal.append(  # deque.append is atomic; the deque bounds the memory
             record(request, response.status_code, self._redactor())
         )
+
+    def _record_rejected(self, method: str, target: str, status: int) -> None:
+        self._journal.append(record_rejected(method, target, status, self._redactor()))
 
     def _redactor(self) -> Redactor:
         return Redactor(tuple(c.client_secret for c in self._clients.values()), self.tokens.is_ours)

@@ -179,3 +179,23 @@ def test_each_assumption_names_a_real_setting(assumption: object) -> None:
     for value in values:
         if value.isidentifier():
             FakeExpertFile(**{setting: value})  # the constructor takes every listed value
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"HELLO\r\n\r\n", 400),
+        (b"GET / HTTP/9.9\r\n\r\n", 400),
+        (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", 414),
+        (b"GET / HTTP/1.1\r\n" + b"".join(b"X-%d: y\r\n" % i for i in range(200)) + b"\r\n", 431),
+    ],
+    ids=["request line", "version", "long target", "many headers"],
+)
+def test_requests_refused_before_parsing_are_enveloped_and_recorded(
+    expertfile_server: FakeExpertFile, request_bytes: bytes, status: int
+) -> None:
+    answered, body = _raw_exchange(expertfile_server, request_bytes)
+    assert answered == status
+    assert body["success"] is False and body["error"] == "invalid_request"
+    assert [e.status for e in expertfile_server.journal] == [status]
+    assert expertfile_server.in_flight == 0
