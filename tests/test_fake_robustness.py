@@ -15,7 +15,7 @@ from typing import get_args
 import pytest
 import requests
 
-from fake_server import ASSUMPTIONS, FakeExpertFile
+from fake_server import ASSUMPTIONS, Assumption, FakeExpertFile
 from fake_server.faults import MALFORMED, MALFORMED_KINDS, MalformedKind
 from tests.helpers import assert_failure, get_data, get_token, token_form
 
@@ -168,17 +168,14 @@ def test_message_style_failure_envelope(expertfile_server: FakeExpertFile) -> No
 @pytest.mark.parametrize(
     "assumption", [a for a in ASSUMPTIONS if a.setting], ids=lambda a: str(a.setting)
 )
-def test_each_assumption_names_a_real_setting(assumption: object) -> None:
-    setting, values, default = (
-        getattr(assumption, "setting"),  # noqa: B009 -- typed as object on purpose
-        getattr(assumption, "values"),  # noqa: B009
-        getattr(assumption, "default"),  # noqa: B009
-    )
+def test_each_assumption_names_a_real_setting(assumption: Assumption) -> None:
+    assert assumption.setting is not None
     server = FakeExpertFile()
-    assert str(getattr(server, setting)) == default
-    for value in values:
-        if value.isidentifier():
-            FakeExpertFile(**{setting: value})  # the constructor takes every listed value
+    assert str(getattr(server, assumption.setting)) == assumption.default
+    for value in assumption.values:
+        if value.isidentifier():  # the constructor takes every listed value
+            other = FakeExpertFile(**{assumption.setting: value})  # type: ignore[arg-type]  # str for a Literal, on purpose
+            assert getattr(other, assumption.setting) == value
 
 
 @pytest.mark.parametrize(
