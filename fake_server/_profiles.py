@@ -1,18 +1,8 @@
-"""Profiles: the sections of one expert or staff member, named and shaped as documented.
+"""Profiles: the sections of one expert or staff member, made up and shaped as documented.
 
-One generator makes every section's items for a person with the union of the
-keys the documents show anywhere; each documented read then takes the keys it
-documents from them:
-
-- ``GET …/expert/{username}`` — the Slate profile (API_REFERENCE §3.2), its
-  section names and item keys, plus the sections §3.2 says the real profile
-  probably also carries (``INFERRED_EXPERT_SECTIONS``, labelled inferred);
-- ``GET …/expert/{username}/{segment}[/{id}]`` — the §3.4 item keys;
-- ``GET …/staff/{username}`` — the sections the current site names (§4.2),
-  with the Slate item keys; ``…/staff/{username}/{segment}`` as in §4.3.
-
-Where the current site and the older reference disagree on an item (tag,
-affiliation), the current site wins.
+One generator makes every section's items for a person, deterministic for the
+person, with the union of the keys the documents show anywhere; each documented
+read then keeps the keys its layout (``_layouts``) documents.
 """
 
 from __future__ import annotations
@@ -21,240 +11,24 @@ import random
 from typing import Any
 
 from fake_server._data import Directory, slug
+from fake_server._layouts import (
+    EXPERT_PROFILE,
+    EXPERT_SEGMENTS,
+    INFERRED_EXPERT_SECTIONS,
+    STAFF_PROFILE,
+    STAFF_SEGMENTS,
+    Layout,
+)
 from fake_server._words import CATEGORIES, DEGREES, INDUSTRIES, LANGUAGES, TOPICS
 
 __all__ = [
     "EXPERT_SEGMENTS",
-    "INFERRED_EXPERT_SECTIONS",
     "STAFF_SEGMENTS",
     "expert_profile",
     "sections",
     "segment_items",
     "staff_profile",
 ]
-
-_AVAILABILITY = (
-    "availability_keynote",
-    "availability_moderator",
-    "availability_panelist",
-    "availability_workshop",
-    "availability_host_mc",
-    "availability_appearance",
-    "availability_corptraining",
-    "availability_open",
-)
-_CORPORATION_PROFILE = (
-    "id",
-    "name",
-    "user_name",
-    "description",
-    "location_country",
-    "location_state",
-    "location_city",
-    "location_postal",
-    "location_address",
-    "website",
-    "private_username",
-)
-_YOUTUBE = (
-    "id",
-    "title",
-    "description",
-    "watch_page_url",
-    "thumbnail_url",
-    "flash_player_url",
-    "video_id",
-    "thumbnail_alt_title",
-)
-
-#: §3.4: sub-resource segment → the documented item keys.
-EXPERT_SEGMENTS: dict[str, tuple[str, ...]] = {
-    "biography": ("biography",),
-    "tagline": ("tagline",),
-    "link": ("id", "name", "url"),
-    "sampletalk": ("id", "title", "description"),
-    "accomplishment": ("id", "title", "description", "start", "end", "type"),
-    "affiliation": ("id", "name"),  # the current site; Slate adds notes, link
-    "eventappearance": ("id", "title", "event_name", "location", "date"),
-    "mediaappearance": (
-        "id",
-        "title",
-        "organization",
-        "type",
-        "url",
-        "details",
-        "date",
-        "cover_url",
-        "large_cover_url",
-        "cover_alt_title",
-    ),
-    "education": ("id", "institution", "degree", "description", "major", "date"),
-    "testimonial": ("id", "name", "title", "email", "company", "url", "recommendation", "date"),
-    "patent": ("id", "title", "detail", "number", "date", "url"),
-    "researchgrant": ("id", "title", "organization", "url", "details", "date", "amount"),
-    "partnership": ("id", "title", "individual", "organization", "url", "details", "date"),
-    "course": ("id", "title", "details", "url"),
-    "article": ("id", "title", "publisher", "details", "date", "url", "authors"),
-    "researchfocus": (
-        "id",
-        "title",
-        "subtitle",
-        "details",
-        "date",
-        "url",
-        "cover_url",
-        "large_cover_url",
-        "cover_alt_title",
-    ),
-    "topic": ("id", "name"),
-    "industry": ("id", "name"),
-    "language": ("id", "name"),
-    "fee": ("fee_min", "fee_max"),
-    "availability": _AVAILABILITY,
-    "social": (
-        "twitter",
-        "facebook",
-        "linkedin",
-        "gplus",
-        "stackexchange",
-        "github",
-        "flickr",
-        "pinterest",
-        "instagram",
-        "tumblr",
-        "youtube",
-    ),
-    "category": ("id", "name"),
-    "tag": ("id", "content_tag_id", "tag"),  # the current site; Slate: id, name
-    "media/youtube": _YOUTUBE,
-    "media/vimeo": (
-        "id",
-        "title",
-        "description",
-        "url",
-        "external_id",
-        "thumbnail_small",
-        "thumbnail_alt_title",
-    ),
-    "media/slideshare": (
-        "id",
-        "title",
-        "description",
-        "url",
-        "embed",
-        "thumbnail_url",
-        "external_id",
-    ),
-    "media/document": _YOUTUBE,
-    "media/photo": _YOUTUBE,
-    "media/video": _YOUTUBE,
-    "cv": ("id", "url", "document_url"),
-}
-
-#: §4.3: the staff sub-resources (same item shapes as the experts').
-STAFF_SEGMENTS = ("biography", "tagline", "link", "education", "language", "category", "tag")
-
-_EXPERT_ACCOUNT = (
-    "id",
-    "firstname",
-    "lastname",
-    "corporation_id",
-    "job_title",
-    "gener",  # sic: the documents spell it so
-    "location_city",
-    "location_state",
-    "location_country",
-    "location_postal",
-    "location_address",
-    "email",
-    "company",
-    "phone_number",
-    "username",
-)
-_STAFF_ACCOUNT = (
-    "id",
-    "firstname",
-    "lastname",
-    "corporation_id",
-    "job_title",
-    "location_city",
-    "location_state",
-    "location_country",
-    "location_postal",
-    "location_address",
-    "location_building",
-    "location_room",
-    "email",
-    "company",
-    "department",
-    "phone_number",
-    "phone_number_extension",
-    "username",
-    "is_published",
-)
-
-#: §3.2: profile section → (the generator's segment, the documented item keys).
-_EXPERT_PROFILE: dict[str, tuple[str, tuple[str, ...]]] = {
-    "accomplishment": ("accomplishment", EXPERT_SEGMENTS["accomplishment"]),
-    "account": ("account", _EXPERT_ACCOUNT),
-    "affiliation": ("affiliation", ("id", "name", "notes", "link")),
-    "article": ("article", EXPERT_SEGMENTS["article"]),
-    "assessment": ("assessment", ()),
-    "availability": ("availability", _AVAILABILITY),
-    "book": ("book", ()),
-    "biography": ("biography", ("biography",)),
-    "course": ("course", EXPERT_SEGMENTS["course"]),
-    "corporationProfile": ("corporationprofile", _CORPORATION_PROFILE),
-    "corporationSocial": ("social", ("twitter", "facebook", "linkedin", "gplus")),
-    "eventAppearance": (
-        "eventappearance",
-        ("id", "title", "event_name", "location", "date", "time_zone", "time"),
-    ),
-    "education": ("education", EXPERT_SEGMENTS["education"]),
-    "document": ("media/document", ("id", "title", "url")),
-    "video": ("media/video", ("id", "title", "url")),
-    "language": ("language", ("id", "name")),
-    "partnership": ("partnership", EXPERT_SEGMENTS["partnership"]),
-    "industry": ("profile/industry", ("name", "id")),  # here the id is a string
-    "patents": ("patent", EXPERT_SEGMENTS["patent"]),
-    "news": (
-        "news",
-        (
-            "spotlight_title",
-            "spotlight_text",
-            "news_title",
-            "news_description",
-            "news_date",
-            "image_url",
-            "news_id",
-        ),
-    ),
-}
-#: Sections §3.2 infers the real profile also carries (not in the documented sample).
-INFERRED_EXPERT_SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "avatar": ("avatar", ("small", "medium", "large", "original")),
-    "tagline": ("tagline", ("tagline",)),
-    "topic": ("topic", ("id", "name")),
-    "tag": ("tag", EXPERT_SEGMENTS["tag"]),
-    "category": ("category", ("id", "name")),
-    "link": ("link", ("id", "name", "url")),
-    "profiletype": ("profiletype", ("id", "name")),
-}
-#: §4.2, the current site's section names, with the Slate item keys.
-_STAFF_PROFILE: dict[str, tuple[str, tuple[str, ...]]] = {
-    "avatar": ("avatar", ("small", "medium", "large", "original")),
-    "account": ("account", _STAFF_ACCOUNT),
-    "biography": ("biography", ("biography",)),
-    "category": ("category", ("id", "name")),
-    "corporationprofile": ("corporationprofile", _CORPORATION_PROFILE),
-    "education": ("education", EXPERT_SEGMENTS["education"]),
-    "language": ("language", ("id", "name")),
-    "link": ("link", ("id", "name", "url")),
-    "profiletype": ("profiletype", ("id", "name")),
-    "tag": ("tag", EXPERT_SEGMENTS["tag"]),
-    "tagline": ("tagline", ("tagline",)),
-}
-
 
 INDUSTRY_IDS = {name: n + 1 for n, name in enumerate(INDUSTRIES)}
 
@@ -395,7 +169,7 @@ def _generate(d: Directory, i: int) -> dict[str, list[dict[str, Any]]]:
                     "link": f"https://www.example.org/society/{slug(topics[n % 3])}",
                 },
             ),
-            "availability": [{flag: rng.randint(0, 1) for flag in _AVAILABILITY}],
+            "availability": [{flag: rng.randint(0, 1) for flag in EXPERT_SEGMENTS["availability"]}],
             "social": [social],
             "eventappearance": some(
                 2,
@@ -505,9 +279,7 @@ def _project(items: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[st
     return [{k: item[k] for k in keys} for item in items]
 
 
-def _profile(
-    d: Directory, i: int, layout: dict[str, tuple[str, tuple[str, ...]]]
-) -> dict[str, list[dict[str, Any]]]:
+def _profile(d: Directory, i: int, layout: Layout) -> dict[str, list[dict[str, Any]]]:
     sections = _generate(d, i)
     return {
         name: _project(sections.get(source, []), keys) for name, (source, keys) in layout.items()
@@ -516,12 +288,12 @@ def _profile(
 
 def expert_profile(d: Directory, i: int) -> dict[str, list[dict[str, Any]]]:
     """The profile of expert ``i``: the documented sections, then the inferred ones."""
-    return _profile(d, i, _EXPERT_PROFILE | INFERRED_EXPERT_SECTIONS)
+    return _profile(d, i, EXPERT_PROFILE | INFERRED_EXPERT_SECTIONS)
 
 
 def staff_profile(d: Directory, i: int) -> dict[str, list[dict[str, Any]]]:
     """The profile of staff member ``i`` (an expert or staff only), as the current site names it."""
-    return _profile(d, i, _STAFF_PROFILE)
+    return _profile(d, i, STAFF_PROFILE)
 
 
 def sections(d: Directory, i: int) -> dict[str, list[dict[str, Any]]]:
