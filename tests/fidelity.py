@@ -47,6 +47,10 @@ def _items(endpoint: doc.ListEndpoint) -> Callable[[Any], tuple[Any, Any]]:
     return lambda data: (data[endpoint.list_key], [endpoint.item])
 
 
+def _section(shape: Any) -> Callable[[Any], tuple[Any, Any]]:
+    return lambda data: (data, [shape])
+
+
 def _profile(sections: dict[str, Any], inferred: tuple[str, ...] = ()) -> Callable[..., Any]:
     def check(data: Any) -> tuple[Any, Any]:
         known = {k: v for k, v in data.items() if k not in inferred}
@@ -91,7 +95,7 @@ READS: tuple[Read, ...] = (
             f"expert section '{segment}'",
             f"GET /v2/organization/{{org}}/expert/{{username}}/{segment}",
             "DOC-SL" if segment not in ("tag", "affiliation") else "DOC-GB",
-            (lambda shape: lambda data: (data, [shape]))(shape),
+            _section(shape),
             "get_expert(…, section=…)",
             "test_every_documented_expert_section_can_be_asked_for",
             "test_expert_sections_are_documented",
