@@ -26,7 +26,6 @@ from :func:`configure`.
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -37,6 +36,7 @@ from urllib3.util.retry import Retry
 
 from expertfile_nb._auth import BearerAuth
 from expertfile_nb._config import DEFAULT_TIMEOUT, check_transport
+from expertfile_nb._deadline import POOL_CLASSES, WATCHDOG, current_alarm
 from expertfile_nb._redact import REDACTED, redact
 from expertfile_nb._version import __version__
 from expertfile_nb._wire import error_fields, load_json
@@ -108,18 +108,29 @@ def _origin(url: str) -> tuple[str, str, int | None]:
 
 
 class LimitedAdapter(HTTPAdapter):
-    """``HTTPAdapter`` that reads each answer within a deadline and a size cap, and never
-    sends plain ``http://`` (loopback only) through a proxy.
+    """``HTTPAdapter`` that ends each request at its deadline (connecting, headers and body
+    alike), caps the decompressed size of each answer, and never sends plain ``http://``
+    (loopback only) through a proxy.
 
     Args:
         max_bytes: the largest decompressed answer accepted.
-        deadline: seconds from sending the request to the end of its answer.
+        deadline: seconds from sending the request to the end of its answer, retries
+            included.
     """
 
     def __init__(self, *, max_bytes: int, deadline: float, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.max_bytes = max_bytes
         self.deadline = deadline
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = POOL_CLASSES  # connections the alarm can end
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        manager.pool_classes_by_scheme = POOL_CLASSES
+        return manager
 
     def send(
         self,
@@ -130,52 +141,59 @@ class LimitedAdapter(HTTPAdapter):
         cert: Any = None,
         proxies: Any = None,
     ) -> requests.Response:
-        started = time.monotonic()
         if (request.url or "").lower().startswith("http:"):
             proxies = {}  # loopback only (check_transport): a proxy would see the secret
-        response = super().send(request, True, timeout, verify, cert, proxies)
-        if not stream:
-            read_within(response, self.max_bytes, started + self.deadline, self.deadline)
+        alarm = WATCHDOG.arm(self.deadline)
+        current_alarm(alarm)
+        try:
+            response = super().send(request, True, timeout, verify, cert, proxies)
+            if not stream:
+                read_within(response, self.max_bytes)
+        except (requests.RequestException, OSError):
+            if alarm.fired:
+                raise self._late(request) from None
+            raise
+        finally:
+            current_alarm(None)
+            alarm.cancelled = True
         return response
 
+    def _late(self, request: requests.PreparedRequest) -> DeadlineExceededError:
+        where = urlsplit(request.url or "").path
+        return DeadlineExceededError(
+            f"The answer to {where} did not arrive in full within {self.deadline:g} s; stopped "
+            "waiting. The service or the network is very slow: try again later.",
+            deadline=self.deadline,
+        )
 
-def read_within(
-    response: requests.Response, max_bytes: int, deadline_at: float, deadline: float
-) -> None:
-    """Read the whole (decompressed) body into ``response.content``, within both bounds.
+
+def read_within(response: requests.Response, max_bytes: int) -> None:
+    """Read the whole (decompressed) body into ``response.content``, at most ``max_bytes``.
 
     Raises:
         ResponseTooLargeError: more than ``max_bytes``.
-        DeadlineExceededError: the body was still arriving at ``deadline_at``.
         requests.exceptions.ChunkedEncodingError, ContentDecodingError, ConnectionError:
             as ``requests`` itself raises them for a body that breaks off.
     """
     chunks: list[bytes] = []
     size = 0
-    where = urlsplit(response.url or "").path
     try:
         for chunk in response.raw.stream(_CHUNK, decode_content=True):
             size += len(chunk)
             if size > max_bytes:
                 response.close()
+                where = urlsplit(response.url or "").path
                 raise ResponseTooLargeError(
                     f"The answer to {where} is larger than {max_bytes:,} bytes; stopped reading "
                     "it. Check the base URL; for data, ask for smaller pages (page_size).",
                     limit=max_bytes,
-                )
-            if time.monotonic() > deadline_at:
-                response.close()
-                raise DeadlineExceededError(
-                    f"The answer to {where} was still arriving after {deadline:g} s; stopped "
-                    "waiting. The service or the network is very slow: try again later.",
-                    deadline=deadline,
                 )
             chunks.append(chunk)
     except ProtocolError as exc:
         raise requests.exceptions.ChunkedEncodingError(type(exc).__name__) from None
     except DecodeError as exc:
         raise requests.exceptions.ContentDecodingError(type(exc).__name__) from None
-    except ReadTimeoutError as exc:
+    except (ReadTimeoutError, OSError) as exc:
         raise requests.exceptions.ConnectionError(type(exc).__name__) from None
     response._content = b"".join(chunks)
     response._content_consumed = True  # type: ignore[attr-defined] # requests' own flag

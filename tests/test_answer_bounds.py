@@ -14,48 +14,69 @@ import expertfile_nb as ef
 from expertfile_nb._session import ExpertFileSession
 
 
-@pytest.fixture
-def dripping_server() -> Iterator[str]:
-    """A server that answers with headers at once, then one body byte every 0.2 s."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(4)
-    stop = threading.Event()
+class Dripper:
+    """A server that sends its answer one byte every 0.1 s: headers first, or the body only.
 
-    def serve() -> None:
-        listener.settimeout(0.2)
-        while not stop.is_set():
+    ``finished`` says whether it got to the last byte, so a test can tell that the
+    client gave up before the answer was complete — an order of events, not a timing.
+    """
+
+    def __init__(self, drip_headers: bool) -> None:
+        self.drip_headers = drip_headers
+        self.finished = threading.Event()
+        self.stop = threading.Event()
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(4)
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self) -> None:
+        self.listener.settimeout(0.2)
+        while not self.stop.is_set():
             try:
-                conn, _ = listener.accept()
+                conn, _ = self.listener.accept()
             except OSError:
                 continue
             with conn:
                 conn.recv(65536)
                 body = b'{"data": {"experts": [], "total": 0}, "success": true}'
-                conn.sendall(
+                head = (
                     b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                     + f"Content-Length: {len(body)}\r\n\r\n".encode()
                 )
-                for byte in body:
-                    if stop.wait(0.2):
-                        return
-                    try:
+                if not self.drip_headers:
+                    conn.sendall(head)
+                    head = b""
+                try:
+                    for byte in head + body:  # 60 to 150 bytes: 6 to 15 s in all
+                        if self.stop.wait(0.1):
+                            return
                         conn.sendall(bytes([byte]))
-                    except OSError:
-                        break
+                except OSError:
+                    continue  # the client hung up: it gave up before the end
+                self.finished.set()
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    stop.set()
-    thread.join(5)
-    listener.close()
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(5)
+        self.listener.close()
 
 
-def test_a_dripping_answer_ends_at_the_deadline(dripping_server: str) -> None:
-    session = ExpertFileSession(dripping_server, timeout=(1, 0.5), retries=0, deadline=1.0)
-    with pytest.raises(ef.DeadlineExceededError, match="still arriving after 1 s") as caught:
+@pytest.fixture(params=[False, True], ids=["body", "headers"])
+def dripper(request: pytest.FixtureRequest) -> Iterator[Dripper]:
+    server = Dripper(drip_headers=request.param)
+    yield server
+    server.close()
+
+
+def test_a_dripping_answer_ends_at_the_deadline(dripper: Dripper) -> None:
+    # each byte comes well within the 0.5 s read timeout: only the deadline can end it
+    session = ExpertFileSession(dripper.url, timeout=(1, 0.5), retries=0, deadline=1.0)
+    with pytest.raises(ef.DeadlineExceededError, match="within 1 s") as caught:
         session.get("/v2/organization/1/expert")
+    assert not dripper.finished.is_set()  # it gave up before the answer was complete
     assert caught.value.deadline == 1.0
     assert isinstance(caught.value, ef.NetworkError)
 

@@ -1,0 +1,134 @@
+"""Ending a request at its deadline, wherever it is blocked: connecting, headers or body.
+
+A socket timeout bounds each wait for bytes, not the whole answer: a server that
+drips a byte now and then can hold a request for ever. So each request carries an
+:class:`Alarm`; the connections it uses register with it (our urllib3 connection
+classes do this in ``request()``), and one daemon :class:`Watchdog` thread shuts
+their sockets down when the deadline passes. The blocked read then fails at once,
+and the adapter reports :class:`~expertfile_nb.errors.DeadlineExceededError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import itertools
+import socket
+import threading
+import time
+from typing import Any
+
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+__all__ = ["POOL_CLASSES", "WATCHDOG", "Alarm", "current_alarm"]
+
+_local = threading.local()
+
+
+class Alarm:
+    """The deadline of one request, and the connections it has used so far."""
+
+    __slots__ = ("_conns", "cancelled", "fired")
+
+    def __init__(self) -> None:
+        self._conns: list[Any] = []
+        self.cancelled = False
+        self.fired = False
+
+    def watch(self, conn: Any) -> None:
+        self._conns.append(conn)
+        if self.fired:  # a retry after the deadline: end it at once
+            _shut(conn)
+
+    def fire(self) -> None:
+        self.fired = True
+        for conn in list(self._conns):
+            _shut(conn)
+
+
+def _shut(conn: Any) -> None:
+    sock = getattr(conn, "sock", None)
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+class Watchdog:
+    """One daemon thread that fires each alarm at its time (a heap; started on first use)."""
+
+    def __init__(self) -> None:
+        self._cv = threading.Condition()
+        self._heap: list[tuple[float, int, Alarm]] = []
+        self._order = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def arm(self, seconds: float) -> Alarm:
+        alarm = Alarm()
+        with self._cv:
+            heapq.heappush(self._heap, (time.monotonic() + seconds, next(self._order), alarm))
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="expertfile-deadline", daemon=True
+                )
+                self._thread.start()
+            self._cv.notify()
+        return alarm
+
+    def _run(self) -> None:
+        while True:
+            with self._cv:
+                while self._heap and self._heap[0][2].cancelled:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._cv.wait()
+                    continue
+                wait = self._heap[0][0] - time.monotonic()
+                if wait > 0:
+                    self._cv.wait(wait)
+                    continue
+                alarm = heapq.heappop(self._heap)[2]
+            if not alarm.cancelled:
+                alarm.fire()
+
+
+#: the one watchdog of the process
+WATCHDOG = Watchdog()
+
+
+def current_alarm(alarm: Alarm | None) -> None:
+    """Set (or clear) the alarm of the request this thread is sending."""
+    _local.alarm = alarm
+
+
+class _Watched:
+    """Mixin for urllib3 connections: register with the alarm of the current request."""
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        alarm: Alarm | None = getattr(_local, "alarm", None)
+        if alarm is not None:
+            alarm.watch(self)
+        return super().request(*args, **kwargs)  # type: ignore[misc] # the mixin sits before a connection class
+
+
+class _HTTPConnection(_Watched, HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_Watched, HTTPSConnection):
+    pass
+
+
+class _HTTPConnectionPool(HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSConnectionPool(HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+#: for ``PoolManager.pool_classes_by_scheme``
+POOL_CLASSES: dict[str, type[HTTPConnectionPool]] = {
+    "http": _HTTPConnectionPool,
+    "https": _HTTPSConnectionPool,
+}
