@@ -8,10 +8,9 @@
 by the functions that need them.
 """
 
-__version__ = "0.1.0"
-
 from expertfile_nb._login import LoginStatus, get_session, login, logout, status
 from expertfile_nb._token import Token
+from expertfile_nb._version import __version__
 from expertfile_nb.data import (
     get_expert,
     get_experts,
@@ -24,7 +23,9 @@ from expertfile_nb.data import (
 from expertfile_nb.errors import (
     APIError,
     AuthenticationError,
+    BrokenResponseError,
     ConfigurationError,
+    DeadlineExceededError,
     ExpertFileError,
     IncompleteDataError,
     InsecureTransportError,
@@ -32,6 +33,7 @@ from expertfile_nb.errors import (
     NotFoundError,
     NotLoggedInError,
     RateLimitError,
+    ResponseTooLargeError,
     TokenCacheWarning,
     TokenResponseError,
 )
@@ -40,7 +42,9 @@ from expertfile_nb.widget import login_widget
 __all__ = [
     "APIError",
     "AuthenticationError",
+    "BrokenResponseError",
     "ConfigurationError",
+    "DeadlineExceededError",
     "ExpertFileError",
     "IncompleteDataError",
     "InsecureTransportError",
@@ -49,6 +53,7 @@ __all__ = [
     "NotFoundError",
     "NotLoggedInError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "Token",
     "TokenCacheWarning",
     "TokenResponseError",

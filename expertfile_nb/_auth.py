@@ -9,8 +9,10 @@ from collections.abc import Callable
 
 import requests
 
-from expertfile_nb._config import Credentials, mask
-from expertfile_nb._token import Token, TokenFile
+from expertfile_nb._credentials import Credentials
+from expertfile_nb._redact import mask
+from expertfile_nb._token import Token
+from expertfile_nb._token_file import TokenFile
 from expertfile_nb.errors import AuthenticationError
 
 log = logging.getLogger("expertfile_nb")
@@ -37,6 +39,9 @@ class TokenProvider:
         token_file: where to remember tokens, if the user asked.
         leeway: renew this many seconds before expiry; ``None``: the smaller
             of 60 s and 10 % of the token's lifetime.
+
+    Its settings are fixed when it is made; only :meth:`remember_in` changes one,
+    under the provider's own lock.
     """
 
     def __init__(
@@ -51,7 +56,7 @@ class TokenProvider:
     ) -> None:
         self.base_url = base_url
         self.credentials = credentials
-        self.token_file = token_file
+        self._token_file = token_file
         self.leeway = leeway
         self._fetch = fetch
         self._lock = threading.Lock()
@@ -68,11 +73,41 @@ class TokenProvider:
         """The token held now (maybe due for renewal), without any request."""
         return self._slot[2]
 
+    @property
+    def token_file(self) -> TokenFile | None:
+        """Where the token is remembered on disk, if the user asked."""
+        return self._token_file
+
+    def remember_in(self, token_file: TokenFile) -> None:
+        """Remember tokens in ``token_file`` from now on, starting with the one held now."""
+        with self._lock:
+            if self._token_file is not None and self._token_file.path == token_file.path:
+                return  # remembered there already (each renewal writes it)
+            self._token_file = token_file
+            token = self._slot[2]
+            if token is not None:
+                with token_file.locked() as have_lock:
+                    if have_lock:
+                        token_file.save(self.base_url, token)
+
     def _store(self, token: Token | None) -> None:
         if token is None:
             self._slot = _EMPTY
-        else:
-            self._slot = (f"Bearer {token.access_token}", token.refresh_at(self.leeway), token)
+            return
+        refresh_at = token.refresh_at(self.leeway)
+        now = time.time()
+        if refresh_at <= now and self.credentials is not None:
+            # The service issued a token that is already due by this machine's clock (a
+            # clock ahead of the service's, or a very short lifetime). Renewing at once
+            # would ask for a new token before every request; use it for a minute instead
+            # and let a 401 say when it is really over.
+            log.warning(
+                "the new token is already due by this machine's clock (expires %s); "
+                "using it until the service refuses it — check the clock",
+                token.expires_at.isoformat(timespec="seconds"),
+            )
+            refresh_at = now + 60.0
+        self._slot = (f"Bearer {token.access_token}", refresh_at, token)
 
     def get(self) -> Token:
         """A token with more than the leeway left, fetched only if needed."""
@@ -119,10 +154,10 @@ class TokenProvider:
                     error="invalid_token" if rejected else None,
                 )
             credentials = self.credentials
-            if self.token_file is None:
+            if self._token_file is None:
                 token = self._fetch(credentials)
             else:
-                token = self._renew_through_file(self.token_file, credentials, rejected)
+                token = self._renew_through_file(self._token_file, credentials, rejected)
             self._store(token)
             return token
 
@@ -166,11 +201,7 @@ class BearerAuth(requests.auth.AuthBase):
         return f"BearerAuth({self.provider!r})"
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
-        # The hot path of every request: one clock read, no I/O, no lock.
+        # The hot path of every request: one clock read, no I/O, no lock (see header()).
         if r.url and r.url.startswith(self._prefix):
-            slot = self.provider._slot
-            if time.time() >= slot[1]:
-                self.provider.renew()
-                slot = self.provider._slot
-            r.headers["Authorization"] = slot[0]
+            r.headers["Authorization"] = self.provider.header()
         return r

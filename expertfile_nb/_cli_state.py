@@ -9,7 +9,6 @@ shell command, never Python.
 from __future__ import annotations
 
 import os
-from datetime import datetime
 from pathlib import Path
 
 from expertfile_nb._config import (
@@ -20,32 +19,28 @@ from expertfile_nb._config import (
     ENV_ORG_ID,
     ENV_TOKEN_EXPIRES_AT,
     default_cache_file,
-    mask,
     resolve_base_url,
 )
-from expertfile_nb._login import LoginStatus
-from expertfile_nb._token import Token, TokenFile, env_token
-
-
-def _left(expires_at: datetime) -> str:
-    return LoginStatus(logged_in=True, base_url="", expires_at=expires_at).time_left
+from expertfile_nb._credentials import prepared_token
+from expertfile_nb._redact import mask
+from expertfile_nb._token import Token, time_left
+from expertfile_nb._token_file import TokenFile
 
 
 def describe_token(token: Token) -> str:
     """``Token valid until 2026-12-29 10:00 UTC (29 d 23 h left).``"""
-    return (
-        f"Token valid until {token.expires_at:%Y-%m-%d %H:%M} UTC ({_left(token.expires_at)} left)."
-    )
+    left = time_left(token.expires_at)
+    return f"Token valid until {token.expires_at:%Y-%m-%d %H:%M} UTC ({left} left)."
 
 
 def _remembered(cache: Path) -> list[tuple[str, Token]]:
     """Every readable (base URL, token) in the remembered-token file."""
     found = []
     for entry in TokenFile(cache).read_all():
-        try:
-            found.append((str(entry["base_url"]), Token.from_json(entry)))
-        except (KeyError, ValueError, TypeError):
-            continue  # an entry this version cannot read is skipped, as the login skips it
+        token = Token.from_json(entry)
+        url = entry.get("base_url")
+        if token is not None and isinstance(url, str):  # others are skipped, as by the login
+            found.append((url, token))
     return found
 
 
@@ -70,7 +65,7 @@ def report_status(prog: str) -> tuple[str, bool]:
     url = resolve_base_url()
     cache = default_cache_file()
     client_id, secret = _env_pair()
-    prepared = os.environ.get(ENV_ACCESS_TOKEN, "").strip()
+    prepared = prepared_token()
     kept = _remembered(cache)
     here = [token for kept_url, token in kept if kept_url == url]
     here_valid = [token for token in here if not token.is_expired()]
@@ -87,10 +82,8 @@ def report_status(prog: str) -> tuple[str, bool]:
         lines.append(f"Not logged in: {missing} is not set (the two are used as a pair).")
         lines.append(f"Set it: export {missing}=…")
         ready = False
-    elif prepared:
-        token = env_token(
-            prepared, os.environ.get(ENV_ORG_ID), os.environ.get(ENV_TOKEN_EXPIRES_AT)
-        )
+    elif prepared is not None:
+        token = prepared
         if token.is_expired(0):
             lines.append(f"Not logged in: the token in {ENV_ACCESS_TOKEN} has expired.")
             lines.append(f"Where the credentials are, run: {prog} token --export")
@@ -116,7 +109,7 @@ def report_status(prog: str) -> tuple[str, bool]:
             f"{prog} login --remember"
         )
         ready = False
-    if (client_id or prepared) and here_valid:
+    if (client_id or prepared is not None) and here_valid:
         lines.append(
             f"Also remembered in {cache}: a token for organization "
             f"{here_valid[0].org_id} at {url} (used when the environment has none)."

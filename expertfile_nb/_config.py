@@ -1,13 +1,16 @@
-"""Settings: the base URL, environment variable names, defaults, and ``Credentials``."""
+"""Settings: the base URL (checked and normalized), environment variable names, defaults."""
 
 from __future__ import annotations
 
 import os
-import re
+import posixpath
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
+from expertfile_nb._redact import mask, redact
 from expertfile_nb.errors import ConfigurationError, InsecureTransportError
+
+__all__ = ["mask", "redact"]  # re-exported for older imports; the owner is _redact
 
 DEFAULT_BASE_URL = "https://public-api.expertfile.com"
 TOKEN_PATH = "/v2/oauth/token"  # noqa: S105 -- a URL path
@@ -29,41 +32,6 @@ DEFAULT_RETRY_BACKOFF = 0.5
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
 
-def mask(value: str, keep: int = 4) -> str:
-    """``"demo-client"`` → ``"demo…"``: enough to recognise, not enough to use."""
-    if len(value) <= keep:
-        return "…"
-    return value[:keep] + "…"
-
-
-class Credentials:
-    """An organization's client id and secret. The secret never shows in ``repr``."""
-
-    __slots__ = ("client_id", "client_secret")
-
-    def __init__(self, client_id: str, client_secret: str) -> None:
-        for name, value in (("client id", client_id), ("client secret", client_secret)):
-            if not isinstance(value, str) or not value.strip():
-                raise ConfigurationError(
-                    f"The {name} is empty. Copy it from ExpertFile: Settings → Integrations."
-                )
-        self.client_id = client_id
-        self.client_secret = client_secret
-
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Credentials)
-            and self.client_id == other.client_id
-            and self.client_secret == other.client_secret
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.client_id, self.client_secret))
-
-    def __repr__(self) -> str:
-        return f"Credentials(client_id={self.client_id!r}, client_secret='***')"
-
-
 def is_loopback(host: str) -> bool:
     """Whether ``host`` names this machine (127.0.0.0/8, ::1, localhost)."""
     host = host.strip("[]").lower()
@@ -77,6 +45,24 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _split(url: str) -> tuple[str, str, str, int | None, str]:
+    """(scheme, host, path, port, query+fragment) of ``url``, or a ConfigurationError."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise ConfigurationError(
+            f"{url!r} is not a valid URL (check the brackets of an IPv6 address and the port)."
+        ) from None
+    return (
+        parts.scheme.lower(),
+        (parts.hostname or ""),
+        parts.path,
+        port,
+        parts.query + parts.fragment,
+    )
+
+
 def check_transport(url: str) -> None:
     """Refuse any URL that is not HTTPS, unless it points at this machine.
 
@@ -84,31 +70,55 @@ def check_transport(url: str) -> None:
         InsecureTransportError: ``http://`` to a host that is not loopback.
         ConfigurationError: a URL that is neither HTTP nor HTTPS, or has no host.
     """
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    scheme, host, _path, _port, _rest = _split(url)
+    if scheme not in ("http", "https") or not host:
         raise ConfigurationError(f"{url!r} is not an http(s) URL with a host name.")
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
+    if scheme == "http" and not is_loopback(host):
         raise InsecureTransportError(
-            f"Refusing plain HTTP to {parts.hostname}: your secret and token would travel "
+            f"Refusing plain HTTP to {host}: your secret and token would travel "
             "unencrypted. Use https:// (plain http:// is allowed only for 127.0.0.1/localhost)."
         )
 
 
+def normalize_url(url: str) -> str:
+    """Scheme and host in lower case, dot segments removed, no trailing slash.
+
+    The token is sent only to the origin of the normalized base URL, so two
+    spellings of one server (``HTTP://LocalHost:8765/./``) are one origin.
+    """
+    parts = urlsplit(url)
+    scheme, host, path, port, _rest = _split(url)
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host if port is None else f"{host}:{port}"
+    if path:
+        path = posixpath.normpath(path)
+        path = "" if path in (".", "/", "//") else path
+    return urlunsplit((scheme, netloc, path.rstrip("/"), parts.query, parts.fragment))
+
+
 def resolve_base_url(base_url: str | None = None) -> str:
-    """The base URL to use: the argument, else ``EXPERTFILE_BASE_URL``, else the real service.
+    """The base URL to use, normalized: the argument, else ``EXPERTFILE_BASE_URL``, else the
+    real service.
 
     Raises:
         InsecureTransportError: ``http://`` for a host that is not loopback.
-        ConfigurationError: not a URL, or it carries a user name or password.
+        ConfigurationError: not a URL, or it carries a user name, password, query or fragment.
     """
-    url = (base_url or os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL).strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.username or parts.password:
+    raw = base_url if base_url is not None else os.environ.get(ENV_BASE_URL)
+    url = (raw or DEFAULT_BASE_URL).strip()
+    if not isinstance(url, str) or not url.isprintable() or " " in url:
+        raise ConfigurationError(f"The base URL {url!r:.80} has spaces or control characters.")
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        parts = None
+    if parts is not None and (parts.username or parts.password):
         raise ConfigurationError("Put credentials in client_id/client_secret, not in the base URL.")
-    if parts.query or parts.fragment:
+    if parts is not None and (parts.query or parts.fragment):
         raise ConfigurationError(f"The base URL must not have a query or fragment: {url!r}.")
     check_transport(url)
-    return url
+    return normalize_url(url)
 
 
 def default_cache_file() -> Path:
@@ -119,22 +129,6 @@ def default_cache_file() -> Path:
     import platformdirs  # only when a token is remembered: keeps import time low
 
     return Path(platformdirs.user_cache_dir("expertfile-nb", appauthor=False)) / "token.json"
-
-
-_TOKENISH = re.compile(
-    r"(?i)((?:access_?token|client_?secret|authorization|bearer|token)[\"']?\s*[:=]?\s*[\"']?)"
-    r"([A-Za-z0-9._~+/=-]{8,})"
-)
-
-
-def redact(text: str, *secrets: str | None, limit: int = 200) -> str:
-    """A short excerpt of ``text`` with the given secrets and anything token-like removed."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    text = _TOKENISH.sub(r"\1***", text)
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def retry_backoff() -> float:

@@ -1,121 +1,154 @@
 """``login()``, ``logout()``, ``status()`` and ``get_session()``: one login behind every front.
 
-Where credentials come from, first match wins:
+Where credentials come from, first match wins (:mod:`expertfile_nb._credentials`):
 
 1. ``login(client_id=…, client_secret=…)``;
 2. the environment: ``EXPERTFILE_CLIENT_ID`` and ``EXPERTFILE_CLIENT_SECRET``, as a pair;
-3. ``EXPERTFILE_ACCESS_TOKEN`` with ``EXPERTFILE_ORG_ID``: a token prepared elsewhere;
-4. a token remembered on disk by an earlier ``login(..., remember=True)``;
-5. in Google Colab, ``EXPERTFILE_CLIENT_ID``/``SECRET`` from Colab's secrets (after 2);
+3. in Google Colab, the same two names in Colab's secrets;
+4. ``EXPERTFILE_ACCESS_TOKEN`` with ``EXPERTFILE_ORG_ID``: a token prepared elsewhere;
+5. a token remembered on disk by an earlier ``login(..., remember=True)``;
 6. in a notebook, the login form (``login_widget()``);
 7. otherwise a :class:`~expertfile_nb.errors.NotLoggedInError` saying how to log in.
 
-Tokens are cached in memory per (base URL, client id) for the whole process, so a
-second ``login()`` costs no request; they are renewed when less than the leeway
-is left (the smaller of 60 s and 10 % of the token's lifetime by default).
+Once logged in, ``login()`` returns the token in use without a request. Tokens
+are cached in memory per (base URL, client id) for the whole process; they are
+renewed when less than the leeway is left (the smaller of 60 s and 10 % of the
+token's lifetime by default). The state lives in :data:`expertfile_nb._state.STATE`.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import threading
-from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import NamedTuple, overload
 
 import requests
-from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from expertfile_nb._auth import BearerAuth, TokenProvider
+from expertfile_nb import _credentials
+from expertfile_nb._auth import TokenProvider
 from expertfile_nb._config import (
     DEFAULT_TIMEOUT,
     ENV_ACCESS_TOKEN,
+    ENV_BASE_URL,
     ENV_CLIENT_ID,
-    ENV_CLIENT_SECRET,
-    ENV_ORG_ID,
-    ENV_TOKEN_EXPIRES_AT,
-    Credentials,
     default_cache_file,
-    mask,
     resolve_base_url,
 )
-from expertfile_nb._session import USER_AGENT, ExpertFileSession, Timeout, default_retry
-from expertfile_nb._token import Token, TokenFile, env_token, fetch_token
+from expertfile_nb._credentials import Credentials
+from expertfile_nb._redact import mask
+from expertfile_nb._session import (
+    MAX_TOKEN_BYTES,
+    TOKEN_DEADLINE,
+    ExpertFileSession,
+    Timeout,
+    configure,
+)
+from expertfile_nb._state import STATE, Login
+from expertfile_nb._token import Token, fetch_token, time_left
+from expertfile_nb._token_file import TokenFile
 from expertfile_nb.errors import ConfigurationError, NotLoggedInError
 
-__all__ = ["LoginStatus", "get_session", "login", "logout", "status"]
-
-SOURCE_ARGUMENTS = "arguments"
-SOURCE_ENV = "environment (EXPERTFILE_CLIENT_ID/SECRET)"
-SOURCE_ENV_TOKEN = "environment (EXPERTFILE_ACCESS_TOKEN)"  # noqa: S105 -- a label
-SOURCE_REMEMBERED = "remembered token"
-SOURCE_COLAB = "Colab secrets"
-SOURCE_FORM = "login form"
-
-TokenFetch = Callable[[Credentials], Token]
+__all__ = [
+    "LoginStatus",
+    "get_session",
+    "in_notebook",
+    "login",
+    "login_from_environment",
+    "login_from_form",
+    "logout",
+    "shared_session",
+    "status",
+]
 
 HOW_TO_LOG_IN = (
     "Not logged in. Call ef.login(client_id, client_secret) or ef.login_widget() in a notebook,\n"
     "or set EXPERTFILE_CLIENT_ID and EXPERTFILE_CLIENT_SECRET (or EXPERTFILE_ACCESS_TOKEN and "
     "EXPERTFILE_ORG_ID)."
 )
+FORM_ON_SCREEN = (
+    "Not logged in yet: finish the login form above (or set EXPERTFILE_CLIENT_ID and "
+    "EXPERTFILE_CLIENT_SECRET), then run this cell again."
+)
 
 
-class _Login:
-    """The login in use: its token provider, where it came from, its request settings."""
+class _Settings(NamedTuple):
+    """How to log in and keep the token, whatever the credentials' source."""
 
-    __slots__ = ("provider", "retries", "session", "source", "timeout")
-
-    def __init__(
-        self, provider: TokenProvider, source: str, timeout: Timeout, retries: Retry | int | None
-    ) -> None:
-        self.provider = provider
-        self.source = source
-        self.timeout = timeout
-        self.retries = retries
-        self.session: ExpertFileSession | None = None  # made on first use by shared_session()
+    remember: bool = False
+    leeway: float | None = None
+    timeout: Timeout = DEFAULT_TIMEOUT
+    retries: Retry | int | None = None
 
 
-_lock = threading.RLock()
-_providers: dict[tuple[str, str], TokenProvider] = {}
-_current: _Login | None = None
-_form_shown = False  # a login form was displayed: NotLoggedInError points at it
+def _provider(url: str, credentials: Credentials, settings: _Settings) -> TokenProvider:
+    """The provider for these credentials: the one kept, or a new one (keeping its token)."""
+    key = (url, credentials.client_id)
+    kept = STATE.provider(key)
+    if kept is not None and kept.credentials == credentials and kept.leeway == settings.leeway:
+        return kept
+    http = configure(
+        requests.Session(),
+        retries=settings.retries,
+        post=True,
+        max_bytes=MAX_TOKEN_BYTES,
+        deadline=TOKEN_DEADLINE,
+    )
+
+    def fetch(creds: Credentials) -> Token:
+        return fetch_token(http, url, creds, timeout=settings.timeout)
+
+    carried = kept.token if kept is not None and kept.credentials == credentials else None
+    fresh = TokenProvider(url, credentials, fetch, token=carried, leeway=settings.leeway)
+    return STATE.keep(key, fresh)
 
 
-def _token_http(retries: Retry | int | None) -> requests.Session:
-    http = requests.Session()
-    http.headers["User-Agent"] = USER_AGENT
-    http.headers["Accept"] = "application/json"
-    adapter = HTTPAdapter(max_retries=default_retry(post=True) if retries is None else retries)
-    http.mount("https://", adapter)
-    http.mount("http://", adapter)
-    return http
+def _login_with(credentials: Credentials, url: str, source: str, settings: _Settings) -> Token:
+    """Log in with these credentials (the one place every front end ends up)."""
+    provider = _provider(url, credentials, settings)
+    if settings.remember:
+        provider.remember_in(TokenFile(default_cache_file()))
+    token = provider.get()
+    STATE.use(Login(provider, source, settings.timeout, settings.retries))
+    return token
 
 
-def _fetcher(base_url: str, timeout: Timeout, retries: Retry | int | None) -> TokenFetch:
-    http = _token_http(retries)
+def _login_from_chain(url: str, settings: _Settings) -> Token:
+    """Log in from the first source that has credentials (never shows a form)."""
+    found = _credentials.find(url, settings.leeway)
+    if found is None:
+        raise NotLoggedInError(FORM_ON_SCREEN if STATE.form_shown else HOW_TO_LOG_IN)
+    if found.credentials is not None:
+        return _login_with(found.credentials, url, found.source, settings)
+    assert found.token is not None  # noqa: S101 -- find() gives credentials or a token
 
-    def fetch(credentials: Credentials) -> Token:
-        return fetch_token(http, base_url, credentials, timeout=timeout)
+    def cannot_fetch(_credentials: Credentials) -> Token:
+        raise AssertionError("a provider without credentials never fetches")
 
-    return fetch
+    provider = TokenProvider(
+        url,
+        None,
+        cannot_fetch,
+        token=found.token,
+        token_file=found.token_file,
+        leeway=settings.leeway,
+    )
+    if settings.remember:
+        provider.remember_in(TokenFile(default_cache_file()))
+    STATE.use(Login(provider, found.source, settings.timeout, settings.retries))
+    return provider.get()
 
 
-def _env_credentials() -> Credentials | None:
-    client_id = os.environ.get(ENV_CLIENT_ID, "").strip()
-    secret = os.environ.get(ENV_CLIENT_SECRET, "").strip()
-    if client_id and secret:
-        return Credentials(client_id, secret)
-    if client_id or secret:
-        missing = ENV_CLIENT_SECRET if client_id else ENV_CLIENT_ID
-        present = ENV_CLIENT_ID if client_id else ENV_CLIENT_SECRET
-        raise ConfigurationError(
-            f"{present} is set but {missing} is not. Set both (they are used as a pair), "
-            "or unset both."
-        )
-    return None
+def _logged_in_at(url: str) -> Token | None:
+    """The token of the login in use for ``url`` if it is still good (no request)."""
+    current = STATE.current
+    if current is None or current.provider.base_url != url:
+        return None
+    token = current.provider.token
+    if token is None or token.is_expired(current.provider.leeway):
+        return None
+    return token
 
 
 @overload
@@ -156,19 +189,23 @@ def login(
 ) -> Token | None:
     """Log in to the ExpertFile API and keep the token for this session.
 
-    Credentials are looked for in the order of the module docstring. A second
-    call with the same credentials reuses the cached token: no new request.
-    In a notebook with no credentials anywhere, it shows the login form and
-    returns ``None``; data calls then raise :class:`NotLoggedInError` at once
-    until the form has logged in (so "Run All" and headless runs never hang).
+    Credentials are looked for in the order of the module docstring. Once
+    logged in (from any source, the form included), ``login()`` returns the
+    token in use without a request; with the same credentials again, the
+    cached token is reused. In a notebook with no credentials anywhere, it
+    shows the login form and returns ``None``; data calls then raise
+    :class:`NotLoggedInError` at once until the form has logged in (so "Run
+    All" and headless runs never hang).
 
     Args:
         client_id: the organization's client id (ExpertFile: Settings → Integrations).
         client_secret: its client secret. Pass both or neither.
         base_url: the API's base URL; default ``EXPERTFILE_BASE_URL`` or
-            ``https://public-api.expertfile.com``.
+            ``https://public-api.expertfile.com``. To use the bundled fake server
+            from a notebook, pass its ``url`` here (and its ``client_id``/``client_secret``).
         remember: also keep the token (never the secret) in a file, mode 0600:
             ``EXPERTFILE_TOKEN_CACHE``, or ``token.json`` in the user cache folder.
+            Also after an earlier ``login()``: the token in use is written then.
         leeway: renew tokens this many seconds before they expire (default:
             the smaller of 60 s and 10 % of their lifetime; 0 is allowed).
         timeout: (connect, read) seconds for each request (default 5 and 30).
@@ -187,45 +224,34 @@ def login(
         NetworkError: the service could not be reached.
     """
     url = resolve_base_url(base_url)
-    if leeway is not None and leeway < 0:
+    if leeway is not None and (isinstance(leeway, bool) or not leeway >= 0):
         raise ConfigurationError("leeway must be 0 or more seconds.")
     settings = _Settings(remember, leeway, DEFAULT_TIMEOUT if timeout is None else timeout, retries)
     if client_id is not None or client_secret is not None:
         if not client_id or not client_secret:
             raise ConfigurationError("Pass both client_id and client_secret, or neither.")
-        credentials = Credentials(client_id.strip(), client_secret.strip())
-        return login_with(credentials, url, SOURCE_ARGUMENTS, settings)
+        return _login_with(
+            Credentials(client_id, client_secret), url, _credentials.SOURCE_ARGUMENTS, settings
+        )
+    in_use = _logged_in_at(url)
+    if in_use is not None and leeway is None and timeout is None and retries is None:
+        if remember:
+            current = STATE.current
+            assert current is not None  # noqa: S101 -- _logged_in_at found it
+            current.provider.remember_in(TokenFile(default_cache_file()))
+        return in_use
     try:
         return _login_from_chain(url, settings)
     except NotLoggedInError:
         if not in_notebook():
             raise
-    global _form_shown
     from IPython.display import display
 
     from expertfile_nb.widget import LoginForm
 
-    display(LoginForm(base_url=url, remember=remember))  # type: ignore[no-untyped-call]
-    _form_shown = True
+    display(LoginForm(base_url=url, remember=remember))  # type: ignore[no-untyped-call] # IPython ships no types for display
+    STATE.form_shown = True
     return None
-
-
-class _Settings:
-    """How to log in and keep the token, whatever the credentials' source."""
-
-    __slots__ = ("leeway", "remember", "retries", "timeout")
-
-    def __init__(
-        self,
-        remember: bool = False,
-        leeway: float | None = None,
-        timeout: Timeout = DEFAULT_TIMEOUT,
-        retries: Retry | int | None = None,
-    ) -> None:
-        self.remember = remember
-        self.leeway = leeway
-        self.timeout = timeout
-        self.retries = retries
 
 
 def in_notebook() -> bool:
@@ -235,103 +261,31 @@ def in_notebook() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
-def _colab_credentials() -> Credentials | None:
-    """``EXPERTFILE_CLIENT_ID``/``SECRET`` from Colab's secrets, when running in Colab."""
-    if "google.colab" not in sys.modules:
-        return None
-    try:
-        from google.colab import userdata
-
-        client_id = userdata.get(ENV_CLIENT_ID)
-        secret = userdata.get(ENV_CLIENT_SECRET)
-    except Exception:  # refused access, missing secret, timeout: fall through to the form
-        return None
-    if isinstance(client_id, str) and isinstance(secret, str) and client_id and secret:
-        return Credentials(client_id.strip(), secret.strip())
-    return None
-
-
-def _login_from_chain(url: str, settings: _Settings) -> Token:
-    """Log in from the first source that has credentials (never shows a form)."""
-    credentials = _env_credentials()
-    if credentials is not None:
-        return login_with(credentials, url, SOURCE_ENV, settings)
-    credentials = _colab_credentials()
-    if credentials is not None:
-        return login_with(credentials, url, SOURCE_COLAB, settings)
-    provider, source = _provider_without_secret(url, settings.leeway)
-    token = provider.get()
-    _set_current(_Login(provider, source, settings.timeout, settings.retries))
-    return token
-
-
 def login_from_environment(*, base_url: str | None = None, remember: bool = False) -> Token:
     """Like ``login()`` with no credentials passed, but never shows a form (command line)."""
     return _login_from_chain(resolve_base_url(base_url), _Settings(remember=remember))
 
 
-def _set_current(login: _Login | None) -> None:
-    global _current
-    with _lock:
-        previous, _current = _current, login
-    if previous is not None and previous.session is not None:
-        previous.session.close()
+def login_from_form(client_id: str, client_secret: str, base_url: str, remember: bool) -> Token:
+    """What the login form calls: the same login as every other front end."""
+    url = resolve_base_url(base_url or None)
+    credentials = Credentials(client_id, client_secret)
+    return _login_with(credentials, url, _credentials.SOURCE_FORM, _Settings(remember=remember))
 
 
-def login_with(credentials: Credentials, url: str, source: str, settings: _Settings) -> Token:
-    """Log in with these credentials (the one place every front end ends up)."""
-    token_file = TokenFile(default_cache_file()) if settings.remember else None
-    with _lock:
-        provider = _providers.get((url, credentials.client_id))
-        if provider is None or provider.credentials != credentials:
-            fetch = _fetcher(url, settings.timeout, settings.retries)
-            provider = TokenProvider(url, credentials, fetch, leeway=settings.leeway)
-            _providers[(url, credentials.client_id)] = provider
-        if settings.leeway is not None and settings.leeway != provider.leeway:
-            provider.leeway = settings.leeway
-            provider.forget()
-        if token_file is not None:
-            provider.token_file = token_file
-    token = provider.get()
-    _set_current(_Login(provider, source, settings.timeout, settings.retries))
-    return token
+def current_client_id() -> str:
+    """The client id of the login in use, else the environment's, else empty (form prefill)."""
+    current = STATE.current
+    credentials = current.provider.credentials if current is not None else None
+    return credentials.client_id if credentials else os.environ.get(ENV_CLIENT_ID, "")
 
 
-def _provider_without_secret(url: str, leeway: float | None) -> tuple[TokenProvider, str]:
-    def cannot_fetch(_credentials: Credentials) -> Token:
-        raise AssertionError("a provider without credentials never fetches")
-
-    prepared = os.environ.get(ENV_ACCESS_TOKEN, "").strip()
-    if prepared:
-        token = env_token(
-            prepared, os.environ.get(ENV_ORG_ID), os.environ.get(ENV_TOKEN_EXPIRES_AT)
-        )
-        return TokenProvider(url, None, cannot_fetch, token=token, leeway=leeway), SOURCE_ENV_TOKEN
-    remembered_file = TokenFile(default_cache_file())
-    if remembered_file.path.exists():
-        remembered = remembered_file.load(url, None)
-        if remembered is not None and not remembered.is_expired(leeway):
-            provider = TokenProvider(
-                url, None, cannot_fetch, token=remembered, token_file=remembered_file, leeway=leeway
-            )
-            return provider, SOURCE_REMEMBERED
-    raise NotLoggedInError(HOW_TO_LOG_IN)
-
-
-def _ensure_login() -> _Login:
+def _ensure_login() -> Login:
     """The login in use, or one made from the environment; never shows a form."""
-    with _lock:
-        if _current is None:
-            try:
-                _login_from_chain(resolve_base_url(), _Settings())
-            except NotLoggedInError:
-                if _form_shown:
-                    raise NotLoggedInError(
-                        "Not logged in yet: finish the login form above, or set "
-                        "EXPERTFILE_CLIENT_ID and EXPERTFILE_CLIENT_SECRET."
-                    ) from None
-                raise
-        current = _current
+    current = STATE.current
+    if current is None:
+        _login_from_chain(resolve_base_url(), _Settings())  # raises NotLoggedInError
+        current = STATE.current
     if current is None:  # pragma: no cover -- the chain either sets it or raises
         raise NotLoggedInError(HOW_TO_LOG_IN)
     return current
@@ -344,8 +298,9 @@ def get_session(
 
     Its auth asks for a valid token on every request, so a token that expires
     is replaced without the caller noticing (when the secret is available). It
-    joins relative paths to the base URL, applies timeouts and retries, and
-    raises typed errors (see :mod:`expertfile_nb._session`).
+    joins relative paths to the base URL, applies timeouts and retries, bounds
+    every answer (a deadline and a size cap), and raises typed errors (see
+    :mod:`expertfile_nb._session`).
 
     Args:
         timeout: (connect, read) seconds (default: the login's).
@@ -354,32 +309,13 @@ def get_session(
     Raises:
         NotLoggedInError: no login happened and none could be made from the environment.
     """
-    current = _ensure_login()
-    return _new_session(current, timeout, retries)
-
-
-def _new_session(
-    current: _Login, timeout: Timeout | None = None, retries: Retry | int | None = None
-) -> ExpertFileSession:
-    token = current.provider.get()
-    return ExpertFileSession(
-        current.provider.base_url,
-        auth=BearerAuth(current.provider),
-        timeout=current.timeout if timeout is None else timeout,
-        retries=current.retries if retries is None else retries,
-        org_id=token.org_id,
-        pool_size=16,  # the most pages a pull fetches at once
-    )
+    return _ensure_login().new_session(timeout, retries)
 
 
 def shared_session() -> ExpertFileSession:
     """The session the data functions use by default: one per login, so connections
     (and, against the real service, TLS sessions) are reused from one pull to the next."""
-    current = _ensure_login()
-    with _lock:
-        if current.session is None:
-            current.session = _new_session(current)
-        return current.session
+    return STATE.shared_session(_ensure_login())
 
 
 class LoginStatus(NamedTuple):
@@ -395,14 +331,8 @@ class LoginStatus(NamedTuple):
 
     @property
     def time_left(self) -> str:
-        if self.expires_at is None:
-            return ""
-        seconds = (self.expires_at - datetime.now(timezone.utc)).total_seconds()
-        if seconds <= 0:
-            return "expired"
-        days, rest = divmod(int(seconds), 86400)
-        hours, rest = divmod(rest, 3600)
-        return f"{days} d {hours} h" if days else f"{hours} h {rest // 60} min"
+        """``"29 d 23 h"``, ``"5 h 12 min"`` or ``"expired"``."""
+        return time_left(self.expires_at) if self.expires_at is not None else ""
 
     def __str__(self) -> str:
         if not self.logged_in:
@@ -433,22 +363,30 @@ class LoginStatus(NamedTuple):
             ("Token valid for", self.time_left),
             ("Base URL", self.base_url),
         ]
+        if self.remembered_in:
+            rows.append(("Remembered in", self.remembered_in))
+        cell = "text-align:left;padding:2px 12px 2px 0;vertical-align:top"
         body = "".join(
-            f"<tr><th style='text-align:left'>{escape(k)}</th><td>{escape(v)}</td></tr>"
+            f"<tr><th style='{cell};font-weight:normal;color:#555'>{escape(k)}</th>"
+            f"<td style='{cell}'>{escape(v)}</td></tr>"
             for k, v in rows
         )
-        return f"<div><b>ExpertFile: logged in</b><table>{body}</table></div>"
+        return (
+            "<div style='display:inline-block;border:1px solid #ccc;border-radius:6px;"
+            "padding:8px 14px;text-align:left'>"
+            "<div style='font-weight:bold;margin-bottom:4px'>ExpertFile: logged in ✓</div>"
+            f"<table style='border-collapse:collapse;margin:0'>{body}</table></div>"
+        )
 
 
 def status() -> LoginStatus:
     """Which login is in use: source, org id, masked client id, expiry. Makes no request."""
-    with _lock:
-        current = _current
+    current = STATE.current
     if current is None or current.provider.token is None:
         try:
             url = resolve_base_url()
         except ConfigurationError:
-            url = os.environ.get("EXPERTFILE_BASE_URL", "")
+            url = os.environ.get(ENV_BASE_URL, "")
         return LoginStatus(logged_in=False, base_url=url)
     token = current.provider.token
     provider = current.provider
@@ -469,16 +407,9 @@ def logout() -> str:
     Returns:
         What was done, and whether environment variables would log you straight back in.
     """
-    global _current, _form_shown
-    with _lock:
-        current, _current = _current, None
-        _form_shown = False
-        providers = list(_providers.values())
-        _providers.clear()
+    current, providers = STATE.clear()
     for provider in providers:
         provider.forget()
-    if current is not None and current.session is not None:
-        current.session.close()
     url = current.provider.base_url if current else None
     removed = False
     cache = TokenFile(default_cache_file())
@@ -488,7 +419,14 @@ def logout() -> str:
         with cache.locked():
             removed = cache.delete(url)
     message = "Logged out" if current else "Was not logged in"
-    message += "; the remembered token was deleted." if removed else "."
+    if removed:
+        message += (
+            "; the remembered token was deleted."
+            if current
+            else (", but a remembered token was found and deleted.")
+        )
+    else:
+        message += "."
     back_in = [
         name for name in (ENV_CLIENT_ID, ENV_ACCESS_TOKEN) if os.environ.get(name, "").strip()
     ]

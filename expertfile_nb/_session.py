@@ -11,33 +11,45 @@
 - A response that is still an error after all that becomes a typed
   :class:`~expertfile_nb.errors.APIError`; a failed connection a
   :class:`~expertfile_nb.errors.NetworkError`.
-- Plain ``http://`` is refused for any host but loopback, and a redirect never
-  carries the token to another origin.
+- Plain ``http://`` is refused for any host but loopback, never goes through a
+  proxy (``HTTP_PROXY`` would see the secret in clear text), and a redirect never
+  carries the token to another origin. ``https://`` follows requests' proxy rules.
+- Every answer is read with two bounds: a deadline for the whole answer (not
+  per socket read: a server that drips bytes cannot hold a call for ever) and a
+  cap on its decompressed size. Past either, a typed error.
+- No error keeps a reference to a request that carried the token or the secret.
+
+Every ``requests.Session`` this package makes (the token request's too) comes
+from :func:`configure`.
 """
 
 from __future__ import annotations
 
-import json
 import logging
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import InvalidHeader
+from urllib3.exceptions import DecodeError, InvalidHeader, ProtocolError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
-from expertfile_nb import __version__
 from expertfile_nb._auth import BearerAuth
-from expertfile_nb._config import DEFAULT_TIMEOUT, check_transport, redact, retry_backoff
+from expertfile_nb._config import DEFAULT_TIMEOUT, check_transport, retry_backoff
+from expertfile_nb._redact import REDACTED, redact
+from expertfile_nb._version import __version__
+from expertfile_nb._wire import error_fields, load_json
 from expertfile_nb.errors import (
     APIError,
     AuthenticationError,
     BrokenResponseError,
+    DeadlineExceededError,
     ExpertFileError,
     NetworkError,
     NotFoundError,
     RateLimitError,
+    ResponseTooLargeError,
 )
 
 log = logging.getLogger("expertfile_nb")
@@ -45,6 +57,14 @@ log = logging.getLogger("expertfile_nb")
 USER_AGENT = f"expertfile-nb/{__version__} python-requests/{requests.__version__}"
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 Timeout = float | tuple[float, float]
+
+#: the largest answer accepted, decompressed: generous for a data page, small for a token
+MAX_DATA_BYTES = 64 * 1024 * 1024
+MAX_TOKEN_BYTES = 64 * 1024
+#: seconds for one request and its whole answer (retries and their waits included)
+DEFAULT_DEADLINE = 300.0
+TOKEN_DEADLINE = 120.0
+_CHUNK = 64 * 1024
 
 
 class CappedRetry(Retry):
@@ -92,6 +112,135 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     return parts.scheme, (parts.hostname or ""), parts.port
 
 
+class LimitedAdapter(HTTPAdapter):
+    """``HTTPAdapter`` that reads each answer within a deadline and a size cap, and never
+    sends plain ``http://`` (loopback only) through a proxy.
+
+    Args:
+        max_bytes: the largest decompressed answer accepted.
+        deadline: seconds from sending the request to the end of its answer.
+    """
+
+    def __init__(self, *, max_bytes: int, deadline: float, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.max_bytes = max_bytes
+        self.deadline = deadline
+
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: Any = True,
+        cert: Any = None,
+        proxies: Any = None,
+    ) -> requests.Response:
+        started = time.monotonic()
+        if (request.url or "").lower().startswith("http:"):
+            proxies = {}  # loopback only (check_transport): a proxy would see the secret
+        response = super().send(request, True, timeout, verify, cert, proxies)
+        if not stream:
+            read_within(response, self.max_bytes, started + self.deadline, self.deadline)
+        return response
+
+
+def read_within(
+    response: requests.Response, max_bytes: int, deadline_at: float, deadline: float
+) -> None:
+    """Read the whole (decompressed) body into ``response.content``, within both bounds.
+
+    Raises:
+        ResponseTooLargeError: more than ``max_bytes``.
+        DeadlineExceededError: the body was still arriving at ``deadline_at``.
+        requests.exceptions.ChunkedEncodingError, ContentDecodingError, ConnectionError:
+            as ``requests`` itself raises them for a body that breaks off.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    where = urlsplit(response.url or "").path
+    try:
+        for chunk in response.raw.stream(_CHUNK, decode_content=True):
+            size += len(chunk)
+            if size > max_bytes:
+                response.close()
+                raise ResponseTooLargeError(
+                    f"The answer to {where} is larger than {max_bytes:,} bytes; stopped reading "
+                    "it. Check the base URL; for data, ask for smaller pages (page_size).",
+                    limit=max_bytes,
+                )
+            if time.monotonic() > deadline_at:
+                response.close()
+                raise DeadlineExceededError(
+                    f"The answer to {where} was still arriving after {deadline:g} s; stopped "
+                    "waiting. The service or the network is very slow: try again later.",
+                    deadline=deadline,
+                )
+            chunks.append(chunk)
+    except ProtocolError as exc:
+        raise requests.exceptions.ChunkedEncodingError(type(exc).__name__) from None
+    except DecodeError as exc:
+        raise requests.exceptions.ContentDecodingError(type(exc).__name__) from None
+    except ReadTimeoutError as exc:
+        raise requests.exceptions.ConnectionError(type(exc).__name__) from None
+    response._content = b"".join(chunks)
+    response._content_consumed = True  # type: ignore[attr-defined] # requests' own flag
+
+
+def configure(
+    session: requests.Session,
+    *,
+    retries: Retry | int | None,
+    max_bytes: int = MAX_DATA_BYTES,
+    deadline: float = DEFAULT_DEADLINE,
+    pool_size: int = 10,
+    post: bool = False,
+) -> requests.Session:
+    """Set up any session this package uses: headers, retries, bounded reads, no proxy for http.
+
+    Args:
+        session: a new session.
+        retries: a ``urllib3`` ``Retry``, a number of retries, or ``None`` for the default.
+        max_bytes: the largest answer accepted (decompressed).
+        deadline: seconds for a request and its whole answer.
+        pool_size: connections kept per host.
+        post: the default policy also retries POST (the token request).
+    """
+    session.headers["User-Agent"] = USER_AGENT
+    session.headers["Accept"] = "application/json"
+    policy = default_retry(post=post) if retries is None else retries
+    adapter = LimitedAdapter(
+        max_bytes=max_bytes,
+        deadline=deadline,
+        max_retries=policy,
+        pool_connections=4,
+        pool_maxsize=pool_size,
+    )
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
+def sanitized(response: requests.Response) -> requests.Response:
+    """A copy of ``response`` to keep in an error: its request's ``Authorization`` masked and
+    its request body dropped (a token request's body holds the secret)."""
+    copy = requests.Response()
+    copy.status_code = response.status_code
+    copy.headers = response.headers.copy()
+    copy._content = response.content
+    copy._content_consumed = True  # type: ignore[attr-defined] # requests' own flag
+    copy.url = response.url
+    copy.reason = response.reason
+    copy.encoding = response.encoding
+    if response.request is not None:
+        request = response.request.copy()
+        request.body = None
+        if "Authorization" in request.headers:
+            scheme = str(request.headers["Authorization"]).split(" ", 1)[0]
+            request.headers["Authorization"] = f"{scheme} {REDACTED}"
+        copy.request = request
+    return copy
+
+
 def hidden_values(response: requests.Response, auth: object = None) -> tuple[str | None, ...]:
     """What must never appear in a message built from a response's body: the bearer token
     the request carried, and the client secret behind ``auth``."""
@@ -105,20 +254,15 @@ def error_from_response(response: requests.Response, auth: object = None) -> Exp
     """The typed error for a data response that is an HTTP error."""
     status = response.status_code
     url = response.url
-    code: str | None = None
-    description = ""
-    try:
-        body = json.loads(response.content)
-    except ValueError:
-        body = None
-    if isinstance(body, dict):
-        code = body.get("error") if isinstance(body.get("error"), str) else None
-        description = " ".join(
-            str(body[k]) for k in ("error_description", "message") if isinstance(body.get(k), str)
-        )
-    elif response.content:
-        description = response.content[:200].decode("utf-8", "replace")
-    detail = f": {redact(description, *hidden_values(response, auth))}" if description else ""
+    body = load_json(response.content)
+    code, description = error_fields(body)
+    hidden = hidden_values(response, auth)
+    if not isinstance(body, dict) and response.content:
+        # redacted in full before it is cut, so a cut cannot leave part of a token
+        description = response.content[:4096].decode("utf-8", "replace")
+    code = redact(code, *hidden, limit=60) if code else None
+    detail = f": {redact(description, *hidden)}" if description else ""
+    kept = sanitized(response)
     where = f"{response.request.method} {urlsplit(url).path}" if response.request else url
     if status == 401:
         return AuthenticationError(
@@ -134,10 +278,15 @@ def error_from_response(response: requests.Response, auth: object = None) -> Exp
             status=status,
             url=url,
             error=code,
+            response=kept,
         )
     if status == 404:
         return NotFoundError(
-            f"{where} was not found (404){detail}.", status=status, url=url, error=code
+            f"{where} was not found (404){detail}.",
+            status=status,
+            url=url,
+            error=code,
+            response=kept,
         )
     if status == 429:
         retry_after = CappedRetry().get_retry_after(response)  # parses seconds or HTTP-date
@@ -149,6 +298,7 @@ def error_from_response(response: requests.Response, auth: object = None) -> Exp
             url=url,
             error=code,
             retry_after=retry_after,
+            response=kept,
         )
     advice = "The service is having trouble; try again later." if status >= 500 else ""
     return APIError(
@@ -156,6 +306,7 @@ def error_from_response(response: requests.Response, auth: object = None) -> Exp
         status=status,
         url=url,
         error=code,
+        response=kept,
     )
 
 
@@ -168,6 +319,10 @@ class ExpertFileSession(requests.Session):
         timeout: (connect, read) seconds, or one number for both.
         retries: a ``urllib3`` ``Retry``, a number of retries, or ``None`` for the default.
         org_id: the organization the token reads (``session.org_id``), if known.
+        pool_size: connections kept open (the most pages a pull fetches at once).
+        max_bytes: the largest answer accepted, decompressed (default 64 MiB).
+        deadline: seconds for one request and its whole answer, retries included
+            (default 300).
     """
 
     def __init__(
@@ -179,6 +334,8 @@ class ExpertFileSession(requests.Session):
         retries: Retry | int | None = None,
         org_id: int | None = None,
         pool_size: int = 10,
+        max_bytes: int = MAX_DATA_BYTES,
+        deadline: float = DEFAULT_DEADLINE,
     ) -> None:
         super().__init__()
         check_transport(base_url)
@@ -187,12 +344,9 @@ class ExpertFileSession(requests.Session):
         self.org_id = org_id
         self.auth = auth
         self.max_redirects = 5
-        self.headers["User-Agent"] = USER_AGENT
-        self.headers["Accept"] = "application/json"
-        policy = default_retry() if retries is None else retries
-        adapter = HTTPAdapter(max_retries=policy, pool_connections=4, pool_maxsize=pool_size)
-        self.mount("https://", adapter)
-        self.mount("http://", adapter)
+        configure(
+            self, retries=retries, max_bytes=max_bytes, deadline=deadline, pool_size=pool_size
+        )
         self.hooks["response"] = [self._replay_on_401, self._raise_for_status]
 
     def __repr__(self) -> str:
@@ -214,21 +368,26 @@ class ExpertFileSession(requests.Session):
             url = self.base_url + url
         if len(args) < 7:  # timeout is requests' 7th argument after the URL
             kwargs.setdefault("timeout", self.timeout)
+        where = f"{method!s} {urlsplit(url).path}"
+        failure: ExpertFileError
         try:
             return super().request(method, url, *args, **kwargs)
         except ExpertFileError:
             raise
         except (requests.ConnectionError, requests.Timeout) as exc:
             kind = "timed out" if isinstance(exc, requests.Timeout) else "could not connect"
-            raise NetworkError(
-                f"{method!s} {urlsplit(url).path} {kind} after retries "
-                f"({type(exc).__name__}). Check the network and try again."
-            ) from exc
+            failure = NetworkError(
+                f"{where} {kind} after retries ({type(exc).__name__}). Check the network and "
+                "try again."
+            )
         except requests.RequestException as exc:
-            raise BrokenResponseError(
-                f"{method!s} {urlsplit(url).path} failed: {type(exc).__name__}. The connection "
-                "broke while the answer arrived; try again."
-            ) from exc
+            failure = BrokenResponseError(
+                f"{where} failed: {type(exc).__name__}. The connection broke while the answer "
+                "arrived; try again."
+            )
+        # raised here, outside the except block: the requests exception (and the request
+        # it holds, with the token) stays neither the cause nor the context of our error
+        raise failure
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         check_transport(request.url or "")

@@ -1,34 +1,51 @@
-"""The access token: its model, the token request, and the file that remembers it."""
+"""The access token: its model, reading the token endpoint's answer, and the token request.
+
+The file that remembers tokens is :mod:`expertfile_nb._token_file`.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
-import os
-import stat
-import warnings
-from collections.abc import Iterator
+import re
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
-from expertfile_nb._config import TOKEN_PATH, Credentials, mask, redact
+from expertfile_nb._config import TOKEN_PATH
+from expertfile_nb._redact import mask, redact
+from expertfile_nb._wire import error_fields, load_json
 from expertfile_nb.errors import (
     AuthenticationError,
     ConfigurationError,
     NetworkError,
-    TokenCacheWarning,
     TokenResponseError,
 )
+
+if TYPE_CHECKING:
+    from expertfile_nb._credentials import Credentials
 
 log = logging.getLogger("expertfile_nb")
 
 #: Tokens are refreshed when less than this is left (or 10 % of their lifetime, if smaller).
 DEFAULT_LEEWAY = 60.0
-CACHE_FORMAT = 1
+#: what a bearer token may hold: printable ASCII without spaces (RFC 6750's b64token, widened)
+_TOKEN_TEXT = re.compile(r"[\x21-\x7e]{1,4096}")
+#: an organization id: ASCII digits, at most 18 (fits an int64; 5,000 digits would not)
+_ORG_ID = re.compile(r"[0-9]{1,18}")
+
+
+def valid_token_text(value: object) -> bool:
+    """Whether ``value`` can go into an ``Authorization: Bearer`` header as it is."""
+    return isinstance(value, str) and _TOKEN_TEXT.fullmatch(value) is not None
+
+
+def parse_org_id(value: object) -> int | None:
+    """An organization id from the token answer or the environment (``"4242"`` or 4242)."""
+    if isinstance(value, bool):
+        return None
+    text = str(value).strip() if isinstance(value, (int, str)) else ""
+    return int(text) if _ORG_ID.fullmatch(text) else None
 
 
 class Token:
@@ -90,6 +107,11 @@ class Token:
 
     __str__ = __repr__
 
+    def __reduce__(self) -> tuple[type[Token], tuple[str, datetime, int, str, datetime]]:
+        # immutable with __slots__: pickle and copy rebuild it through __init__
+        args = (self.access_token, self.expires_at, self.org_id, self.client_id, self.obtained_at)
+        return (Token, args)
+
     @property
     def lifetime(self) -> float:
         """Seconds from :attr:`obtained_at` to :attr:`expires_at`."""
@@ -119,14 +141,31 @@ class Token:
         }
 
     @classmethod
-    def from_json(cls, item: dict[str, Any]) -> Token:
-        return cls(
-            access_token=str(item["access_token"]),
-            expires_at=parse_timestamp(str(item["expires_at"])),
-            org_id=int(item["org_id"]),
-            client_id=str(item["client_id"]),
-            obtained_at=parse_timestamp(str(item["obtained_at"])),
-        )
+    def from_json(cls, item: dict[str, Any]) -> Token | None:
+        """A token from a token-file entry, or ``None`` if the entry is not one."""
+        access_token, org_id = item.get("access_token"), parse_org_id(item.get("org_id"))
+        if not valid_token_text(access_token) or org_id is None:
+            return None
+        try:
+            return cls(
+                access_token=str(access_token),
+                expires_at=parse_timestamp(str(item["expires_at"])),
+                org_id=org_id,
+                client_id=str(item["client_id"]),
+                obtained_at=parse_timestamp(str(item["obtained_at"])),
+            )
+        except (KeyError, ValueError, TypeError):
+            return None
+
+
+def time_left(expires_at: datetime) -> str:
+    """``"29 d 23 h"``, ``"5 h 12 min"`` or ``"expired"``: the time until ``expires_at``."""
+    seconds = (expires_at - datetime.now(timezone.utc)).total_seconds()
+    if seconds <= 0:
+        return "expired"
+    days, rest = divmod(int(seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    return f"{days} d {hours} h" if days else f"{hours} h {rest // 60} min"
 
 
 def parse_timestamp(value: str) -> datetime:
@@ -136,25 +175,14 @@ def parse_timestamp(value: str) -> datetime:
         ValueError: not such a timestamp.
     """
     text = value.strip()
+    if not text.isascii() or len(text) > 40:
+        raise ValueError("not an ISO-8601 timestamp")
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     moment = datetime.fromisoformat(text)  # 3.10 needs 0, 3 or 6 fraction digits: fine here
     if moment.tzinfo is None:
         raise ValueError("timestamp has no time zone")
     return moment.astimezone(timezone.utc)
-
-
-def _server_error_text(body: Any) -> tuple[str | None, str]:
-    """(error code, readable description) from a failure body, as far as it has them."""
-    if not isinstance(body, dict):
-        return None, ""
-    code = body.get("error") if isinstance(body.get("error"), str) else None
-    parts = [
-        body[key]
-        for key in ("error_description", "message")
-        if isinstance(body.get(key), str) and body[key]
-    ]
-    return code, " ".join(parts)
 
 
 def parse_token_response(status: int, body: bytes, credentials: Credentials | None = None) -> Token:
@@ -173,19 +201,22 @@ def parse_token_response(status: int, body: bytes, credentials: Credentials | No
         TokenResponseError: any other answer that is not a well-formed token envelope.
     """
     secret = credentials.client_secret if credentials else None
-    try:
-        parsed: Any = json.loads(body)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        parsed = None
+    client_id = credentials.client_id if credentials else None
+    parsed: Any = load_json(body)
     # whatever the body calls a token is kept out of every message, as is the secret
     data_part = parsed.get("data") if isinstance(parsed, dict) else None
     offered = data_part.get("accessToken") if isinstance(data_part, dict) else None
-    hidden = (secret, offered if isinstance(offered, str) else None)
-    excerpt = redact(body.decode("utf-8", "replace"), *hidden, limit=120) if body else "(empty)"
+    hidden = (secret, offered.strip() if isinstance(offered, str) else None)
+
+    def quote(text: str, limit: int = 200) -> str:
+        return redact(text, *hidden, limit=limit, client_id=client_id)
+
+    excerpt = quote(body.decode("utf-8", "replace"), 120) if body else "(empty)"
 
     if status != 200:
-        code, description = _server_error_text(parsed)
-        detail = f": {redact(description, *hidden)}" if description else f" (body: {excerpt})"
+        code, description = error_fields(parsed)
+        code = quote(code, 60) if code else None
+        detail = f": {quote(description)}" if description else f" (body: {excerpt})"
         if status in (400, 401, 403) and code:
             advice = {
                 "invalid_client": "Check the client id and secret (ExpertFile: Settings → "
@@ -213,10 +244,11 @@ def parse_token_response(status: int, body: bytes, credentials: Credentials | No
     if not isinstance(parsed, dict):
         raise bad("not with a JSON object")
     if parsed.get("success") is not True:
-        code, description = _server_error_text(parsed)
+        code, description = error_fields(parsed)
+        code = quote(code, 60) if code else None
         if code or description:
             raise AuthenticationError(
-                f"The token request failed: {redact(description or code or '', *hidden)}.",
+                f"The token request failed: {quote(description or code or '')}.",
                 status=status,
                 error=code,
             )
@@ -227,22 +259,26 @@ def parse_token_response(status: int, body: bytes, credentials: Credentials | No
     access_token = data.get("accessToken")
     if not isinstance(access_token, str) or not access_token.strip():
         raise bad("without data.accessToken")
+    access_token = access_token.strip()
+    if not valid_token_text(access_token):
+        raise bad(
+            "with a data.accessToken that cannot be sent in a header (spaces, control or "
+            "non-ASCII characters, or over 4096 characters)"
+        )
     try:
         expires_at = parse_timestamp(str(data["accessTokenExpiresAt"]))
     except (KeyError, ValueError, TypeError):
         raise bad("without a readable data.accessTokenExpiresAt") from None
-    org = data.get("user")
-    if isinstance(org, bool) or not isinstance(org, (int, str)) or not str(org).strip().isdigit():
-        raise bad("without the organization id (data.user)")
+    org_id = parse_org_id(data.get("user"))
+    if org_id is None:
+        raise bad("without a numeric organization id (data.user)")
     client = data.get("client")
-    client_id = client if isinstance(client, str) and client else ""
-    if credentials is not None:
-        client_id = credentials.client_id
+    issued_to = client if isinstance(client, str) and client else ""
     return Token(
-        access_token=access_token.strip(),
+        access_token=access_token,
         expires_at=expires_at,
-        org_id=int(str(org).strip()),
-        client_id=client_id,
+        org_id=org_id,
+        client_id=client_id if client_id is not None else issued_to,
     )
 
 
@@ -279,6 +315,7 @@ def fetch_token(
     # The session's urllib3 Retry covers statuses and connections; an answer that arrives
     # broken (cut off, or 200 with a body that is not a token) gets two more tries here.
     for attempt in range(1, BODY_ATTEMPTS + 1):
+        failure: str | None = None
         try:
             response = http.post(url, data=form, timeout=timeout, allow_redirects=False)
             token = parse_token_response(response.status_code, response.content, credentials)
@@ -286,162 +323,22 @@ def fetch_token(
             if attempt < BODY_ATTEMPTS and _broke_mid_body(exc):
                 log.debug("the token answer broke off (%s); trying again", type(exc).__name__)
                 continue
-            raise NetworkError(
-                f"Could not reach the token endpoint {url}: {type(exc).__name__}. Check your "
-                "network and the base URL, then try again."
-            ) from None
+            failure = type(exc).__name__
         except TokenResponseError as exc:
             if attempt < BODY_ATTEMPTS and exc.status == 200:
                 log.debug("the token answer was unreadable; trying again")
                 continue
             raise
+        if failure is not None:
+            # raised outside the except block: the requests exception holds the request,
+            # whose body holds the secret; it must be neither cause nor context
+            raise NetworkError(
+                f"Could not reach the token endpoint {url}: {failure}. Check your "
+                "network and the base URL, then try again."
+            )
         break
     log.debug("got a token for org %s, valid until %s", token.org_id, token.expires_at)
     return token
-
-
-# -- the file that remembers tokens --------------------------------------------------
-class TokenFile:
-    """A JSON file of remembered tokens (never secrets), one per (base URL, client id).
-
-    It is written atomically (temporary file, fsync, ``os.replace``) with mode
-    0600 in a folder created 0700, and :meth:`locked` holds a cross-process lock
-    (``filelock``) so that processes starting together fetch one token, not one each.
-    A file that is unreadable, corrupt or readable by others is skipped with a
-    :class:`TokenCacheWarning`, never a crash; the next write replaces it.
-    """
-
-    def __init__(self, path: Path, *, lock_timeout: float = 60.0) -> None:
-        self.path = path
-        self.lock_timeout = lock_timeout
-
-    def __repr__(self) -> str:
-        return f"TokenFile({str(self.path)!r})"
-
-    @contextlib.contextmanager
-    def locked(self) -> Iterator[bool]:
-        """Hold the cross-process lock; yields ``False`` if no lock could be made (read-only)."""
-        from filelock import FileLock, Timeout  # only when a token is remembered
-
-        try:
-            self._ensure_folder()
-            lock = FileLock(str(self.path) + ".lock", timeout=self.lock_timeout, mode=0o600)
-            lock.acquire()
-        except Timeout:
-            raise ConfigurationError(
-                f"Another process has held the token cache lock {self.path}.lock for "
-                f"{self.lock_timeout:g} s. If no other process is logging in, delete that file."
-            ) from None
-        except OSError as exc:
-            self._warn(f"cannot lock it ({exc.strerror}); remembering in memory only")
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            lock.release()
-
-    def _ensure_folder(self) -> None:
-        folder = self.path.parent
-        if not folder.exists():
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-
-    def _warn(self, what: str) -> None:
-        warnings.warn(f"Token cache {self.path}: {what}.", TokenCacheWarning, stacklevel=4)
-
-    def read_all(self) -> list[dict[str, Any]]:
-        """The entries in the file; ``[]`` (with a warning) if it cannot be trusted."""
-        try:
-            fd = os.open(self.path, os.O_RDONLY)
-        except FileNotFoundError:
-            return []
-        except OSError as exc:
-            self._warn(f"cannot read it ({exc.strerror}); ignoring it")
-            return []
-        with os.fdopen(fd, "rb") as handle:
-            mode = os.fstat(handle.fileno()).st_mode
-            if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
-                self._warn(
-                    f"it is readable by other users (mode {stat.S_IMODE(mode):o}); ignoring it — "
-                    "it will be rewritten with mode 600"
-                )
-                return []
-            raw = handle.read()
-        try:
-            content = json.loads(raw)
-            entries = content["tokens"]
-            if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-                raise TypeError
-        except (ValueError, KeyError, TypeError):
-            self._warn("it is not a token cache file this version can read; ignoring it")
-            return []
-        return entries
-
-    def load(self, base_url: str, client_id: str | None) -> Token | None:
-        """The remembered token for ``base_url`` (and ``client_id``, if given), if any."""
-        best: Token | None = None
-        for entry in self.read_all():
-            if entry.get("base_url") != base_url:
-                continue
-            if client_id is not None and entry.get("client_id") != client_id:
-                continue
-            try:
-                token = Token.from_json(entry)
-            except (KeyError, ValueError, TypeError):
-                continue
-            if best is None or token.expires_at > best.expires_at:
-                best = token
-        return best
-
-    def save(self, base_url: str, token: Token | None, client_id: str | None = None) -> bool:
-        """Store ``token`` (or, with ``None``, forget ``client_id``'s) for ``base_url``.
-
-        Returns:
-            Whether the file was written.
-        """
-        forget = token.client_id if token else client_id
-        kept = [
-            e
-            for e in self.read_all()
-            if not (
-                e.get("base_url") == base_url and (forget is None or e.get("client_id") == forget)
-            )
-        ]
-        if token is not None:
-            kept.append(token.to_json(base_url))
-        return self._write({"format": CACHE_FORMAT, "tokens": kept})
-
-    def _write(self, content: dict[str, Any]) -> bool:
-        try:
-            self._ensure_folder()
-            import tempfile  # only when a token is remembered: keeps import time low
-
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".token-", suffix=".tmp")
-        except OSError as exc:
-            self._warn(f"cannot write it ({exc.strerror}); the token is kept in memory only")
-            return False
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:  # mkstemp: mode 0600
-                json.dump(content, handle, indent=1)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            self._warn(f"cannot write it ({exc.strerror}); the token is kept in memory only")
-            return False
-        return True
-
-    def delete(self, base_url: str | None = None) -> bool:
-        """Forget every token (or those for ``base_url``). Returns whether any was forgotten."""
-        if not self.path.exists():
-            return False
-        if base_url is None:
-            with contextlib.suppress(FileNotFoundError):
-                self.path.unlink()
-            return True
-        return self.save(base_url, None)
 
 
 def env_token(value: str, org_id: str | None, expires_at: str | None) -> Token:
@@ -451,7 +348,8 @@ def env_token(value: str, org_id: str | None, expires_at: str | None) -> Token:
         ConfigurationError: ``EXPERTFILE_ORG_ID`` is missing or not a number, or the
             expiry cannot be read.
     """
-    if not org_id or not org_id.strip().isdigit():
+    org = parse_org_id(org_id or "")
+    if org is None:
         raise ConfigurationError(
             "EXPERTFILE_ACCESS_TOKEN is set but EXPERTFILE_ORG_ID is missing or not a number. "
             "Set both, e.g. with the output of `python -m expertfile_nb token --export`."
@@ -467,4 +365,9 @@ def env_token(value: str, org_id: str | None, expires_at: str | None) -> Token:
     else:
         # Unknown: assume the service's documented 30 days; a 401 will say otherwise.
         expiry = now + timedelta(days=30)
-    return Token(access_token=value.strip(), expires_at=expiry, org_id=int(org_id), client_id="")
+    if not valid_token_text(value.strip()):
+        raise ConfigurationError(
+            "EXPERTFILE_ACCESS_TOKEN holds spaces, control or non-ASCII characters: it cannot "
+            "be a token. Set it again from `expertfile-nb token --export`."
+        )
+    return Token(access_token=value.strip(), expires_at=expiry, org_id=org, client_id="")

@@ -10,24 +10,37 @@
      │                                    (.status, .error: the OAuth error code)
      ├── TokenResponseError               the token endpoint answered something unreadable
      ├── NetworkError (OSError)           no answer: connection refused, reset, timed out
-     │    └── BrokenResponseError         the answer broke off mid-body
-     ├── APIError                         a data call failed (.status, .url, .error)
+     │    ├── BrokenResponseError         the answer broke off mid-body
+     │    └── DeadlineExceededError       the whole answer did not arrive in time (.deadline)
+     ├── ResponseTooLargeError            the answer was larger than allowed (.limit, bytes)
+     ├── APIError (requests.HTTPError)    a data call failed (.status, .url, .error, .response)
      │    ├── NotFoundError               404
      │    └── RateLimitError              429 (.retry_after, seconds)
      └── IncompleteDataError              a pull could not prove it got every record
 
 Messages say what happened and what to do. They never hold a client secret
-or an access token: the server's text is quoted in short excerpts with
-anything token-like redacted.
+or an access token, in any form: the server's text is quoted in short excerpts
+with the secret, the token and anything token-like redacted first. No error
+keeps a reference to a request that carried them: ``APIError.response`` is a
+copy whose request has the ``Authorization`` header masked, and network
+errors are raised without their ``requests`` cause (its request held the token).
+
+``APIError`` is also a ``requests.HTTPError``, so ``except requests.HTTPError``
+in existing code keeps working.
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+import requests
 
 __all__ = [
     "APIError",
     "AuthenticationError",
     "BrokenResponseError",
     "ConfigurationError",
+    "DeadlineExceededError",
     "ExpertFileError",
     "IncompleteDataError",
     "InsecureTransportError",
@@ -35,6 +48,7 @@ __all__ = [
     "NotFoundError",
     "NotLoggedInError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "TokenCacheWarning",
     "TokenResponseError",
 ]
@@ -49,7 +63,14 @@ class ConfigurationError(ExpertFileError, ValueError):
 
 
 class NotLoggedInError(ConfigurationError):
-    """A data call came before any login succeeded."""
+    """A data call came before any login succeeded.
+
+    In IPython and Jupyter it shows as its message alone: the traceback would only
+    lead through this package's internals to the same sentence.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"NotLoggedInError: {self}"]
 
 
 class InsecureTransportError(ConfigurationError):
@@ -91,22 +112,64 @@ class BrokenResponseError(NetworkError):
     """The answer started but broke off (truncated or undecodable body). Worth one more try."""
 
 
-class APIError(ExpertFileError):
+class DeadlineExceededError(NetworkError):
+    """The whole answer did not arrive within the deadline (a server that drips bytes).
+
+    Attributes:
+        deadline: the seconds allowed for the request and its whole answer.
+    """
+
+    def __init__(self, message: str, *, deadline: float) -> None:
+        super().__init__(message)
+        self.deadline = deadline
+
+
+class ResponseTooLargeError(ExpertFileError):
+    """The answer (decompressed) was larger than this package accepts for that request.
+
+    Attributes:
+        limit: the largest answer accepted, in bytes.
+    """
+
+    def __init__(self, message: str, *, limit: int) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
+class APIError(ExpertFileError, requests.HTTPError):
     """A data request failed after the retries.
 
     Attributes:
         status: the HTTP status, or ``None`` when the body, not the status, was wrong.
         url: the URL requested (it never holds a token).
         error: the server's error code, if it sent one.
+        response: a copy of the ``requests.Response`` (status, headers, body) whose
+            request has its ``Authorization`` header masked; ``None`` if there was none.
     """
 
     def __init__(
-        self, message: str, *, status: int | None = None, url: str = "", error: str | None = None
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        url: str = "",
+        error: str | None = None,
+        response: Any = None,
     ):
-        super().__init__(message)
+        requests.HTTPError.__init__(self, message, response=response)
         self.status = status
         self.url = url
         self.error = error
+
+    def __reduce__(self) -> Any:
+        return (_rebuild, (type(self), str(self), self.__dict__))
+
+
+def _rebuild(cls: type[APIError], message: str, state: dict[str, Any]) -> APIError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
 
 
 class NotFoundError(APIError):
@@ -120,8 +183,8 @@ class RateLimitError(APIError):
         retry_after: seconds the server asked to wait, if it said.
     """
 
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: object):
-        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any):
+        super().__init__(message, **kwargs)
         self.retry_after = retry_after
 
 

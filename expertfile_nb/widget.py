@@ -9,18 +9,12 @@ widget state that a saved notebook keeps.
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
 from html import escape
 from typing import Any
 
 from expertfile_nb import _login
-from expertfile_nb._config import (
-    DEFAULT_BASE_URL,
-    ENV_BASE_URL,
-    ENV_CLIENT_ID,
-    Credentials,
-    resolve_base_url,
-)
+from expertfile_nb._config import DEFAULT_BASE_URL, ENV_BASE_URL
+from expertfile_nb._token import time_left
 from expertfile_nb.errors import (
     AuthenticationError,
     ConfigurationError,
@@ -38,41 +32,40 @@ TEXT_FALLBACK = (
 )
 
 
-def _last_client_id() -> str:
-    """The client id of the current login, else the environment's, else empty."""
-    current = _login._current
-    credentials = current.provider.credentials if current is not None else None
-    return credentials.client_id if credentials else os.environ.get(ENV_CLIENT_ID, "")
-
-
-def _time_left(expires_at: datetime) -> str:
-    seconds = (expires_at - datetime.now(timezone.utc)).total_seconds()
-    days = round(seconds / 86400)
-    if days >= 1:
-        return f"in {days} day{'s' if days != 1 else ''}"
-    hours = max(0, round(seconds / 3600))
-    return f"in {hours} hour{'s' if hours != 1 else ''}"
-
-
 def explain(error: ExpertFileError, base_url: str) -> str:
-    """A plain-language, HTML-escaped line for a failed login."""
-    detail = escape(str(error))
+    """One plain-language, HTML-escaped sentence for a failed login (plus the service's own
+    words, when it sent any, in small print)."""
+    said = ""
     if isinstance(error, AuthenticationError):
         if error.error == "invalid_client":
-            head = "Wrong client id or secret."
+            head = (
+                "Wrong client id or secret: copy both again from ExpertFile "
+                "(Settings → Integrations)."
+            )
         else:
-            head = "The service refused the login."
+            head = f"The service refused the login ({error.error or error.status})."
+        # the service's description, already redacted: the part after "…): "
+        text = str(error)
+        if "): " in text:
+            said = text.split("): ", 1)[1].split(". ", 1)[0]
+        said = f"{error.error}: {said}" if error.error and said else said
     elif isinstance(error, NetworkError):
-        head = f"Could not reach {escape(base_url)} — check your network and the base URL."
+        head = f"Could not reach {base_url}: check your network and the base URL (under Advanced)."
     elif isinstance(error, TokenResponseError) and error.status == 429:
-        head = "Too many login attempts (rate limited) — wait a minute and try again."
+        head = "Too many login attempts (rate limited): wait a minute and try again."
     elif isinstance(error, TokenResponseError) and (error.status or 0) >= 500:
-        head = f"The ExpertFile service had a problem (HTTP {error.status}) — try again later."
+        head = f"The ExpertFile service had a problem (HTTP {error.status}): try again later."
+    elif isinstance(error, TokenResponseError):
+        head = (
+            f"{base_url} did not answer like the ExpertFile API: check the base URL "
+            "(under Advanced)."
+        )
     elif isinstance(error, ConfigurationError):
-        head = "Check the form."
+        head = f"Check the form: {error}"
     else:
-        head = "The login did not work."
-    return f"<span style='color:#b00020'>✗ {escape(head)}</span> <small>{detail}</small>"
+        head = f"The login did not work: {error}"
+    small = f" <small style='color:#666'>({escape(said)})</small>" if said else ""
+    return f"<span style='color:#b00020'>✗ {escape(head)}</span>{small}"
 
 
 class LoginForm:
@@ -91,7 +84,7 @@ class LoginForm:
         label = {"description_width": "100px"}
 
         self.client_id = w.Text(
-            value=client_id if client_id is not None else _last_client_id(),
+            value=client_id if client_id is not None else _login.current_client_id(),
             description="Client ID",
             style=label,
             placeholder="from ExpertFile: Settings → Integrations",
@@ -151,34 +144,44 @@ class LoginForm:
         self.client_secret.value = ""  # first, before anything can fail or be saved
         client_id = self.client_id.value.strip()
         base_url = self.base_url.value.strip()
-        self.login_button.disabled = True
+        self._set_editable(False)
         self.status.value = "Connecting…"
+        logged_in = False
         try:
             try:
-                url = resolve_base_url(base_url or None)
-                credentials = Credentials(client_id, secret)
-                settings = _login._Settings(remember=self.remember.value)
-                token = _login.login_with(credentials, url, _login.SOURCE_FORM, settings)
+                token = _login.login_from_form(client_id, secret, base_url, self.remember.value)
             finally:
                 del secret
+            expiry = token.expires_at.strftime("%Y-%m-%d %H:%M UTC")
+            self.status.value = (
+                f"<span style='color:#1b5e20'>✓ Logged in to organization {token.org_id} — "
+                f"token valid until {escape(expiry)} ({time_left(token.expires_at)} left)</span>"
+            )
+            logged_in = True
         except ExpertFileError as exc:
             self.status.value = explain(exc, base_url)
-            self.login_button.disabled = False
-            return
-        expiry = token.expires_at.strftime("%Y-%m-%d %H:%M UTC")
-        self.status.value = (
-            f"<span style='color:#1b5e20'>✓ Logged in to organization {token.org_id} — "
-            f"token valid until {escape(expiry)} ({_time_left(token.expires_at)})</span>"
-        )
-        self.login_button.disabled = False
-        self.login_button.layout.display = "none"  # logged in: offer the way out instead
-        self.logout_button.layout.display = None
+        except Exception:  # never leave the form disabled on "Connecting…"
+            self.status.value = (
+                "<span style='color:#b00020'>✗ The login failed unexpectedly; see the log.</span>"
+            )
+            raise
+        finally:
+            # logged in: the fields stay read-only and the form offers Log out instead
+            self._set_editable(not logged_in)
+            self.login_button.layout.display = "none" if logged_in else None
+            self.logout_button.layout.display = None if logged_in else "none"
+
+    def _set_editable(self, editable: bool) -> None:
+        for field in (self.client_id, self.client_secret, self.remember, self.base_url):
+            field.disabled = not editable
+        self.login_button.disabled = not editable
 
     def log_out(self) -> None:
         """Forget the token (memory and disk) and say so."""
         self.status.value = escape(_login.logout())
         self.logout_button.layout.display = "none"
         self.login_button.layout.display = None
+        self._set_editable(True)
 
 
 def login_widget(

@@ -5,9 +5,10 @@
 - ``EXPERTFILE_RETRY_BACKOFF`` is set small: retries still happen, in the same
   number, without sleeping for real (``Retry-After`` is still honoured).
 - After each test the client forgets its login (``ef.logout()``).
-- A test fails if the fake server's client secret or any token it issued shows
-  up in the test's captured output or logs (the ``expertfile_nb`` logger is
-  captured at DEBUG), or in the text of the error that failed it.
+- A test fails if the client secret or any token issued by a fake server it used
+  (whatever the fixture's name) shows up, raw, URL-encoded, JSON-escaped or as
+  HTTP Basic base64, in the test's captured output or logs (the ``expertfile_nb``
+  logger is captured at DEBUG), or in the text of the error that failed it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from typing import Any
 import pytest
 
 import expertfile_nb as ef
+from expertfile_nb._redact import forms_of
+from fake_server import FakeExpertFile
 
 pytest_plugins = ["pytester"]
 
@@ -78,21 +81,23 @@ def pytest_testnodedown(node: Any, error: object) -> None:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     outcome = yield
     report = outcome.get_result()
-    server = getattr(item, "funcargs", {}).get("expertfile_server") or getattr(
-        item, "funcargs", {}
-    ).get("expertfile_env")
-    if server is None or report.when != "call":
+    # every fake server the test used, whatever its fixture is called (properties included)
+    servers = [v for v in getattr(item, "funcargs", {}).values() if isinstance(v, FakeExpertFile)]
+    if not servers or report.when != "call":
         return
-    secrets = [server.client_secret, *server.issued_tokens]
     texts = [content for _name, content in report.sections]
     if call.excinfo is not None:
         texts.append(str(call.excinfo.value))
-    for text in texts:
-        for secret in secrets:
-            if secret and secret in text:
-                report.outcome = "failed"
-                report.longrepr = (
-                    f"LEAK: a {'secret' if secret == server.client_secret else 'token'} "
-                    "appeared in captured output, logs or an error message"
-                )
-                return
+    for server in servers:
+        secrets = [(server.client_secret, "secret")]
+        secrets += [(token, "token") for token in server.issued_tokens]
+        for text in texts:
+            for secret, kind in secrets:
+                # raw, URL-encoded, JSON-escaped and HTTP Basic forms alike
+                if secret and any(form in text for form in forms_of(secret, server.client_id)):
+                    report.outcome = "failed"
+                    report.longrepr = (
+                        f"LEAK: a {kind} (in some form) appeared in captured output, logs or "
+                        "an error message"
+                    )
+                    return

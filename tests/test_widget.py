@@ -41,10 +41,11 @@ def test_success_blanks_secret_first_and_reports_org_and_expiry(
     form.login_button.click()
     assert form.client_secret.value == ""
     assert seen.status[0] == ("Connecting…", "")  # the secret was already blank
-    assert seen.disabled == [True, False]  # disabled while connecting
+    assert seen.disabled == [True]  # disabled while connecting, and stays so once logged in
+    assert form.client_id.disabled and form.client_secret.disabled and form.base_url.disabled
     final = form.status.value
     assert f"Logged in to organization {expertfile_server.org_id} — token valid until" in final
-    assert "(in 30 days)" in final
+    assert "(29 d 23 h left)" in final
     assert form.logout_button.layout.display is None
     assert form.login_button.layout.display == "none"
     assert ef.status().source == "login form"
@@ -133,6 +134,7 @@ def test_log_out_button(expertfile_server: FakeExpertFile) -> None:
     form.logout_button.click()
     assert "Logged out" in form.status.value
     assert not ef.status().logged_in
+    assert not form.client_id.disabled and not form.login_button.disabled  # editable again
     assert form.login_button.layout.display is None
     assert form.logout_button.layout.display == "none"
 

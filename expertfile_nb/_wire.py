@@ -1,0 +1,48 @@
+"""The service's envelope, read in one place: ``{"data": …, "success": true}`` and error fields.
+
+Every answer is read through these functions, so that an unreadable body (not
+JSON, not UTF-8, nested deeper than Python can parse) is always "no body"
+rather than a crash, and ``success`` must be exactly ``true``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+__all__ = ["data_of", "error_fields", "load_json"]
+
+
+def load_json(content: bytes | None) -> Any:
+    """The decoded JSON body, or ``None`` if it cannot be read as JSON."""
+    if not content:
+        return None
+    try:
+        return json.loads(content)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+
+
+def data_of(body: Any) -> Any:
+    """``body["data"]`` when ``body`` is the success envelope (``"success": true``), else None."""
+    if isinstance(body, dict) and body.get("success") is True:
+        return body.get("data")
+    return None
+
+
+def error_fields(body: Any) -> tuple[str | None, str]:
+    """(error code, readable description) from a failure body, as far as it has them.
+
+    The documents do not say what a failure looks like; this reads the fields
+    an OAuth-style body (``error``, ``error_description``) or a plain one
+    (``message``) would carry.
+    """
+    if not isinstance(body, dict):
+        return None, ""
+    code = body.get("error") if isinstance(body.get("error"), str) else None
+    parts = [
+        body[key]
+        for key in ("error_description", "message")
+        if isinstance(body.get(key), str) and body[key]
+    ]
+    return code, " ".join(parts)

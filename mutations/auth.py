@@ -1,0 +1,182 @@
+"""Mutations of the token, its cache, the login state and the login form."""
+
+from mutations import Mutation
+
+LIFE = "tests/test_token_lifecycle.py"
+ODD = "tests/test_odd_answers.py"
+
+MUTATIONS = [
+    Mutation(
+        name="token: success accepted when merely truthy",
+        path="expertfile_nb/_token.py",
+        old='    if parsed.get("success") is not True:',
+        new='    if not parsed.get("success"):',
+        tests=[f"{ODD}::test_success_must_be_exactly_true"],
+    ),
+    Mutation(
+        name="token: an expiry without a time zone taken as UTC",
+        path="expertfile_nb/_token.py",
+        old='        raise ValueError("timestamp has no time zone")',
+        new="        moment = moment.replace(tzinfo=timezone.utc)",
+        tests=[f"{ODD}::test_an_expiry_without_a_time_zone_is_refused"],
+    ),
+    Mutation(
+        name="token: a token that cannot go in a header accepted",
+        path="expertfile_nb/_token.py",
+        old="    if not valid_token_text(access_token):\n        raise bad(",
+        new="    if False:\n        raise bad(",
+        tests=[f"{ODD}::test_a_token_that_cannot_go_in_a_header_is_refused"],
+    ),
+    Mutation(
+        name="token: organization id read with str.isdigit (accepts '²')",
+        path="expertfile_nb/_token.py",
+        old="    return int(text) if _ORG_ID.fullmatch(text) else None",
+        new="    return int(text) if text.isdigit() else None",
+        tests=[f"{ODD}::test_an_odd_organization_id_is_refused"],
+    ),
+    Mutation(
+        name="token: the token POST follows redirects (the secret re-posted elsewhere)",
+        path="expertfile_nb/_token.py",
+        old="allow_redirects=False",
+        new="allow_redirects=True",
+        tests=["tests/test_transport_rules.py::test_the_token_request_does_not_follow_redirects"],
+    ),
+    Mutation(
+        name="token: a broken token answer is not tried again",
+        path="expertfile_nb/_token.py",
+        old="BODY_ATTEMPTS = 3",
+        new="BODY_ATTEMPTS = 1",
+        tests=["tests/test_reliability_faults.py::test_token_endpoint_transient"],
+    ),
+    Mutation(
+        name="token: a network error keeps the request (and its secret) as its context",
+        path="expertfile_nb/_token.py",
+        old="            failure = type(exc).__name__\n",
+        new="            raise NetworkError(type(exc).__name__)\n",
+        tests=[
+            "tests/test_redaction_forms.py::test_network_errors_keep_no_request_that_carried_the_secret"
+        ],
+    ),
+    Mutation(
+        name="token: leeway ignored (remembered tokens used to the last second)",
+        path="expertfile_nb/_token.py",
+        old="        return self.expires_at.timestamp() - lw",
+        new="        return self.expires_at.timestamp()",
+        tests=[f"{LIFE}::test_a_remembered_token_within_the_leeway_is_not_used"],
+    ),
+    Mutation(
+        name="token: not picklable",
+        path="expertfile_nb/_token.py",
+        old="        return (Token, args)",
+        new="        return (Token, args[:3])",
+        tests=[f"{LIFE}::test_token_pickles_and_copies"],
+    ),
+    Mutation(
+        name="auth: renewal not single-flight (no re-check under the lock)",
+        path="expertfile_nb/_auth.py",
+        old="                return token  # another thread renewed it while we waited",
+        new="                pass",
+        tests=["tests/test_token_cache.py::test_one_session_shared_by_16_threads"],
+    ),
+    Mutation(
+        name="auth: a 401 renews nothing (the rejected token kept)",
+        path="expertfile_nb/_auth.py",
+        old="and (rejected is None or token.access_token != rejected)",
+        new="and True",
+        tests=["tests/test_token_cache.py::test_revoked_token_costs_one_401_and_one_new_token"],
+    ),
+    Mutation(
+        name="auth: the bearer token sent to every origin",
+        path="expertfile_nb/_auth.py",
+        old="        if r.url and r.url.startswith(self._prefix):",
+        new="        if r.url:",
+        tests=["tests/test_session.py::test_token_is_not_attached_to_other_origins"],
+    ),
+    Mutation(
+        name="auth: a due token is not renewed before use",
+        path="expertfile_nb/_auth.py",
+        old="        if time.time() >= slot[1]:\n            self.renew()",
+        new="        if False:\n            self.renew()",
+        tests=[f"{LIFE}::test_a_due_token_is_renewed_before_it_is_used"],
+    ),
+    Mutation(
+        name="auth: a token due on arrival is renewed before every request",
+        path="expertfile_nb/_auth.py",
+        old="            refresh_at = now + 60.0",
+        new="            refresh_at = refresh_at",
+        tests=[f"{LIFE}::test_a_token_due_on_arrival_is_not_fetched_again_per_request"],
+    ),
+    Mutation(
+        name="auth: remember=True after a login writes nothing",
+        path="expertfile_nb/_auth.py",
+        old="            if token is not None:\n                with token_file.locked()",
+        new="            if False:\n                with token_file.locked()",
+        tests=[f"{LIFE}::test_remember_after_an_earlier_login_writes_the_file"],
+    ),
+    Mutation(
+        name="token file: a file readable by others is trusted",
+        path="expertfile_nb/_token_file.py",
+        old='            if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):',
+        new="            if False:",
+        tests=["tests/test_token_file.py::test_world_readable_file_is_ignored_and_rewritten_0600"],
+    ),
+    Mutation(
+        name="token file: a folder others can write to is used",
+        path="expertfile_nb/_token_file.py",
+        old="        if mode & (stat.S_IWGRP | stat.S_IWOTH):",
+        new="        if False:",
+        tests=[f"{LIFE}::test_a_cache_folder_others_can_write_is_not_used"],
+    ),
+    Mutation(
+        name="token file: another client's remembered token used",
+        path="expertfile_nb/_token_file.py",
+        old='            if client_id is not None and entry.get("client_id") != client_id:',
+        new="            if False:",
+        tests=[f"{LIFE}::test_a_remembered_token_of_another_client_is_not_used"],
+    ),
+    Mutation(
+        name="token file: another base URL's remembered token used",
+        path="expertfile_nb/_token_file.py",
+        old='            if entry.get("base_url") != base_url:',
+        new="            if False:",
+        tests=[f"{LIFE}::test_a_remembered_token_for_another_base_url_is_not_used"],
+    ),
+    Mutation(
+        name="token file: logout leaves the remembered token",
+        path="expertfile_nb/_login.py",
+        old="            removed = cache.delete(url)",
+        new="            removed = False",
+        tests=["tests/test_token_file.py::test_logout_deletes_the_remembered_token"],
+    ),
+    Mutation(
+        name="login: a second login() asks the chain again (the form's login is lost)",
+        path="expertfile_nb/_login.py",
+        old="    in_use = _logged_in_at(url)",
+        new="    in_use = None",
+        tests=[f"{LIFE}::test_login_while_logged_in_returns_the_token_in_use"],
+    ),
+    Mutation(
+        name="login: NotLoggedInError only after a wait",
+        path="expertfile_nb/_login.py",
+        old="    current = STATE.current\n    if current is None:\n        _login_from_chain(",
+        new=(
+            "    current = STATE.current\n    __import__('time').sleep(20)\n"
+            "    if current is None:\n        _login_from_chain("
+        ),
+        tests=[f"{LIFE}::test_not_logged_in_is_raised_at_once"],
+    ),
+    Mutation(
+        name="form: the secret is not blanked first",
+        path="expertfile_nb/widget.py",
+        old='        self.client_secret.value = ""  # first',
+        new="        pass  # first",
+        tests=["tests/test_widget.py::test_success_blanks_secret_first_and_reports_org_and_expiry"],
+    ),
+    Mutation(
+        name="form: left disabled after a failed login",
+        path="expertfile_nb/widget.py",
+        old="            self._set_editable(not logged_in)",
+        new="            self._set_editable(False)",
+        tests=[f"{ODD}::test_the_form_is_not_left_disabled_by_a_malformed_base_url"],
+    ),
+]

@@ -1,0 +1,113 @@
+"""Mutations of redaction, the session's transport rules, retries and answer bounds."""
+
+from mutations import Mutation
+
+FORMS = "tests/test_redaction_forms.py"
+BOUNDS = "tests/test_answer_bounds.py"
+RULES = "tests/test_transport_rules.py"
+
+MUTATIONS = [
+    Mutation(
+        name="redact: URL-encoded forms of a secret not removed",
+        path="expertfile_nb/_redact.py",
+        old=(
+            '        quote(secret, safe=""),\n        quote_plus(secret, safe=""),\n'
+            "        quote(secret),\n"
+        ),
+        new="",
+        tests=[f"{FORMS}::test_token_errors_hold_no_form_of_the_secret"],
+    ),
+    Mutation(
+        name="redact: JSON-escaped form of a secret not removed",
+        path="expertfile_nb/_redact.py",
+        old="        json.dumps(secret)[1:-1],\n",
+        new="",
+        tests=[f"{FORMS}::test_token_errors_hold_no_form_of_the_secret"],
+    ),
+    Mutation(
+        name="redact: HTTP Basic base64 form not removed",
+        path="expertfile_nb/_redact.py",
+        old="    if client_id is not None:",
+        new="    if False:",
+        tests=[f"{FORMS}::test_token_errors_hold_no_form_of_the_secret"],
+    ),
+    Mutation(
+        name="redact: the text is cut before it is redacted",
+        path="expertfile_nb/_redact.py",
+        old="    hidden: list[str] = []\n",
+        new="    text = text[:limit]\n    hidden: list[str] = []\n",
+        tests=[f"{FORMS}::test_redaction_comes_before_the_cut"],
+    ),
+    Mutation(
+        name="session: the token not redacted from data errors",
+        path="expertfile_nb/_session.py",
+        old="    hidden = hidden_values(response, auth)",
+        new="    hidden = (None, None)",
+        tests=[f"{FORMS}::test_data_error_echoing_the_token_url_encoded"],
+    ),
+    Mutation(
+        name="session: the error's response keeps the bearer token",
+        path="expertfile_nb/_session.py",
+        old='            request.headers["Authorization"] = f"{scheme} {REDACTED}"',
+        new='            request.headers["Authorization"] = request.headers["Authorization"]',
+        tests=[f"{FORMS}::test_data_error_echoing_the_token_url_encoded"],
+    ),
+    Mutation(
+        name="session: Retry-After not capped",
+        path="expertfile_nb/_session.py",
+        old="        return None if seconds is None else min(seconds, self.max_retry_after)",
+        new="        return seconds",
+        tests=["tests/test_token_lifecycle.py::test_retry_after_is_capped"],
+    ),
+    Mutation(
+        name="session: plain http goes through the environment's proxy",
+        path="expertfile_nb/_session.py",
+        old="            proxies = {}  # loopback only",
+        new="            pass  # loopback only",
+        tests=[f"{RULES}::test_plain_http_never_goes_through_a_proxy"],
+    ),
+    Mutation(
+        name="session: a redirect to another origin keeps the token",
+        path="expertfile_nb/_session.py",
+        old='            del prepared_request.headers["Authorization"]',
+        new="            pass",
+        tests=["tests/test_session.py::test_redirect_to_another_origin_does_not_carry_the_token"],
+    ),
+    Mutation(
+        name="bounds: no deadline on a dripping answer",
+        path="expertfile_nb/_session.py",
+        old="            if time.monotonic() > deadline_at:",
+        new="            if False:",
+        tests=[f"{BOUNDS}::test_a_dripping_answer_ends_at_the_deadline"],
+    ),
+    Mutation(
+        name="bounds: no cap on the decompressed size",
+        path="expertfile_nb/_session.py",
+        old="            if size > max_bytes:",
+        new="            if False:",
+        tests=[f"{BOUNDS}::test_the_cap_is_settable"],
+    ),
+    Mutation(
+        name="config: the base URL is not normalized (the token never sent to HTTP://…)",
+        path="expertfile_nb/_config.py",
+        old="    return normalize_url(url)",
+        new='    return url.rstrip("/")',
+        tests=[f"{RULES}::test_the_token_is_sent_however_the_base_url_is_spelt"],
+    ),
+    Mutation(
+        name="config: plain http allowed to any host",
+        path="expertfile_nb/_config.py",
+        old='    if scheme == "http" and not is_loopback(host):',
+        new="    if False:",
+        tests=[
+            "tests/test_login_sources.py::test_plain_http_to_a_remote_host_is_refused_before_any_request"
+        ],
+    ),
+    Mutation(
+        name="config: a malformed base URL is a bare ValueError",
+        path="expertfile_nb/_config.py",
+        old="    except ValueError:\n        raise ConfigurationError(",
+        new="    except KeyError:\n        raise ConfigurationError(",
+        tests=["tests/test_odd_answers.py::test_a_malformed_base_url_is_a_configuration_error"],
+    ),
+]
