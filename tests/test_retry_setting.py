@@ -28,19 +28,18 @@ def test_default_is_half_a_second_doubling(monkeypatch: pytest.MonkeyPatch) -> N
     assert default_retry().backoff_factor == 0.5  # blank: unset
 
 
-def test_the_setting_reaches_real_retries(
-    expertfile_env: FakeExpertFile, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_setting_reaches_real_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EXPERTFILE_RETRY_BACKOFF", "0.25")
-    ef.login()
-    session = ef.get_session()
-    assert session.get_adapter(expertfile_env.url).max_retries.backoff_factor == 0.25
-    expertfile_env.fail_next(2, status=503, path="data")
-    assert session.get(f"/v2/organization/{expertfile_env.org_id}/expert").status_code == 200
-    first, second, third = [e for e in expertfile_env.journal if e.method == "GET"]
-    assert (first.status, second.status, third.status) == (503, 503, 200)
+    with FakeExpertFile() as server:  # its own server: its journal holds this test's requests
+        ef.login(server.client_id, server.client_secret, base_url=server.url)
+        session = ef.get_session()
+        assert session.get_adapter(server.url).max_retries.backoff_factor == 0.25
+        server.fail_next(2, status=503, path="data")
+        assert session.get(f"/v2/organization/{server.org_id}/expert").status_code == 200
+        gets = [e for e in server.journal if e.method == "GET"]
+    assert [e.status for e in gets] == [503, 503, 200]
     # urllib3 waits backoff * 2 ** (n - 1) before the n-th retry after the first
-    assert third.time - second.time >= 0.5
+    assert gets[2].time - gets[1].time >= 0.5
 
 
 @pytest.mark.parametrize("value", ["soon", "-1", "nan", "inf", "61"])
