@@ -8,7 +8,8 @@
 by the functions that need them.
 """
 
-from expertfile_nb._login import LoginStatus, get_session, login, logout, status
+from expertfile_nb._front import login
+from expertfile_nb._login import LoginStatus, get_session, logout, status
 from expertfile_nb._token import Token
 from expertfile_nb._version import __version__
 from expertfile_nb.data import (

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import sys
 from datetime import datetime
-from typing import NamedTuple, overload
+from typing import NamedTuple
 
 import requests
 from urllib3.util.retry import Retry
@@ -54,9 +54,9 @@ __all__ = [
     "LoginStatus",
     "get_session",
     "in_notebook",
-    "login",
     "login_from_environment",
     "login_from_form",
+    "login_quietly",
     "logout",
     "shared_session",
     "status",
@@ -151,33 +151,7 @@ def _logged_in_at(url: str) -> Token | None:
     return token
 
 
-@overload
-def login(
-    client_id: str,
-    client_secret: str,
-    *,
-    base_url: str | None = None,
-    remember: bool = False,
-    leeway: float | None = None,
-    timeout: Timeout | None = None,
-    retries: Retry | int | None = None,
-) -> Token: ...
-
-
-@overload
-def login(
-    client_id: None = None,
-    client_secret: None = None,
-    *,
-    base_url: str | None = None,
-    remember: bool = False,
-    leeway: float | None = None,
-    timeout: Timeout | None = None,
-    retries: Retry | int | None = None,
-) -> Token | None: ...
-
-
-def login(
+def login_quietly(
     client_id: str | None = None,
     client_secret: str | None = None,
     *,
@@ -186,42 +160,14 @@ def login(
     leeway: float | None = None,
     timeout: Timeout | None = None,
     retries: Retry | int | None = None,
-) -> Token | None:
-    """Log in to the ExpertFile API and keep the token for this session.
+) -> Token:
+    """``ef.login()`` without the form: the arguments, the login in use, else the chain.
 
-    Credentials are looked for in the order of the module docstring. Once
-    logged in (from any source, the form included), ``login()`` returns the
-    token in use without a request; with the same credentials again, the
-    cached token is reused. In a notebook with no credentials anywhere, it
-    shows the login form and returns ``None``; data calls then raise
-    :class:`NotLoggedInError` at once until the form has logged in (so "Run
-    All" and headless runs never hang).
-
-    Args:
-        client_id: the organization's client id (ExpertFile: Settings → Integrations).
-        client_secret: its client secret. Pass both or neither.
-        base_url: the API's base URL; default ``EXPERTFILE_BASE_URL`` or
-            ``https://public-api.expertfile.com``. To use the bundled fake server
-            from a notebook, pass its ``url`` here (and its ``client_id``/``client_secret``).
-        remember: also keep the token (never the secret) in a file, mode 0600:
-            ``EXPERTFILE_TOKEN_CACHE``, or ``token.json`` in the user cache folder.
-            Also after an earlier ``login()``: the token in use is written then.
-        leeway: renew tokens this many seconds before they expire (default:
-            the smaller of 60 s and 10 % of their lifetime; 0 is allowed).
-        timeout: (connect, read) seconds for each request (default 5 and 30).
-        retries: a ``urllib3`` ``Retry`` or a number of retries (default: 4 with
-            exponential backoff).
-
-    Returns:
-        The token (its ``repr`` hides the token itself), or ``None`` when the form was shown.
+    See :func:`expertfile_nb.login` for the arguments.
 
     Raises:
-        NotLoggedInError: no credentials were found anywhere.
-        ConfigurationError: half a credential pair, or a bad base URL.
-        InsecureTransportError: an ``http://`` base URL that is not loopback.
-        AuthenticationError: the service refused the credentials.
-        TokenResponseError: the service's answer was not a token.
-        NetworkError: the service could not be reached.
+        NotLoggedInError: no credentials anywhere (``ef.login`` then shows the form in a
+            notebook).
     """
     url = resolve_base_url(base_url)
     if leeway is not None and (isinstance(leeway, bool) or not leeway >= 0):
@@ -230,9 +176,8 @@ def login(
     if client_id is not None or client_secret is not None:
         if not client_id or not client_secret:
             raise ConfigurationError("Pass both client_id and client_secret, or neither.")
-        return _login_with(
-            Credentials(client_id, client_secret), url, _credentials.SOURCE_ARGUMENTS, settings
-        )
+        credentials = Credentials(client_id, client_secret)
+        return _login_with(credentials, url, _credentials.SOURCE_ARGUMENTS, settings)
     in_use = _logged_in_at(url)
     if in_use is not None and leeway is None and timeout is None and retries is None:
         if remember:
@@ -240,18 +185,7 @@ def login(
             assert current is not None  # noqa: S101 -- _logged_in_at found it
             current.provider.remember_in(TokenFile(default_cache_file()))
         return in_use
-    try:
-        return _login_from_chain(url, settings)
-    except NotLoggedInError:
-        if not in_notebook():
-            raise
-    from IPython.display import display
-
-    from expertfile_nb.widget import LoginForm
-
-    display(LoginForm(base_url=url, remember=remember))  # type: ignore[no-untyped-call] # IPython ships no types for display
-    STATE.form_shown = True
-    return None
+    return _login_from_chain(url, settings)
 
 
 def in_notebook() -> bool:

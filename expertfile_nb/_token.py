@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import requests
 
@@ -22,8 +22,13 @@ from expertfile_nb.errors import (
     TokenResponseError,
 )
 
-if TYPE_CHECKING:
-    from expertfile_nb._credentials import Credentials
+
+class Credentials(Protocol):
+    """What the token request needs of :class:`expertfile_nb._credentials.Credentials`."""
+
+    client_id: str
+    client_secret: str
+
 
 log = logging.getLogger("expertfile_nb")
 

@@ -16,6 +16,7 @@ from fake_server.app import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
     DEFAULT_EXPERTS,
+    DEFAULT_MAX_PAGE_SIZE,
     DEFAULT_ORG_ID,
     DEFAULT_TOKEN_TTL,
     FakeExpertFile,
@@ -110,6 +111,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--latency", type=seconds, default=0.0, help="seconds before each response (default: 0)"
     )
+    # where the documents are silent (fake_server.ASSUMPTIONS): the other plausible behaviour
+    parser.add_argument("--paging", choices=("offset", "page"), default="offset")
+    parser.add_argument("--max-page-size", type=positive_int, default=DEFAULT_MAX_PAGE_SIZE)
+    parser.add_argument("--oversize-pages", choices=("cap", "refuse"), default="cap")
+    parser.add_argument("--error-body", choices=("error", "message"), default="error")
+    parser.add_argument("--array-params", choices=("json", "comma"), default="json")
+    parser.add_argument("--fields-mode", choices=("add", "only"), default="add")
     args = parser.parse_args(argv)
 
     server = FakeExpertFile(
@@ -121,6 +129,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         experts=args.experts,
         token_ttl=args.token_ttl,
         latency=args.latency,
+        paging=args.paging,
+        max_page_size=args.max_page_size,
+        oversize_pages=args.oversize_pages,
+        error_body=args.error_body,
+        array_params=args.array_params,
+        fields_mode=args.fields_mode,
     )
     try:
         server.start()

@@ -39,7 +39,9 @@ MUTATIONS = [
         path="expertfile_nb/_token.py",
         old="allow_redirects=False",
         new="allow_redirects=True",
-        tests=["tests/test_transport_rules.py::test_the_token_request_does_not_follow_redirects"],
+        tests=[
+            "tests/test_reliability_transport.py::test_the_token_request_does_not_follow_redirects"
+        ],
     ),
     Mutation(
         name="token: a broken token answer is not tried again",
@@ -118,7 +120,10 @@ MUTATIONS = [
         path="expertfile_nb/_token_file.py",
         old='            if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):',
         new="            if False:",
-        tests=["tests/test_token_file.py::test_world_readable_file_is_ignored_and_rewritten_0600"],
+        tests=[
+            "tests/test_token_file.py::test_world_readable_file_is_ignored_and_rewritten_0600",
+            "tests/test_reliability_cache.py::test_broken_file_warns_and_is_rewritten",
+        ],
     ),
     Mutation(
         name="token file: a folder others can write to is used",

@@ -4,7 +4,7 @@ from mutations import Mutation
 
 FORMS = "tests/test_redaction_forms.py"
 BOUNDS = "tests/test_answer_bounds.py"
-RULES = "tests/test_transport_rules.py"
+RULES = "tests/test_reliability_transport.py"
 
 MUTATIONS = [
     Mutation(
@@ -71,7 +71,9 @@ MUTATIONS = [
         path="expertfile_nb/_session.py",
         old='            del prepared_request.headers["Authorization"]',
         new="            pass",
-        tests=["tests/test_session.py::test_redirect_to_another_origin_does_not_carry_the_token"],
+        tests=[
+            "tests/test_reliability_transport.py::test_redirects_to_another_origin_never_carry_the_token"
+        ],
     ),
     Mutation(
         name="bounds: no deadline on a dripping answer",
@@ -100,7 +102,7 @@ MUTATIONS = [
         old='    if scheme == "http" and not is_loopback(host):',
         new="    if False:",
         tests=[
-            "tests/test_login_sources.py::test_plain_http_to_a_remote_host_is_refused_before_any_request"
+            "tests/test_reliability_transport.py::test_plain_http_to_remote_is_refused_before_any_request"
         ],
     ),
     Mutation(

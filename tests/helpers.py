@@ -106,3 +106,8 @@ def race_logins(processes: int, go: Path) -> list[tuple[int, str, str]]:
         out, err = proc.communicate(timeout=120)
         results.append((proc.returncode, out, err))
     return results
+
+
+def experts_path(server: FakeExpertFile) -> str:
+    """The expert list path of the server's demo organization."""
+    return f"/v2/organization/{server.org_id}/expert"

@@ -152,6 +152,8 @@ def test_quickstart_login_form_in_jupyterlab(
             expect(
                 page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
             ).to_be_attached(timeout=90_000)
+            # saved in the form Jupyter writes: opening it changes nothing
+            expect(page.locator(".jp-mod-current.jp-mod-dirty")).to_have_count(0)
 
             run_cell(page, 1)  # import expertfile_nb as ef
             run_cell(page, 3)  # ef.login(): no credentials anywhere, so the form shows

@@ -10,6 +10,7 @@ import requests
 from werkzeug.wrappers import Request, Response
 
 from fake_server import FakeExpertFile
+from fake_server.faults import Chain, Delay, Raw
 from tests.helpers import assert_failure, get_data, get_token, token_form
 
 
@@ -178,3 +179,15 @@ def test_start_stop_and_port_in_use() -> None:
     assert not server.is_running()
     with pytest.raises(requests.ConnectionError):
         requests.get(f"http://127.0.0.1:{port}/", timeout=2)
+
+
+def test_faults_compose_from_small_responders(expertfile_server: FakeExpertFile) -> None:
+    broken = Chain(Delay(0.0), Raw(b"<html>busy</html>", "text/html", 502))
+    expertfile_server.add_fault(1, broken, path="token")
+    expertfile_server.add_fault(1, Delay(0.0), path="token")  # delays, then answers normally
+    first = requests.post(
+        expertfile_server.token_url, data=token_form(expertfile_server), timeout=10
+    )
+    assert (first.status_code, first.text) == (502, "<html>busy</html>")
+    assert get_token(expertfile_server)
+    assert [e.status for e in expertfile_server.journal] == [502, 200]

@@ -27,21 +27,14 @@ def test_list_shape(expertfile_server: FakeExpertFile, token: str) -> None:
     body = response.json()
     assert body["success"] is True
     data = body["data"]
+    assert set(data) == {"experts", "total", "aggregations"}
     assert len(data["experts"]) == 3
     assert isinstance(data["total"], int) and data["total"] > 3
     assert isinstance(data["aggregations"], dict)
     expert = data["experts"][0]
-    for key in (
-        "username",
-        "corporation",
-        "firstname",
-        "lastname",
-        "job_title",
-        "tagline",
-        "country",
-    ):
-        assert key in expert
-    assert expert["corporation"] == expertfile_server.org_id
+    # API_REFERENCE 3.1: exactly these keys, corporation a string
+    assert set(expert) == {"username", "corporation", "topics", "tagline", "avatar"}
+    assert isinstance(expert["corporation"], str)
     assert set(expert["avatar"]) == {"small", "medium", "large", "original"}
     assert all(set(t) == {"title"} for t in expert["topics"])
 
@@ -94,7 +87,6 @@ def test_page_mode_reads_page_from_as_page_number(
     [
         {"page_size": -1},
         {"page_size": "ten"},
-        {"page_size": 101},
         {"page_from": -5},
         {"page_from": "1.5"},
         {"access": "everyone"},
@@ -117,6 +109,18 @@ def test_max_page_size_is_configurable(expertfile_server: FakeExpertFile, token:
     assert len(data["data"]["experts"]) == data["data"]["total"]
 
 
+def test_oversize_page_is_capped_by_default(expertfile_server: FakeExpertFile, token: str) -> None:
+    data = get_data(expertfile_server, experts_path(expertfile_server), token, page_size=150).json()
+    assert len(data["data"]["experts"]) == 100 < data["data"]["total"]
+
+
+def test_oversize_page_can_be_refused(expertfile_server: FakeExpertFile, token: str) -> None:
+    expertfile_server.oversize_pages = "refuse"
+    response = get_data(expertfile_server, experts_path(expertfile_server), token, page_size=101)
+    assert "page_size" in assert_failure(response, 400, "invalid_request")["error_description"]
+    assert get_data(expertfile_server, experts_path(expertfile_server), token, page_size=100).ok
+
+
 def _total(server: FakeExpertFile, token: str, **params: object) -> int:
     response = get_data(server, experts_path(server), token, page_size=100, **params)
     assert response.status_code == 200, response.text
@@ -125,25 +129,29 @@ def _total(server: FakeExpertFile, token: str, **params: object) -> int:
 
 
 def _all(server: FakeExpertFile, token: str, **params: object) -> list[dict[str, object]]:
+    """Every matching expert, with the return fields ``fields`` names (default keys kept)."""
     server.max_page_size = 1000
+    params.setdefault("fields", '["firstname","lastname","country"]')
     response = get_data(server, experts_path(server), token, page_size=1000, **params)
     experts: list[dict[str, object]] = response.json()["data"]["experts"]
     return experts
 
 
-def test_country_filter_json_array_and_comma_list_agree(
+def test_country_filter_json_array_and_comma_list(
     expertfile_server: FakeExpertFile, token: str
 ) -> None:
     everyone = _all(expertfile_server, token)
     expected = sum(1 for e in everyone if e["country"] in ("CA", "US"))
     assert 0 < expected < len(everyone)
     assert _total(expertfile_server, token, countries=json.dumps(["CA", "US"])) == expected
+    assert _total(expertfile_server, token, countries="CA,US") == 0  # one value, "CA,US"
+    expertfile_server.array_params = "comma"
     assert _total(expertfile_server, token, countries="CA,US") == expected
 
 
 def test_topic_filter(expertfile_server: FakeExpertFile, token: str) -> None:
     everyone = _all(expertfile_server, token)
-    expected = sum(1 for e in everyone if {"title": "Genomics"} in e["topics"])  # type: ignore[operator]
+    expected = sum(1 for e in everyone if {"title": "Genomics"} in e["topics"])  # type: ignore[operator]  # a list of dicts
     assert expected > 0
     assert _total(expertfile_server, token, topics='["Genomics"]') == expected
 
@@ -156,6 +164,9 @@ def test_q_searches_names_taglines_and_topics(
     found = _all(expertfile_server, token, q=str(target["lastname"]).upper())
     assert target in found
     assert all(str(target["lastname"]).lower() in json.dumps(e).lower() for e in found)
+    topic = _all(expertfile_server, token, q="genomics")
+    by_name = _all(expertfile_server, token, q="genomics", searchfield="fullname")
+    assert topic and not by_name  # searchfield=fullname: the name only
 
 
 def test_status_and_access_filters_partition(expertfile_server: FakeExpertFile, token: str) -> None:
@@ -164,23 +175,40 @@ def test_status_and_access_filters_partition(expertfile_server: FakeExpertFile, 
     published = _total(expertfile_server, token, status="published", access="all")
     unpublished = _total(expertfile_server, token, status="unpublished", access="all")
     assert published + unpublished == every
-    public = _total(expertfile_server, token)  # the defaults: published and public
-    assert public == _total(expertfile_server, token, access="public", status="published")
-    assert public < published
+    public = _total(expertfile_server, token)  # the documented defaults: public, any status
+    assert public == _total(expertfile_server, token, access="public", status="all")
+    assert public < every
 
 
-def test_sort_by_name(expertfile_server: FakeExpertFile, token: str) -> None:
-    experts = _all(expertfile_server, token, sort="name")
+def test_sort_by_name_is_the_default(expertfile_server: FakeExpertFile, token: str) -> None:
+    experts = _all(expertfile_server, token)
     keys = [(str(e["lastname"]), str(e["firstname"])) for e in experts]
     assert keys == sorted(keys)
+    assert experts == _all(expertfile_server, token, sort="name")
 
 
-def test_fields_limits_the_extra_fields(expertfile_server: FakeExpertFile, token: str) -> None:
+def test_fields_adds_the_requested_return_fields(
+    expertfile_server: FakeExpertFile, token: str
+) -> None:
     expert = get_data(
-        expertfile_server, experts_path(expertfile_server), token, fields='["firstname","email"]'
+        expertfile_server, experts_path(expertfile_server), token, fields='["fullname","email"]'
     ).json()["data"]["experts"][0]
-    assert "firstname" in expert and "email" in expert
-    assert "lastname" not in expert and "username" in expert
+    assert set(expert) == {"username", "corporation", "topics", "tagline", "avatar"} | {
+        "fullname",
+        "email",
+    }
+    expertfile_server.fields_mode = "only"
+    expert = get_data(
+        expertfile_server, experts_path(expertfile_server), token, fields='["fullname","email"]'
+    ).json()["data"]["experts"][0]
+    assert set(expert) == {"fullname", "email"}
+
+
+def test_unknown_return_field_is_400(expertfile_server: FakeExpertFile, token: str) -> None:
+    response = get_data(
+        expertfile_server, experts_path(expertfile_server), token, fields='["fulname"]'
+    )
+    assert "fulname" in assert_failure(response, 400, "invalid_request")["error_description"]
 
 
 def test_detail_has_sections(expertfile_server: FakeExpertFile, token: str) -> None:
@@ -190,9 +218,11 @@ def test_detail_has_sections(expertfile_server: FakeExpertFile, token: str) -> N
     data = get_data(
         expertfile_server, f"{experts_path(expertfile_server)}/{username}", token
     ).json()["data"]
-    for section in ("account", "biography", "topics", "education", "industry"):
+    for section in ("account", "biography", "topic", "education", "industry"):
         assert isinstance(data[section], list)
     assert data["account"][0]["username"] == username
+    assert set(data["biography"][0]) == {"biography"}
+    assert isinstance(data["industry"][0]["id"], str)
 
 
 def test_unknown_username_is_404(expertfile_server: FakeExpertFile, token: str) -> None:

@@ -142,11 +142,6 @@ def test_nothing_configured_says_how_in_two_lines(monkeypatch: pytest.MonkeyPatc
     assert not ef.status().logged_in
 
 
-def test_plain_http_to_a_remote_host_is_refused_before_any_request() -> None:
-    with pytest.raises(ef.InsecureTransportError, match="https"):
-        ef.login("id", "secret", base_url="http://api.example.com")
-
-
 @pytest.mark.parametrize("url", ["ftp://127.0.0.1", "https://user:pw@host.example", "not a url"])
 def test_bad_base_urls(url: str) -> None:
     with pytest.raises(ef.ConfigurationError):

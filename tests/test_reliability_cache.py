@@ -82,9 +82,11 @@ def test_unusable_folder_keeps_the_token_in_memory(
         blocker = tmp_path / "a-file-not-a-folder"
         blocker.write_text("")
         monkeypatch.setenv("EXPERTFILE_TOKEN_CACHE", str(blocker / "token.json"))
-        with pytest.warns(ef.TokenCacheWarning):
+        with pytest.warns(ef.TokenCacheWarning, match="memory only"):
             token = ef.login(remember=True)
         assert token.org_id == expertfile_env.org_id
+        assert ef.login(remember=True) == token  # kept in memory: no second request
+        assert expertfile_env.token_requests == 1
 
 
 def test_processes_racing_on_one_file(expertfile_env: FakeExpertFile, tmp_path: Path) -> None:

@@ -10,10 +10,7 @@ from urllib3.util.retry import Retry
 
 import expertfile_nb as ef
 from fake_server import FakeExpertFile
-
-
-def experts_path(server: FakeExpertFile) -> str:
-    return f"/v2/organization/{server.org_id}/expert"
+from tests.helpers import experts_path
 
 
 def test_relative_paths_and_defaults(expertfile_env: FakeExpertFile) -> None:
@@ -114,32 +111,6 @@ def test_transient_read_timeout_is_retried(expertfile_env: FakeExpertFile) -> No
     session = ef.get_session(timeout=(5, 0.2))
     expertfile_env.slow_next(1, 1.0, path="data")
     assert session.get(experts_path(expertfile_env)).status_code == 200
-
-
-def test_redirect_to_another_origin_does_not_carry_the_token(
-    expertfile_env: FakeExpertFile,
-) -> None:
-    with FakeExpertFile() as elsewhere:
-        target = elsewhere.url + "/landing"
-        elsewhere.expect_request("/landing").respond_with_json({"ok": True})
-        expertfile_env.expect_request("/v2/redirect-me").respond_with_data(
-            "", status=302, headers={"Location": target}
-        )
-        ef.login()
-        response = ef.get_session().get("/v2/redirect-me")
-        assert response.json() == {"ok": True}
-        landing = [e for e in elsewhere.journal if e.path == "/landing"]
-    assert len(landing) == 1
-    assert landing[0].authorization == ""  # no token went to the other origin
-
-
-def test_redirect_to_plain_http_elsewhere_is_refused(expertfile_env: FakeExpertFile) -> None:
-    expertfile_env.expect_request("/v2/downgrade").respond_with_data(
-        "", status=302, headers={"Location": "http://api.example.com/steal"}
-    )
-    ef.login()
-    with pytest.raises(ef.InsecureTransportError):
-        ef.get_session().get("/v2/downgrade")
 
 
 def test_token_is_not_attached_to_other_origins(expertfile_env: FakeExpertFile) -> None:

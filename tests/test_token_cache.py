@@ -9,10 +9,7 @@ import pytest
 
 import expertfile_nb as ef
 from fake_server import FakeExpertFile
-
-
-def experts_path(server: FakeExpertFile) -> str:
-    return f"/v2/organization/{server.org_id}/expert"
+from tests.helpers import experts_path
 
 
 def test_two_logins_one_token_request(expertfile_env: FakeExpertFile) -> None:

@@ -59,25 +59,6 @@ def test_four_processes_one_token_request_file_always_valid(
     assert watcher.torn == []
 
 
-def test_corrupt_file_warns_and_is_rewritten(expertfile_env: FakeExpertFile) -> None:
-    path = cache_file()
-    path.parent.mkdir(mode=0o700)
-    path.write_text("{not json")
-    path.chmod(0o600)
-    with pytest.warns(ef.TokenCacheWarning, match="not a token cache file"):
-        ef.login(remember=True)
-    assert json.loads(path.read_text())["tokens"][0]["org_id"] == expertfile_env.org_id
-
-
-def test_empty_file_warns_and_is_rewritten(expertfile_env: FakeExpertFile) -> None:
-    path = cache_file()
-    path.parent.mkdir(mode=0o700)
-    path.touch(mode=0o600)
-    with pytest.warns(ef.TokenCacheWarning):
-        ef.login(remember=True)
-    assert json.loads(path.read_text())["tokens"]
-
-
 def test_world_readable_file_is_ignored_and_rewritten_0600(expertfile_env: FakeExpertFile) -> None:
     ef.login(remember=True)
     path = cache_file()
@@ -93,25 +74,6 @@ def test_world_readable_file_is_ignored_and_rewritten_0600(expertfile_env: FakeE
     assert "TokenCacheWarning" in result.stderr and "readable by other users" in result.stderr
     assert expertfile_env.token_requests == 2
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-
-
-def test_read_only_folder_warns_and_keeps_token_in_memory(
-    expertfile_env: FakeExpertFile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    if os.geteuid() == 0:
-        # root ignores permission bits; a path under a regular file cannot be created by anyone
-        blocker = tmp_path / "not-a-folder"
-        blocker.write_text("")
-        monkeypatch.setenv("EXPERTFILE_TOKEN_CACHE", str(blocker / "token.json"))
-    else:
-        folder = tmp_path / "ro"
-        folder.mkdir(mode=0o500)
-        monkeypatch.setenv("EXPERTFILE_TOKEN_CACHE", str(folder / "token.json"))
-    with pytest.warns(ef.TokenCacheWarning, match="memory only"):
-        token = ef.login(remember=True)
-    assert token.org_id == expertfile_env.org_id
-    assert ef.login(remember=True) == token
-    assert expertfile_env.token_requests == 1
 
 
 def test_logout_deletes_the_remembered_token(expertfile_env: FakeExpertFile) -> None:

@@ -1,0 +1,114 @@
+"""``ef.login()``: the login chain, and in a notebook the login form when the chain is empty.
+
+It sits above both :mod:`expertfile_nb._login` (the chain, no widgets) and
+:mod:`expertfile_nb.widget` (the form, which calls the chain), so neither imports
+the other back.
+"""
+
+from __future__ import annotations
+
+from typing import overload
+
+from urllib3.util.retry import Retry
+
+from expertfile_nb._config import resolve_base_url
+from expertfile_nb._login import in_notebook, login_quietly
+from expertfile_nb._session import Timeout
+from expertfile_nb._state import STATE
+from expertfile_nb._token import Token
+from expertfile_nb.errors import NotLoggedInError
+from expertfile_nb.widget import LoginForm
+
+__all__ = ["login"]
+
+
+@overload
+def login(
+    client_id: str,
+    client_secret: str,
+    *,
+    base_url: str | None = None,
+    remember: bool = False,
+    leeway: float | None = None,
+    timeout: Timeout | None = None,
+    retries: Retry | int | None = None,
+) -> Token: ...
+
+
+@overload
+def login(
+    client_id: None = None,
+    client_secret: None = None,
+    *,
+    base_url: str | None = None,
+    remember: bool = False,
+    leeway: float | None = None,
+    timeout: Timeout | None = None,
+    retries: Retry | int | None = None,
+) -> Token | None: ...
+
+
+def login(
+    client_id: str | None = None,
+    client_secret: str | None = None,
+    *,
+    base_url: str | None = None,
+    remember: bool = False,
+    leeway: float | None = None,
+    timeout: Timeout | None = None,
+    retries: Retry | int | None = None,
+) -> Token | None:
+    """Log in to the ExpertFile API and keep the token for this session.
+
+    Credentials are looked for in the order of the module docstring. Once
+    logged in (from any source, the form included), ``login()`` returns the
+    token in use without a request; with the same credentials again, the
+    cached token is reused. In a notebook with no credentials anywhere, it
+    shows the login form and returns ``None``; data calls then raise
+    :class:`NotLoggedInError` at once until the form has logged in (so "Run
+    All" and headless runs never hang).
+
+    Args:
+        client_id: the organization's client id (ExpertFile: Settings → Integrations).
+        client_secret: its client secret. Pass both or neither.
+        base_url: the API's base URL; default ``EXPERTFILE_BASE_URL`` or
+            ``https://public-api.expertfile.com``. To use the bundled fake server
+            from a notebook, pass its ``url`` here (and its ``client_id``/``client_secret``).
+        remember: also keep the token (never the secret) in a file, mode 0600:
+            ``EXPERTFILE_TOKEN_CACHE``, or ``token.json`` in the user cache folder.
+            Also after an earlier ``login()``: the token in use is written then.
+        leeway: renew tokens this many seconds before they expire (default:
+            the smaller of 60 s and 10 % of their lifetime; 0 is allowed).
+        timeout: (connect, read) seconds for each request (default 5 and 30).
+        retries: a ``urllib3`` ``Retry`` or a number of retries (default: 4 with
+            exponential backoff).
+
+    Returns:
+        The token (its ``repr`` hides the token itself), or ``None`` when the form was shown.
+
+    Raises:
+        NotLoggedInError: no credentials were found anywhere.
+        ConfigurationError: half a credential pair, or a bad base URL.
+        InsecureTransportError: an ``http://`` base URL that is not loopback.
+        AuthenticationError: the service refused the credentials.
+        TokenResponseError: the service's answer was not a token.
+        NetworkError: the service could not be reached.
+    """
+    try:
+        return login_quietly(
+            client_id,
+            client_secret,
+            base_url=base_url,
+            remember=remember,
+            leeway=leeway,
+            timeout=timeout,
+            retries=retries,
+        )
+    except NotLoggedInError:
+        if not in_notebook():
+            raise
+    from IPython.display import display
+
+    display(LoginForm(base_url=resolve_base_url(base_url), remember=remember))  # type: ignore[no-untyped-call] # IPython ships no types for display
+    STATE.form_shown = True
+    return None

@@ -1,0 +1,243 @@
+"""The route table: each documented endpoint → its handler.
+
+Adding an endpoint is one :class:`Route` row in ``ROUTES`` and a handler
+``(server, request, org, params) -> Answer``. A row says which methods it
+answers and whether it needs a bearer token for the organization in its path;
+:func:`route` does the 404/405/401/403 checks once for every row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from werkzeug.wrappers import Request
+
+from fake_server._answers import ok
+from fake_server._data import Directory
+from fake_server._fields import field_values
+from fake_server._profiles import (
+    EXPERT_SEGMENTS,
+    STAFF_SEGMENTS,
+    expert_profile,
+    segment_items,
+    staff_profile,
+)
+from fake_server._query import (
+    BadRequest,
+    FieldsMode,
+    ListSettings,
+    people_query,
+    requested_fields,
+    spotlight_query,
+    window,
+)
+from fake_server._tokens import Client, TokenIssuer, bearer_challenge
+from fake_server._wsgi import Answer
+
+__all__ = ["ROUTES", "Route", "Server", "route"]
+
+
+class Server(Protocol):
+    """What a handler may use of the server."""
+
+    tokens: TokenIssuer
+    token_ttl: float
+    fields_mode: FieldsMode
+
+    def failure(
+        self, status: int, error: str, description: str, headers: dict[str, str] | None = None
+    ) -> Answer: ...
+
+    def directory(self, org_id: int, *, count_request: bool) -> Directory: ...
+
+    def list_settings(self) -> ListSettings: ...
+
+    def clients(self) -> dict[str, Client]: ...
+
+    def now(self) -> float: ...
+
+
+class NotFound(Exception):
+    """No such record or section; the text says which."""
+
+
+Handler = Callable[[Server, Request, int, dict[str, str]], Answer]
+
+
+@dataclass(frozen=True)
+class Route:
+    """One endpoint: its path, its handler, the methods it answers, whether it needs a token."""
+
+    pattern: re.Pattern[str]
+    handler: Handler
+    methods: tuple[str, ...] = ("GET", "HEAD")
+    auth: bool = True
+
+
+def _path(template: str) -> re.Pattern[str]:
+    """``/v2/organization/{org}/expert/{username}`` → a pattern (a trailing ``/`` allowed)."""
+    pattern = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template)
+    pattern = pattern.replace("(?P<segment>[^/]+)", "(?P<segment>media/[a-z]+|[a-z]+)")
+    return re.compile(pattern + "/?")
+
+
+# -- handlers -----------------------------------------------------------------
+def _token(server: Server, request: Request, org: int, params: dict[str, str]) -> Answer:
+    return server.tokens.answer(
+        request, server.clients(), server.now() + server.token_ttl, server.failure
+    )
+
+
+def _page(
+    server: Server,
+    request: Request,
+    hits: Any,
+    make: Callable[[int], dict[str, Any]],
+    directory: Directory | None = None,
+) -> tuple[list[dict[str, Any]], int]:
+    size, start = window(request.args, server.list_settings())
+    rows = [make(i) for i in hits[start : start + size]]
+    if directory is not None:
+        fields = requested_fields(request.args, server.list_settings())
+        if fields:
+            keep = () if server.fields_mode == "only" else tuple(rows[0]) if rows else ()
+            rows = [
+                {k: row[k] for k in keep} | field_values(directory, i, fields)
+                for row, i in zip(rows, hits[start : start + size], strict=True)
+            ]
+    return rows, len(hits)
+
+
+def _experts(server: Server, request: Request, org: int, params: dict[str, str]) -> Answer:
+    d = server.directory(org, count_request=True)
+    hits, aggregations = d.search_people(
+        people_query(request.args, server.list_settings(), staff=False)
+    )
+    rows, total = _page(server, request, hits, d.expert_item, d)
+    return ok({"experts": rows, "total": total, "aggregations": aggregations})
+
+
+def _staff(server: Server, request: Request, org: int, params: dict[str, str]) -> Answer:
+    d = server.directory(org, count_request=True)
+    hits, _ = d.search_people(people_query(request.args, server.list_settings(), staff=True))
+    rows, total = _page(server, request, hits, d.staff_item, d)
+    return ok({"staff": rows, "total": total})
+
+
+def _spotlights(server: Server, request: Request, org: int, params: dict[str, str]) -> Answer:
+    d = server.directory(org, count_request=True)
+    spotlights = d.spotlights
+    hits, aggregations = spotlights.search(spotlight_query(request.args, server.list_settings()))
+    rows, total = _page(server, request, hits, spotlights.item)
+    return ok({"spotlights": rows, "aggregations": aggregations, "total": total})
+
+
+def _person(server: Server, org: int, username: str, *, expert: bool) -> tuple[Directory, int]:
+    d = server.directory(org, count_request=False)
+    i = d.index_of(username)
+    if i is None or (expert and not d.is_expert(i)):
+        kind = "expert" if expert else "staff member"
+        raise NotFound(f"no {kind} {username!r} in organization {org}")
+    return d, i
+
+
+def _expert(server: Server, request: Request, org: int, params: dict[str, str]) -> Answer:
+    d, i = _person(server, org, params["username"], expert=True)
+    return ok(expert_profile(d, i))
+
+
+def _staff_member(server: Server, request: Request, org: int, params: dict[str, str]) -> Answer:
+    d, i = _person(server, org, params["username"], expert=False)
+    return ok(staff_profile(d, i))
+
+
+def _segment(server: Server, org: int, params: dict[str, str], *, expert: bool) -> Answer:
+    segment = params["segment"]
+    allowed = EXPERT_SEGMENTS if expert else STAFF_SEGMENTS
+    if segment not in allowed:
+        raise NotFound(f"no section {segment!r}; sections: {', '.join(allowed)}")
+    d, i = _person(server, org, params["username"], expert=expert)
+    items = segment_items(d, i, segment)
+    item_id = params.get("id")
+    if item_id is None:
+        return ok(items)
+    found = [item for item in items if "id" in item and str(item["id"]) == item_id]
+    if not found:
+        raise NotFound(f"no {segment} item {item_id[:40]!r} for {params['username']!r}")
+    return ok(found)
+
+
+def _expert_segment(server: Server, request: Request, org: int, params: dict[str, str]) -> Answer:
+    return _segment(server, org, params, expert=True)
+
+
+def _staff_segment(server: Server, request: Request, org: int, params: dict[str, str]) -> Answer:
+    return _segment(server, org, params, expert=False)
+
+
+def _spotlight(server: Server, request: Request, org: int, params: dict[str, str]) -> Answer:
+    d = server.directory(org, count_request=False)
+    s = d.spotlights.index_of(params["id"])
+    if s is None:
+        raise NotFound(f"no spotlight {params['id'][:40]!r} in organization {org}")
+    return ok({"spotlight": [d.spotlights.record(s)]})
+
+
+ORG = "/v2/organization/{org}"
+ROUTES: tuple[Route, ...] = (
+    Route(_path("/v2/oauth/token"), _token, ("POST",), auth=False),
+    Route(_path("/oauth/token"), _token, ("POST",), auth=False),
+    Route(_path(ORG + "/expert"), _experts),
+    Route(_path(ORG + "/expert/{username}"), _expert),
+    Route(_path(ORG + "/expert/{username}/{segment}"), _expert_segment),
+    Route(_path(ORG + "/expert/{username}/{segment}/{id}"), _expert_segment),
+    Route(_path(ORG + "/employee"), _staff),
+    Route(_path(ORG + "/staff/{username}"), _staff_member),
+    Route(_path(ORG + "/staff/{username}/{segment}"), _staff_segment),
+    Route(_path(ORG + "/staff/{username}/{segment}/{id}"), _staff_segment),
+    Route(_path("/v2/spotlight/{org}/search"), _spotlights),
+    Route(_path("/v2/spotlight/{org}/{id}"), _spotlight),
+)
+
+
+def route(server: Server, request: Request) -> Answer:
+    """Find the row for ``request`` and answer it (or say why not: 404, 405, 401, 403, 400)."""
+    path = request.path
+    for row in ROUTES:
+        match = row.pattern.fullmatch(path)
+        if match is not None:
+            break
+    else:
+        return server.failure(404, "not_found", f"no route for {request.method} {path[:200]}")
+    if request.method not in row.methods:
+        allowed = ", ".join(m for m in row.methods if m != "HEAD")
+        return server.failure(
+            405, "invalid_request", f"this endpoint answers {allowed} only", {"Allow": allowed}
+        )
+    params = {k: v for k, v in match.groupdict().items() if v is not None}
+    org = 0
+    if row.auth:
+        scheme, _, token = request.environ.get("HTTP_AUTHORIZATION", "").partition(" ")
+        granted = (
+            server.tokens.verify(token.strip(), server.now())
+            if scheme.lower() == "bearer" and token.strip()
+            else "send Authorization: Bearer <accessToken>"
+        )
+        if isinstance(granted, str):
+            return server.failure(
+                401, "invalid_token", granted, {"WWW-Authenticate": bearer_challenge(granted)}
+            )
+        if params["org"] != str(granted):
+            return server.failure(
+                403, "forbidden", f"this token is for organization {granted}, not {params['org']}"
+            )
+        org = granted
+    try:
+        return row.handler(server, request, org, params)
+    except BadRequest as exc:
+        return server.failure(400, "invalid_request", str(exc))
+    except NotFound as exc:
+        return server.failure(404, "not_found", str(exc))

@@ -1,0 +1,283 @@
+"""Everything the fake server takes from werkzeug: the connection handler and the answer type.
+
+werkzeug's own handler closes every connection after one answer (``Connection:
+close``) and drains unread input with a blocking read. The real service keeps
+HTTP/1.1 connections alive, and a client's connection reuse should be exercised
+offline too, so :class:`KeepAliveHandler` answers each request itself: the body
+is read by the application (see :func:`read_body`), the answer is written in
+one piece with its ``Content-Length``, and the connection stays open unless the
+request asked to close it, its body was not read to the end, or the answer says
+so (:attr:`CLOSE`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import io
+import json
+import socket
+import threading
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+__all__ = [
+    "CLOSE",
+    "MAX_BODY_BYTES",
+    "Answer",
+    "KeepAliveHandler",
+    "close_connections",
+    "read_body",
+    "serve",
+]
+
+MAX_BODY_BYTES = 64 * 1024
+#: An environ key: set to ``True`` to close the connection after this answer.
+CLOSE = "fake_server.close"
+_DRAINED = "fake_server.drained"
+_DROPPED = (ConnectionError, socket.timeout, BrokenPipeError, OSError)
+
+
+class Answer:
+    """A finished response as a plain WSGI application.
+
+    The fake server builds every answer of its own with this instead of
+    ``werkzeug.Response``: the headers are a list, set once, so an answer costs a
+    few microseconds (the token endpoint's throughput depends on it).
+
+    Args:
+        body: the bytes to send.
+        status: the HTTP status.
+        content_type: the ``Content-Type`` header.
+        headers: more headers.
+        close: close the connection after this answer (for answers that lie about
+            their length, or cut the connection).
+    """
+
+    __slots__ = ("body", "close", "headers", "status_code")
+
+    def __init__(
+        self,
+        body: bytes,
+        status: int = 200,
+        content_type: str = "application/json",
+        headers: Iterable[tuple[str, str]] = (),
+        *,
+        close: bool = False,
+    ) -> None:
+        self.body = body
+        self.status_code = status
+        self.close = close
+        self.headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+        self.headers.extend(headers)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        try:
+            phrase = HTTPStatus(self.status_code).phrase
+        except ValueError:
+            phrase = "Unknown"
+        if self.close:
+            environ[CLOSE] = True
+        start_response(f"{self.status_code} {phrase}", self.headers)
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [self.body]
+
+
+def _content_length(environ: dict[str, Any]) -> int | None:
+    value = environ.get("CONTENT_LENGTH", "")
+    if not value:
+        return 0
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+
+
+def read_body(environ: dict[str, Any]) -> bytes:
+    """Read the request body (at most ``MAX_BODY_BYTES`` + 1 bytes) and put it back as a stream.
+
+    A body that is larger, or chunked and malformed, is left unread and marks the
+    connection for closing: the next request on it could not be found reliably.
+
+    Raises:
+        OSError: the chunked body is malformed (werkzeug's de-chunker says so).
+    """
+    stream = environ["wsgi.input"]
+    environ["fake_server.content_length"] = environ.get("CONTENT_LENGTH", "")
+    length = _content_length(environ)
+    if length is None:
+        environ[CLOSE] = True
+        body = b""
+    elif length:
+        if length > MAX_BODY_BYTES:
+            environ[CLOSE] = True  # not read at all: answered 413 by the route
+            body = b""
+        else:
+            body = bytes(stream.read(length))
+            if len(body) < length:
+                environ[CLOSE] = True
+    elif environ.get("wsgi.input_terminated"):  # chunked: werkzeug de-chunks until the end
+        try:
+            body = bytes(stream.read(MAX_BODY_BYTES + 1))
+        except OSError:
+            environ[CLOSE] = True
+            environ["wsgi.input"] = io.BytesIO()
+            raise
+        if len(body) > MAX_BODY_BYTES:
+            environ[CLOSE] = True
+    else:
+        body = b""
+    environ[_DRAINED] = True
+    # handlers registered with expect_request read request.data from here
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    environ.pop("wsgi.input_terminated", None)
+    return body
+
+
+class KeepAliveHandler(WSGIRequestHandler):
+    """werkzeug's handler with HTTP/1.1 keep-alive, quiet, and errors in the JSON envelope.
+
+    ``disable_nagle_algorithm`` sets TCP_NODELAY, and a buffered ``wfile`` sends
+    the status line, headers and body in one write, so no answer waits on Nagle's
+    algorithm and the peer's delayed ACK. Requests are logged in the server's
+    journal instead of on stderr.
+    """
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    timeout = 30  # an idle or stalled client cannot hold a thread forever
+    # big enough for headers and a token answer in one write; small enough that the
+    # buffer comes from the heap, not an mmap per connection (glibc's threshold is 128 KiB)
+    wbufsize = 32 * 1024
+
+    def setup(self) -> None:
+        super().setup()
+        connections = getattr(self.server, "open_connections", None)
+        if connections is not None:
+            with connections.lock:
+                connections.add(self.connection)
+
+    def finish(self) -> None:
+        connections = getattr(self.server, "open_connections", None)
+        if connections is not None:
+            with connections.lock:
+                connections.discard(self.connection)
+        try:
+            super().finish()
+        except OSError:  # the peer, or a "disconnect" fault, closed the connection first
+            self.rfile.close()
+
+    def run_wsgi(self) -> None:
+        """Answer one request, then keep the connection unless something says to close it."""
+        if self.headers.get("Expect", "").lower().strip(" \t") == "100-continue":
+            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        environ = self.make_environ()
+        started: list[Any] = []
+
+        def start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Callable[[bytes], None]:
+            started[:] = [status, headers]
+            return lambda data: None  # the old-style write() is not used by our answers
+
+        try:
+            result = self.server.app(environ, start_response)
+            try:
+                body = b"".join(result)
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()
+        except _DROPPED:
+            self.close_connection = True
+            return
+        status, headers = started
+        if not environ.get(_DRAINED) or environ.get(CLOSE):
+            self.close_connection = True
+        head = [f"{self.protocol_version} {status}\r\n"]
+        has_length = False
+        for key, value in headers:
+            if key.lower() == "content-length":
+                has_length = True
+            elif key.lower() == "connection":
+                continue
+            head.append(f"{key}: {value}\r\n")
+        if not has_length:
+            code = int(status.split(None, 1)[0])
+            if not (100 <= code < 200 or code in (204, 304) or environ["REQUEST_METHOD"] == "HEAD"):
+                head.append(f"Content-Length: {len(body)}\r\n")
+        if self.close_connection:
+            head.append("Connection: close\r\n")
+        elif self.request_version == "HTTP/1.0":
+            head.append("Connection: keep-alive\r\n")
+        head.append("\r\n")
+        try:
+            self.wfile.write("".join(head).encode("latin-1") + body)
+            self.wfile.flush()
+        except _DROPPED:
+            self.close_connection = True
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Errors found before the application (URL too long, bad request line) in the envelope."""
+        description = message or HTTPStatus(code).phrase
+        if code == HTTPStatus.HTTP_VERSION_NOT_SUPPORTED:
+            code = 400  # the client's fault: bad input is always a 4xx here
+        on_rejected = getattr(self.server, "on_rejected", None)
+        if on_rejected is not None:  # recorded before the answer goes out
+            on_rejected(self.command or "", getattr(self, "path", "") or "", int(code))
+        if self.request_version == "HTTP/0.9":
+            self.request_version = "HTTP/1.0"  # an unreadable request line still gets headers
+        error = "invalid_request" if code < 500 else "server_error"
+        body = json.dumps(
+            {"success": False, "error": error, "error_description": f"fake server: {description}"}
+        ).encode()
+        self.send_response(code, message)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        self.close_connection = True
+
+    def log_error(self, format: str, *args: Any) -> None:
+        pass  # answered with the envelope above; the journal records what reached the app
+
+
+class _Connections(set[socket.socket]):
+    """The server's open connections, so that stopping it also closes idle keep-alive ones."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lock = threading.Lock()
+
+    def close_all(self) -> None:
+        with self.lock:
+            sockets = list(self)
+        for sock in sockets:
+            with contextlib.suppress(OSError):  # already closed by the peer
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+def serve(host: str, port: int, app: Callable[..., Any]) -> BaseWSGIServer:
+    """A threaded werkzeug server for ``app`` with :class:`KeepAliveHandler`, not yet serving.
+
+    Raises:
+        OSError: the address cannot be bound.
+    """
+    try:
+        server = make_server(host, port, app, threaded=True, request_handler=KeepAliveHandler)
+    except SystemExit:  # werkzeug exits the process when it cannot bind
+        raise OSError(errno.EADDRINUSE, f"cannot listen on {host}:{port}") from None
+    server.open_connections = _Connections()  # type: ignore[attr-defined]  # read by the handler
+    return server
+
+
+def close_connections(server: BaseWSGIServer) -> None:
+    """Close every connection ``server`` still holds open (idle keep-alive ones included)."""
+    connections = getattr(server, "open_connections", None)
+    if isinstance(connections, _Connections):
+        connections.close_all()

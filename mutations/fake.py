@@ -1,0 +1,174 @@
+"""Mutations of the fake server: its documented shapes and defaults, its robustness, its journal."""
+
+from __future__ import annotations
+
+from mutations import Mutation
+
+CONTRACT = "tests/contract/test_fake_contract.py"
+DATA = "tests/test_fake_data_endpoints.py"
+READS = "tests/test_fake_reads.py"
+ROBUST = "tests/test_fake_robustness.py"
+
+MUTATIONS = [
+    Mutation(
+        name="fake: expert list item key topics renamed",
+        path="fake_server/_data.py",
+        old='"topics": [{"title": t} for t in self.topics_of(i)],',
+        new='"topic": [{"title": t} for t in self.topics_of(i)],',
+        tests=[f"{CONTRACT}::test_list_page_is_documented"],
+    ),
+    Mutation(
+        name="fake: spotlight list item says title, not spotlight_title",
+        path="fake_server/_spotlights.py",
+        old='"spotlight_title": self.title(s),',
+        new='"title": self.title(s),',
+        tests=[f"{CONTRACT}::test_list_page_is_documented"],
+    ),
+    Mutation(
+        name="fake: profile account location_city renamed city",
+        path="fake_server/_profiles.py",
+        old='"location_city": city,',
+        new='"city": city,',
+        tests=[f"{CONTRACT}::test_expert_profile_is_documented"],
+    ),
+    Mutation(
+        name="fake: profile industry id an int, not a string",
+        path="fake_server/_profiles.py",
+        old='"profile/industry": [{"id": str(INDUSTRY_IDS[',
+        new='"profile/industry": [{"id": (INDUSTRY_IDS[',
+        tests=[f"{CONTRACT}::test_expert_profile_is_documented"],
+    ),
+    Mutation(
+        name="fake: staff list carries aggregations",
+        path="fake_server/_routes.py",
+        old='return ok({"staff": rows, "total": total})',
+        new='return ok({"staff": rows, "total": total, "aggregations": {}})',
+        tests=[f"{CONTRACT}::test_list_page_is_documented"],
+    ),
+    Mutation(
+        name="fake: single spotlight not wrapped in a one-element list",
+        path="fake_server/_routes.py",
+        old='return ok({"spotlight": [d.spotlights.record(s)]})',
+        new='return ok({"spotlight": d.spotlights.record(s)})',
+        tests=[f"{CONTRACT}::test_spotlight_is_documented"],
+    ),
+    Mutation(
+        name="fake: expert status defaults to published, not all",
+        path="fake_server/_query.py",
+        old='"all"), "all"),\n        topics=',
+        new='"all"), "published"),\n        topics=',
+        tests=[f"{CONTRACT}::test_documented_defaults_are_applied"],
+    ),
+    Mutation(
+        name="fake: page_size over the maximum refused by default",
+        path="fake_server/app.py",
+        old='oversize_pages: OversizePages = "cap",',
+        new='oversize_pages: OversizePages = "refuse",',
+        tests=[f"{DATA}::test_oversize_page_is_capped_by_default"],
+    ),
+    Mutation(
+        name="fake: page_from read as a page number by default",
+        path="fake_server/app.py",
+        old='paging: Paging = "offset",',
+        new='paging: Paging = "page",',
+        tests=[f"{DATA}::test_paging_by_offset_covers_every_row_once"],
+    ),
+    Mutation(
+        name="fake: comma-separated arrays setting ignored",
+        path="fake_server/_query.py",
+        old='if settings.array_params == "comma":',
+        new="if False:",
+        tests=[f"{DATA}::test_country_filter_json_array_and_comma_list"],
+    ),
+    Mutation(
+        name="fake: a 3,000-deep JSON filter is a 500",
+        path="fake_server/_query.py",
+        old="except (ValueError, RecursionError):",
+        new="except ValueError:",
+        tests=[f"{ROBUST}::test_deep_json_filter_is_400_not_500"],
+    ),
+    Mutation(
+        name="fake: malformed chunked body not answered with the envelope 400",
+        path="fake_server/app.py",
+        old="            except OSError:\n",
+        new="            except KeyError:\n",
+        tests=[f"{ROBUST}::test_malformed_chunked_body_is_an_envelope_400"],
+    ),
+    Mutation(
+        name="fake: journal keeps the query string unredacted",
+        path="fake_server/_journal.py",
+        old="redacted = redact.pairs(pairs)",
+        new="redacted = pairs",
+        tests=[f"{ROBUST}::test_journal_redacts_secrets_and_tokens_wherever_they_appear"],
+    ),
+    Mutation(
+        name="fake: journal keeps the Authorization header",
+        path="fake_server/_journal.py",
+        old='authorization=f"{auth.split(\' \', 1)[0][:20]} {REDACTED}" if auth else "",',
+        new="authorization=auth,",
+        tests=[f"{ROBUST}::test_journal_redacts_secrets_and_tokens_wherever_they_appear"],
+    ),
+    Mutation(
+        name="fake: every answer closes its connection (no keep-alive)",
+        path="fake_server/_wsgi.py",
+        old="if not environ.get(_DRAINED) or environ.get(CLOSE):",
+        new="if True:",
+        tests=[f"{ROBUST}::test_connections_are_kept_alive"],
+    ),
+    Mutation(
+        name="fake: a truncated answer keeps its connection open",
+        path="fake_server/faults.py",
+        old="answer = Answer(self.body, close=True)",
+        new="answer = Answer(self.body, close=False)",
+        tests=[f"{ROBUST}::test_truncated_answer_closes_its_connection"],
+    ),
+    Mutation(
+        name="fake: stop() leaves idle keep-alive connections open",
+        path="fake_server/app.py",
+        old="            close_connections(server)\n",
+        new="            pass\n",
+        tests=[f"{ROBUST}::test_stop_closes_idle_keep_alive_connections"],
+    ),
+    Mutation(
+        name="fake: a malformed kind missing from the registry",
+        path="fake_server/faults.py",
+        old='    "disconnect": Disconnect(),\n',
+        new="",
+        tests=[f"{ROBUST}::test_malformed_kinds_and_registry_agree"],
+    ),
+    Mutation(
+        name="fake: countries filter ignored",
+        path="fake_server/_data.py",
+        old="if countries and self.place(i)[0] not in countries:",
+        new="if False:",
+        tests=[f"{READS}::test_staff_filters"],
+    ),
+    Mutation(
+        name="fake: searchfield=fullname ignored",
+        path="fake_server/_data.py",
+        old='if query.searchfield != "fullname":',
+        new="if True:",
+        tests=[f"{DATA}::test_q_searches_names_taglines_and_topics"],
+    ),
+    Mutation(
+        name="fake: spotlight tagged filter ignored",
+        path="fake_server/_spotlights.py",
+        old="if tagged and not tagged.intersection(self.tagged(s)):",
+        new="if False:",
+        tests=[f"{READS}::test_spotlight_filters"],
+    ),
+    Mutation(
+        name="fake: expired tokens accepted",
+        path="fake_server/_tokens.py",
+        old="if int(serial) < self.min_serial or int(expires_ms) <= now * 1000:",
+        new="if int(serial) < self.min_serial:",
+        tests=[f"{DATA}::test_expired_by_clock_is_401"],
+    ),
+    Mutation(
+        name="fake: a token for another organization accepted",
+        path="fake_server/_routes.py",
+        old='if params["org"] != str(granted):',
+        new="if False:",
+        tests=[f"{DATA}::test_token_of_another_org_is_403"],
+    ),
+]
