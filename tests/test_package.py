@@ -93,7 +93,7 @@ def test_upstream_names_the_fake_server_relies_on_still_exist() -> None:
     import inspect
 
     from pytest_httpserver import HTTPServer, HTTPServerError
-    from werkzeug.serving import WSGIRequestHandler, make_server
+    from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
     from werkzeug.wrappers import Request
 
     assert issubclass(HTTPServerError, Exception)
@@ -129,6 +129,17 @@ def test_upstream_names_the_fake_server_relies_on_still_exist() -> None:
         assert callable(getattr(server, method)), method
     assert not server.is_running()
     assert {"threaded", "request_handler"} <= set(inspect.signature(make_server).parameters)
-    for name in ("setup", "finish", "send_error", "log_request", "log_error"):
+    # fake_server/_wsgi.py's handler overrides these, and reads the server's app and port
+    for name in ("setup", "finish", "run_wsgi", "send_error", "log_request", "log_error"):
         assert callable(getattr(WSGIRequestHandler, name)), name
     assert callable(Request.application)
+
+    def app(environ: object, start_response: object) -> list[bytes]:
+        return []
+
+    bound = make_server("127.0.0.1", 0, app, threaded=True, request_handler=WSGIRequestHandler)
+    try:
+        assert isinstance(bound, BaseWSGIServer) and bound.app is app and bound.port > 0
+        assert callable(bound.serve_forever) and callable(bound.shutdown)
+    finally:
+        bound.server_close()
