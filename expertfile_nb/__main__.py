@@ -1,10 +1,15 @@
-"""Command line: ``python -m expertfile_nb demo | login | status | logout | token``.
+"""Command line: ``expertfile-nb demo | login | status | logout | token --export``.
+
+Also ``python -m expertfile_nb …``; messages name the program the way it was invoked.
 
 - ``demo``: the main job — log in, pull every expert, print a summary, write a CSV
   (with nothing configured it starts the bundled fake server and says so).
-- ``login``: log in from the environment and print the org id and expiry.
-- ``status``: what is logged in (from the environment or the remembered token).
-- ``logout``: forget the token in memory and on disk.
+- ``login``: log in from the environment and print the org id and expiry. Each
+  command is its own process, so a token outlives the command only with
+  ``--remember`` (the token, never the secret, in a 0600 file).
+- ``status``: what the next command would log in with — from the environment and
+  the remembered-token file only; it makes no request.
+- ``logout``: delete the remembered token; say what still logs you back in.
 - ``token --export``: print ``export EXPERTFILE_ACCESS_TOKEN=… EXPERTFILE_ORG_ID=…`` —
   the one place a token is ever printed, and only on that explicit request.
 """
@@ -12,35 +17,66 @@
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import shlex
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from expertfile_nb import _login
+from expertfile_nb import __version__, _login
+from expertfile_nb._config import (
+    ENV_ACCESS_TOKEN,
+    ENV_BASE_URL,
+    ENV_CLIENT_ID,
+    default_cache_file,
+)
 from expertfile_nb.errors import ExpertFileError
 
 
+def program_name(argv0: str | None = None) -> str:
+    """The program as the user typed it: ``expertfile-nb``, or ``python -m expertfile_nb``."""
+    name = Path(sys.argv[0] if argv0 is None else argv0).name
+    if name in ("__main__.py", "", "-c"):
+        return "python -m expertfile_nb"
+    return name
+
+
 def _cmd_login(args: argparse.Namespace) -> int:
+    from expertfile_nb._cli_state import describe_token, remembered_token
+
     token = _login.login_from_environment(remember=args.remember)
-    print(
-        f"Logged in to organization {token.org_id}; token valid until "
-        f"{token.expires_at:%Y-%m-%d %H:%M} UTC."
-    )
+    state = _login.status()
+    print(f"Logged in to organization {token.org_id} at {state.base_url}.")
+    print(f"Credentials from: {state.source}. {describe_token(token)}")
+    cache = default_cache_file()
+    if remembered_token(cache, state.base_url, token) is not None:
+        print(f"The token (never the secret) is remembered in {cache}, mode 600: commands use")
+        print(f"it while {ENV_CLIENT_ID}/SECRET are unset. To delete it: {args.prog} logout")
+    elif args.remember:
+        print(f"The token could not be remembered in {cache} (see the warning above).")
+        return 1
+    else:
+        print("Nothing was kept: each command is its own process and logs in again.")
+        print(
+            "To keep the token (never the secret) for the next commands: "
+            f"{args.prog} login --remember"
+        )
     return 0
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    try:
-        _login.login_from_environment()
-    except ExpertFileError as exc:
-        print(f"Not logged in: {exc}")
-        return 1
-    print(_login.status())
-    return 0
+    from expertfile_nb._cli_state import report_status
+
+    text, logged_in = report_status(args.prog)
+    print(text)
+    return 0 if logged_in else 1
 
 
 def _cmd_logout(args: argparse.Namespace) -> int:
-    print(_login.logout())
+    from expertfile_nb._cli_state import report_logout
+
+    print(report_logout(args.prog))
     return 0
 
 
@@ -48,7 +84,7 @@ def _cmd_token(args: argparse.Namespace) -> int:
     if not args.export:
         print(
             "Refusing to print the token without --export (it would end up in your terminal "
-            "history or logs). Use: python -m expertfile_nb token --export",
+            f"history or logs). Use: {args.prog} token --export",
             file=sys.stderr,
         )
         return 2
@@ -63,31 +99,55 @@ def _cmd_token(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from expertfile_nb._demo import run_demo
+    from expertfile_nb._demo import check_writable, run_demo
 
-    status: int = run_demo(out=args.out, progress=not args.no_progress)
+    problem = check_writable(args.out)
+    if problem:  # before logging in and pulling: a typo in --out costs nothing
+        print(f"{args.prog} demo: error: {problem}", file=sys.stderr)
+        return 2
+    show_progress = not args.no_progress and sys.stderr is not None and sys.stderr.isatty()
+    # one line at a time, even into a pipe: a reader sees each step as it happens
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=True)
+    status: int = run_demo(out=args.out, progress=show_progress)
     return status
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; ``prog`` defaults to the program as invoked."""
+    prog = prog or program_name()
     parser = argparse.ArgumentParser(
-        prog="python -m expertfile_nb",
+        prog=prog,
         description="Log in to the ExpertFile API and pull your organization's experts.",
+        epilog=f"Credentials: {', '.join(_ENV_HELP)}. Each command is its own process: "
+        "use `login --remember` to keep the token (never the secret) between commands.",
     )
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.set_defaults(prog=prog)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     demo = commands.add_parser(
         "demo", help="log in, pull every expert, print a summary, write a CSV (offline if unset)"
     )
     demo.add_argument(
-        "--out", default="experts.csv", help="CSV file to write (default: %(default)s)"
+        "--out",
+        default="experts.csv",
+        help="CSV file to write (default: %(default)s); list columns are JSON arrays",
     )
-    demo.add_argument("--no-progress", action="store_true", help="no progress bar")
+    demo.add_argument(
+        "--no-progress", action="store_true", help="no progress bar (shown only on a terminal)"
+    )
     demo.set_defaults(run=_cmd_demo)
     login = commands.add_parser("login", help="log in from EXPERTFILE_CLIENT_ID/SECRET")
-    login.add_argument("--remember", action="store_true", help="keep the token on disk (0600)")
+    login.add_argument(
+        "--remember",
+        action="store_true",
+        help="keep the token (never the secret) on disk, mode 600, for the next commands",
+    )
     login.set_defaults(run=_cmd_login)
-    commands.add_parser("status", help="show the login in use").set_defaults(run=_cmd_status)
-    commands.add_parser("logout", help="forget the token").set_defaults(run=_cmd_logout)
+    commands.add_parser(
+        "status", help="what the next command logs in with (makes no request)"
+    ).set_defaults(run=_cmd_status)
+    commands.add_parser("logout", help="delete the remembered token").set_defaults(run=_cmd_logout)
     token = commands.add_parser("token", help="print the token as export lines (--export)")
     token.add_argument("--export", action="store_true", help="print the export line")
     token.add_argument("--remember", action="store_true", help="keep the token on disk (0600)")
@@ -95,17 +155,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: 128 + SIGPIPE: what a shell reports for a program whose reader went away
+EXIT_CLOSED_PIPE = 141
+
+_ENV_HELP = ("EXPERTFILE_CLIENT_ID and EXPERTFILE_CLIENT_SECRET", ENV_ACCESS_TOKEN, ENV_BASE_URL)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line.
+
+    Args:
+        argv: the arguments (default: ``sys.argv[1:]``).
+
+    Returns:
+        The exit status: 0 done, 1 failed (one line on stderr), 2 bad usage, 130 interrupted.
+    """
     args = build_parser().parse_args(argv)
     try:
         status: int = args.run(args)
+        sys.stdout.flush()  # a closed pipe shows up here, inside the handler below
     except ExpertFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`… | head`): stop quietly, with the status of a process ended
+        # by SIGPIPE as shells report it. stdout now points at devnull so that the
+        # interpreter's last flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_CLOSED_PIPE
     return status
 
 

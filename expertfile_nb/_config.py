@@ -22,9 +22,12 @@ ENV_TOKEN_CACHE = "EXPERTFILE_TOKEN_CACHE"  # noqa: S105 -- a variable's name
 ENV_ACCESS_TOKEN = "EXPERTFILE_ACCESS_TOKEN"  # noqa: S105 -- a variable's name
 ENV_ORG_ID = "EXPERTFILE_ORG_ID"
 ENV_TOKEN_EXPIRES_AT = "EXPERTFILE_TOKEN_EXPIRES_AT"  # noqa: S105 -- a variable's name
+ENV_RETRY_BACKOFF = "EXPERTFILE_RETRY_BACKOFF"
 
 #: (connect, read) seconds for every request unless the caller says otherwise
 DEFAULT_TIMEOUT = (5.0, 30.0)
+#: seconds: the first retry waits this long, each next one twice as long (up to 8 s)
+DEFAULT_RETRY_BACKOFF = 0.5
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
@@ -126,3 +129,27 @@ def default_cache_file() -> Path:
     import platformdirs  # only when a token is remembered: keeps import time low
 
     return Path(platformdirs.user_cache_dir("expertfile-nb", appauthor=False)) / "token.json"
+
+
+def retry_backoff() -> float:
+    """The retry back-off factor: ``EXPERTFILE_RETRY_BACKOFF`` seconds, else 0.5.
+
+    Test suites set it small so that retries against a fake server do not sleep
+    for real; ``Retry-After`` from the server is honoured either way.
+
+    Raises:
+        ConfigurationError: the variable is not a number of seconds from 0 to 60.
+    """
+    raw = os.environ.get(ENV_RETRY_BACKOFF, "").strip()
+    if not raw:
+        return DEFAULT_RETRY_BACKOFF
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 60.0:  # also refuses nan
+        raise ConfigurationError(
+            f"{ENV_RETRY_BACKOFF}={raw!r} is not a number of seconds from 0 to 60. "
+            f"Unset it for the default ({DEFAULT_RETRY_BACKOFF:g} s)."
+        )
+    return value

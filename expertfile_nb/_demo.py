@@ -4,10 +4,17 @@ With ``EXPERTFILE_CLIENT_ID``/``EXPERTFILE_CLIENT_SECRET`` (or ``EXPERTFILE_ACCE
 set, it uses the configured service with read-only calls. With nothing set, it
 starts the bundled fake server as a child process (``python -m fake_server`` —
 the client never imports the fake server) and says so.
+
+It pulls the public experts in any status (``access="public"``, ``status="all"``,
+the service's documented defaults) and says so. In the CSV, list columns (``topics``
+and the like) are JSON arrays — ``json.loads`` or any JSON reader splits them — and
+the file is written before the summary is printed, so a reader that stops early
+(``demo | head``) still gets it.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -51,6 +58,27 @@ def _offline_server() -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def check_writable(out: str) -> str | None:
+    """Why ``out`` cannot be written, or ``None`` if it can (checked by opening it).
+
+    The file is opened for appending (so an existing file is left as it is); a file
+    that did not exist is removed again.
+    """
+    path = Path(out).expanduser()
+    if path.is_dir():
+        return f"--out {out} is a folder; name a file in it, e.g. --out {path / 'experts.csv'}"
+    existed = path.exists()
+    try:
+        with path.open("a"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        return f"cannot write --out {out} ({reason}); choose a file in a folder you can write to"
+    if not existed:
+        path.unlink()
+    return None
 
 
 def _configured() -> bool:
@@ -103,9 +131,10 @@ def _pull_and_report(out: Path, progress: bool) -> int:
     print(f"Connected to {state.base_url} as organization {token.org_id}")
     print(f"Token valid until {token.expires_at:%Y-%m-%d %H:%M} UTC ({state.time_left} left)")
     started = time.perf_counter()
-    experts = get_experts(progress=progress)
+    experts = get_experts(access="public", status="all", progress=progress)
     elapsed = time.perf_counter() - started
-    print(f"Pulled {len(experts)} experts in {elapsed:.2f} s")
+    csv_ready(experts).to_csv(out, index=False)  # before the summary: see the docstring
+    print(f"Pulled {len(experts)} experts (public, any status) in {elapsed:.2f} s")
     if len(experts):
         topics = experts["topics"].explode().value_counts().head(10)
         countries = _top_countries(experts)
@@ -116,6 +145,18 @@ def _pull_and_report(out: Path, progress: bool) -> int:
             print(
                 countries.rename_axis("country").reset_index(name="experts").to_string(index=False)
             )
-    experts.to_csv(out, index=False)
-    print(f"\nWrote {len(experts)} rows to {out.resolve()}")
+    print(f"\nWrote {len(experts)} rows to {out.resolve()} (list columns as JSON arrays)")
     return 0
+
+
+def _json_cell(value: Any) -> Any:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
+
+
+def csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with list and dict cells as JSON text, which CSV readers can split."""
+    out: pd.DataFrame = frame.copy()
+    for column in out.select_dtypes(include="object").columns:
+        if out[column].map(lambda v: isinstance(v, list | dict)).any():
+            out[column] = out[column].map(_json_cell)
+    return out

@@ -35,7 +35,7 @@ from urllib3.exceptions import DecodeError, InvalidHeader, ProtocolError, ReadTi
 from urllib3.util.retry import Retry
 
 from expertfile_nb._auth import BearerAuth
-from expertfile_nb._config import DEFAULT_TIMEOUT, check_transport
+from expertfile_nb._config import DEFAULT_TIMEOUT, check_transport, retry_backoff
 from expertfile_nb._deadline import POOL_CLASSES, WATCHDOG, current_alarm
 from expertfile_nb._redact import REDACTED, redact
 from expertfile_nb._version import __version__
@@ -83,8 +83,13 @@ class CappedRetry(Retry):
 def default_retry(*, post: bool = False) -> Retry:
     """The retry policy: 4 retries, backoff 0.5 s doubling, on 429/5xx and connection errors.
 
+    The back-off factor is read from ``EXPERTFILE_RETRY_BACKOFF`` when set (tests shorten it).
+
     Args:
         post: also retry POST (the token request, which has no side effect to double).
+
+    Raises:
+        ConfigurationError: ``EXPERTFILE_RETRY_BACKOFF`` is not a number of seconds.
     """
     methods = {"GET", "HEAD", "OPTIONS"} | ({"POST"} if post else set())
     return CappedRetry(
@@ -92,7 +97,7 @@ def default_retry(*, post: bool = False) -> Retry:
         connect=3,
         read=2,
         status=4,
-        backoff_factor=0.5,
+        backoff_factor=retry_backoff(),
         backoff_max=8.0,
         status_forcelist=RETRY_STATUSES,
         allowed_methods=frozenset(methods),

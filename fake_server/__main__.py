@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import math
 import shlex
 import signal
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from types import FrameType
 
 from fake_server.app import (
@@ -21,22 +23,97 @@ from fake_server.app import (
 )
 
 
+def _number(text: str, kind: type[int] | type[float]) -> float:
+    try:
+        value = kind(text)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
+
+
+def port(text: str) -> int:
+    """A TCP port, 0 to 65535 (0: any free port)."""
+    value = int(_number(text, int))
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port: use 0-65535 (0 = any free port)")
+    return value
+
+
+def count(text: str) -> int:
+    """A whole number, 0 or more."""
+    value = int(_number(text, int))
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative: use 0 or more")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """A whole number, 1 or more."""
+    value = int(_number(text, int))
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not positive: use 1 or more")
+    return value
+
+
+def positive_seconds(text: str) -> float:
+    """Seconds, more than 0."""
+    value = _number(text, float)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} is not more than 0 seconds")
+    return value
+
+
+def seconds(text: str) -> float:
+    """Seconds, 0 or more."""
+    value = _number(text, float)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is negative: use 0 or more seconds")
+    return value
+
+
+def nonempty(text: str) -> str:
+    """A string that is not blank."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return text
+
+
+def _program_name() -> str:
+    """``expertfile-fake-server``, or ``python -m fake_server``: as the user typed it."""
+    name = Path(sys.argv[0]).name
+    return "python -m fake_server" if name in ("__main__.py", "", "-c") else name
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the server; print its URL and the matching ``export`` lines; stop on Ctrl-C."""
     parser = argparse.ArgumentParser(
-        prog="python -m fake_server", description="A fake ExpertFile public API for offline work."
+        prog=_program_name(), description="A fake ExpertFile public API for offline work."
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8765, help="port (default: 8765; 0 = any free)")
-    parser.add_argument("--client-id", default=DEFAULT_CLIENT_ID)
-    parser.add_argument("--client-secret", default=DEFAULT_CLIENT_SECRET)
-    parser.add_argument("--org-id", type=int, default=DEFAULT_ORG_ID)
-    parser.add_argument("--experts", type=int, default=DEFAULT_EXPERTS)
-    parser.add_argument("--token-ttl", type=float, default=DEFAULT_TOKEN_TTL, help="seconds")
-    parser.add_argument("--latency", type=float, default=0.0, help="seconds before each response")
+    parser.add_argument(
+        "--port", type=port, default=8765, help="0-65535 (default: 8765; 0 = any free port)"
+    )
+    parser.add_argument("--client-id", type=nonempty, default=DEFAULT_CLIENT_ID)
+    parser.add_argument("--client-secret", type=nonempty, default=DEFAULT_CLIENT_SECRET)
+    parser.add_argument("--org-id", type=positive_int, default=DEFAULT_ORG_ID)
+    parser.add_argument(
+        "--experts", type=count, default=DEFAULT_EXPERTS, help="0 or more (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--token-ttl",
+        type=positive_seconds,
+        default=DEFAULT_TOKEN_TTL,
+        help="token lifetime in seconds, more than 0 (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--latency", type=seconds, default=0.0, help="seconds before each response (default: 0)"
+    )
     # where the documents are silent (fake_server.ASSUMPTIONS): the other plausible behaviour
     parser.add_argument("--paging", choices=("offset", "page"), default="offset")
-    parser.add_argument("--max-page-size", type=int, default=DEFAULT_MAX_PAGE_SIZE)
+    parser.add_argument("--max-page-size", type=positive_int, default=DEFAULT_MAX_PAGE_SIZE)
     parser.add_argument("--oversize-pages", choices=("cap", "refuse"), default="cap")
     parser.add_argument("--error-body", choices=("error", "message"), default="error")
     parser.add_argument("--array-params", choices=("json", "comma"), default="json")

@@ -2,6 +2,8 @@
 
 - Every ``EXPERTFILE_*`` variable is cleared, ``HOME`` and the cache folders point
   into the test's temporary folder, so no test reads or writes the user's home.
+- ``EXPERTFILE_RETRY_BACKOFF`` is set small: retries still happen, in the same
+  number, without sleeping for real (``Retry-After`` is still honoured).
 - After each test the client forgets its login (``ef.logout()``).
 - A test fails if the client secret or any token issued by a fake server it used
   (whatever the fixture's name) shows up, raw, URL-encoded, JSON-escaped or as
@@ -14,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +25,10 @@ from expertfile_nb._redact import forms_of
 from fake_server import FakeExpertFile
 
 pytest_plugins = ["pytester"]
+
+#: seconds: the retry back-off factor every test runs with, so that retries (as many as
+#: ever) do not sleep for real; the client's default is 0.5 s
+RETRY_BACKOFF = 0.01
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +42,7 @@ def clean_environ(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("EXPERTFILE_TOKEN_CACHE", str(tmp_path / "cache" / "token.json"))
+    monkeypatch.setenv("EXPERTFILE_RETRY_BACKOFF", str(RETRY_BACKOFF))
     yield home
     ef.logout()
 
@@ -48,11 +56,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    worker_output = getattr(session.config, "workeroutput", None)
+    if worker_output is not None:  # a pytest-xdist worker: the controller writes the report
+        from tests.reliability import export
+
+        worker_output["reliability"] = export()
+        return
     path = session.config.getoption("--reliability-report")
     if path:
         from tests.reliability import render
 
-        Path(path).write_text(render())
+        Path(path).write_text(render(RETRY_BACKOFF))
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: called only when it runs
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """Collect a finished xdist worker's reliability results into the controller's."""
+    from tests.reliability import merge
+
+    merge(getattr(node, "workeroutput", {}).get("reliability", {}))
 
 
 @pytest.hookimpl(hookwrapper=True)

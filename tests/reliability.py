@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 #: examples per hypothesis property (the CI profile)
 PROPERTY_EXAMPLES = 500
@@ -69,11 +70,28 @@ def case(family: str, name: str) -> Iterator[None]:
                 entry.worst_seconds, entry.worst_case = elapsed, name
 
 
+def export() -> dict[str, dict[str, object]]:
+    """The results as plain data (an xdist worker hands them to the controller)."""
+    return {name: vars(entry).copy() for name, entry in RESULTS.items()}
+
+
+def merge(results: dict[str, dict[str, Any]]) -> None:
+    """Add one worker's :func:`export` to this process's results."""
+    with _lock:
+        for name, data in results.items():
+            entry = RESULTS.setdefault(name, Family())
+            entry.cases += int(data["cases"])
+            entry.failures.extend(data["failures"])
+            if data["worst_seconds"] > entry.worst_seconds:
+                entry.worst_seconds, entry.worst_case = data["worst_seconds"], data["worst_case"]
+
+
 def _cell(text: str) -> str:
     return " ".join(text.replace("|", "¦").split())
 
 
-def render() -> str:
+def render(retry_backoff: float) -> str:
+    """The report; ``retry_backoff`` is the ``EXPERTFILE_RETRY_BACKOFF`` the tests ran with."""
     lines = [
         "# Reliability: what was tried, and what holds",
         "",
@@ -92,10 +110,11 @@ def render() -> str:
         lines.append(f"| {family} | {entry.cases} | {seconds} | {worst} | {_cell(verdict)} |")
     lines += [
         "",
-        "Retry policy under test: 4 retries on 429/500/502/503/504 (backoff 0.5 s doubling,",
-        "`Retry-After` honoured up to 30 s), 3 on connection errors, 2 on read errors; a token",
-        "answer or page that arrives cut off or unreadable gets 2 more tries. Read timeout in the",
-        "matrix: 0.5 s.",
+        "Retry policy under test: 4 retries on 429/500/502/503/504 (backoff doubling from",
+        f"`EXPERTFILE_RETRY_BACKOFF={retry_backoff:g}` s, which the suite sets so as not to sleep",
+        "for real; 0.5 s by default), `Retry-After` honoured up to 30 s, 3 on connection errors,",
+        "2 on read errors; a token answer or page that arrives cut off or unreadable gets 2 more",
+        "tries. Read timeout in the matrix: 0.5 s.",
         "",
     ]
     return "\n".join(lines)

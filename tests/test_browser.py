@@ -146,6 +146,12 @@ def test_quickstart_login_form_in_jupyterlab(
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(60_000)
+            # On a busy machine (parallel test workers) JupyterLab may ask which kernel to
+            # start, its kernel list having come late: the preselected one is the notebook's.
+            dialog = page.locator(".jp-Dialog:has-text('Select Kernel')")
+            page.add_locator_handler(
+                dialog, lambda: dialog.get_by_role("button", name="Select").click()
+            )
             page.goto(f"{base}/lab/tree/quickstart.ipynb?token={TOKEN}")
             expect(page.locator(".jp-Notebook .jp-Cell").first).to_be_visible()
             # the kernel must be idle before we run anything

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import csv
+import fcntl
+import json
 import os
-import shutil
+import pty
+import re
+import struct
 import subprocess
 import sys
+import termios
+import threading
 from pathlib import Path
 
 import pytest
@@ -24,7 +30,8 @@ def run_demo(
 
 @pytest.mark.parametrize(
     "command",
-    [[sys.executable, "-m", "expertfile_nb"], [shutil.which("expertfile-nb") or "expertfile-nb"]],
+    # the script installed beside the venv's python, as `expertfile-nb` on a PATH would be
+    [[sys.executable, "-m", "expertfile_nb"], [str(Path(sys.executable).parent / "expertfile-nb")]],
 )
 def test_demo_offline_with_nothing_configured(command: list[str], tmp_path: Path) -> None:
     out = tmp_path / "experts.csv"
@@ -64,3 +71,121 @@ def test_demo_reports_a_bad_secret_in_one_line(
     assert result.returncode == 1
     assert "invalid_client" in result.stderr and "Traceback" not in result.stderr
     assert "Not-The-Right-One" not in result.stderr + result.stdout
+
+
+MODULE = [sys.executable, "-m", "expertfile_nb"]
+
+
+def test_list_columns_are_json_arrays_in_the_csv(
+    expertfile_env: FakeExpertFile, tmp_path: Path
+) -> None:
+    out = tmp_path / "experts.csv"
+    result = run_demo(MODULE, out, dict(os.environ))
+    assert result.returncode == 0, result.stderr
+    assert "list columns as JSON arrays" in result.stdout
+    with out.open() as handle:
+        rows = list(csv.DictReader(handle))
+    topics = [json.loads(row["topics"]) for row in rows]
+    assert all(isinstance(t, list) and all(isinstance(x, str) for x in t) for t in topics)
+    assert sum(map(len, topics)) > len(rows)  # real lists, not empty ones
+
+
+def test_demo_says_what_it_pulled(expertfile_env: FakeExpertFile, tmp_path: Path) -> None:
+    result = run_demo(MODULE, tmp_path / "x.csv", dict(os.environ))
+    assert result.returncode == 0, result.stderr
+    assert "experts (public, any status)" in result.stdout
+    (page, *_rest) = [e for e in expertfile_env.journal if e.method == "GET"]
+    assert page.query["access"] == "public" and page.query.get("status", "all") == "all"
+
+
+@pytest.mark.parametrize("bad", ["missing-folder/x.csv", "a-folder"])
+def test_unwritable_out_is_refused_before_the_pull(
+    expertfile_env: FakeExpertFile, tmp_path: Path, bad: str
+) -> None:
+    (tmp_path / "a-folder").mkdir()
+    result = run_demo(MODULE, tmp_path / bad, dict(os.environ))
+    assert result.returncode == 2
+    assert result.stderr.startswith("python -m expertfile_nb demo: error: ")
+    assert f"--out {tmp_path / bad}" in result.stderr and "Traceback" not in result.stderr
+    assert expertfile_env.journal == []  # no login, no pull
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-folder", "home"]
+
+
+def test_a_closed_pipe_ends_quietly(expertfile_env: FakeExpertFile, tmp_path: Path) -> None:
+    out = tmp_path / "experts.csv"
+    # `expertfile-nb demo | head -2`: read two lines, then close the reading end
+    with subprocess.Popen(
+        [*MODULE, "demo", "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        first = [proc.stdout.readline() for _ in range(2)]
+        proc.stdout.close()
+        err = proc.stderr.read()
+    assert first[0].startswith("Using the ExpertFile service configured")
+    # 141: the reader went away while the demo still wrote; 0: it had written everything
+    assert proc.returncode in (0, 141), err
+    assert "Traceback" not in err and "Error" not in err
+
+
+def test_a_pipe_closed_from_the_start_stops_at_once(
+    expertfile_env: FakeExpertFile, tmp_path: Path
+) -> None:
+    reading, writing = os.pipe()
+    os.close(reading)  # every write fails: what `| head` does when it has had enough
+    try:
+        result = subprocess.run(
+            [*MODULE, "demo", "--out", str(tmp_path / "x.csv")],
+            stdout=writing,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            env=dict(os.environ),
+        )
+    finally:
+        os.close(writing)
+    assert result.returncode == 141  # what a shell reports for a reader that went away
+    assert result.stderr == ""
+    assert expertfile_env.journal == []  # it stopped at its first line: no pull
+
+
+def test_progress_only_on_a_terminal(expertfile_env: FakeExpertFile, tmp_path: Path) -> None:
+    expertfile_env.experts = 600  # several pages: a pull that would show a bar
+    piped = run_demo(MODULE, tmp_path / "a.csv", dict(os.environ))
+    assert piped.returncode == 0 and "|" not in piped.stderr and "it/s" not in piped.stderr
+
+    controller, terminal = pty.openpty()
+    # a terminal 100 columns wide (a new pty has 0, and tqdm draws nothing in 0 columns)
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    seen: list[bytes] = []
+
+    def read_terminal() -> None:
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # the terminal closed: the demo ended
+                return
+            if not chunk:
+                return
+            seen.append(chunk)
+
+    reader = threading.Thread(target=read_terminal)
+    reader.start()
+    try:
+        result = subprocess.run(
+            [*MODULE, "demo", "--out", str(tmp_path / "b.csv")],
+            stdout=subprocess.PIPE,
+            stderr=terminal,
+            timeout=120,
+            env=dict(os.environ),
+        )
+    finally:
+        os.close(terminal)
+        reader.join(timeout=30)
+        os.close(controller)
+    assert result.returncode == 0
+    drawn = b"".join(seen).decode("utf-8", "replace")
+    assert re.search(r"\| (\d+)/\1 \[", drawn), drawn  # the bar, drawn up to the last expert

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-import shutil
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import requests
@@ -44,7 +44,7 @@ def start(*args: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
     "command",
     [
         [sys.executable, "-m", "fake_server"],
-        [shutil.which("expertfile-fake-server") or "expertfile-fake-server"],
+        [str(Path(sys.executable).parent / "expertfile-fake-server")],  # the venv's script
     ],
 )
 def test_command_prints_exports_serves_and_stops_on_ctrl_c(command: list[str]) -> None:
@@ -87,6 +87,51 @@ def test_port_in_use_is_a_clear_error() -> None:
         assert second.returncode == 1
         assert "cannot listen" in second.stderr
         assert "Traceback" not in second.stderr
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=10)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--port", "99999"], "argument --port: 99999 is not a port: use 0-65535"),
+        (["--port", "-5"], "argument --port: -5 is not a port: use 0-65535"),
+        (["--port", "http"], "argument --port: 'http' is not a whole number"),
+        (["--experts", "-1"], "argument --experts: -1 is negative: use 0 or more"),
+        (["--org-id", "0"], "argument --org-id: 0 is not positive"),
+        (["--token-ttl", "0"], "argument --token-ttl: 0 is not more than 0 seconds"),
+        (["--token-ttl", "inf"], "argument --token-ttl: 'inf' is not a finite number"),
+        (["--latency", "-1"], "argument --latency: -1 is negative"),
+        (["--client-secret", " "], "argument --client-secret: must not be empty"),
+    ],
+)
+def test_bad_arguments_are_usage_errors(args: list[str], message: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "fake_server", *args], capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("usage: python -m fake_server")
+    assert f"python -m fake_server: error: {message}" in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""  # it never started
+
+
+def test_edge_values_are_accepted() -> None:
+    proc, exports = start(
+        sys.executable, "-m", "fake_server", "--experts", "0", "--token-ttl", "0.5"
+    )
+    try:
+        url = exports["EXPERTFILE_BASE_URL"]
+        form = {"client_id": "cli-client", "client_secret": "cli-secret"}
+        token = requests.post(
+            url + "/v2/oauth/token", data={**form, "grant_type": "client_credentials"}, timeout=10
+        ).json()["data"]["accessToken"]
+        answer = requests.get(
+            url + "/v2/organization/77/expert",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        ).json()
+        assert answer["data"]["total"] == 0
     finally:
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=10)

@@ -68,3 +68,78 @@ def test_py_typed_markers() -> None:
     root = Path(ef.__file__).parent
     assert (root / "py.typed").exists()
     assert (root.parent / "fake_server" / "py.typed").exists()
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_license_file_is_mit_and_packaged() -> None:
+    text = (ROOT / "LICENSE").read_text()
+    assert text.startswith("MIT License\n")
+    assert "Copyright (c) 2026 expertfile-nb contributors" in text
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert 'license = "MIT"' in pyproject and 'license-files = ["LICENSE"]' in pyproject
+
+
+def test_pytest_httpserver_is_pinned_below_its_next_major_version() -> None:
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert '"pytest-httpserver>=1.0.12,<2"' in pyproject  # 1.0.12: HTTPServer(threaded=...)
+
+
+def test_upstream_names_the_fake_server_relies_on_still_exist() -> None:
+    """FakeExpertFile subclasses pytest_httpserver.HTTPServer, overrides start(),
+    application() and dispatch(), and uses these names of it and of werkzeug; a release
+    that renames one fails here, by name, instead of somewhere inside a test."""
+    import inspect
+
+    from pytest_httpserver import HTTPServer, HTTPServerError
+    from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+    from werkzeug.wrappers import Request
+
+    assert issubclass(HTTPServerError, Exception)
+    assert "threaded" in inspect.signature(HTTPServer.__init__).parameters
+    server = HTTPServer("127.0.0.1", 0, threaded=True)  # not started: no port is bound
+    for attribute in (
+        "host",
+        "port",
+        "server",
+        "server_thread",
+        "handler_errors",
+        "handlers",
+        "oneshot_handlers",
+        "ordered_handlers",
+    ):
+        assert hasattr(server, attribute), attribute
+    assert callable(server.handlers.match) and callable(server.oneshot_handlers.match)
+    for method in (
+        "start",
+        "stop",
+        "clear",
+        "is_running",
+        "url_for",
+        "dispatch",
+        "application",
+        "thread_target",
+        "check_handler_errors",
+        "expect_request",
+        "expect_oneshot_request",
+        "__enter__",
+        "__exit__",
+    ):
+        assert callable(getattr(server, method)), method
+    assert not server.is_running()
+    assert {"threaded", "request_handler"} <= set(inspect.signature(make_server).parameters)
+    # fake_server/_wsgi.py's handler overrides these, and reads the server's app and port
+    for name in ("setup", "finish", "run_wsgi", "send_error", "log_request", "log_error"):
+        assert callable(getattr(WSGIRequestHandler, name)), name
+    assert callable(Request.application)
+
+    def app(environ: object, start_response: object) -> list[bytes]:
+        return []
+
+    bound = make_server("127.0.0.1", 0, app, threaded=True, request_handler=WSGIRequestHandler)
+    try:
+        assert isinstance(bound, BaseWSGIServer) and bound.app is app and bound.port > 0
+        assert callable(bound.serve_forever) and callable(bound.shutdown)
+    finally:
+        bound.server_close()

@@ -42,3 +42,58 @@ def test_offline_testing_examples_pass(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_readme_example=example)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=example.count("def test_"))
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def bash_commands(section: str | None = None) -> list[str]:
+    """The commands of the first ``bash`` block (of ``section``), comments left out."""
+    text = README
+    if section is not None:
+        text = text.split(f"## {section}", 1)[1].split("\n## ", 1)[0]
+    block = re.findall(r"```bash\n(.*?)```", text, flags=re.S)[0]
+    return [line.split("  #")[0].strip() for line in block.splitlines() if line[:1] not in "#"]
+
+
+def test_first_screen_is_a_venv_then_one_command_to_the_demo_and_one_to_the_tests() -> None:
+    assert bash_commands() == [
+        "python3 -m venv .venv && . .venv/bin/activate",
+        "pip install -e . && expertfile-nb demo",
+        "pip install -e '.[test]' && python -m pytest -n auto",
+    ]
+    first_screen = README.split("```python", 1)[0]
+    assert "no PyPI package" in first_screen and "python3-venv" in first_screen
+
+
+def test_run_the_tests_uses_the_first_screens_commands() -> None:
+    commands = bash_commands("Run the tests")
+    assert commands[-2:] == bash_commands()[::2]
+
+
+def test_ci_runs_the_readmes_commands_word_for_word() -> None:
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    for command in bash_commands():
+        assert command in ci, command
+    for command in bash_commands("Run the tests"):
+        # the same system packages, without sudo: CI runs as root
+        assert any(command.removeprefix("sudo ").split()[:2] == line.split()[:2] for line in ci)
+    assert "--resolution lowest-direct" in "\n".join(ci)
+
+
+def test_notebooks_are_opened_as_the_readme_says() -> None:
+    assert "pip install -e '.[notebooks]'" in README
+    assert "jupyter lab notebooks/quickstart.ipynb" in README
+    assert (ROOT / "notebooks" / "quickstart.ipynb").exists()
+    extra = (ROOT / "pyproject.toml").read_text().split("notebooks = [", 1)[1].split("]", 1)[0]
+    assert "jupyterlab" in extra and "matplotlib" in extra
+    quickstart = (ROOT / "notebooks" / "quickstart.ipynb").read_text()
+    assert "pip install expertfile-nb" not in quickstart  # no such package on any index
+
+
+def test_documented_settings_and_no_path_outside_the_repository() -> None:
+    assert "EXPERTFILE_RETRY_BACKOFF" in README
+    assert "../" not in README and "shared/" not in README
+    named = r"`((?:docs|notebooks|bench|tests|fake_server|expertfile_nb)/[^`\s]*)`"
+    for link in re.findall(named, README):
+        assert (ROOT / link).exists(), link

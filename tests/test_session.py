@@ -137,4 +137,6 @@ def test_default_timeout_applies_with_positional_arguments(expertfile_env: FakeE
     session = ef.get_session(timeout=(5, 0.2), retries=0)
     expertfile_env.slow_next(1, 1.0, path="data")
     with pytest.raises(ef.NetworkError, match="timed out"):
-        session.get(experts_path(expertfile_env), {"page_size": 1})  # params given positionally
+        # params positionally: Session.request's signature in every requests release
+        # (Session.get takes positional params only since requests 2.33)
+        session.request("GET", experts_path(expertfile_env), {"page_size": 1})

@@ -1,0 +1,88 @@
+"""Mutations of the command line, the demo, the fake server's arguments and the retry setting."""
+
+from mutations import Mutation
+
+RETRY = "tests/test_retry_setting.py"
+CLI = "tests/test_cli_login.py"
+DEMO = "tests/test_demo.py"
+FAKE_CLI = "tests/test_fake_cli.py"
+
+MUTATIONS = [
+    Mutation(
+        name="retry: EXPERTFILE_RETRY_BACKOFF ignored by the default policy",
+        path="expertfile_nb/_session.py",
+        old="        backoff_factor=retry_backoff(),\n",
+        new="        backoff_factor=0.5,\n",
+        tests=[f"{RETRY}::test_the_setting_reaches_real_retries"],
+    ),
+    Mutation(
+        name="retry: a bad EXPERTFILE_RETRY_BACKOFF accepted",
+        path="expertfile_nb/_config.py",
+        old="    if not 0.0 <= value <= 60.0:  # also refuses nan\n",
+        new="    if value < 0.0:\n",
+        tests=[f"{RETRY}::test_a_bad_value_is_a_configuration_error_before_any_request"],
+    ),
+    Mutation(
+        name="cli: a closed pipe ends in a traceback",
+        path="expertfile_nb/__main__.py",
+        old="    except BrokenPipeError:\n",
+        new="    except ZeroDivisionError:\n",
+        tests=[f"{DEMO}::test_a_pipe_closed_from_the_start_stops_at_once"],
+    ),
+    Mutation(
+        name="cli: demo --out not checked before the pull",
+        path="expertfile_nb/__main__.py",
+        old="    if problem:  # before logging in and pulling",
+        new="    if False:  # before logging in and pulling",
+        tests=[f"{DEMO}::test_unwritable_out_is_refused_before_the_pull"],
+    ),
+    Mutation(
+        name="cli: demo draws progress when stderr is not a terminal",
+        path="expertfile_nb/__main__.py",
+        old="and sys.stderr is not None and sys.stderr.isatty()\n",
+        new="\n",
+        tests=[f"{DEMO}::test_progress_only_on_a_terminal"],
+    ),
+    Mutation(
+        name="cli: list columns written as Python reprs",
+        path="expertfile_nb/_demo.py",
+        old="    csv_ready(experts).to_csv(out, index=False)",
+        new="    experts.to_csv(out, index=False)",
+        tests=[f"{DEMO}::test_list_columns_are_json_arrays_in_the_csv"],
+    ),
+    Mutation(
+        name="cli: status ignores the remembered token",
+        path="expertfile_nb/_cli_state.py",
+        old="    here_valid = [token for token in here if not token.is_expired()]\n",
+        new="    here_valid: list[Token] = []\n",
+        tests=[f"{CLI}::test_remembered_login_serves_the_next_commands_without_a_request"],
+    ),
+    Mutation(
+        name="cli: status does not mention tokens for other base URLs",
+        path="expertfile_nb/_cli_state.py",
+        old='            f"A token for {other_url} is remembered in {cache}; to use it: "',
+        new='            f"A token is remembered in {cache}; to use it: "',
+        tests=[f"{CLI}::test_status_mentions_a_token_remembered_for_another_base_url"],
+    ),
+    Mutation(
+        name="cli: usage names python -m whatever the program was",
+        path="expertfile_nb/__main__.py",
+        old='    if name in ("__main__.py", "", "-c"):\n        return "python -m expertfile_nb"',
+        new='    if True:\n        return "python -m expertfile_nb"',
+        tests=[f"{CLI}::test_version_and_usage_name_the_program_as_invoked"],
+    ),
+    Mutation(
+        name="fake cli: any port accepted",
+        path="fake_server/__main__.py",
+        old="    if not 0 <= value <= 65535:\n",
+        new="    if False:\n",
+        tests=[f"{FAKE_CLI}::test_bad_arguments_are_usage_errors"],
+    ),
+    Mutation(
+        name="fake cli: negative counts accepted",
+        path="fake_server/__main__.py",
+        old='    if value < 0:\n        raise argparse.ArgumentTypeError(f"{value} is negative',
+        new='    if False:\n        raise argparse.ArgumentTypeError(f"{value} is negative',
+        tests=[f"{FAKE_CLI}::test_bad_arguments_are_usage_errors"],
+    ),
+]
