@@ -5,6 +5,8 @@
 - ``login``: log in from the environment and print the org id and expiry.
 - ``status``: what is logged in (from the environment or the remembered token).
 - ``logout``: forget the token in memory and on disk.
+- ``check [--json FILE]``: a short read-only probe of the live service; exit 1 when it
+  differs from what the fake server assumes.
 - ``token --export``: print ``export EXPERTFILE_ACCESS_TOKEN=… EXPERTFILE_ORG_ID=…`` —
   the one place a token is ever printed, and only on that explicit request.
 """
@@ -69,6 +71,19 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return status
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from expertfile_nb._check import check
+
+    report = check(budget=args.budget)
+    print(report.table())
+    if args.json:
+        Path(args.json).write_text(report.dumps(), encoding="utf-8")
+        print(f"JSON report (no token, secret or record value) written to {args.json}")
+    return report.exit_status
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m expertfile_nb",
@@ -92,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--export", action="store_true", help="print the export line")
     token.add_argument("--remember", action="store_true", help="keep the token on disk (0600)")
     token.set_defaults(run=_cmd_token)
+    check = commands.add_parser(
+        "check", help="probe the live service (read-only, <= 30 requests) against the fake"
+    )
+    check.add_argument("--json", metavar="FILE", help="also write the report as JSON to FILE")
+    check.add_argument("--budget", type=int, default=30, help="most requests (default: 30)")
+    check.set_defaults(run=_cmd_check)
     return parser
 
 
