@@ -7,6 +7,8 @@
 - ``logout``: forget the token in memory and on disk.
 - ``check [--json FILE]``: a short read-only probe of the live service; exit 1 when it
   differs from what the fake server assumes.
+- ``capture --out DIR``: save the organization's answers for ``python -m fake_server
+  --dataset DIR`` (``--anonymize`` replaces personal data with pseudonyms).
 - ``token --export``: print ``export EXPERTFILE_ACCESS_TOKEN=… EXPERTFILE_ORG_ID=…`` —
   the one place a token is ever printed, and only on that explicit request.
 """
@@ -84,6 +86,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return report.exit_status
 
 
+def _cmd_capture(args: argparse.Namespace) -> int:
+    from expertfile_nb._capture import capture
+
+    print(capture(args.out, limit=args.limit, profiles=args.profiles, anonymize=args.anonymize))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m expertfile_nb",
@@ -113,6 +122,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", metavar="FILE", help="also write the report as JSON to FILE")
     check.add_argument("--budget", type=int, default=30, help="most requests (default: 30)")
     check.set_defaults(run=_cmd_check)
+    capture = commands.add_parser(
+        "capture", help="save the organization's answers as files the fake server can serve"
+    )
+    capture.add_argument("--out", required=True, metavar="DIR", help="folder to write (new)")
+    capture.add_argument("--limit", type=int, help="at most N records of each list")
+    capture.add_argument("--profiles", type=int, default=3, help="single reads of each kind")
+    capture.add_argument("--anonymize", action="store_true", help="pseudonyms for personal data")
+    capture.set_defaults(run=_cmd_capture)
     return parser
 
 
