@@ -44,6 +44,10 @@ def captured(original: FakeExpertFile, tmp_path: Path) -> Path:
     out = tmp_path / "capture"
     summary = capture_from(original, out, profiles=2)
     assert summary.counts["experts"] > 30 and summary.counts["expert profiles"] == 2
+    for noun in ("experts", "staff", "spotlights"):  # the documented envelope, total as saved
+        body = json.loads((out / f"{noun}.json").read_text())
+        assert body["success"] is True
+        assert body["data"]["total"] == len(body["data"][noun]) == summary.counts[noun]
     return out
 
 
