@@ -6,6 +6,7 @@ from __future__ import annotations
 from mutations import Mutation
 
 CHECK = "expertfile_nb/_check.py"
+PROBES = "expertfile_nb/_check_probes.py"
 PROBE = "expertfile_nb/_probe.py"
 ANONYMIZE = "expertfile_nb/_anonymize.py"
 CAPTURE = "expertfile_nb/_capture.py"
@@ -16,42 +17,42 @@ CAPTURE_TESTS = "tests/test_capture.py"
 MUTATIONS = [
     Mutation(
         name="check: page_from read as a page number when it is an offset",
-        path=CHECK,
+        path=PROBES,
         old='"offset" if got == names[1:3] else',
         new='"offset" if got == names[2:4] else',
         tests=[f"{CHECK_TESTS}::test_default_settings_show_no_difference"],
     ),
     Mutation(
         name="check: a capped large page reported as refused",
-        path=CHECK,
+        path=PROBES,
         old='oversize, lo, hi = "cap", count, count + 1',
         new='oversize, lo, hi = "refuse", count, count + 1',
         tests=[f"{CHECK_TESTS}::test_default_settings_show_no_difference"],
     ),
     Mutation(
         name="check: fields=[…] always read as adding keys",
-        path=CHECK,
+        path=PROBES,
         old='"only" if sent == set(_PROBE_FIELDS) else "add"',
         new='"add"',
         tests=[f"{CHECK_TESTS}::test_a_flipped_setting_is_exactly_the_difference"],
     ),
     Mutation(
         name="check: failure bodies not compared with the assumed envelope",
-        path=CHECK,
+        path=PROBES,
         old="compare_shape(expected, shapes)",
         new="compare_shape(expected, [])",
         tests=[f"{CHECK_TESTS}::test_a_flipped_setting_is_exactly_the_difference"],
     ),
     Mutation(
         name="check: the largest page size not compared with the assumed one",
-        path=CHECK,
+        path=PROBES,
         old='observed, same = f"{lo} rows", lo == limit',
         new='observed, same = f"{lo} rows", True',
         tests=[f"{CHECK_TESTS}::test_a_flipped_setting_is_exactly_the_difference"],
     ),
     Mutation(
         name="check: a profile's values written into the report",
-        path=CHECK,
+        path=PROBES,
         old='observed = f"{len(data)} sections"',
         new='observed = f"{len(data)} sections {data}"',
         tests=[f"{CHECK_TESTS}::test_json_holds_no_token_secret_or_record_value"],

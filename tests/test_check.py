@@ -157,3 +157,43 @@ def test_a_small_organization_leaves_points_unknown_not_different() -> None:
     assert report.ok
     unknown = {f.setting for f in report.findings if f.verdict == "unknown"}
     assert unknown == {"paging", "max_page_size", "oversize_pages"}
+
+
+def test_paced_against_another_host_not_against_this_machine() -> None:
+    from expertfile_nb._probe import DEFAULT_PACE, Probe
+
+    assert Probe("https://public-api.expertfile.com", budget=30).pace == DEFAULT_PACE == 0.2
+    assert Probe("http://127.0.0.1:1", budget=30).pace == 0.0
+    with pytest.raises(ef.InsecureTransportError):
+        Probe("http://public-api.expertfile.com", budget=30)
+
+
+def test_the_page_size_search_stops_at_the_budget(expertfile_server: FakeExpertFile) -> None:
+    expertfile_server.oversize_pages = "refuse"
+    expertfile_server.max_page_size = 40  # the bounded search needs more than 16 requests
+    report = check(
+        base_url=expertfile_server.url,
+        client_id=expertfile_server.client_id,
+        client_secret=expertfile_server.client_secret,
+        budget=16,
+    )
+    assert report.requests == len(expertfile_server.journal) == 16
+    largest = next(f for f in report.findings if f.setting == "max_page_size")
+    # a range, still enough to tell that 100 rows are not served
+    assert largest.observed.startswith("between") and largest.verdict == "differs"
+
+
+def test_a_prepared_token_skips_the_token_probe(
+    expertfile_server: FakeExpertFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ef.login(
+        expertfile_server.client_id, expertfile_server.client_secret, base_url=expertfile_server.url
+    )
+    monkeypatch.setenv("EXPERTFILE_ACCESS_TOKEN", expertfile_server.issued_tokens[-1])
+    monkeypatch.setenv("EXPERTFILE_ORG_ID", str(expertfile_server.org_id))
+    monkeypatch.setenv("EXPERTFILE_BASE_URL", expertfile_server.url)
+    ef.logout()
+    before = expertfile_server.token_requests
+    report = check()
+    assert expertfile_server.token_requests == before, "no token request with a prepared token"
+    assert report.findings[0].verdict == "unknown" and report.ok, report.table()
