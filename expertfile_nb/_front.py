@@ -12,7 +12,7 @@ from typing import overload
 from urllib3.util.retry import Retry
 
 from expertfile_nb._config import resolve_base_url
-from expertfile_nb._login import in_notebook, login_quietly
+from expertfile_nb._login import Options, in_notebook, login_quietly
 from expertfile_nb._session import Timeout
 from expertfile_nb._state import STATE
 from expertfile_nb._token import Token
@@ -95,15 +95,8 @@ def login(
         NetworkError: the service could not be reached.
     """
     try:
-        return login_quietly(
-            client_id,
-            client_secret,
-            base_url=base_url,
-            remember=remember,
-            leeway=leeway,
-            timeout=timeout,
-            retries=retries,
-        )
+        options = Options(remember, leeway, timeout, retries)
+        return login_quietly(client_id, client_secret, base_url, options)
     except NotLoggedInError:
         if not in_notebook():
             raise

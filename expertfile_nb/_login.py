@@ -52,6 +52,7 @@ from expertfile_nb.errors import ConfigurationError, NotLoggedInError
 
 __all__ = [
     "LoginStatus",
+    "Options",
     "get_session",
     "in_notebook",
     "login_from_environment",
@@ -73,16 +74,16 @@ FORM_ON_SCREEN = (
 )
 
 
-class _Settings(NamedTuple):
-    """How to log in and keep the token, whatever the credentials' source."""
+class Options(NamedTuple):
+    """How to log in and keep the token, whatever the credentials' source (see ``ef.login``)."""
 
     remember: bool = False
     leeway: float | None = None
-    timeout: Timeout = DEFAULT_TIMEOUT
+    timeout: Timeout | None = None  # None: DEFAULT_TIMEOUT
     retries: Retry | int | None = None
 
 
-def _provider(url: str, credentials: Credentials, settings: _Settings) -> TokenProvider:
+def _provider(url: str, credentials: Credentials, settings: Options) -> TokenProvider:
     """The provider for these credentials: the one kept, or a new one (keeping its token)."""
     key = (url, credentials.client_id)
     kept = STATE.provider(key)
@@ -97,24 +98,24 @@ def _provider(url: str, credentials: Credentials, settings: _Settings) -> TokenP
     )
 
     def fetch(creds: Credentials) -> Token:
-        return fetch_token(http, url, creds, timeout=settings.timeout)
+        return fetch_token(http, url, creds, timeout=settings.timeout or DEFAULT_TIMEOUT)
 
     carried = kept.token if kept is not None and kept.credentials == credentials else None
     fresh = TokenProvider(url, credentials, fetch, token=carried, leeway=settings.leeway)
     return STATE.keep(key, fresh)
 
 
-def _login_with(credentials: Credentials, url: str, source: str, settings: _Settings) -> Token:
+def _login_with(credentials: Credentials, url: str, source: str, settings: Options) -> Token:
     """Log in with these credentials (the one place every front end ends up)."""
     provider = _provider(url, credentials, settings)
     if settings.remember:
         provider.remember_in(TokenFile(default_cache_file()))
     token = provider.get()
-    STATE.use(Login(provider, source, settings.timeout, settings.retries))
+    STATE.use(Login(provider, source, settings.timeout or DEFAULT_TIMEOUT, settings.retries))
     return token
 
 
-def _login_from_chain(url: str, settings: _Settings) -> Token:
+def _login_from_chain(url: str, settings: Options) -> Token:
     """Log in from the first source that has credentials (never shows a form)."""
     found = _credentials.find(url, settings.leeway)
     if found is None:
@@ -136,7 +137,7 @@ def _login_from_chain(url: str, settings: _Settings) -> Token:
     )
     if settings.remember:
         provider.remember_in(TokenFile(default_cache_file()))
-    STATE.use(Login(provider, found.source, settings.timeout, settings.retries))
+    STATE.use(Login(provider, found.source, settings.timeout or DEFAULT_TIMEOUT, settings.retries))
     return provider.get()
 
 
@@ -152,35 +153,30 @@ def _logged_in_at(url: str) -> Token | None:
 
 
 def login_quietly(
-    client_id: str | None = None,
-    client_secret: str | None = None,
-    *,
-    base_url: str | None = None,
-    remember: bool = False,
-    leeway: float | None = None,
-    timeout: Timeout | None = None,
-    retries: Retry | int | None = None,
+    client_id: str | None, client_secret: str | None, base_url: str | None, options: Options
 ) -> Token:
     """``ef.login()`` without the form: the arguments, the login in use, else the chain.
 
-    See :func:`expertfile_nb.login` for the arguments.
+    See :func:`expertfile_nb.login` for the arguments; ``options`` holds its keyword
+    options as given (``None``: not given).
 
     Raises:
         NotLoggedInError: no credentials anywhere (``ef.login`` then shows the form in a
             notebook).
     """
     url = resolve_base_url(base_url)
+    leeway = options.leeway
     if leeway is not None and (isinstance(leeway, bool) or not leeway >= 0):
         raise ConfigurationError("leeway must be 0 or more seconds.")
-    settings = _Settings(remember, leeway, DEFAULT_TIMEOUT if timeout is None else timeout, retries)
+    settings = options._replace(timeout=options.timeout or DEFAULT_TIMEOUT)
     if client_id is not None or client_secret is not None:
         if not client_id or not client_secret:
             raise ConfigurationError("Pass both client_id and client_secret, or neither.")
         credentials = Credentials(client_id, client_secret)
         return _login_with(credentials, url, _credentials.SOURCE_ARGUMENTS, settings)
     in_use = _logged_in_at(url)
-    if in_use is not None and leeway is None and timeout is None and retries is None:
-        if remember:
+    if in_use is not None and options._replace(remember=False) == Options():
+        if options.remember:
             current = STATE.current
             assert current is not None  # noqa: S101 -- _logged_in_at found it
             current.provider.remember_in(TokenFile(default_cache_file()))
@@ -197,14 +193,14 @@ def in_notebook() -> bool:
 
 def login_from_environment(*, base_url: str | None = None, remember: bool = False) -> Token:
     """Like ``login()`` with no credentials passed, but never shows a form (command line)."""
-    return _login_from_chain(resolve_base_url(base_url), _Settings(remember=remember))
+    return _login_from_chain(resolve_base_url(base_url), Options(remember=remember))
 
 
 def login_from_form(client_id: str, client_secret: str, base_url: str, remember: bool) -> Token:
     """What the login form calls: the same login as every other front end."""
     url = resolve_base_url(base_url or None)
     credentials = Credentials(client_id, client_secret)
-    return _login_with(credentials, url, _credentials.SOURCE_FORM, _Settings(remember=remember))
+    return _login_with(credentials, url, _credentials.SOURCE_FORM, Options(remember=remember))
 
 
 def current_client_id() -> str:
@@ -218,7 +214,7 @@ def _ensure_login() -> Login:
     """The login in use, or one made from the environment; never shows a form."""
     current = STATE.current
     if current is None:
-        _login_from_chain(resolve_base_url(), _Settings())  # raises NotLoggedInError
+        _login_from_chain(resolve_base_url(), Options())  # raises NotLoggedInError
         current = STATE.current
     if current is None:  # pragma: no cover -- the chain either sets it or raises
         raise NotLoggedInError(HOW_TO_LOG_IN)

@@ -14,12 +14,20 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from fake_server._words import SPOTLIGHT_TAGS, SPOTLIGHT_TEMPLATES, TOPICS
 
-if TYPE_CHECKING:
-    from fake_server._data import Directory
+
+class People(Protocol):
+    """What the spotlights need of the organization's people (a ``_data.Directory``)."""
+
+    count: int
+    org_id: int
+    name: str
+
+    def username(self, i: int) -> str: ...
+
 
 __all__ = ["SpotlightQuery", "Spotlights"]
 
@@ -47,7 +55,7 @@ class SpotlightQuery:
 class Spotlights:
     """The spotlights of ``people``'s organization: one for every two experts."""
 
-    def __init__(self, people: Directory, rng: random.Random) -> None:
+    def __init__(self, people: People, rng: random.Random) -> None:
         self._people = people
         spotlights = people.count // 2
         self.count = spotlights
