@@ -8,6 +8,8 @@
 by the functions that need them.
 """
 
+from expertfile_nb._check import check
+from expertfile_nb._check_report import CheckReport
 from expertfile_nb._front import login
 from expertfile_nb._login import LoginStatus, get_session, logout, status
 from expertfile_nb._token import Token
@@ -46,6 +48,7 @@ __all__ = [
     "APIError",
     "AuthenticationError",
     "BrokenResponseError",
+    "CheckReport",
     "ConfigurationError",
     "DeadlineExceededError",
     "ExpertFileError",
@@ -61,6 +64,7 @@ __all__ = [
     "TokenCacheWarning",
     "TokenResponseError",
     "__version__",
+    "check",
     "get_expert",
     "get_experts",
     "get_session",

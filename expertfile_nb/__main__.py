@@ -10,6 +10,10 @@ Also ``python -m expertfile_nb …``; messages name the program the way it was i
 - ``status``: what the next command would log in with — from the environment and
   the remembered-token file only; it makes no request.
 - ``logout``: delete the remembered token; say what still logs you back in.
+- ``check [--json FILE]``: a short read-only probe of the live service; exit 1 when it
+  differs from what the fake server assumes.
+- ``capture --out DIR``: save the organization's answers for ``python -m fake_server
+  --dataset DIR`` (``--anonymize`` replaces personal data with pseudonyms).
 - ``token --export``: print ``export EXPERTFILE_ACCESS_TOKEN=… EXPERTFILE_ORG_ID=…`` —
   the one place a token is ever printed, and only on that explicit request.
 """
@@ -113,6 +117,26 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return status
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from expertfile_nb._check import check
+
+    report = check(budget=args.budget)
+    print(report.table())
+    if args.json:
+        Path(args.json).write_text(report.dumps(), encoding="utf-8")
+        print(f"JSON report (no token, secret or record value) written to {args.json}")
+    return report.exit_status
+
+
+def _cmd_capture(args: argparse.Namespace) -> int:
+    from expertfile_nb._capture import capture
+
+    print(capture(args.out, limit=args.limit, profiles=args.profiles, anonymize=args.anonymize))
+    return 0
+
+
 def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; ``prog`` defaults to the program as invoked."""
     prog = prog or program_name()
@@ -152,6 +176,20 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     token.add_argument("--export", action="store_true", help="print the export line")
     token.add_argument("--remember", action="store_true", help="keep the token on disk (0600)")
     token.set_defaults(run=_cmd_token)
+    check = commands.add_parser(
+        "check", help="probe the live service (read-only, <= 30 requests) against the fake"
+    )
+    check.add_argument("--json", metavar="FILE", help="also write the report as JSON to FILE")
+    check.add_argument("--budget", type=int, default=30, help="most requests (default: 30)")
+    check.set_defaults(run=_cmd_check)
+    capture = commands.add_parser(
+        "capture", help="save the organization's answers as files the fake server can serve"
+    )
+    capture.add_argument("--out", required=True, metavar="DIR", help="folder to write (new)")
+    capture.add_argument("--limit", type=int, help="at most N records of each list")
+    capture.add_argument("--profiles", type=int, default=3, help="single reads of each kind")
+    capture.add_argument("--anonymize", action="store_true", help="pseudonyms for personal data")
+    capture.set_defaults(run=_cmd_capture)
     return parser
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
+from fake_server._dataset import DatasetError
 from fake_server.app import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
@@ -118,9 +119,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--error-body", choices=("error", "message"), default="error")
     parser.add_argument("--array-params", choices=("json", "comma"), default="json")
     parser.add_argument("--fields-mode", choices=("add", "only"), default="add")
+    parser.add_argument(
+        "--dataset", metavar="DIR", help="serve a capture (expertfile-nb capture --out DIR)"
+    )
     args = parser.parse_args(argv)
 
-    server = FakeExpertFile(
+    try:
+        server = _server(args)
+    except DatasetError as exc:
+        print(f"fake_server: {exc}", file=sys.stderr)
+        return 2
+    try:
+        server.start()
+    except OSError as exc:
+        print(f"fake_server: {exc.strerror}", file=sys.stderr)
+        return 1
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    what = f"capture {args.dataset}" if args.dataset else f"{args.experts} experts"
+    print(f"Fake ExpertFile API on {server.url} (org {args.org_id}, {what})")
+    print(f"export EXPERTFILE_BASE_URL={shlex.quote(server.url)}")
+    print(f"export EXPERTFILE_CLIENT_ID={shlex.quote(args.client_id)}")
+    print(f"export EXPERTFILE_CLIENT_SECRET={shlex.quote(args.client_secret)}")
+    print("Press Ctrl-C to stop.", flush=True)
+    while not stop.wait(0.5):
+        pass
+    server.stop()
+    print("stopped", flush=True)
+    return 0
+
+
+def _server(args: argparse.Namespace) -> FakeExpertFile:
+    return FakeExpertFile(
         args.host,
         args.port,
         client_id=args.client_id,
@@ -135,29 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         error_body=args.error_body,
         array_params=args.array_params,
         fields_mode=args.fields_mode,
+        dataset=args.dataset,
     )
-    try:
-        server.start()
-    except OSError as exc:
-        print(f"fake_server: {exc.strerror}", file=sys.stderr)
-        return 1
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
-    print(f"Fake ExpertFile API on {server.url} (org {args.org_id}, {args.experts} experts)")
-    print(f"export EXPERTFILE_BASE_URL={shlex.quote(server.url)}")
-    print(f"export EXPERTFILE_CLIENT_ID={shlex.quote(args.client_id)}")
-    print(f"export EXPERTFILE_CLIENT_SECRET={shlex.quote(args.client_secret)}")
-    print("Press Ctrl-C to stop.", flush=True)
-    while not stop.wait(0.5):
-        pass
-    server.stop()
-    print("stopped", flush=True)
-    return 0
 
 
 if __name__ == "__main__":

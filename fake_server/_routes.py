@@ -37,7 +37,7 @@ from fake_server._query import (
 from fake_server._tokens import Client, TokenIssuer, bearer_challenge
 from fake_server._wsgi import Answer
 
-__all__ = ["ROUTES", "Route", "Server", "route"]
+__all__ = ["ROUTES", "NotFound", "Route", "Server", "route"]
 
 
 class Server(Protocol):
@@ -203,10 +203,11 @@ ROUTES: tuple[Route, ...] = (
 )
 
 
-def route(server: Server, request: Request) -> Answer:
-    """Find the row for ``request`` and answer it (or say why not: 404, 405, 401, 403, 400)."""
+def route(server: Server, request: Request, routes: tuple[Route, ...] = ROUTES) -> Answer:
+    """Find the row of ``routes`` for ``request`` and answer it (or say why not: 404, 405,
+    401, 403, 400). ``routes`` is another table for a server that serves a capture."""
     path = request.path
-    for row in ROUTES:
+    for row in routes:
         match = row.pattern.fullmatch(path)
         if match is not None:
             break

@@ -14,6 +14,7 @@ import math
 import threading
 import time
 from collections import deque
+from pathlib import Path
 from typing import Any
 
 from pytest_httpserver import HTTPServer, HTTPServerError
@@ -21,9 +22,10 @@ from werkzeug.wrappers import Request, Response
 
 from fake_server._answers import ErrorBody, failure
 from fake_server._data import Directory
+from fake_server._dataset import DATASET_ROUTES, Dataset
 from fake_server._journal import JournalEntry, Redactor, record, record_rejected
 from fake_server._query import ArrayParams, FieldsMode, ListSettings, OversizePages, Paging
-from fake_server._routes import route
+from fake_server._routes import ROUTES, route
 from fake_server._tokens import TOKEN_PATHS, Client, TokenIssuer
 from fake_server._wsgi import Answer, close_connections, read_body, serve
 from fake_server.faults import MALFORMED, Delay, MalformedKind, PendingFault, Raw, Responder
@@ -79,6 +81,9 @@ class FakeExpertFile(HTTPServer):
             ``"comma"``-separated.
         fields_mode: with ``fields=[…]``, items carry the default keys and the requested
             names (``"add"``) or ``"only"`` the requested names.
+        dataset: a folder written by ``expertfile-nb capture``: the data endpoints then
+            answer from it (see ``fake_server._dataset`` for the filters it supports)
+            instead of the synthetic organization (``experts`` and ``seed`` unused).
     """
 
     def __init__(
@@ -100,8 +105,10 @@ class FakeExpertFile(HTTPServer):
         error_body: ErrorBody = "error",
         array_params: ArrayParams = "json",
         fields_mode: FieldsMode = "add",
+        dataset: str | Path | None = None,
     ) -> None:
         super().__init__(host, port, threaded=True)
+        self.dataset: Dataset | None = None if dataset is None else Dataset(dataset)
         self.client_id = client_id
         self.client_secret = client_secret
         self.org_id = org_id
@@ -413,7 +420,7 @@ class FakeExpertFile(HTTPServer):
                 return answer
         if self.latency:
             time.sleep(self.latency)
-        return route(self, request)
+        return route(self, request, ROUTES if self.dataset is None else DATASET_ROUTES)
 
     def _record(self, request: Request, response: Answer | Response) -> None:
         self._journal.append(  # deque.append is atomic; the deque bounds the memory

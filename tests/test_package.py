@@ -36,6 +36,8 @@ DOCUMENTED = {
     "iter_spotlights",
     "get_expert",
     "login_widget",
+    "check",
+    "CheckReport",
 }
 
 

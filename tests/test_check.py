@@ -1,0 +1,199 @@
+"""``ef.check()`` against the fake standing in for the service: it finds each flipped setting.
+
+The fake's defaults are what it assumes where the documents are silent; flipping
+one setting makes the "service" differ in exactly that point, and the check must
+report exactly that difference, within its request budget, and never a write.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+import expertfile_nb as ef
+from expertfile_nb.__main__ import main
+from expertfile_nb._check import ASSUMED, check
+from fake_server import ASSUMPTIONS, FakeExpertFile
+
+
+def run_check(server: FakeExpertFile) -> ef.CheckReport:
+    report = check(
+        base_url=server.url, client_id=server.client_id, client_secret=server.client_secret
+    )
+    # the budget, counted by the server: every request the check sent, the token's included
+    assert report.requests == len(server.journal) <= 30
+    assert {(e.method, e.path == "/v2/oauth/token") for e in server.journal} <= {
+        ("GET", False),
+        ("POST", True),
+    }, "the check only reads"
+    return report
+
+
+def test_default_settings_show_no_difference(expertfile_server: FakeExpertFile) -> None:
+    report = run_check(expertfile_server)
+    assert report.ok and report.exit_status == 0, report.table()
+    assert {f.verdict for f in report.findings} == {"same"}
+    settings = {f.setting for f in report.findings if f.setting}
+    assert settings == set(ASSUMED), "every setting of the fake is probed"
+    assert "No difference" in str(report)
+
+
+FLIPS: list[tuple[str, Any]] = [
+    ("paging", "page"),
+    ("oversize_pages", "refuse"),
+    ("error_body", "message"),
+    ("array_params", "comma"),
+    ("fields_mode", "only"),
+    ("max_page_size", 40),
+]
+
+
+@pytest.mark.parametrize(("setting", "value"), FLIPS, ids=[f"{s}={v}" for s, v in FLIPS])
+def test_a_flipped_setting_is_exactly_the_difference(
+    expertfile_server: FakeExpertFile, setting: str, value: Any
+) -> None:
+    setattr(expertfile_server, setting, value)
+    report = run_check(expertfile_server)
+    assert [f.setting for f in report.differences] == [setting], report.table()
+    assert report.exit_status == 1
+    assert f"fake setting {setting}" in report.table()
+
+
+def test_assumed_values_are_the_fakes_defaults() -> None:
+    defaults = {a.setting: a.default for a in ASSUMPTIONS if a.setting}
+    assert {k: str(v) for k, v in ASSUMED.items()} == defaults
+
+
+def record_values(server: FakeExpertFile, token: str) -> set[str]:
+    """Every string value of the records the check could have seen (lists and reads)."""
+    values: set[str] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+        elif isinstance(value, str) and len(value) > 7:  # not years, months or "expert"
+            values.add(value)
+
+    http = requests.Session()
+    http.headers["Authorization"] = f"Bearer {token}"
+    org = f"/v2/organization/{server.org_id}"
+    for path in (f"{org}/expert", f"{org}/employee", f"/v2/spotlight/{server.org_id}/search"):
+        body = http.get(server.url + path, params={"page_size": 100}, timeout=30).json()
+        walk(body["data"])
+    first = body["data"]["spotlights"][0]["id"]
+    experts = http.get(server.url + f"{org}/expert", timeout=30).json()["data"]
+    user = experts["experts"][0]["username"]
+    spotlight = f"/v2/spotlight/{server.org_id}/{first}"
+    for path in (f"{org}/expert/{user}", f"{org}/staff/{user}", spotlight):
+        walk(http.get(server.url + path, timeout=30).json()["data"])
+    return values - {"meridian-institute"}  # the organization's slug is no person's data
+
+
+def test_json_holds_no_token_secret_or_record_value(
+    expertfile_env: FakeExpertFile, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "check.json"
+    assert main(["check", "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    text = out.read_text()
+    assert json.loads(text)["differences"] == []
+    assert "No difference" in printed
+    tokens = expertfile_env.issued_tokens
+    assert tokens and expertfile_env.client_secret
+    values = record_values(expertfile_env, tokens[-1])
+    assert len(values) > 100
+    for secret in [*tokens, expertfile_env.client_secret]:
+        assert secret not in text and secret not in printed
+    leaked = sorted(v for v in values if v in text or v in printed)
+    assert leaked == [], leaked[:5]
+
+
+def test_command_exits_1_when_the_service_differs(
+    expertfile_env: FakeExpertFile, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    expertfile_env.paging = "page"
+    out = tmp_path / "check.json"
+    assert main(["check", "--json", str(out)]) == 1
+    assert json.loads(out.read_text())["differences"] == ["meaning of page_from"]
+    assert "1 difference(s): meaning of page_from (fake setting paging)" in capsys.readouterr().out
+
+
+def test_uses_the_login_in_use(expertfile_server: FakeExpertFile) -> None:
+    ef.login(
+        expertfile_server.client_id, expertfile_server.client_secret, base_url=expertfile_server.url
+    )
+    report = check(base_url=expertfile_server.url)
+    assert report.ok, report.table()
+
+
+def test_without_credentials_says_how_to_log_in(expertfile_server: FakeExpertFile) -> None:
+    with pytest.raises(ef.NotLoggedInError, match="EXPERTFILE_CLIENT_ID"):
+        check(base_url=expertfile_server.url)
+    assert expertfile_server.journal == []
+
+
+def test_a_budget_too_small_is_refused(expertfile_server: FakeExpertFile) -> None:
+    with pytest.raises(ef.ConfigurationError, match="at least 16"):
+        check(base_url=expertfile_server.url, budget=5)
+
+
+def test_refused_credentials_are_a_typed_error(expertfile_server: FakeExpertFile) -> None:
+    with pytest.raises(ef.AuthenticationError):
+        check(base_url=expertfile_server.url, client_id="demo-client", client_secret="wrong")
+    assert len(expertfile_server.journal) == 1
+
+
+def test_a_small_organization_leaves_points_unknown_not_different() -> None:
+    with FakeExpertFile(experts=3) as server:
+        report = run_check(server)
+    assert report.ok
+    unknown = {f.setting for f in report.findings if f.verdict == "unknown"}
+    assert unknown == {"paging", "max_page_size", "oversize_pages"}
+
+
+def test_paced_against_another_host_not_against_this_machine() -> None:
+    from expertfile_nb._probe import DEFAULT_PACE, Probe
+
+    assert Probe("https://public-api.expertfile.com", budget=30).pace == DEFAULT_PACE == 0.2
+    assert Probe("http://127.0.0.1:1", budget=30).pace == 0.0
+    with pytest.raises(ef.InsecureTransportError):
+        Probe("http://public-api.expertfile.com", budget=30)
+
+
+def test_the_page_size_search_stops_at_the_budget(expertfile_server: FakeExpertFile) -> None:
+    expertfile_server.oversize_pages = "refuse"
+    expertfile_server.max_page_size = 40  # the bounded search needs more than 16 requests
+    report = check(
+        base_url=expertfile_server.url,
+        client_id=expertfile_server.client_id,
+        client_secret=expertfile_server.client_secret,
+        budget=16,
+    )
+    assert report.requests == len(expertfile_server.journal) == 16
+    largest = next(f for f in report.findings if f.setting == "max_page_size")
+    # a range, still enough to tell that 100 rows are not served
+    assert largest.observed.startswith("between") and largest.verdict == "differs"
+
+
+def test_a_prepared_token_skips_the_token_probe(
+    expertfile_server: FakeExpertFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ef.login(
+        expertfile_server.client_id, expertfile_server.client_secret, base_url=expertfile_server.url
+    )
+    monkeypatch.setenv("EXPERTFILE_ACCESS_TOKEN", expertfile_server.issued_tokens[-1])
+    monkeypatch.setenv("EXPERTFILE_ORG_ID", str(expertfile_server.org_id))
+    monkeypatch.setenv("EXPERTFILE_BASE_URL", expertfile_server.url)
+    ef.logout()
+    before = expertfile_server.token_requests
+    report = check()
+    assert expertfile_server.token_requests == before, "no token request with a prepared token"
+    assert report.findings[0].verdict == "unknown" and report.ok, report.table()
