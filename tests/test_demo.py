@@ -188,4 +188,6 @@ def test_progress_only_on_a_terminal(expertfile_env: FakeExpertFile, tmp_path: P
         os.close(controller)
     assert result.returncode == 0
     drawn = b"".join(seen).decode("utf-8", "replace")
-    assert re.search(r"\| (\d+)/\1 \[", drawn), drawn  # the bar, drawn up to the last expert
+    # the bar was drawn on the terminal, then cleared when the pull ended (leave=False)
+    assert re.search(r"ExpertFile experts: .*\| \d+/\d+ \[", drawn), drawn
+    assert drawn.rstrip(" ").endswith("\r"), drawn  # nothing of it left on the screen
