@@ -24,6 +24,7 @@ from expertfile_nb._endpoints import (
     ListEndpoint,
 )
 from expertfile_nb._probe import Probe, Seen, json_type, shape_of
+from expertfile_nb._token import parse_timestamp
 
 __all__ = ["ASSUMED", "Probes", "compare_shape", "documented_shape", "token_envelope"]
 
@@ -363,8 +364,12 @@ def token_envelope(check: Probes, seen: Seen) -> None:
     days: float | None = None
     if iso:
         assert isinstance(expiry, str)  # noqa: S101 -- iso implies a string
-        moment = datetime.fromisoformat(expiry.replace("Z", "+00:00"))
-        days = (moment - datetime.now(timezone.utc)).total_seconds() / 86400
+        try:
+            moment = parse_timestamp(expiry)
+        except ValueError:
+            moment = None
+        if moment is not None:
+            days = (moment - datetime.now(timezone.utc)).total_seconds() / 86400
     check.add(
         "token lifetime",
         "documented",

@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 from expertfile_nb._keys import KeySet
 from expertfile_nb._progress import progress_bar
-from expertfile_nb._redact import redact
+from expertfile_nb._redact import excerpt
 from expertfile_nb._session import hidden_values
 from expertfile_nb._wire import data_of, load_json
 from expertfile_nb.errors import (
@@ -191,15 +191,13 @@ class Pull:
             or not isinstance(total, int)
             or total < 0
         ):
-            excerpt = redact(  # redacted in full before it is cut: no part of a token left
-                response.content[:4096].decode("utf-8", "replace"),
-                *hidden_values(response, self.session.auth),
-                limit=120,
+            shown = excerpt(  # redacted before it is cut: no part of a token left
+                response.content, *hidden_values(response, self.session.auth), limit=120
             )
             raise _UnreadablePage(
                 f"{self.path} (page_from={page_from}) answered {response.status_code} but not "
                 f'with the expected {{"data": {{"{self.endpoint.list_key}": [...], "total": N}}, '
-                f'"success": true}} (body starts: {excerpt!r}). Try again; if it persists, '
+                f'"success": true}} (body starts: {shown!r}). Try again; if it persists, '
                 "the API has changed.",
                 status=response.status_code,
                 url=response.url,

@@ -31,13 +31,14 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from requests.hooks import default_hooks
 from urllib3.exceptions import DecodeError, InvalidHeader, ProtocolError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from expertfile_nb._auth import BearerAuth
 from expertfile_nb._config import DEFAULT_TIMEOUT, check_transport, retry_backoff
 from expertfile_nb._deadline import POOL_CLASSES, WATCHDOG, current_alarm
-from expertfile_nb._redact import REDACTED, redact
+from expertfile_nb._redact import REDACTED, excerpt, redact, scrub
 from expertfile_nb._version import __version__
 from expertfile_nb._wire import error_fields, load_json
 from expertfile_nb.errors import (
@@ -238,13 +239,14 @@ def configure(
     return session
 
 
-def sanitized(response: requests.Response) -> requests.Response:
-    """A copy of ``response`` to keep in an error: its request's ``Authorization`` masked and
-    its request body dropped (a token request's body holds the secret)."""
+def sanitized(response: requests.Response, hidden: tuple[str | None, ...]) -> requests.Response:
+    """A copy of ``response`` to keep in an error: its body with every form of ``hidden``
+    removed, its request's ``Authorization`` masked, its request body and hooks dropped
+    (the body of a token request holds the secret; the hooks lead back to the session)."""
     copy = requests.Response()
     copy.status_code = response.status_code
     copy.headers = response.headers.copy()
-    copy._content = response.content
+    copy._content = scrub(response.content.decode("utf-8", "replace"), *hidden).encode()
     copy._content_consumed = True  # type: ignore[attr-defined] # requests' own flag
     copy.url = response.url
     copy.reason = response.reason
@@ -252,6 +254,7 @@ def sanitized(response: requests.Response) -> requests.Response:
     if response.request is not None:
         request = response.request.copy()
         request.body = None
+        request.hooks = default_hooks()
         if "Authorization" in request.headers:
             scheme = str(request.headers["Authorization"]).split(" ", 1)[0]
             request.headers["Authorization"] = f"{scheme} {REDACTED}"
@@ -276,11 +279,10 @@ def error_from_response(response: requests.Response, auth: object = None) -> Exp
     code, description = error_fields(body)
     hidden = hidden_values(response, auth)
     if not isinstance(body, dict) and response.content:
-        # redacted in full before it is cut, so a cut cannot leave part of a token
-        description = response.content[:4096].decode("utf-8", "replace")
+        description = excerpt(response.content, *hidden)  # redacted before it is cut
     code = redact(code, *hidden, limit=60) if code else None
     detail = f": {redact(description, *hidden)}" if description else ""
-    kept = sanitized(response)
+    kept = sanitized(response, hidden)
     where = f"{response.request.method} {urlsplit(url).path}" if response.request else url
     if status == 401:
         return AuthenticationError(

@@ -187,7 +187,10 @@ def parse_timestamp(value: str) -> datetime:
     moment = datetime.fromisoformat(text)  # 3.10 needs 0, 3 or 6 fraction digits: fine here
     if moment.tzinfo is None:
         raise ValueError("timestamp has no time zone")
-    return moment.astimezone(timezone.utc)
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:  # e.g. 9999-12-31T23:59:59-05:00: past the last representable day
+        raise ValueError("timestamp out of range") from None
 
 
 def parse_token_response(status: int, body: bytes, credentials: Credentials | None = None) -> Token:

@@ -184,4 +184,11 @@ MUTATIONS = [
         new="            self._set_editable(False)",
         tests=[f"{ODD}::test_the_form_is_not_left_disabled_by_a_malformed_base_url"],
     ),
+    Mutation(
+        name="token: an expiry past the last representable day is a bare OverflowError",
+        path="expertfile_nb/_token.py",
+        old="    except OverflowError:  # e.g.",
+        new="    except ZeroDivisionError:  # e.g.",
+        tests=[f"{ODD}::test_an_expiry_out_of_range_is_refused"],
+    ),
 ]

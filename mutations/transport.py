@@ -10,18 +10,15 @@ MUTATIONS = [
     Mutation(
         name="redact: URL-encoded forms of a secret not removed",
         path="expertfile_nb/_redact.py",
-        old=(
-            '        quote(secret, safe=""),\n        quote_plus(secret, safe=""),\n'
-            "        quote(secret),\n"
-        ),
-        new="",
+        old='    percent = {quote(secret, safe=""), quote_plus(secret, safe=""), quote(secret)}',
+        new="    percent: set[str] = set()",
         tests=[f"{FORMS}::test_token_errors_hold_no_form_of_the_secret"],
     ),
     Mutation(
         name="redact: JSON-escaped form of a secret not removed",
         path="expertfile_nb/_redact.py",
-        old="        json.dumps(secret)[1:-1],\n",
-        new="",
+        old="    escaped = {json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}",  # noqa: E501 -- one line of the code, verbatim
+        new="    escaped = {json.dumps(secret, ensure_ascii=False)[1:-1]}",
         tests=[f"{FORMS}::test_token_errors_hold_no_form_of_the_secret"],
     ),
     Mutation(
@@ -111,5 +108,36 @@ MUTATIONS = [
         old="    except ValueError:\n        raise ConfigurationError(",
         new="    except KeyError:\n        raise ConfigurationError(",
         tests=["tests/test_odd_answers.py::test_a_malformed_base_url_is_a_configuration_error"],
+    ),
+    Mutation(
+        name="session: the error's response keeps the session's hooks (and so the secret)",
+        path="expertfile_nb/_session.py",
+        old="        request.hooks = default_hooks()",
+        new="        pass",
+        tests=[f"{FORMS}::test_an_error_pickles_and_leads_back_to_no_secret"],
+    ),
+    Mutation(
+        name="session: the error's response keeps the body's echo of the token",
+        path="expertfile_nb/_session.py",
+        old=(
+            '    copy._content = scrub(response.content.decode("utf-8", "replace"), '
+            "*hidden).encode()"
+        ),
+        new="    copy._content = response.content",
+        tests=[f"{FORMS}::test_an_error_pickles_and_leads_back_to_no_secret"],
+    ),
+    Mutation(
+        name="redact: the word a cut goes through is kept",
+        path="expertfile_nb/_redact.py",
+        old='        text = re.sub(r"\\S*$", "", text)',
+        new="        pass",
+        tests=[f"{FORMS}::test_a_token_straddling_a_cut_leaves_no_prefix"],
+    ),
+    Mutation(
+        name="redact: HTML numeric entities of a secret not removed",
+        path="expertfile_nb/_redact.py",
+        old='    forms.add("".join(c if c.isalnum() else f"&#{ord(c)};" for c in secret))',
+        new="    pass",
+        tests=[f"{FORMS}::test_other_encoders_forms_are_removed"],
     ),
 ]

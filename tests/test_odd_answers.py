@@ -129,3 +129,10 @@ def test_a_prepared_token_with_a_line_break_is_refused(monkeypatch: pytest.Monke
     with pytest.raises(ef.ConfigurationError, match="cannot be a token") as caught:
         ef.login()
     assert "ghijklmnop" not in str(caught.value)
+
+
+@pytest.mark.parametrize("expiry", ["9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00"])
+def test_an_expiry_out_of_range_is_refused(httpserver: HTTPServer, expiry: str) -> None:
+    url = serve_token(httpserver, token_answer(accessTokenExpiresAt=expiry))
+    with pytest.raises(ef.TokenResponseError, match="accessTokenExpiresAt"):
+        ef.login("c", "s", base_url=url, retries=0)

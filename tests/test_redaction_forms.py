@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from urllib.parse import quote, quote_plus
 
 import pytest
@@ -124,3 +125,54 @@ def test_network_errors_keep_no_request_that_carried_the_secret() -> None:
         ef.login(CLIENT, SECRET, base_url=f"http://127.0.0.1:{port}", retries=0)
     # neither cause nor context: the requests exception's request holds the form body
     assert caught.value.__cause__ is None and caught.value.__context__ is None
+
+
+def test_an_error_pickles_and_leads_back_to_no_secret(expertfile_env: FakeExpertFile) -> None:
+    import pickle
+
+    ef.login()
+    token = expertfile_env.issued_tokens[-1]
+    body = json.dumps({"success": False, "error": "bad", "message": f"token was {token}"})
+    expertfile_env.malformed_next(1, body=body.encode(), status=404, path="data")
+    with pytest.raises(ef.NotFoundError) as caught:
+        ef.get_session().get(f"/v2/organization/{expertfile_env.org_id}/expert")
+    # no path from the error to the session (hooks), the secret or the token...
+    kept = pickle.dumps(caught.value)
+    for value in (token, expertfile_env.client_secret):
+        for form in every_form(value):
+            assert form.encode() not in kept
+    # ...and it crosses a process boundary intact
+    again = pickle.loads(kept)  # noqa: S301 -- our own bytes
+    assert isinstance(again, ef.NotFoundError) and again.status == 404
+
+
+@pytest.mark.parametrize("cut", [4096, 64 * 1024])
+def test_a_token_straddling_a_cut_leaves_no_prefix(
+    expertfile_env: FakeExpertFile, cut: int
+) -> None:
+    ef.login()
+    token = expertfile_env.issued_tokens[-1]
+    # spaces fold to one: a prefix left at the cut would come first in the message
+    body = (" " * (cut - 10) + token + " after").encode()
+    expertfile_env.malformed_next(1, body=body, status=500, path="data", content_type="text/plain")
+    with pytest.raises(ef.APIError) as caught:
+        ef.get_session(retries=0).get(f"/v2/organization/{expertfile_env.org_id}/expert")
+    assert token[:8] not in str(caught.value)
+
+
+def echo_other_encoders(request: Request) -> Response:
+    # what other encoders make of the secret: PHP's json_encode, lower-case escapes, HTML
+    php = json.dumps(SECRET).strip('"').replace("/", "\\/")
+    lower = re.sub("%[0-9A-F]{2}", lambda m: m.group().lower(), quote(SECRET, safe=""))
+    entities = "".join(c if c.isalnum() else f"&#{ord(c)};" for c in SECRET)
+    return Response(f"rejected: {php} {lower} {entities}", status=400)
+
+
+def test_other_encoders_forms_are_removed(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/v2/oauth/token", method="POST").respond_with_handler(
+        echo_other_encoders
+    )
+    with pytest.raises(ef.ExpertFileError) as caught:
+        ef.login(CLIENT, SECRET, base_url=httpserver.url_for("").rstrip("/"), retries=0)
+    text = str(caught.value)
+    assert "Kx9" not in text and "kx9" not in text, text
