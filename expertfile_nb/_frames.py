@@ -52,10 +52,26 @@ def _fits(values: pd.Series[Any], dtype: str) -> bool:
         return True  # object: anything
     if infer_dtype(values, skipna=True) not in _FITS[dtype]:
         return False
-    if dtype == "Int64":
+    if dtype in ("Int64", UTC_SECONDS):
         numbers = values.dropna().astype("float64")
-        return bool((numbers % 1 == 0).all())
+        # whole numbers that the column can hold exactly: an int64, or seconds pandas can
+        # place on its time line (about the years 1678 to 2262)
+        bound = 2.0**63 if dtype == "Int64" else 9.2e9
+        whole = dtype != "Int64" or bool((numbers % 1 == 0).all())
+        return whole and bool((numbers.abs() < bound).all())
     return True
+
+
+def _convert(values: pd.Series[Any], dtype: str) -> pd.Series[Any]:
+    import pandas as pd
+
+    if dtype == UTC_SECONDS:
+        seconds = values.map(lambda v: None if _missing(v) else v).astype("Float64")
+        # the unit pandas picks varies between versions; the documented dtype does not
+        utc = pd.DatetimeTZDtype("ns", "UTC")  # = UTC_SECONDS, as the stubs want it
+        return pd.to_datetime(seconds, unit="s", utc=True).astype(utc)
+    converted: pd.Series[Any] = values.astype(dtype)  # type: ignore[call-overload]  # dtype is a str
+    return converted
 
 
 def _topic_titles(record: dict[str, Any]) -> dict[str, Any]:
@@ -87,17 +103,16 @@ def build_frame(
             frame[name] = pd.Series([None] * len(frame), dtype="object", index=frame.index)
     for name, dtype in columns.items():
         values = frame[name]
-        if not _fits(values, dtype):
+        try:
+            fits = _fits(values, dtype)
+            if fits:
+                frame[name] = _convert(values, dtype)
+        except (TypeError, ValueError, OverflowError):  # a value _fits did not foresee
+            fits = False
+        if not fits:
             # Keep every value rather than lose it or make it up: the column stays as sent.
             log.warning("column %r does not fit %s; kept as sent (object)", name, dtype)
             frame[name] = values.astype("object")
-        elif dtype == UTC_SECONDS:
-            seconds = values.map(lambda v: None if _missing(v) else v).astype("Float64")
-            # the unit pandas picks varies between versions; the documented dtype does not
-            utc = pd.DatetimeTZDtype("ns", "UTC")  # = UTC_SECONDS, as the stubs want it
-            frame[name] = pd.to_datetime(seconds, unit="s", utc=True).astype(utc)
-        else:
-            frame[name] = values.astype(dtype)  # type: ignore[call-overload]  # dtype is a str
     ordered = list(columns) + [c for c in frame.columns if c not in columns]
     result: pd.DataFrame = frame[ordered].reset_index(drop=True)
     result.attrs["aggregations"] = aggregations

@@ -138,6 +138,12 @@ def test_aggregations_reach_the_user(plain: PlainService) -> None:
         ("published", True),
         ("published_date", "2023-11-14"),
         ("year", 2023),
+        # valid JSON numbers that no int64 or pandas time can hold: kept, not a crash
+        ("created_date", 1e12),
+        ("created_date", float("inf")),
+        ("id", 2**70),
+        ("corporation_id", 1e30),
+        ("corporation_id", 9.223372036854776e18),
     ],
 )
 def test_values_that_do_not_fit_a_column_are_kept_as_sent(
