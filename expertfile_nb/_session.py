@@ -45,6 +45,7 @@ from expertfile_nb.errors import (
     APIError,
     AuthenticationError,
     BrokenResponseError,
+    ConfigurationError,
     DeadlineExceededError,
     ExpertFileError,
     NetworkError,
@@ -79,6 +80,14 @@ class CappedRetry(Retry):
         except InvalidHeader:  # e.g. "0.5": not RFC 9110's whole seconds; use the backoff
             return None
         return None if seconds is None else min(seconds, self.max_retry_after)
+
+
+def _asked_to_wait(response: requests.Response) -> float | None:
+    """The ``Retry-After`` of ``response`` in seconds (whole seconds or an HTTP date)."""
+    try:
+        return Retry().get_retry_after(response)  # type: ignore[arg-type] # a requests.Response has the headers it reads
+    except InvalidHeader:
+        return None
 
 
 def default_retry(*, post: bool = False) -> Retry:
@@ -309,7 +318,8 @@ def error_from_response(response: requests.Response, auth: object = None) -> Exp
             response=kept,
         )
     if status == 429:
-        retry_after = CappedRetry().get_retry_after(response)  # parses seconds or HTTP-date
+        # what the service asked for, uncapped (the cap only bounds our own waiting)
+        retry_after = _asked_to_wait(response)
         wait = "a minute" if retry_after is None else f"{retry_after:g} s"
         return RateLimitError(
             f"{where} was rate limited (429) and retries ran out{detail}. Wait "
@@ -399,6 +409,17 @@ class ExpertFileSession(requests.Session):
             failure = NetworkError(
                 f"{where} {kind} after retries ({type(exc).__name__}). Check the network and "
                 "try again."
+            )
+        except (
+            requests.exceptions.InvalidURL,
+            requests.exceptions.MissingSchema,
+            requests.exceptions.InvalidSchema,
+            requests.exceptions.InvalidHeader,
+            requests.exceptions.URLRequired,
+        ) as exc:
+            failure = ConfigurationError(
+                f"{where!r:.120} cannot be sent ({type(exc).__name__}): check the path (relative "
+                "paths start with '/') and the headers (no line breaks)."
             )
         except requests.RequestException as exc:
             failure = BrokenResponseError(

@@ -140,4 +140,20 @@ MUTATIONS = [
         new="    pass",
         tests=[f"{FORMS}::test_other_encoders_forms_are_removed"],
     ),
+    Mutation(
+        name="session: a caller's malformed path is reported as a broken connection",
+        path="expertfile_nb/_session.py",
+        old="            requests.exceptions.MissingSchema,\n",
+        new="",
+        tests=["tests/test_session.py::test_a_caller_mistake_is_a_configuration_error"],
+    ),
+    Mutation(
+        name="session: RateLimitError tells our capped wait, not the service's",
+        path="expertfile_nb/_session.py",
+        old="        retry_after = _asked_to_wait(response)",
+        new="        retry_after = CappedRetry().get_retry_after(response)",
+        tests=[
+            "tests/test_token_lifecycle.py::test_rate_limit_error_tells_the_wait_the_service_asked_for"
+        ],
+    ),
 ]

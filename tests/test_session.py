@@ -140,3 +140,15 @@ def test_default_timeout_applies_with_positional_arguments(expertfile_env: FakeE
         # params positionally: Session.request's signature in every requests release
         # (Session.get takes positional params only since requests 2.33)
         session.request("GET", experts_path(expertfile_env), {"page_size": 1})
+
+
+@pytest.mark.parametrize(
+    ("url", "headers"),
+    [("v2/no-leading-slash", {}), ("/v2/x", {"X-Note": "line\nbreak"}), ("http://", {})],
+)
+def test_a_caller_mistake_is_a_configuration_error(
+    expertfile_env: FakeExpertFile, url: str, headers: dict[str, str]
+) -> None:
+    ef.login()
+    with pytest.raises(ef.ConfigurationError, match="cannot be sent"):
+        ef.get_session().get(url, headers=headers)
