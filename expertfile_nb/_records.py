@@ -40,7 +40,10 @@ def _segment(name: str, value: object) -> str:
     """A path segment from the caller's value, percent-encoded."""
     if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip():
         raise ConfigurationError(f"{name} must be a non-empty string; got {value!r:.60}.")
-    return quote(str(value).strip(), safe="")
+    text = str(value).strip()
+    if text in (".", ".."):  # a dot segment would be resolved away: another resource entirely
+        raise ConfigurationError(f"{name} cannot be {text!r}: no record is named that.")
+    return quote(text, safe="")
 
 
 def _data(session: requests.Session, path: str, what: str) -> tuple[Any, requests.Response]:

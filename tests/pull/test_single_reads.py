@@ -36,7 +36,7 @@ def test_usernames_are_one_path_segment(plain: PlainService) -> None:
     assert request.environ["REQUEST_URI"].endswith("/expert/a%2Fb%20c")
 
 
-@pytest.mark.parametrize("username", ["", "   ", None, 3.5, True])
+@pytest.mark.parametrize("username", ["", "   ", None, 3.5, True, ".", ".."])
 def test_an_empty_or_odd_username_is_refused(username: Any) -> None:
     with pytest.raises(ef.ConfigurationError, match="username"):
         ef.get_expert(username)
