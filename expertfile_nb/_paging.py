@@ -9,7 +9,9 @@ A pull goes like this:
    pages: the pull pages by that many.
 2. **The reading of page_from.** It is assumed to be a row offset; one small
    probe (``page_from=1, page_size=2``) checks it: an offset gives rows 2-3 of
-   the first page, a page number rows 3-4. The pull follows whichever it is.
+   the first page, a page number rows 3-4 (with a first page of 2 or 3 rows, the
+   probe's first row tells them apart; with 1 row, an offset is assumed). The
+   pull follows whichever it is.
 3. **Overlapping pages.** With offsets, each page starts on the last row of the
    page before (page *k* at ``k * (page_size - 1)``), and that row must be the
    same record. An insert or a delete before that point shifts the rows and
@@ -232,7 +234,7 @@ class Pull:
         """(page_from, position of its first row) of each later page, lazily; the overlap."""
         if target <= len(first.rows):
             return iter(()), 0
-        if len(first.rows) >= 4 and self._reads_page_numbers(first):
+        if len(first.rows) >= 2 and self._reads_page_numbers(first):
             log.debug("page_from reads as a page number here; paging by page number")
             return ((n, n * size) for n in range(1, -(-target // size))), 0
         overlap = 1 if size >= 2 else 0
@@ -243,10 +245,14 @@ class Pull:
     def _reads_page_numbers(self, first: Page) -> bool:
         probe = [self.key(r) for r in self._fetch(1, 2).rows]
         keys = [self.key(r) for r in first.rows[:4]]
-        if probe == keys[1:3]:
+        # an offset starts the probe at row 1 of the first page, a page number at row 2;
+        # with 2 or 3 rows on the first page, the probe's first row is what tells them apart
+        if probe == keys[1:3] or (len(keys) == 2 and probe[:1] == keys[1:2]):
             return False
-        if probe == keys[2:4]:
+        if probe == keys[2:4] or (len(keys) == 3 and probe[:1] == keys[2:3]):
             return True
+        if len(keys) == 2 and probe and probe[0] not in keys:
+            return True  # row 2 is not on the first page: the probe started past it
         raise Mismatch(
             f"Cannot tell how {self.path} reads page_from: a probe at page_from=1 returned "
             "neither rows 2-3 (an offset) nor rows 3-4 (a page number) of the first page. "

@@ -180,4 +180,11 @@ MUTATIONS = [
         new='"title": "string",',
         tests=[f"{CONTRACT}::test_documented_list_pages_become_documented_columns"],
     ),
+    Mutation(
+        name="paging: page-number services go unnoticed with first pages of 2 or 3 rows",
+        path="expertfile_nb/_paging.py",
+        old="        if len(first.rows) >= 2 and self._reads_page_numbers(first):",
+        new="        if len(first.rows) >= 4 and self._reads_page_numbers(first):",
+        tests=["tests/test_pull_experts.py::test_page_number_paging_is_followed_with_small_pages"],
+    ),
 ]

@@ -114,6 +114,19 @@ def test_page_number_paging_is_detected_and_followed(expertfile_env: FakeExpertF
     assert frame["username"].tolist() == reference["username"].tolist()
 
 
+@pytest.mark.parametrize("page_size", [2, 3])
+def test_page_number_paging_is_followed_with_small_pages(
+    expertfile_env: FakeExpertFile, page_size: int
+) -> None:
+    expertfile_env.experts = 25
+    expertfile_env.paging = "page"
+    frame = ef.get_experts(page_size=page_size, **EVERYONE)
+    expertfile_env.paging = "offset"
+    reference = ef.get_experts(page_size=page_size, **EVERYONE)
+    assert frame["username"].tolist() == reference["username"].tolist()
+    assert len(frame) == 25
+
+
 def test_service_capping_page_size_is_followed(expertfile_env: FakeExpertFile) -> None:
     expertfile_env.experts = 700
     expertfile_env.expect_request(
