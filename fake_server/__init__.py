@@ -12,6 +12,7 @@ It never imports ``expertfile_nb``: it states the API contract on its own.
 """
 
 from fake_server._assumptions import ASSUMPTIONS, Assumption
+from fake_server._dataset import DatasetError
 from fake_server.app import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
@@ -34,6 +35,7 @@ __all__ = [
     "DEFAULT_TOKEN_TTL",
     "Assumption",
     "Client",
+    "DatasetError",
     "FakeExpertFile",
     "JournalEntry",
 ]

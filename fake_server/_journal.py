@@ -26,6 +26,8 @@ SECRET_PARAMETERS = frozenset(
     {"client_secret", "access_token", "accesstoken", "token", "password", "secret"}
 )
 _TOKEN_LIKE = re.compile(r"[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_=-]{16,}")
+_MAC_LENGTH = 24  # the base64 of the 18-byte MAC that ends every token (see _tokens)
+_SCHEMES = frozenset({"bearer", "basic"})
 
 
 class JournalEntry(NamedTuple):
@@ -63,12 +65,26 @@ class Redactor(NamedTuple):
             if secret and secret in text:
                 text = text.replace(secret, REDACTED)
         if "." in text:
-            text = _TOKEN_LIKE.sub(lambda m: REDACTED if self.is_token(m[0]) else m[0], text)
+            text = _TOKEN_LIKE.sub(self._token_in, text)
         return text
 
+    def _token_in(self, match: re.Match[str]) -> str:
+        """The match with any token inside it redacted, also one joined to other word
+        characters (``x_<token>-y``): a token ends 24 characters after its dot."""
+        run = match[0]
+        dot = run.index(".")
+        end = dot + 1 + _MAC_LENGTH
+        for start in range(0, dot - 15):
+            if self.is_token(run[start:end]):
+                return run[:start] + REDACTED + run[end:]
+        return run
+
     def pairs(self, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        """Form or query pairs, secret-named values hidden, the others redacted."""
-        return [(k, REDACTED if k.lower() in SECRET_PARAMETERS else self.text(v)) for k, v in pairs]
+        """Form or query pairs: names and values redacted, secret-named values hidden."""
+        return [
+            (self.text(k), REDACTED if k.lower() in SECRET_PARAMETERS else self.text(v))
+            for k, v in pairs
+        ]
 
 
 def record(request: Request, status: int, redact: Redactor) -> JournalEntry:
@@ -89,10 +105,19 @@ def record(request: Request, status: int, redact: Redactor) -> JournalEntry:
         path=redact.text(request.path),
         query_string=query,
         form=form,
-        authorization=f"{auth.split(' ', 1)[0][:20]} {REDACTED}" if auth else "",
+        authorization=_scheme_only(auth),
         status=status,
         time=time.time(),
     )
+
+
+def _scheme_only(auth: str) -> str:
+    """The Authorization header with its credentials hidden: a known scheme is kept, anything
+    else (a bare token, say) is hidden whole."""
+    if not auth:
+        return ""
+    scheme = auth.split(" ", 1)[0]
+    return f"{scheme} {REDACTED}" if scheme.lower() in _SCHEMES else REDACTED
 
 
 def record_rejected(method: str, target: str, status: int, redact: Redactor) -> JournalEntry:

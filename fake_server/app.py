@@ -410,7 +410,7 @@ class FakeExpertFile(HTTPServer):
         ):
             return super().dispatch(request)  # routes the test registered come first
         path = request.path
-        if path in TOKEN_PATHS and request.method == "POST":
+        if path.rstrip("/") in TOKEN_PATHS and request.method == "POST":  # the route takes a /
             with self._lock:
                 self._token_requests += 1  # every POST received, faulted ones too
         respond = self._take_fault(path)

@@ -138,8 +138,9 @@ class PendingFault:
     def matches(self, path: str) -> bool:
         if self.path is None:
             return True
+        is_token = path.rstrip("/") in self.token_paths  # the routes accept a trailing /
         if self.path == "token":
-            return path in self.token_paths
+            return is_token
         if self.path == "data":
-            return path not in self.token_paths
+            return not is_token
         return path.startswith(self.path)

@@ -104,8 +104,8 @@ MUTATIONS = [
     Mutation(
         name="fake: journal keeps the Authorization header",
         path="fake_server/_journal.py",
-        old='authorization=f"{auth.split(\' \', 1)[0][:20]} {REDACTED}" if auth else "",',
-        new="authorization=auth,",
+        old="        authorization=_scheme_only(auth),",
+        new="        authorization=auth,",
         tests=[f"{ROBUST}::test_journal_redacts_secrets_and_tokens_wherever_they_appear"],
     ),
     Mutation(
@@ -170,5 +170,35 @@ MUTATIONS = [
         old='if params["org"] != str(granted):',
         new="if False:",
         tests=[f"{DATA}::test_token_of_another_org_is_403"],
+    ),
+    Mutation(
+        name="fake: the journal keeps a token joined to other characters",
+        path="fake_server/_journal.py",
+        old="            text = _TOKEN_LIKE.sub(self._token_in, text)",
+        new=(
+            "            text = _TOKEN_LIKE.sub("
+            "lambda m: REDACTED if self.is_token(m[0]) else m[0], text)"
+        ),
+        tests=[
+            "tests/test_fake_robustness.py::test_journal_redacts_secrets_and_tokens_wherever_they_appear"
+        ],
+    ),
+    Mutation(
+        name="fake: the journal keeps a bare Authorization header",
+        path="fake_server/_journal.py",
+        old='    return f"{scheme} {REDACTED}" if scheme.lower() in _SCHEMES else REDACTED',
+        new='    return f"{scheme[:20]} {REDACTED}"',
+        tests=[
+            "tests/test_fake_robustness.py::test_journal_redacts_secrets_and_tokens_wherever_they_appear"
+        ],
+    ),
+    Mutation(
+        name="fake: a token POST with a trailing slash is not counted",
+        path="fake_server/app.py",
+        old='        if path.rstrip("/") in TOKEN_PATHS and request.method == "POST":',
+        new='        if path in TOKEN_PATHS and request.method == "POST":',
+        tests=[
+            "tests/test_fake_robustness.py::test_a_token_post_with_a_trailing_slash_is_counted_and_faulted"
+        ],
     ),
 ]

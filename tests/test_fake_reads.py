@@ -154,3 +154,18 @@ def test_staff_sections_and_media_segments(expertfile_server: FakeExpertFile, to
         for e in _data(expertfile_server, "/v2/organization/{org}/expert", token)["experts"][:10]
     ]
     assert any(videos) and all(isinstance(v, list) for v in videos)
+
+
+def test_every_segment_the_fake_serves_answers(
+    expertfile_server: FakeExpertFile, token: str
+) -> None:
+    from fake_server._layouts import EXPERT_SEGMENTS
+
+    org = expertfile_server.org_id
+    experts = _data(expertfile_server, "/v2/organization/{org}/expert", token)["experts"][:30]
+    for segment in EXPERT_SEGMENTS:
+        for expert in experts:  # some people have items in a section, others none
+            path = f"/v2/organization/{org}/expert/{expert['username']}/{segment}"
+            response = get_data(expertfile_server, path, token)
+            assert response.status_code == 200, (segment, response.text)
+    assert expertfile_server.handler_errors == []

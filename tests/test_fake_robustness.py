@@ -78,12 +78,16 @@ def test_journal_redacts_secrets_and_tokens_wherever_they_appear(
     )
     requests.get(server.url + f"/v2/organization/{server.org_id}/expert/{token}", timeout=10)
     requests.post(server.token_url, data=token_form(server, note=secret), timeout=10)
+    # as a parameter's name, as a bare Authorization header, joined to other characters
+    requests.get(server.url + f"/v2/x?{secret}=1&{token}", timeout=10)
+    requests.get(server.url + "/v2/x", headers={"Authorization": token}, timeout=10)
+    requests.get(server.url + f"/v2/x/x_{token}-y", timeout=10)
     text = repr(server.journal) + "".join(
         e.query_string + e.path + json.dumps(e.form) + e.authorization for e in server.journal
     )
     assert secret not in text
     for issued in server.issued_tokens:
-        assert issued not in text
+        assert issued[:16] not in text and issued[-24:] not in text  # not even a part
     assert "***" in text
     assert server.journal[1].query["client_secret"] == "***"
     assert server.journal[2].query["access_token"] == "***"
@@ -196,3 +200,13 @@ def test_requests_refused_before_parsing_are_enveloped_and_recorded(
     assert body["success"] is False and body["error"] == "invalid_request"
     assert [e.status for e in expertfile_server.journal] == [status]
     assert expertfile_server.in_flight == 0
+
+
+def test_a_token_post_with_a_trailing_slash_is_counted_and_faulted(
+    expertfile_server: FakeExpertFile,
+) -> None:
+    url = expertfile_server.token_url + "/"
+    assert requests.post(url, data=token_form(expertfile_server), timeout=10).status_code == 200
+    assert expertfile_server.token_requests == 1
+    expertfile_server.fail_next(1, status=503, path="token")
+    assert requests.post(url, data=token_form(expertfile_server), timeout=10).status_code == 503
