@@ -13,9 +13,9 @@ from urllib3.util.retry import Retry
 
 from expertfile_nb._config import resolve_base_url
 from expertfile_nb._login import Options, in_notebook, login_quietly
-from expertfile_nb._session import Timeout
 from expertfile_nb._state import STATE
 from expertfile_nb._token import Token
+from expertfile_nb._transport import Timeout
 from expertfile_nb.errors import NotLoggedInError
 from expertfile_nb.widget import LoginForm
 

@@ -38,16 +38,11 @@ from expertfile_nb._config import (
 )
 from expertfile_nb._credentials import Credentials
 from expertfile_nb._redact import mask
-from expertfile_nb._session import (
-    MAX_TOKEN_BYTES,
-    TOKEN_DEADLINE,
-    ExpertFileSession,
-    Timeout,
-    configure,
-)
+from expertfile_nb._session import ExpertFileSession
 from expertfile_nb._state import STATE, Login
 from expertfile_nb._token import Token, fetch_token, time_left
 from expertfile_nb._token_file import TokenFile
+from expertfile_nb._transport import MAX_TOKEN_BYTES, TOKEN_DEADLINE, Timeout, configure
 from expertfile_nb.errors import ConfigurationError, NotLoggedInError
 
 __all__ = [

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import requests
 
 from expertfile_nb._config import TOKEN_PATH, check_transport, is_loopback
-from expertfile_nb._session import MAX_DATA_BYTES, configure
+from expertfile_nb._transport import MAX_DATA_BYTES, configure
 from expertfile_nb._wire import load_json
 from expertfile_nb.errors import NetworkError
 

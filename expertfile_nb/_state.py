@@ -14,7 +14,8 @@ import threading
 from typing import TYPE_CHECKING
 
 from expertfile_nb._auth import BearerAuth, TokenProvider
-from expertfile_nb._session import ExpertFileSession, Timeout
+from expertfile_nb._session import ExpertFileSession
+from expertfile_nb._transport import Timeout
 
 if TYPE_CHECKING:
     from urllib3.util.retry import Retry

@@ -10,7 +10,7 @@ FAKE_CLI = "tests/test_fake_cli.py"
 MUTATIONS = [
     Mutation(
         name="retry: EXPERTFILE_RETRY_BACKOFF ignored by the default policy",
-        path="expertfile_nb/_session.py",
+        path="expertfile_nb/_transport.py",
         old="        backoff_factor=retry_backoff(),\n",
         new="        backoff_factor=0.5,\n",
         tests=[f"{RETRY}::test_the_setting_reaches_real_retries"],

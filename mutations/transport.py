@@ -51,14 +51,14 @@ MUTATIONS = [
     ),
     Mutation(
         name="session: Retry-After not capped",
-        path="expertfile_nb/_session.py",
+        path="expertfile_nb/_transport.py",
         old="        return None if seconds is None else min(seconds, self.max_retry_after)",
         new="        return seconds",
         tests=["tests/test_token_lifecycle.py::test_retry_after_is_capped"],
     ),
     Mutation(
         name="session: plain http goes through the environment's proxy",
-        path="expertfile_nb/_session.py",
+        path="expertfile_nb/_transport.py",
         old="            proxies = {}  # loopback only",
         new="            pass  # loopback only",
         tests=[f"{RULES}::test_plain_http_never_goes_through_a_proxy"],
@@ -74,14 +74,14 @@ MUTATIONS = [
     ),
     Mutation(
         name="bounds: no deadline on a dripping answer",
-        path="expertfile_nb/_session.py",
+        path="expertfile_nb/_transport.py",
         old="        alarm = WATCHDOG.arm(self.deadline)",
         new="        alarm = WATCHDOG.arm(1e9)",
         tests=[f"{BOUNDS}::test_a_dripping_answer_ends_at_the_deadline"],
     ),
     Mutation(
         name="bounds: no cap on the decompressed size",
-        path="expertfile_nb/_session.py",
+        path="expertfile_nb/_transport.py",
         old="            if size > max_bytes:",
         new="            if False:",
         tests=[f"{BOUNDS}::test_the_cap_is_settable"],

@@ -1,0 +1,227 @@
+"""How every request of this package travels: the retry policy, bounded reads, the builder.
+
+- ``urllib3.util.Retry`` retries GETs (and the token POST) on 429/500/502/503/504
+  and connection errors, with exponential backoff (``EXPERTFILE_RETRY_BACKOFF``)
+  and ``Retry-After`` (capped, so a server asking for an hour cannot hang a notebook).
+- :class:`LimitedAdapter` ends each request at its deadline wherever it blocks (see
+  :mod:`expertfile_nb._deadline`), caps the decompressed size of each answer, and
+  never sends plain ``http://`` (loopback only) through a proxy.
+- :func:`configure` sets up every ``requests.Session`` this package makes, the
+  token request's included.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import DecodeError, InvalidHeader, ProtocolError, ReadTimeoutError
+from urllib3.util.retry import Retry
+
+from expertfile_nb._config import retry_backoff
+from expertfile_nb._deadline import POOL_CLASSES, WATCHDOG, current_alarm
+from expertfile_nb._version import __version__
+from expertfile_nb.errors import DeadlineExceededError, ResponseTooLargeError
+
+__all__ = [
+    "DEFAULT_DEADLINE",
+    "MAX_DATA_BYTES",
+    "MAX_TOKEN_BYTES",
+    "TOKEN_DEADLINE",
+    "USER_AGENT",
+    "CappedRetry",
+    "LimitedAdapter",
+    "Timeout",
+    "asked_to_wait",
+    "configure",
+    "default_retry",
+]
+
+Timeout = float | tuple[float, float]
+
+USER_AGENT = f"expertfile-nb/{__version__} python-requests/{requests.__version__}"
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+
+#: the largest answer accepted, decompressed: generous for a data page, small for a token
+MAX_DATA_BYTES = 64 * 1024 * 1024
+MAX_TOKEN_BYTES = 64 * 1024
+#: seconds for one request and its whole answer (retries and their waits included)
+DEFAULT_DEADLINE = 300.0
+TOKEN_DEADLINE = 120.0
+_CHUNK = 64 * 1024
+
+
+class CappedRetry(Retry):
+    """``urllib3`` ``Retry`` whose wait for ``Retry-After`` is capped at ``max_retry_after`` s."""
+
+    max_retry_after: float = 30.0
+
+    def get_retry_after(self, response: Any) -> float | None:
+        try:
+            seconds = super().get_retry_after(response)
+        except InvalidHeader:  # e.g. "0.5": not RFC 9110's whole seconds; use the backoff
+            return None
+        return None if seconds is None else min(seconds, self.max_retry_after)
+
+
+def asked_to_wait(response: requests.Response) -> float | None:
+    """The ``Retry-After`` of ``response`` in seconds (whole seconds or an HTTP date)."""
+    try:
+        return Retry().get_retry_after(response)  # type: ignore[arg-type] # a requests.Response has the headers it reads
+    except InvalidHeader:
+        return None
+
+
+def default_retry(*, post: bool = False) -> Retry:
+    """The retry policy: 4 retries, backoff 0.5 s doubling, on 429/5xx and connection errors.
+
+    The back-off factor is read from ``EXPERTFILE_RETRY_BACKOFF`` when set (tests shorten it).
+
+    Args:
+        post: also retry POST (the token request, which has no side effect to double).
+
+    Raises:
+        ConfigurationError: ``EXPERTFILE_RETRY_BACKOFF`` is not a number of seconds.
+    """
+    methods = {"GET", "HEAD", "OPTIONS"} | ({"POST"} if post else set())
+    return CappedRetry(
+        total=4,
+        connect=3,
+        read=2,
+        status=4,
+        backoff_factor=retry_backoff(),
+        backoff_max=8.0,
+        status_forcelist=RETRY_STATUSES,
+        allowed_methods=frozenset(methods),
+        respect_retry_after_header=True,
+        raise_on_status=False,
+        raise_on_redirect=False,
+    )
+
+
+class LimitedAdapter(HTTPAdapter):
+    """``HTTPAdapter`` that ends each request at its deadline (connecting, headers and body
+    alike), caps the decompressed size of each answer, and never sends plain ``http://``
+    (loopback only) through a proxy.
+
+    Args:
+        max_bytes: the largest decompressed answer accepted.
+        deadline: seconds from sending the request to the end of its answer, retries
+            included.
+    """
+
+    def __init__(self, *, max_bytes: int, deadline: float, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.max_bytes = max_bytes
+        self.deadline = deadline
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = POOL_CLASSES  # connections the alarm can end
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        manager.pool_classes_by_scheme = POOL_CLASSES
+        return manager
+
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: Any = True,
+        cert: Any = None,
+        proxies: Any = None,
+    ) -> requests.Response:
+        if (request.url or "").lower().startswith("http:"):
+            proxies = {}  # loopback only (check_transport): a proxy would see the secret
+        alarm = WATCHDOG.arm(self.deadline)
+        current_alarm(alarm)
+        try:
+            response = super().send(request, True, timeout, verify, cert, proxies)
+            if not stream:
+                read_within(response, self.max_bytes)
+        except (requests.RequestException, OSError):
+            if alarm.fired:
+                raise self._late(request) from None
+            raise
+        finally:
+            current_alarm(None)
+            alarm.cancelled = True
+        return response
+
+    def _late(self, request: requests.PreparedRequest) -> DeadlineExceededError:
+        where = urlsplit(request.url or "").path
+        return DeadlineExceededError(
+            f"The answer to {where} did not arrive in full within {self.deadline:g} s; stopped "
+            "waiting. The service or the network is very slow: try again later.",
+            deadline=self.deadline,
+        )
+
+
+def read_within(response: requests.Response, max_bytes: int) -> None:
+    """Read the whole (decompressed) body into ``response.content``, at most ``max_bytes``.
+
+    Raises:
+        ResponseTooLargeError: more than ``max_bytes``.
+        requests.exceptions.ChunkedEncodingError, ContentDecodingError, ConnectionError:
+            as ``requests`` itself raises them for a body that breaks off.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in response.raw.stream(_CHUNK, decode_content=True):
+            size += len(chunk)
+            if size > max_bytes:
+                response.close()
+                where = urlsplit(response.url or "").path
+                raise ResponseTooLargeError(
+                    f"The answer to {where} is larger than {max_bytes:,} bytes; stopped reading "
+                    "it. Check the base URL; for data, ask for smaller pages (page_size).",
+                    limit=max_bytes,
+                )
+            chunks.append(chunk)
+    except ProtocolError as exc:
+        raise requests.exceptions.ChunkedEncodingError(type(exc).__name__) from None
+    except DecodeError as exc:
+        raise requests.exceptions.ContentDecodingError(type(exc).__name__) from None
+    except (ReadTimeoutError, OSError) as exc:
+        raise requests.exceptions.ConnectionError(type(exc).__name__) from None
+    response._content = b"".join(chunks)
+    response._content_consumed = True  # type: ignore[attr-defined] # requests' own flag
+
+
+def configure(
+    session: requests.Session,
+    *,
+    retries: Retry | int | None,
+    max_bytes: int = MAX_DATA_BYTES,
+    deadline: float = DEFAULT_DEADLINE,
+    pool_size: int = 10,
+    post: bool = False,
+) -> requests.Session:
+    """Set up any session this package uses: headers, retries, bounded reads, no proxy for http.
+
+    Args:
+        session: a new session.
+        retries: a ``urllib3`` ``Retry``, a number of retries, or ``None`` for the default.
+        max_bytes: the largest answer accepted (decompressed).
+        deadline: seconds for a request and its whole answer.
+        pool_size: connections kept per host.
+        post: the default policy also retries POST (the token request).
+    """
+    session.headers["User-Agent"] = USER_AGENT
+    session.headers["Accept"] = "application/json"
+    policy = default_retry(post=post) if retries is None else retries
+    adapter = LimitedAdapter(
+        max_bytes=max_bytes,
+        deadline=deadline,
+        max_retries=policy,
+        pool_connections=4,
+        pool_maxsize=pool_size,
+    )
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
