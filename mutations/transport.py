@@ -150,8 +150,8 @@ MUTATIONS = [
     Mutation(
         name="session: RateLimitError tells our capped wait, not the service's",
         path="expertfile_nb/_session.py",
-        old="        retry_after = _asked_to_wait(response)",
-        new="        retry_after = CappedRetry().get_retry_after(response)",
+        old="        retry_after = asked_to_wait(response)",
+        new="        retry_after = min(asked_to_wait(response) or 0, 30.0) or None",
         tests=[
             "tests/test_token_lifecycle.py::test_rate_limit_error_tells_the_wait_the_service_asked_for"
         ],
