@@ -33,7 +33,8 @@ FAMILIES: dict[str, str] = {
     "token cache chaos": "never a crash, never a torn file, at most one token request per race",
     "fake server bad input": "always a 4xx envelope, never a 500; the next request is served",
     "transport": "plain HTTP to a remote host refused before any request; redirects never "
-    "carry the token off its origin",
+    "carry the token off its origin; plain http never through a proxy; the token request "
+    "never redirected",
 }
 
 
