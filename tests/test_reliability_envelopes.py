@@ -9,6 +9,7 @@ bodies that echo the secret or a token.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -117,9 +118,16 @@ def test_token_endpoint_answers(
                 assert offered.strip() not in message
             assert len(message) < 2000
         else:
-            assert isinstance(token, ef.Token)
-            assert token.expires_at.utcoffset() is not None
-            assert isinstance(token.org_id, int) and token.access_token
+            # a token only from a strictly well-formed envelope, and exactly what it says
+            assert status == 200
+            sent = json.loads(body)
+            assert sent["success"] is True
+            data = sent["data"]
+            assert token.access_token == data["accessToken"].strip()
+            assert token.org_id == int(str(data["user"]).strip())
+            assert not isinstance(data["user"], bool)
+            expected = datetime.fromisoformat(data["accessTokenExpiresAt"].replace("Z", "+00:00"))
+            assert expected.utcoffset() is not None and token.expires_at == expected
 
 
 list_items = st.fixed_dictionaries(
