@@ -8,8 +8,8 @@
 by the functions that need them.
 """
 
-from expertfile_nb._check import check
-from expertfile_nb._check_report import CheckReport
+from typing import TYPE_CHECKING, Any
+
 from expertfile_nb._front import login
 from expertfile_nb._login import LoginStatus, get_session, logout, status
 from expertfile_nb._token import Token
@@ -80,3 +80,23 @@ __all__ = [
     "logout",
     "status",
 ]
+
+if TYPE_CHECKING:
+    from expertfile_nb._check import check
+    from expertfile_nb._check_report import CheckReport
+
+_LAZY = {"check": "expertfile_nb._check", "CheckReport": "expertfile_nb._check_report"}
+
+
+def __getattr__(name: str) -> Any:
+    # ef.check and its report load on first use: the probe is rarely needed, and its
+    # modules would add a third to the package's import time
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'expertfile_nb' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
