@@ -46,6 +46,11 @@ class Alarm:
         for conn in list(self._conns):
             _shut(conn)
 
+    def cancel(self) -> None:
+        """The request ended in time: forget its connections (they go back to the pool)."""
+        self.cancelled = True
+        self._conns.clear()
+
 
 def _shut(conn: Any) -> None:
     sock = getattr(conn, "sock", None)
@@ -65,14 +70,22 @@ class Watchdog:
 
     def arm(self, seconds: float) -> Alarm:
         alarm = Alarm()
+        entry = (time.monotonic() + seconds, next(self._order), alarm)
         with self._cv:
-            heapq.heappush(self._heap, (time.monotonic() + seconds, next(self._order), alarm))
+            heap = self._heap
+            if len(heap) > 256 and len(heap) % 256 == 0:
+                # ended requests wait in the heap until their time; drop them now and then
+                # so that a long pull keeps a few entries, not one per request
+                heap[:] = [e for e in heap if not e[2].cancelled]
+                heapq.heapify(heap)
+            heapq.heappush(heap, entry)
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._run, name="expertfile-deadline", daemon=True
                 )
                 self._thread.start()
-            self._cv.notify()
+            if heap[0] is entry:  # the thread sleeps until an earlier time: wake it
+                self._cv.notify()
         return alarm
 
     def _run(self) -> None:

@@ -149,7 +149,7 @@ class LimitedAdapter(HTTPAdapter):
             raise
         finally:
             current_alarm(None)
-            alarm.cancelled = True
+            alarm.cancel()
         return response
 
     def _late(self, request: requests.PreparedRequest) -> DeadlineExceededError:
