@@ -72,7 +72,7 @@ def compare(experts: int, latency: float, rounds: int) -> None:
         ours_t, loop_t = [], []
         for _ in range(rounds):  # interleaved, so drift hits both alike
             t0 = time.perf_counter()
-            frame = ef.get_experts(progress=False, workers=4, **EVERYONE)  # type: ignore[arg-type]
+            frame = ef.get_experts(progress=False, workers=4, **EVERYONE)  # type: ignore[arg-type]  # EVERYONE holds str; the filters are Literals
             ours_t.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
             loop = hand_written(url, token.access_token, token.org_id)
@@ -97,7 +97,7 @@ def iter_child(experts: int) -> None:
     proc, url = start_server(experts, 0.0)
     try:
         ef.login("demo-client", "demo-secret", base_url=url)
-        count = sum(1 for _ in ef.iter_experts(progress=False, **EVERYONE))  # type: ignore[arg-type]
+        count = sum(1 for _ in ef.iter_experts(progress=False, **EVERYONE))  # type: ignore[arg-type]  # EVERYONE holds str; the filters are Literals
         assert count == experts
         # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking parent
         status = Path("/proc/self/status").read_text()

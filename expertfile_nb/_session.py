@@ -275,7 +275,7 @@ class ExpertFileSession(requests.Session):
         self.auth.provider.renew(rejected=used)
         replay = request.copy()
         replay.headers["Authorization"] = self.auth.provider.header()
-        replay._expertfile_replayed = True  # type: ignore[attr-defined]
+        replay._expertfile_replayed = True  # type: ignore[attr-defined]  # a marker: replayed once only
         adapter = self.get_adapter(replay.url or "")
         retried = adapter.send(replay, **kwargs)
         retried.history.insert(0, response)

@@ -19,7 +19,7 @@ def test_explicit_arguments(expertfile_server: FakeExpertFile) -> None:
     )
     assert token.org_id == expertfile_server.org_id
     assert token.client_id == expertfile_server.client_id
-    assert token.expires_at.tzinfo is not None and token.expires_at.utcoffset().total_seconds() == 0  # type: ignore[union-attr]
+    assert token.expires_at.tzinfo is not None and token.expires_at.utcoffset().total_seconds() == 0  # type: ignore[union-attr]  # tzinfo checked just before
     assert ef.status().source == "arguments"
 
 

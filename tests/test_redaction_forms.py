@@ -67,7 +67,7 @@ def echo_bare(request: Request) -> Response:
     "handler", [echo_body, echo_json, echo_basic, echo_bare], ids=["url", "json", "b64", "bare"]
 )
 def test_token_errors_hold_no_form_of_the_secret(httpserver: HTTPServer, handler: object) -> None:
-    httpserver.expect_request("/v2/oauth/token", method="POST").respond_with_handler(handler)  # type: ignore[arg-type]
+    httpserver.expect_request("/v2/oauth/token", method="POST").respond_with_handler(handler)  # type: ignore[arg-type]  # parametrized as object
     with pytest.raises(ef.ExpertFileError) as caught:
         ef.login(CLIENT, SECRET, base_url=httpserver.url_for("").rstrip("/"), retries=0)
     assert_clean(str(caught.value), SECRET)

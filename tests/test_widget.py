@@ -17,7 +17,7 @@ from fake_server import FakeExpertFile
 class Recorder:
     """Every value a trait took, in order, with what other fields held at that moment."""
 
-    def __init__(self, form: ef.widget.LoginForm) -> None:  # type: ignore[name-defined]
+    def __init__(self, form: ef.widget.LoginForm) -> None:  # type: ignore[name-defined]  # ef.widget is a submodule
         self.status: list[tuple[str, str]] = []
         self.disabled: list[bool] = []
         form.status.observe(
