@@ -35,16 +35,49 @@ DOCUMENTED = {
     "get_spotlights",
     "iter_spotlights",
     "get_expert",
+    "get_staff_member",
+    "get_spotlight",
     "login_widget",
     "check",
     "CheckReport",
+    "BrokenResponseError",
+    "DeadlineExceededError",
+    "ResponseTooLargeError",
 }
 
 
 def test_exported_names_are_the_documented_ones() -> None:
-    assert set(ef.__all__) >= DOCUMENTED
+    # an equality, as httpx's test_exported_members: an omission fails as surely as an extra
+    assert set(ef.__all__) == DOCUMENTED
+    assert len(ef.__all__) == len(set(ef.__all__))
     for name in ef.__all__:
         assert hasattr(ef, name), name
+
+
+def test_the_error_tree_drawn_in_the_docstring_is_the_one_in_the_code() -> None:
+    import re
+
+    from expertfile_nb import errors
+
+    drawn = set(re.findall(r"[├└]── (\w+)", errors.__doc__ or ""))
+    drawn.add("ExpertFileError")
+    defined = {
+        name for name in errors.__all__ if issubclass(getattr(errors, name), errors.ExpertFileError)
+    }
+    assert drawn == defined
+    assert defined <= set(ef.__all__)  # every error can be caught by name from the package
+    # each drawn child is a subclass of the name drawn above it, one level less indented
+    parents: list[tuple[int, str]] = [(-1, "ExpertFileError")]
+    for line in (errors.__doc__ or "").splitlines():
+        match = re.search(r"[├└]── (\w+)", line)
+        if not match:
+            continue
+        depth = match.start()
+        while parents[-1][0] >= depth:
+            parents.pop()
+        child, parent = getattr(errors, match[1]), getattr(errors, parents[-1][1])
+        assert issubclass(child, parent), (match[1], parents[-1][1])
+        parents.append((depth, match[1]))
 
 
 def test_errors_form_one_tree() -> None:
