@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -111,3 +112,71 @@ def race_logins(processes: int, go: Path) -> list[tuple[int, str, str]]:
 def experts_path(server: FakeExpertFile) -> str:
     """The expert list path of the server's demo organization."""
     return f"/v2/organization/{server.org_id}/expert"
+
+
+RACE_WORKER = """
+import os, sys, time
+import expertfile_nb as ef
+from expertfile_nb._state import STATE
+
+folder, rounds = sys.argv[1], int(sys.argv[2])
+out = open(os.path.join(folder, f"out-{os.getpid()}"), "a")
+for n in range(rounds):
+    while not os.path.exists(os.path.join(folder, f"go-{n}")):
+        time.sleep(0.001)
+    STATE.clear()  # as a new process: nothing in memory, the token comes from the file or a request
+    try:
+        out.write(f"{n} {ef.login(remember=True).org_id}\\n")
+    except Exception as exc:
+        out.write(f"{n} ERROR {type(exc).__name__}\\n")
+    out.flush()
+    open(os.path.join(folder, f"done-{n}-{os.getpid()}"), "w").close()
+"""
+
+
+class RaceWorkers:
+    """``processes`` long-lived processes that log in together once per round.
+
+    Starting a process per login costs an interpreter and an import each time;
+    these start once, and each round they all wait for ``go-N``, forget what they
+    hold in memory, and call ``login(remember=True)`` at the same moment.
+    """
+
+    def __init__(self, processes: int, rounds: int, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", RACE_WORKER, str(folder), str(rounds)],
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(processes)
+        ]
+
+    def run_round(self, n: int, timeout: float = 60.0) -> list[str]:
+        """Start round ``n``; return what each process printed for it."""
+        (self.folder / f"go-{n}").touch()
+        deadline = time.monotonic() + timeout
+        while len(list(self.folder.glob(f"done-{n}-*"))) < len(self.procs):
+            if time.monotonic() > deadline or any(p.poll() not in (None, 0) for p in self.procs):
+                raise AssertionError(f"round {n} did not finish: {self.errors()}")
+            time.sleep(0.005)
+        lines = []
+        for out in self.folder.glob("out-*"):
+            lines += [line.split(" ", 1)[1] for line in out.read_text().splitlines()
+                      if line.startswith(f"{n} ")]  # fmt: skip
+        return lines
+
+    def errors(self) -> str:
+        return " | ".join(p.stderr.read()[-500:] for p in self.procs if p.poll() and p.stderr)
+
+    def close(self) -> None:
+        """Stop the processes: after the last round they end by themselves; after a failed
+        round they would wait for a round that never comes."""
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+            if proc.stderr:
+                proc.stderr.close()

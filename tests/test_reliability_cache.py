@@ -13,7 +13,7 @@ import pytest
 
 import expertfile_nb as ef
 from fake_server import FakeExpertFile
-from tests.helpers import FileWatcher, race_logins
+from tests.helpers import FileWatcher, RaceWorkers
 from tests.reliability import RACE_PROCESSES, RACE_ROUNDS, case
 
 FAMILY = "token cache chaos"
@@ -92,14 +92,18 @@ def test_unusable_folder_keeps_the_token_in_memory(
 def test_processes_racing_on_one_file(expertfile_env: FakeExpertFile, tmp_path: Path) -> None:
     """RACE_ROUNDS rounds; in each, RACE_PROCESSES processes log in together on an empty cache."""
     path = cache_file()
-    with FileWatcher(path) as watcher:
-        for round_number in range(RACE_ROUNDS):
-            with case(FAMILY, f"{RACE_PROCESSES} processes racing (round {round_number + 1})"):
-                if path.parent.exists():
-                    shutil.rmtree(path.parent)
-                before = expertfile_env.token_requests
-                results = race_logins(RACE_PROCESSES, tmp_path / f"go-{round_number}")
-                assert [status for status, _, _ in results] == [0] * RACE_PROCESSES, results
-                assert all(out.strip() == str(expertfile_env.org_id) for _, out, _ in results)
-                assert expertfile_env.token_requests - before == 1
+    workers = RaceWorkers(RACE_PROCESSES, RACE_ROUNDS, tmp_path / "race")
+    try:
+        with FileWatcher(path) as watcher:
+            for round_number in range(RACE_ROUNDS):
+                label = f"{RACE_PROCESSES} processes racing (round {round_number + 1})"
+                with case(FAMILY, label):
+                    if path.parent.exists():
+                        shutil.rmtree(path.parent)
+                    before = expertfile_env.token_requests
+                    printed = workers.run_round(round_number)
+                    assert printed == [str(expertfile_env.org_id)] * RACE_PROCESSES, printed
+                    assert expertfile_env.token_requests - before == 1
+    finally:
+        workers.close()
     assert watcher.torn == []
