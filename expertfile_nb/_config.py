@@ -7,10 +7,7 @@ import posixpath
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from expertfile_nb._redact import mask, redact
 from expertfile_nb.errors import ConfigurationError, InsecureTransportError
-
-__all__ = ["mask", "redact"]  # re-exported for older imports; the owner is _redact
 
 DEFAULT_BASE_URL = "https://public-api.expertfile.com"
 TOKEN_PATH = "/v2/oauth/token"  # noqa: S105 -- a URL path

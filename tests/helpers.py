@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -180,3 +181,16 @@ class RaceWorkers:
             proc.wait()
             if proc.stderr:
                 proc.stderr.close()
+
+
+def read_exports(proc: subprocess.Popen[str]) -> dict[str, str]:
+    """The ``export EXPERTFILE_…=…`` lines a started ``python -m fake_server`` prints."""
+    assert proc.stdout is not None
+    exports: dict[str, str] = {}
+    for line in proc.stdout:
+        match = re.match(r"export (EXPERTFILE_\w+)=(.*)", line.strip())
+        if match:
+            exports[match[1]] = match[2]
+        if line.startswith("Press Ctrl-C"):
+            break
+    return exports

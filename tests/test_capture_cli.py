@@ -4,7 +4,6 @@ pytest fixtures of a project that points them at it."""
 from __future__ import annotations
 
 import json
-import re
 import signal
 import subprocess
 import sys
@@ -15,14 +14,15 @@ import pytest
 import expertfile_nb as ef
 from expertfile_nb.__main__ import main
 from fake_server import FakeExpertFile
+from tests.helpers import read_exports
 
 
 @pytest.fixture
-def capture_dir(  # no profiles: the fake's media/document section has a bug (KeyError)
+def capture_dir(
     expertfile_env: FakeExpertFile, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> Path:
     out = tmp_path / "capture"
-    assert main(["capture", "--out", str(out), "--limit", "12", "--profiles", "0"]) == 0
+    assert main(["capture", "--out", str(out), "--limit", "12", "--profiles", "1"]) == 0
     assert f"into {out}: 12 experts, 12 staff, 12 spotlights" in capsys.readouterr().out
     manifest = json.loads((out / "capture.json").read_text())
     assert manifest["limit"] == 12 and manifest["anonymized"] is False
@@ -41,14 +41,7 @@ def test_fake_server_command_serves_a_capture(capture_dir: Path) -> None:
         text=True,
     )
     try:
-        assert proc.stdout is not None
-        exports: dict[str, str] = {}
-        for line in proc.stdout:
-            match = re.match(r"export (EXPERTFILE_\w+)=(.*)", line.strip())
-            if match:
-                exports[match[1]] = match[2]
-            if line.startswith("Press Ctrl-C"):
-                break
+        exports = read_exports(proc)
         ef.login(
             exports["EXPERTFILE_CLIENT_ID"],
             exports["EXPERTFILE_CLIENT_SECRET"],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import signal
 import subprocess
 import sys
@@ -10,6 +9,8 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from tests.helpers import read_exports
 
 
 def start(*args: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
@@ -29,15 +30,7 @@ def start(*args: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
         stderr=subprocess.PIPE,
         text=True,
     )
-    assert proc.stdout is not None
-    exports: dict[str, str] = {}
-    for line in proc.stdout:
-        match = re.match(r"export (EXPERTFILE_\w+)=(.*)", line.strip())
-        if match:
-            exports[match[1]] = match[2]
-        if line.startswith("Press Ctrl-C"):
-            break
-    return proc, exports
+    return proc, read_exports(proc)
 
 
 @pytest.mark.parametrize(
