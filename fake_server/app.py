@@ -128,6 +128,9 @@ class FakeExpertFile(HTTPServer):
         self._lock = threading.Lock()
         self._journal: deque[JournalEntry] = deque(maxlen=journal_size)
         self._in_flight = 0
+        # Bumped by reset(): a request that began before a reset and ends after it (a test's
+        # slow request its client gave up on) is kept out of the next test's journal and counts.
+        self._generation = 0
         self._directories: dict[tuple[int, int], Directory] = {}
         self.reset()
 
@@ -138,6 +141,7 @@ class FakeExpertFile(HTTPServer):
         Tokens issued before the reset stop working, so each test starts clean.
         """
         with self._lock:
+            self._generation += 1
             self.experts: int = self._defaults["experts"]
             self.token_ttl: float = self._defaults["token_ttl"]
             self.max_page_size: int = self._defaults["max_page_size"]
@@ -379,6 +383,7 @@ class FakeExpertFile(HTTPServer):
         with self._lock:
             self._in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self._in_flight)
+            request.environ["fake_server.generation"] = self._generation
         try:
             try:
                 # Read the body first, whatever the route: the connection is kept for the
@@ -412,7 +417,8 @@ class FakeExpertFile(HTTPServer):
         path = request.path
         if path.rstrip("/") in TOKEN_PATHS and request.method == "POST":  # the route takes a /
             with self._lock:
-                self._token_requests += 1  # every POST received, faulted ones too
+                if self._current(request):
+                    self._token_requests += 1  # every POST received, faulted ones too
         respond = self._take_fault(path)
         if respond is not None:
             answer = respond(request)
@@ -422,10 +428,15 @@ class FakeExpertFile(HTTPServer):
             time.sleep(self.latency)
         return route(self, request, ROUTES if self.dataset is None else DATASET_ROUTES)
 
+    def _current(self, request: Request) -> bool:
+        """Whether ``request`` began after the last reset (call with the lock held)."""
+        return bool(request.environ.get("fake_server.generation") == self._generation)
+
     def _record(self, request: Request, response: Answer | Response) -> None:
-        self._journal.append(  # deque.append is atomic; the deque bounds the memory
-            record(request, response.status_code, self._redactor())
-        )
+        entry = record(request, response.status_code, self._redactor())
+        with self._lock:
+            if self._current(request):  # a request from before the reset is not this test's
+                self._journal.append(entry)
 
     def _record_rejected(self, method: str, target: str, status: int) -> None:
         self._journal.append(record_rejected(method, target, status, self._redactor()))

@@ -201,4 +201,13 @@ MUTATIONS = [
             "tests/test_fake_robustness.py::test_a_token_post_with_a_trailing_slash_is_counted_and_faulted"
         ],
     ),
+    Mutation(
+        name="fake: a request begun before a reset is journaled after it",
+        path="fake_server/app.py",
+        old="            if self._current(request):  # a request from before the reset",
+        new="            if True:  # a request from before the reset",
+        tests=[
+            "tests/test_fake_controls.py::test_a_request_begun_before_a_reset_is_not_counted_after_it"
+        ],
+    ),
 ]

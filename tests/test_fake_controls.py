@@ -140,6 +140,23 @@ def test_reset_restores_everything(expertfile_server: FakeExpertFile) -> None:
     )
 
 
+def test_a_request_begun_before_a_reset_is_not_counted_after_it(
+    expertfile_server: FakeExpertFile,
+) -> None:
+    # One test's slow request, which its client gave up on, ends after the next test's reset:
+    # it must not show up in that test's journal or token count (it once made a test flaky).
+    expertfile_server.slow_next(1, 0.5)
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        requests.post(
+            expertfile_server.token_url, data=token_form(expertfile_server), timeout=(5, 0.05)
+        )
+    expertfile_server.reset()
+    while expertfile_server.in_flight:  # the slow answer is still being made
+        threading.Event().wait(0.05)
+    assert expertfile_server.journal == []
+    assert expertfile_server.token_requests == 0
+
+
 def test_journal_is_bounded_and_redacted() -> None:
     with FakeExpertFile(journal_size=5) as server:
         token = get_token(server)
