@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import threading
+import time
+from collections.abc import Callable
 
 import pytest
 import requests
@@ -20,6 +22,14 @@ def _parses(raw: bytes) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"still waiting after {seconds} s")
+        time.sleep(0.005)
 
 
 def post_token(server: FakeExpertFile) -> requests.Response:
@@ -145,14 +155,14 @@ def test_a_request_begun_before_a_reset_is_not_counted_after_it(
 ) -> None:
     # One test's slow request, which its client gave up on, ends after the next test's reset:
     # it must not show up in that test's journal or token count (it once made a test flaky).
-    expertfile_server.slow_next(1, 0.5)
+    expertfile_server.slow_next(1, 1.0)
     with pytest.raises(requests.exceptions.ReadTimeout):
         requests.post(
             expertfile_server.token_url, data=token_form(expertfile_server), timeout=(5, 0.05)
         )
+    _wait_for(lambda: expertfile_server.max_in_flight >= 1)  # the server has begun it
     expertfile_server.reset()
-    while expertfile_server.in_flight:  # the slow answer is still being made
-        threading.Event().wait(0.05)
+    _wait_for(lambda: expertfile_server.in_flight == 0)  # ... and ended it, after the reset
     assert expertfile_server.journal == []
     assert expertfile_server.token_requests == 0
 
