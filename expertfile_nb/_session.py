@@ -25,6 +25,7 @@ How requests travel (retries, deadline, size cap, proxies) is
 
 from __future__ import annotations
 
+import inspect
 import logging
 from typing import Any
 from urllib.parse import urlsplit
@@ -155,6 +156,25 @@ def error_from_response(response: requests.Response, auth: object = None) -> Exp
     )
 
 
+_SESSION_REQUEST = inspect.signature(requests.Session.request)
+
+
+def _sets_timeout(
+    session: requests.Session,
+    method: object,
+    url: object,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> bool:
+    """Whether a ``Session.request`` call names a timeout, by keyword or by position (read from
+    the installed requests' own signature). A call that does not fit it says so when made."""
+    try:
+        bound = _SESSION_REQUEST.bind(session, method, url, *args, **kwargs)
+    except TypeError:
+        return True  # leave the call as it is: requests raises its own TypeError
+    return "timeout" in bound.arguments
+
+
 class ExpertFileSession(requests.Session):
     """A ``requests.Session`` for the ExpertFile API (see the module docstring).
 
@@ -211,8 +231,8 @@ class ExpertFileSession(requests.Session):
             url = url.decode()
         if url.startswith("/"):
             url = self.base_url + url
-        if len(args) < 7:  # timeout is requests' 7th argument after the URL
-            kwargs.setdefault("timeout", self.timeout)
+        if not _sets_timeout(self, method, url, args, kwargs):
+            kwargs["timeout"] = self.timeout
         where = f"{method!s} {urlsplit(url).path}"
         failure: ExpertFileError
         try:

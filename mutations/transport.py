@@ -156,4 +156,18 @@ MUTATIONS = [
             "tests/test_token_lifecycle.py::test_rate_limit_error_tells_the_wait_the_service_asked_for"
         ],
     ),
+    Mutation(
+        name="transport: the session's default timeout is not applied",
+        path="expertfile_nb/_session.py",
+        old='            kwargs["timeout"] = self.timeout',
+        new="            pass",
+        tests=["tests/test_session.py::test_default_timeout_applies_with_positional_arguments"],
+    ),
+    Mutation(
+        name="transport: a timeout given by position is not seen",
+        path="expertfile_nb/_session.py",
+        old='    return "timeout" in bound.arguments',
+        new='    return "timeout" in kwargs',
+        tests=["tests/test_session.py::test_a_timeout_given_by_position_is_the_one_used"],
+    ),
 ]

@@ -142,6 +142,17 @@ def test_default_timeout_applies_with_positional_arguments(expertfile_env: FakeE
         session.request("GET", experts_path(expertfile_env), {"page_size": 1})
 
 
+def test_a_timeout_given_by_position_is_the_one_used(expertfile_env: FakeExpertFile) -> None:
+    ef.login()
+    session = ef.get_session(timeout=(5, 30), retries=0)
+    expertfile_env.slow_next(1, 1.0, path="data")
+    with pytest.raises(ef.NetworkError, match="timed out"):
+        # Session.request(method, url, params, data, headers, cookies, files, auth, timeout)
+        session.request(
+            "GET", experts_path(expertfile_env), None, None, None, None, None, None, 0.2
+        )
+
+
 @pytest.mark.parametrize(
     ("url", "headers"),
     [("v2/no-leading-slash", {}), ("/v2/x", {"X-Note": "line\nbreak"}), ("http://", {})],
