@@ -167,6 +167,17 @@ class KeepAliveHandler(WSGIRequestHandler):
         except OSError:  # the peer, or a "disconnect" fault, closed the connection first
             self.rfile.close()
 
+    def parse_request(self) -> bool:
+        """Refuse an HTTP/0.9 request line (``GET /``) at once: no headers follow one, so
+        waiting for them would hold the client until the socket timeout."""
+        words = self.raw_requestline.decode("latin-1").split()
+        if len(words) != 2:
+            return bool(super().parse_request())
+        self.command, self.path = words
+        self.request_version = "HTTP/0.9"
+        self.send_error(400, "HTTP/0.9 requests are not supported; send HTTP/1.1")
+        return False
+
     def run_wsgi(self) -> None:
         """Answer one request, then keep the connection unless something says to close it."""
         if self.headers.get("Expect", "").lower().strip(" \t") == "100-continue":

@@ -210,4 +210,13 @@ MUTATIONS = [
             "tests/test_fake_controls.py::test_a_request_begun_before_a_reset_is_not_counted_after_it"
         ],
     ),
+    Mutation(
+        name="fake: an HTTP/0.9 request line waits for headers that never come",
+        path="fake_server/_wsgi.py",
+        old="        if len(words) != 2:",
+        new="        if True:",
+        tests=[
+            "tests/test_fake_robustness.py::test_requests_refused_before_parsing_are_enveloped_and_recorded"
+        ],
+    ),
 ]

@@ -187,10 +187,11 @@ def test_each_assumption_names_a_real_setting(assumption: Assumption) -> None:
     [
         (b"HELLO\r\n\r\n", 400),
         (b"GET / HTTP/9.9\r\n\r\n", 400),
+        (b"GET /\r\n", 400),  # HTTP/0.9: no headers follow, none are awaited
         (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", 414),
         (b"GET / HTTP/1.1\r\n" + b"".join(b"X-%d: y\r\n" % i for i in range(200)) + b"\r\n", 431),
     ],
-    ids=["request line", "version", "long target", "many headers"],
+    ids=["request line", "version", "HTTP/0.9", "long target", "many headers"],
 )
 def test_requests_refused_before_parsing_are_enveloped_and_recorded(
     expertfile_server: FakeExpertFile, request_bytes: bytes, status: int
