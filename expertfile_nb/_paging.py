@@ -30,6 +30,14 @@ A pull goes like this:
    fails, then raises :class:`~expertfile_nb.errors.IncompleteDataError` naming
    where it broke. ``iter_*`` cannot take back rows it has given, so it raises
    at once.
+6. **A request that fails** after the session's retries ends the pull. If
+   asking again could help (no answer, a 5xx, a 429, a broken or unreadable
+   page, the deadline), it is an ``IncompleteDataError`` naming the page, its
+   cause attached. If it could not — the login is refused
+   (``AuthenticationError``), or the service refuses the request itself (a 4xx
+   ``APIError`` other than 429: a filter it does not take, an unknown
+   organization) — that error is raised as it is, so ``except`` on its type
+   works for a pull as for any call.
 
 What no client can see without reading everything twice: several separate
 edits that each stay inside one page and keep the boundaries, the count and
@@ -45,7 +53,7 @@ from collections import deque
 from collections.abc import Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from expertfile_nb._keys import KeySet
 from expertfile_nb._progress import progress_bar
@@ -54,10 +62,12 @@ from expertfile_nb._session import hidden_values
 from expertfile_nb._wire import data_of, load_json
 from expertfile_nb.errors import (
     APIError,
+    AuthenticationError,
     BrokenResponseError,
     ConfigurationError,
     ExpertFileError,
     IncompleteDataError,
+    RateLimitError,
 )
 
 if TYPE_CHECKING:
@@ -169,17 +179,24 @@ class Pull:
                 log.debug("page_from=%s arrived broken (%s); trying again", page_from, exc)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _failed(self, page_from: int, size: int, exc: ExpertFileError) -> IncompleteDataError:
-        return IncompleteDataError(
+    def _fail(self, page_from: int, size: int, exc: ExpertFileError) -> NoReturn:
+        """End the pull because a page request failed (module docstring, 6)."""
+        if isinstance(exc, (AuthenticationError, ConfigurationError)) or (
+            isinstance(exc, APIError)
+            and not isinstance(exc, RateLimitError)
+            and 400 <= (exc.status or 0) < 500
+        ):
+            raise exc  # asking again cannot help: the type says what to fix
+        raise IncompleteDataError(
             f"The pull of {self.endpoint.noun} stopped: the page at page_from={page_from} "
             f"(page_size={size}) failed after retries: {exc}"
-        )
+        ) from exc
 
     def _fetch(self, page_from: int, size: int) -> Page:
         try:
             return self._get(page_from, size)
         except ExpertFileError as exc:
-            raise self._failed(page_from, size, exc) from exc
+            self._fail(page_from, size, exc)
 
     def _read(self, response: requests.Response, page_from: int) -> Page:
         data = data_of(load_json(response.content))
@@ -217,9 +234,9 @@ class Pull:
                     refused.append(size)
                     size = SMALLER_PAGE if size > SMALLER_PAGE else size // 2
                     continue
-                raise self._failed(0, size, exc) from exc
+                self._fail(0, size, exc)
             except ExpertFileError as exc:
-                raise self._failed(0, size, exc) from exc
+                self._fail(0, size, exc)
             if refused:
                 log.warning(
                     "The service refused page_size=%s for %s; paging by %s instead.",

@@ -69,9 +69,14 @@ session: a session from :func:`expertfile_nb.get_session`; default: one shared b
 """
 _RAISES = """\
 Raises:
-    IncompleteDataError: a page failed after the retries (the message names it), or
-        the pages did not fit together on two pulls in a row: a count, a total, a
-        duplicate or an overlap that did not match (the message says where).
+    IncompleteDataError: a page failed after the retries (the message names it; no
+        answer, a 5xx, a 429, a broken page), or the pages did not fit together on
+        two pulls in a row: a count, a total, a duplicate or an overlap that did not
+        match (the message says where).
+    AuthenticationError: the token was refused and no new one could be had.
+    APIError: the service refused the request itself (a 4xx other than 429, such
+        as a filter it does not take): raised as it is, since asking again would
+        not help.
     NotLoggedInError: no login and no credentials in the environment.
     ConfigurationError: an argument with a wrong value (a misspelt return field
         comes with the closest documented name).

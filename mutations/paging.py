@@ -187,4 +187,27 @@ MUTATIONS = [
         new="        if len(first.rows) >= 4 and self._reads_page_numbers(first):",
         tests=["tests/test_pull_experts.py::test_page_number_paging_is_followed_with_small_pages"],
     ),
+    Mutation(
+        name="paging: a 4xx on a page is wrapped as IncompleteDataError",
+        path="expertfile_nb/_paging.py",
+        old="            and 400 <= (exc.status or 0) < 500",
+        new="            and 400 <= (exc.status or 0) < 400",
+        tests=["tests/test_pull_experts.py::test_a_4xx_on_a_later_page_is_raised_as_it_is"],
+    ),
+    Mutation(
+        name="paging: a refused login mid-pull is wrapped as IncompleteDataError",
+        path="expertfile_nb/_paging.py",
+        old="        if isinstance(exc, (AuthenticationError, ConfigurationError)) or (",
+        new="        if isinstance(exc, ConfigurationError) or (",
+        tests=[
+            "tests/test_pull_experts.py::test_a_login_refused_mid_pull_is_an_authentication_error"
+        ],
+    ),
+    Mutation(
+        name="paging: a persistent 429 is raised as it is, not as IncompleteDataError",
+        path="expertfile_nb/_paging.py",
+        old="            and not isinstance(exc, RateLimitError)\n",
+        new="\n",
+        tests=["tests/test_reliability_faults.py"],
+    ),
 ]

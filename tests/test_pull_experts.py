@@ -197,6 +197,33 @@ def test_persistent_500_on_a_later_page(expertfile_env: FakeExpertFile) -> None:
     assert "boom" in str(caught.value)
 
 
+def test_a_4xx_on_a_later_page_is_raised_as_it_is(expertfile_env: FakeExpertFile) -> None:
+    # Pulling again cannot help when the service refuses the request itself: the APIError
+    # comes as it is (except ef.APIError works for a pull), not as IncompleteDataError.
+    expertfile_env.experts = 1000
+    ef.login()
+    expertfile_env.expect_request(
+        f"/v2/organization/{expertfile_env.org_id}/expert",
+        query_string={"page_size": "100", "page_from": "297", "access": "all", "status": "all"},
+    ).respond_with_json(
+        {"success": False, "error": "invalid_request", "error_description": "no"}, status=403
+    )
+    with pytest.raises(ef.APIError) as caught:
+        ef.get_experts(workers=1, **EVERYONE)
+    assert caught.value.status == 403
+    assert not isinstance(caught.value, ef.IncompleteDataError)
+
+
+def test_a_login_refused_mid_pull_is_an_authentication_error(
+    expertfile_env: FakeExpertFile,
+) -> None:
+    token = ef.login()
+    expertfile_env.revoke(token.access_token)  # the next GET is a 401 ...
+    expertfile_env.fail_next(5, status=401, path="token", error="invalid_client")  # no new one
+    with pytest.raises(ef.AuthenticationError):
+        ef.get_experts(**EVERYONE)
+
+
 def test_total_changing_mid_pull_is_reported(
     expertfile_env: FakeExpertFile, caplog: pytest.LogCaptureFixture
 ) -> None:

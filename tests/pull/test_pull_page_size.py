@@ -48,8 +48,11 @@ def test_the_size_is_halved_below_100(plain: PlainService) -> None:
 
 def test_a_400_that_does_not_name_page_size_is_not_retried(plain: PlainService) -> None:
     plain.route(EXPERTS, lambda _r: _bad_request("countries must be a JSON array"))
-    with pytest.raises(ef.IncompleteDataError, match="countries must be a JSON array"):
+    # the service refuses the request itself: raised as it is, not as IncompleteDataError
+    with pytest.raises(ef.APIError, match="countries must be a JSON array") as caught:
         ef.get_experts(page_size=500)
+    assert caught.value.status == 400
+    assert not isinstance(caught.value, ef.IncompleteDataError)
     assert len(plain.data_queries()) == 1
 
 
