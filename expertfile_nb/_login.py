@@ -327,15 +327,22 @@ def status() -> LoginStatus:
 
 
 def logout() -> str:
-    """Forget the token in memory and on disk.
+    """Forget the token in memory and the one remembered on disk for the same base URL.
+
+    Logged in, that is the login's base URL; not logged in (a new process, say), the
+    base URL in use: ``EXPERTFILE_BASE_URL`` or the real service. Tokens remembered
+    for other base URLs are kept.
 
     Returns:
         What was done, and whether environment variables would log you straight back in.
+
+    Raises:
+        ConfigurationError: not logged in, and ``EXPERTFILE_BASE_URL`` is not usable.
     """
     current, providers = STATE.clear()
     for provider in providers:
         provider.forget()
-    url = current.provider.base_url if current else None
+    url = current.provider.base_url if current else resolve_base_url()
     removed = False
     cache = TokenFile(default_cache_file())
     if current is not None and current.provider.token_file is not None:
@@ -346,9 +353,9 @@ def logout() -> str:
     message = "Logged out" if current else "Was not logged in"
     if removed:
         message += (
-            "; the remembered token was deleted."
+            f"; the remembered token was deleted (base URL {url})."
             if current
-            else (", but a remembered token was found and deleted.")
+            else f", but a remembered token was found and deleted (base URL {url})."
         )
     else:
         message += "."

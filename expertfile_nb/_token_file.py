@@ -184,13 +184,9 @@ class TokenFile:
             return False
         return True
 
-    def delete(self, base_url: str | None = None) -> bool:
-        """Forget every token (or those for ``base_url``). Returns whether any was forgotten."""
+    def delete(self, base_url: str) -> bool:
+        """Forget the token for ``base_url``. Returns whether there was one."""
         if not self.path.exists():
             return False
-        if base_url is None:
-            with contextlib.suppress(FileNotFoundError):
-                self.path.unlink()
-            return True
         had = any(e.get("base_url") == base_url for e in self.read_all())
         return self.save(base_url, None) and had

@@ -198,4 +198,13 @@ MUTATIONS = [
         new="            pass\n",
         tests=["tests/test_reliability_cache.py::test_processes_racing_on_one_file"],
     ),
+    Mutation(
+        name="auth: deleting a remembered token says one was there when none was",
+        path="expertfile_nb/_token_file.py",
+        old='        had = any(e.get("base_url") == base_url for e in self.read_all())',
+        new="        had = True",
+        tests=[
+            "tests/test_token_file.py::test_logout_in_a_new_process_deletes_only_the_token_for_the_base_url_in_use"
+        ],
+    ),
 ]

@@ -82,3 +82,35 @@ def test_logout_deletes_the_remembered_token(expertfile_env: FakeExpertFile) -> 
     message = ef.logout()
     assert "remembered token was deleted" in message
     assert not cache_file().exists() or json.loads(cache_file().read_text())["tokens"] == []
+
+
+def test_logout_in_a_new_process_deletes_only_the_token_for_the_base_url_in_use(
+    expertfile_env: FakeExpertFile,
+) -> None:
+    with FakeExpertFile() as other:
+        ef.login(
+            base_url=other.url,
+            client_id=other.client_id,
+            client_secret=other.client_secret,
+            remember=True,
+        )
+    ef.login(remember=True)  # the fixture's server, from the environment
+    kept = {e["base_url"] for e in json.loads(cache_file().read_text())["tokens"]}
+    assert kept == {expertfile_env.url, other.url}
+
+    def new_process_logout() -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", "import expertfile_nb as ef; print(ef.logout())"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    first, second = new_process_logout(), new_process_logout()
+    assert "Was not logged in, but a remembered token was found and deleted" in first
+    assert expertfile_env.url in first
+    assert second.strip().startswith("Was not logged in.")
+    kept = {e["base_url"] for e in json.loads(cache_file().read_text())["tokens"]}
+    assert kept == {other.url}  # the token for another base URL is kept
