@@ -36,7 +36,7 @@ from expertfile_nb._config import (
     default_cache_file,
     resolve_base_url,
 )
-from expertfile_nb._credentials import Credentials
+from expertfile_nb._credentials import Credentials, find
 from expertfile_nb._redact import mask
 from expertfile_nb._session import ExpertFileSession
 from expertfile_nb._state import STATE, Login
@@ -253,6 +253,10 @@ class LoginStatus(NamedTuple):
     client_id: str | None = None  # masked
     expires_at: datetime | None = None
     remembered_in: str | None = None
+    #: not logged in: where the next login would come from (a source label), if anywhere
+    ready: str | None = None
+    #: not logged in: what is wrong with the settings (half a client id/secret pair, …)
+    problem: str | None = None
 
     @property
     def time_left(self) -> str:
@@ -261,6 +265,13 @@ class LoginStatus(NamedTuple):
 
     def __str__(self) -> str:
         if not self.logged_in:
+            if self.problem:
+                return f"Not logged in (base URL {self.base_url}): {self.problem}"
+            if self.ready:
+                return (
+                    f"Not logged in yet (base URL {self.base_url}); ready to, from the "
+                    f"{self.ready}: ef.login() or the first data call logs in with it."
+                )
             return f"Not logged in (base URL {self.base_url}).\n{HOW_TO_LOG_IN}"
         expiry = self.expires_at.strftime("%Y-%m-%d %H:%M UTC") if self.expires_at else "unknown"
         lines = [
@@ -280,7 +291,8 @@ class LoginStatus(NamedTuple):
         from html import escape
 
         if not self.logged_in:
-            return f"<div><b>ExpertFile:</b> not logged in ({escape(self.base_url)}).</div>"
+            text = str(self).split("\n", 1)[0]
+            return f"<div><b>ExpertFile:</b> {escape(text)}</div>"
         rows = [
             ("Organization", str(self.org_id)),
             ("Client id", self.client_id or "(prepared token)"),
@@ -305,14 +317,22 @@ class LoginStatus(NamedTuple):
 
 
 def status() -> LoginStatus:
-    """Which login is in use: source, org id, masked client id, expiry. Makes no request."""
+    """Which login is in use: source, org id, masked client id, expiry. Makes no request.
+
+    Not logged in, it says where the next login would come from (``ready``), or what is
+    wrong with the settings (``problem``).
+    """
     current = STATE.current
     if current is None or current.provider.token is None:
         try:
             url = resolve_base_url()
-        except ConfigurationError:
-            url = os.environ.get(ENV_BASE_URL, "")
-        return LoginStatus(logged_in=False, base_url=url)
+        except ConfigurationError as exc:
+            return LoginStatus(False, os.environ.get(ENV_BASE_URL, ""), problem=str(exc))
+        try:
+            found = find(url)
+        except ConfigurationError as exc:
+            return LoginStatus(False, url, problem=str(exc))
+        return LoginStatus(False, url, ready=found.source if found else None)
     token = current.provider.token
     provider = current.provider
     return LoginStatus(

@@ -204,3 +204,19 @@ def test_colab_secrets_after_the_environment(
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ("not logged in" if refuse else "Colab secrets")
     assert expertfile_server.token_requests == (0 if refuse else 1)
+
+
+def test_status_before_a_login_says_what_would_log_in(
+    expertfile_env: FakeExpertFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = ef.status()  # the fixture set EXPERTFILE_CLIENT_ID/SECRET; nothing is logged in
+    assert not state.logged_in and state.ready == "environment (EXPERTFILE_CLIENT_ID/SECRET)"
+    assert "ready to" in str(state) and "set EXPERTFILE_CLIENT_ID" not in str(state)
+    monkeypatch.delenv("EXPERTFILE_CLIENT_SECRET")
+    state = ef.status()
+    assert state.ready is None and "Set both" in (state.problem or "")
+    assert (
+        "EXPERTFILE_CLIENT_SECRET" in str(state)
+        and "EXPERTFILE_CLIENT_SECRET" in state._repr_html_()
+    )
+    assert expertfile_env.journal == []  # no request
