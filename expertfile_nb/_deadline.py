@@ -5,7 +5,11 @@ drips a byte now and then can hold a request for ever. So each request carries a
 :class:`Alarm`; the connections it uses register with it (our urllib3 connection
 classes do this in ``request()``), and one daemon :class:`Watchdog` thread shuts
 their sockets down when the deadline passes. The blocked read then fails at once,
-and the adapter reports :class:`~expertfile_nb.errors.DeadlineExceededError`.
+and the adapter reports :class:`~expertfile_nb.errors.DeadlineExceededError`. A retry
+that urllib3 would start after the deadline is refused before it connects
+(:class:`DeadlinePassed`), and an answer that ended early because its socket was
+shut (headers cut short, say) is not taken for a whole one: the adapter checks the
+alarm after the answer is read, too.
 """
 
 from __future__ import annotations
@@ -21,9 +25,14 @@ from typing import Any
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-__all__ = ["POOL_CLASSES", "WATCHDOG", "Alarm", "current_alarm"]
+__all__ = ["POOL_CLASSES", "WATCHDOG", "Alarm", "DeadlinePassed", "current_alarm"]
 
 _local = threading.local()
+
+
+class DeadlinePassed(Exception):
+    """Raised instead of sending a retry after the deadline. Not an ``OSError`` on purpose:
+    urllib3 would retry one of those, on a connection with no socket yet to shut."""
 
 
 class Alarm:
@@ -37,9 +46,14 @@ class Alarm:
         self.fired = False
 
     def watch(self, conn: Any) -> None:
+        """Register a connection the request is about to use.
+
+        Raises:
+            DeadlinePassed: the deadline has passed (a retry urllib3 would start after it).
+        """
+        if self.fired:
+            raise DeadlinePassed
         self._conns.append(conn)
-        if self.fired:  # a retry after the deadline: end it at once
-            _shut(conn)
 
     def fire(self) -> None:
         self.fired = True

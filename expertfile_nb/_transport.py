@@ -21,7 +21,7 @@ from urllib3.exceptions import DecodeError, InvalidHeader, ProtocolError, ReadTi
 from urllib3.util.retry import Retry
 
 from expertfile_nb._config import retry_backoff
-from expertfile_nb._deadline import POOL_CLASSES, WATCHDOG, current_alarm
+from expertfile_nb._deadline import POOL_CLASSES, WATCHDOG, DeadlinePassed, current_alarm
 from expertfile_nb._version import __version__
 from expertfile_nb.errors import DeadlineExceededError, ResponseTooLargeError
 
@@ -143,13 +143,14 @@ class LimitedAdapter(HTTPAdapter):
             response = super().send(request, True, timeout, verify, cert, proxies)
             if not stream:
                 read_within(response, self.max_bytes)
-        except (requests.RequestException, OSError):
-            if alarm.fired:
-                raise self._late(request) from None
-            raise
+        except (requests.RequestException, OSError, DeadlinePassed):
+            if not alarm.fired:
+                raise
         finally:
             current_alarm(None)
             alarm.cancel()
+        if alarm.fired:  # raised here, not in the except: no __context__ holding the request
+            raise self._late(request)
         return response
 
     def _late(self, request: requests.PreparedRequest) -> DeadlineExceededError:

@@ -170,4 +170,28 @@ MUTATIONS = [
         new='    return "timeout" in kwargs',
         tests=["tests/test_session.py::test_a_timeout_given_by_position_is_the_one_used"],
     ),
+    Mutation(
+        name="deadline: urllib3 retries after the deadline, on a connection nothing ends",
+        path="expertfile_nb/_deadline.py",
+        old="            raise DeadlinePassed\n",
+        new="            pass\n",
+        tests=[f"{BOUNDS}::test_the_deadline_holds_for_cut_headers_and_for_retries"],
+    ),
+    Mutation(
+        name="deadline: an answer cut short by the deadline passes for a whole one",
+        path="expertfile_nb/_transport.py",
+        old="        if alarm.fired:  # raised here",
+        new="        if alarm.fired and not locals().get('response'):  # raised here",
+        tests=[f"{BOUNDS}::test_the_deadline_holds_for_cut_headers_and_for_retries"],
+    ),
+    Mutation(
+        name="deadline: DeadlineExceededError raised in the except, its __context__ the request",
+        path="expertfile_nb/_transport.py",
+        old="            if not alarm.fired:\n                raise\n",
+        new=(
+            "            if not alarm.fired:\n                raise\n"
+            "            raise self._late(request) from None\n"
+        ),
+        tests=[f"{BOUNDS}::test_a_dripping_answer_ends_at_the_deadline"],
+    ),
 ]

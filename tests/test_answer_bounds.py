@@ -79,6 +79,77 @@ def test_a_dripping_answer_ends_at_the_deadline(dripper: Dripper) -> None:
     assert not dripper.finished.is_set()  # it gave up before the answer was complete
     assert caught.value.deadline == 1.0
     assert isinstance(caught.value, ef.NetworkError)
+    # nothing reachable from it holds the request (whose Authorization carried the token)
+    assert caught.value.__cause__ is None and caught.value.__context__ is None
+
+
+class HeaderDripper:
+    """The status line at once, then a header line every 0.1 s, never the blank line that
+    ends them. With ``silent_first``, the first connection gets no answer at all (its
+    attempt ends at the deadline; urllib3 would then retry on a new connection)."""
+
+    def __init__(self, *, silent_first: bool) -> None:
+        self.silent_first = silent_first
+        self.connections = 0
+        self.stop = threading.Event()
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(4)
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self) -> None:
+        self.listener.settimeout(0.2)
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            silent = self.silent_first and self.connections == 1
+            threading.Thread(target=self.answer, args=(conn, silent), daemon=True).start()
+
+    def answer(self, conn: socket.socket, silent: bool) -> None:
+        with conn:
+            try:
+                conn.recv(65536)
+                if silent:
+                    self.stop.wait(30)
+                    return
+                conn.sendall(b"HTTP/1.1 200 OK\r\n")
+                while not self.stop.wait(0.1):
+                    conn.sendall(b"X-Drip: a\r\n")
+            except OSError:
+                return  # the client hung up
+
+    def close(self) -> None:
+        self.stop.set()
+        self.listener.close()
+
+
+@pytest.mark.parametrize("silent_first", [False, True], ids=["headers cut", "retry after"])
+def test_the_deadline_holds_for_cut_headers_and_for_retries(silent_first: bool) -> None:
+    # "headers cut": the deadline shuts the socket between two header lines; the answer
+    # must not pass for a whole (empty) 200. "retry after": the first attempt ends at the
+    # deadline and urllib3 would retry on a new connection, which has no deadline to end it.
+    server = HeaderDripper(silent_first=silent_first)
+    # the read timeout is longer than the deadline: only the deadline ends the silent attempt
+    session = ExpertFileSession(server.url, timeout=(1, 5), deadline=1.0)  # default retries
+    outcome: list[BaseException | int] = []
+
+    def call() -> None:
+        try:
+            outcome.append(session.get("/v2/organization/1/expert").status_code)
+        except BaseException as exc:  # reported by the assertions below
+            outcome.append(exc)
+
+    caller = threading.Thread(target=call, daemon=True)
+    caller.start()
+    caller.join(30)  # bounded: a hang fails the test instead of holding the suite
+    server.close()
+    assert outcome, "the call was still blocked 30 s after a 1 s deadline"
+    assert isinstance(outcome[0], ef.DeadlineExceededError), outcome
+    assert server.connections == 1  # no retry was started after the deadline
 
 
 def test_a_decompression_bomb_is_refused_once(httpserver: HTTPServer) -> None:
