@@ -106,6 +106,10 @@ class TokenFile:
         except OSError as exc:
             self._warn(f"cannot read it ({exc.strerror}); ignoring it")
             return []
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            self._warn("it is not a regular file (a folder?); ignoring it")
+            return []
         with os.fdopen(fd, "rb") as handle:
             mode = os.fstat(handle.fileno()).st_mode
             if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
@@ -114,7 +118,11 @@ class TokenFile:
                     "it will be rewritten with mode 600"
                 )
                 return []
-            raw = handle.read(1024 * 1024)
+            try:
+                raw = handle.read(1024 * 1024)
+            except OSError as exc:
+                self._warn(f"cannot read it ({exc.strerror}); ignoring it")
+                return []
         try:
             content = json.loads(raw)
             entries = content["tokens"]

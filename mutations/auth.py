@@ -207,4 +207,13 @@ MUTATIONS = [
             "tests/test_token_file.py::test_logout_in_a_new_process_deletes_only_the_token_for_the_base_url_in_use"
         ],
     ),
+    Mutation(
+        name="token file: a folder at the token cache path is opened as a file",
+        path="expertfile_nb/_token_file.py",
+        old="        if not stat.S_ISREG(os.fstat(fd).st_mode):",
+        new="        if False:",
+        tests=[
+            "tests/test_token_file.py::test_a_token_cache_path_that_is_a_folder_is_warned_about_not_a_crash"
+        ],
+    ),
 ]

@@ -114,3 +114,17 @@ def test_logout_in_a_new_process_deletes_only_the_token_for_the_base_url_in_use(
     assert second.strip().startswith("Was not logged in.")
     kept = {e["base_url"] for e in json.loads(cache_file().read_text())["tokens"]}
     assert kept == {other.url}  # the token for another base URL is kept
+
+
+def test_a_token_cache_path_that_is_a_folder_is_warned_about_not_a_crash(
+    expertfile_env: FakeExpertFile,
+) -> None:
+    cache_file().parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    cache_file().mkdir(mode=0o700)
+    with pytest.warns(ef.TokenCacheWarning) as warned:
+        ef.login(remember=True)  # the read is ignored, the write fails: both warn
+    said = " ".join(str(w.message) for w in warned)
+    assert "not a regular file" in said and "cannot write it" in said
+    assert len(ef.get_experts(limit=3, progress=False)) == 3
+    assert cache_file().is_dir()  # left as it was
+    cache_file().rmdir()  # (or the fixture's logout warns again)
