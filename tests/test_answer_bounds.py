@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import socket
 import threading
+import tracemalloc
+import zlib
 from collections.abc import Iterator
 
 import pytest
@@ -171,3 +173,25 @@ def test_the_cap_is_settable(httpserver: HTTPServer) -> None:
         session.get("/page")
     small = ExpertFileSession(httpserver.url_for("").rstrip("/"), max_bytes=10_000)
     assert len(small.get("/page").content) == 5000
+
+
+def test_a_nested_gzip_bomb_at_the_token_endpoint_is_refused_in_small_memory(
+    httpserver: HTTPServer,
+) -> None:
+    # 64 MiB of zeros, gzipped twice: about 200 bytes on the wire. The token cap is 64 KiB;
+    # the answer must be refused while decompressing, not after. (urllib3 before 2.6
+    # decompressed a whole layer at once: this grew by the full 64 MiB, and more.)
+    inner = zlib.compressobj(9, zlib.DEFLATED, 31)
+    layer = b"".join(inner.compress(b"\0" * (1 << 20)) for _ in range(64)) + inner.flush()
+    bomb = gzip.compress(layer, 9)
+    httpserver.expect_request("/v2/oauth/token", method="POST").respond_with_data(
+        bomb, headers={"Content-Encoding": "gzip, gzip", "Content-Type": "application/json"}
+    )
+    tracemalloc.start()
+    try:
+        with pytest.raises(ef.ExpertFileError):
+            ef.login("id", "secret", base_url=httpserver.url_for("").rstrip("/"), retries=0)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 1024 * 1024, f"peak {peak / 2**20:.0f} MiB for a 64 KiB cap"
