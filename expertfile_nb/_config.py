@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import posixpath
 from pathlib import Path
@@ -25,6 +26,40 @@ ENV_RETRY_BACKOFF = "EXPERTFILE_RETRY_BACKOFF"
 DEFAULT_TIMEOUT = (5.0, 30.0)
 #: seconds: the first retry waits this long, each next one twice as long (up to 8 s)
 DEFAULT_RETRY_BACKOFF = 0.5
+
+
+def _seconds(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < math.inf
+
+
+def check_timeout(value: object) -> float | tuple[float, float]:
+    """``value`` if it is a usable timeout: seconds > 0, or (connect, read) seconds.
+
+    Raises:
+        ConfigurationError: anything else (0, a negative number, NaN, a string, a 3-tuple).
+    """
+    if isinstance(value, (tuple, list)) and len(value) == 2 and all(map(_seconds, value)):
+        return (float(value[0]), float(value[1]))
+    if isinstance(value, (int, float)) and _seconds(value):
+        return float(value)
+    raise ConfigurationError(
+        f"timeout must be seconds above 0, or (connect, read) seconds such as (5, 30); "
+        f"got {value!r:.40}."
+    )
+
+
+def check_leeway(value: object) -> float | None:
+    """``value`` if it is a usable leeway: ``None`` (the default) or 0 or more seconds.
+
+    Raises:
+        ConfigurationError: anything else.
+    """
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < math.inf:
+        return float(value)
+    raise ConfigurationError(f"leeway must be 0 or more seconds; got {value!r:.40}.")
+
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
@@ -103,6 +138,8 @@ def resolve_base_url(base_url: str | None = None) -> str:
         ConfigurationError: not a URL, or it carries a user name, password, query or fragment.
     """
     raw = base_url if base_url is not None else os.environ.get(ENV_BASE_URL)
+    if raw is not None and not isinstance(raw, str):
+        raise ConfigurationError(f"The base URL must be a string such as {DEFAULT_BASE_URL!r}.")
     url = (raw or DEFAULT_BASE_URL).strip()
     if not isinstance(url, str) or not url.isprintable() or " " in url:
         raise ConfigurationError(f"The base URL {url!r:.80} has spaces or control characters.")

@@ -60,8 +60,11 @@ def login(
 ) -> Token | None:
     """Log in to the ExpertFile API and keep the token for this session.
 
-    Credentials are looked for in the order of the module docstring. Once
-    logged in (from any source, the form included), ``login()`` returns the
+    Credentials are looked for in this order: the arguments, the environment
+    (``EXPERTFILE_CLIENT_ID``/``EXPERTFILE_CLIENT_SECRET``), Colab's secrets, a
+    prepared token (``EXPERTFILE_ACCESS_TOKEN`` with ``EXPERTFILE_ORG_ID``), a
+    remembered token. Once logged in (from any source, the form included, at
+    any base URL), ``login()`` without credentials or ``base_url`` returns the
     token in use without a request; with the same credentials again, the
     cached token is reused. In a notebook with no credentials anywhere, it
     shows the login form and returns ``None``; data calls then raise

@@ -33,6 +33,8 @@ from expertfile_nb._config import (
     ENV_ACCESS_TOKEN,
     ENV_BASE_URL,
     ENV_CLIENT_ID,
+    check_leeway,
+    check_timeout,
     default_cache_file,
     resolve_base_url,
 )
@@ -159,11 +161,15 @@ def login_quietly(
         NotLoggedInError: no credentials anywhere (``ef.login`` then shows the form in a
             notebook).
     """
-    url = resolve_base_url(base_url)
-    leeway = options.leeway
-    if leeway is not None and (isinstance(leeway, bool) or not leeway >= 0):
-        raise ConfigurationError("leeway must be 0 or more seconds.")
-    settings = options._replace(timeout=options.timeout or DEFAULT_TIMEOUT)
+    current = STATE.current
+    if base_url is None and client_id is None and client_secret is None and current is not None:
+        url = current.provider.base_url  # a bare login(): the login in use, wherever it is
+    else:
+        url = resolve_base_url(base_url)
+    settings = options._replace(
+        leeway=check_leeway(options.leeway),
+        timeout=DEFAULT_TIMEOUT if options.timeout is None else check_timeout(options.timeout),
+    )
     if client_id is not None or client_secret is not None:
         if not client_id or not client_secret:
             raise ConfigurationError("Pass both client_id and client_secret, or neither.")

@@ -55,6 +55,32 @@ class Param:
     default: str | None = None
 
 
+def shown(value: object, width: int = 60) -> str:
+    """``repr(value)`` cut to ``width`` characters, for a message (even for an ``int`` too
+    long to print)."""
+    try:
+        return repr(value)[:width]
+    except ValueError:  # an int over sys.get_int_max_str_digits() digits
+        return f"<an {type(value).__name__} of {value.bit_length()} bits>"  # type: ignore[attr-defined]  # only ints fail here
+
+
+def sendable(name: str, text: str) -> str:
+    """``text`` if it can travel in a URL (UTF-8).
+
+    Raises:
+        ConfigurationError: it holds a lone surrogate (text decoded with ``surrogateescape``
+            or cut from the middle of an emoji, say).
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ConfigurationError(
+            f"{name} holds a character that cannot be sent ({text[exc.start]!r}, at "
+            f"position {exc.start}): check where the text came from."
+        ) from None
+    return text
+
+
 def build_query(
     params: Mapping[str, Param], given: Mapping[str, object], *, record_key: str
 ) -> dict[str, str]:
@@ -73,27 +99,33 @@ def build_query(
     for name, param in params.items():
         value = given.get(name)
         if value is not None:
-            query[name] = _encode(name, param, value, record_key)
+            query[name] = sendable(name, _encode(name, param, value, record_key))
     return query
 
 
 def _encode(name: str, param: Param, value: object, record_key: str) -> str:
     if param.kind == "text":
         if not isinstance(value, str):
-            raise ConfigurationError(f"{name} must be a string, not {value!r:.60}.")
+            raise ConfigurationError(f"{name} must be a string, not {shown(value)}.")
         return value
     if param.kind == "choice":
         if value not in param.allowed:
             raise ConfigurationError(
-                f"{name} must be one of {', '.join(map(repr, param.allowed))}; got {value!r:.60}."
+                f"{name} must be one of {', '.join(map(repr, param.allowed))}; got {shown(value)}."
             )
         return str(value)
     if param.kind == "period":
+        if isinstance(value, int) and not isinstance(value, bool) and not 0 <= value < 10**6:
+            raise ConfigurationError(
+                f"{name} must be a whole number like 2024, not {shown(value)}."
+            )
         if isinstance(value, bool) or not isinstance(value, (int, str)):
-            raise ConfigurationError(f"{name} must be a whole number, not {value!r:.60}.")
+            raise ConfigurationError(f"{name} must be a whole number, not {shown(value)}.")
         text = str(value).strip()
         if not text.isascii() or not text.isdigit():
-            raise ConfigurationError(f"{name} must be a whole number like 2024, not {value!r:.40}")
+            raise ConfigurationError(
+                f"{name} must be a whole number like 2024, not {shown(value, 40)}"
+            )
         return text
     items = _strings(name, value)
     if param.kind == "fields":
@@ -106,7 +138,7 @@ def _encode(name: str, param: Param, value: object, record_key: str) -> str:
 
 def _strings(name: str, value: object) -> list[str]:
     items = [value] if isinstance(value, str) else value
-    wrong = ConfigurationError(f"{name} must be a string or a list of strings, not {value!r:.60}.")
+    wrong = ConfigurationError(f"{name} must be a string or a list of strings, not {shown(value)}.")
     if not isinstance(items, Iterable) or isinstance(items, (bytes, Mapping)):
         raise wrong
     out = list(items)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from expertfile_nb._query import sendable, shown
 from expertfile_nb._wire import data_of, load_json
 from expertfile_nb.errors import APIError, ConfigurationError
 
@@ -38,9 +39,14 @@ def _org(session: requests.Session) -> object:
 
 def _segment(name: str, value: object) -> str:
     """A path segment from the caller's value, percent-encoded."""
-    if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip():
-        raise ConfigurationError(f"{name} must be a non-empty string; got {value!r:.60}.")
-    text = str(value).strip()
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (str, int))
+        or (isinstance(value, int) and not 0 <= value < 10**18)
+        or not str(value).strip()
+    ):
+        raise ConfigurationError(f"{name} must be a non-empty string; got {shown(value)}.")
+    text = sendable(name, str(value).strip())
     if text in (".", ".."):  # a dot segment would be resolved away: another resource entirely
         raise ConfigurationError(f"{name} cannot be {text!r}: no record is named that.")
     return quote(text, safe="")

@@ -35,7 +35,7 @@ from requests.hooks import default_hooks
 from urllib3.util.retry import Retry
 
 from expertfile_nb._auth import BearerAuth
-from expertfile_nb._config import DEFAULT_TIMEOUT, check_transport
+from expertfile_nb._config import DEFAULT_TIMEOUT, check_timeout, check_transport
 from expertfile_nb._redact import REDACTED, excerpt, redact, scrub
 from expertfile_nb._transport import (
     DEFAULT_DEADLINE,
@@ -205,7 +205,7 @@ class ExpertFileSession(requests.Session):
         super().__init__()
         check_transport(base_url)
         self.base_url = base_url.rstrip("/")
-        self.timeout: Timeout = DEFAULT_TIMEOUT if timeout is None else timeout
+        self.timeout: Timeout = DEFAULT_TIMEOUT if timeout is None else check_timeout(timeout)
         self.org_id = org_id
         self.auth = auth
         self.max_redirects = 5

@@ -216,4 +216,30 @@ MUTATIONS = [
             "tests/test_token_file.py::test_a_token_cache_path_that_is_a_folder_is_warned_about_not_a_crash"
         ],
     ),
+    Mutation(
+        name="config: a timeout of 0 is taken (requests would wait for ever, or refuse)",
+        path="expertfile_nb/_config.py",
+        old="0 < value < math.inf",
+        new="0 <= value < math.inf",
+        tests=["tests/test_login_sources.py::test_a_wrong_setting_is_a_configuration_error"],
+    ),
+    Mutation(
+        name="login: a bare login() looks at the default base URL, not at the login in use",
+        path="expertfile_nb/_login.py",
+        old="    if base_url is None and client_id is None and client_secret is None and current",
+        new="    if False and current",
+        tests=[
+            "tests/test_login_sources.py::test_a_bare_login_returns_the_login_made_with_a_base_url"
+        ],
+    ),
+    Mutation(
+        name="query: a lone surrogate is sent (a bare UnicodeEncodeError later)",
+        path="expertfile_nb/_query.py",
+        old='        text.encode("utf-8")\n',
+        new='        text.encode("utf-8", "surrogatepass")\n',
+        tests=[
+            "tests/pull/test_pull_query.py::test_bad_values_are_configuration_errors",
+            "tests/pull/test_pull_query.py::test_a_username_that_cannot_be_sent_is_a_configuration_error",
+        ],
+    ),
 ]

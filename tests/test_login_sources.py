@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pytest
 
@@ -220,3 +221,46 @@ def test_status_before_a_login_says_what_would_log_in(
         and "EXPERTFILE_CLIENT_SECRET" in state._repr_html_()
     )
     assert expertfile_env.journal == []  # no request
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"timeout": 0},
+        {"timeout": -1},
+        {"timeout": float("nan")},
+        {"timeout": "5"},
+        {"timeout": (5,)},
+        {"timeout": (1, 2, 3)},
+        {"leeway": "5"},
+        {"leeway": float("inf")},
+        {"base_url": PurePosixPath("/x")},
+    ],
+    ids=repr,
+)
+def test_a_wrong_setting_is_a_configuration_error(
+    expertfile_env: FakeExpertFile, settings: dict[str, Any]
+) -> None:
+    with pytest.raises(ef.ConfigurationError):
+        ef.login(**settings)
+    assert expertfile_env.journal == []  # refused before any request
+
+
+@pytest.mark.parametrize("timeout", [0, -1, "5", (1, 2, 3)], ids=repr)
+def test_a_wrong_session_timeout_is_a_configuration_error(
+    expertfile_env: FakeExpertFile, timeout: Any
+) -> None:
+    ef.login()
+    with pytest.raises(ef.ConfigurationError, match="timeout"):
+        ef.get_session(timeout=timeout)
+
+
+def test_a_bare_login_returns_the_login_made_with_a_base_url(
+    expertfile_server: FakeExpertFile,
+) -> None:
+    # EXPERTFILE_BASE_URL is not set: the default base URL is not the one logged in to
+    token = ef.login(
+        expertfile_server.client_id, expertfile_server.client_secret, base_url=expertfile_server.url
+    )
+    assert ef.login() is token
+    assert expertfile_server.token_requests == 1

@@ -94,7 +94,7 @@ def test_logout_in_a_new_process_deletes_only_the_token_for_the_base_url_in_use(
             client_secret=other.client_secret,
             remember=True,
         )
-    ef.login(remember=True)  # the fixture's server, from the environment
+    ef.login(base_url=expertfile_env.url, remember=True)  # credentials from the environment
     kept = {e["base_url"] for e in json.loads(cache_file().read_text())["tokens"]}
     assert kept == {expertfile_env.url, other.url}
 

@@ -113,11 +113,14 @@ def test_the_return_fields_are_the_documented_45() -> None:
         {"countries": [1]},
         {"countries": {"CA": 1}},
         {"q": 5},
+        {"q": "caf\udce9"},  # a lone surrogate (bytes decoded with surrogateescape)
+        {"countries": ["\ud800"]},
     ],
 )
 def test_bad_values_are_configuration_errors(kwargs: dict[str, Any]) -> None:
-    with pytest.raises(ef.ConfigurationError):
+    with pytest.raises(ef.ConfigurationError) as caught:
         ef.get_experts(**kwargs)  # refused before logging in
+    assert not isinstance(caught.value, ef.NotLoggedInError)  # (a subclass: not that one)
 
 
 @pytest.mark.parametrize("kwargs", [{"access": "all"}, {"status": "all"}, {"topics": ["x"]}])
@@ -126,7 +129,11 @@ def test_staff_takes_only_its_documented_parameters(kwargs: dict[str, Any]) -> N
         ef.get_staff(**kwargs)
 
 
-@pytest.mark.parametrize("kwargs", [{"month": "May"}, {"year": True}, {"year": 20.5}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"month": "May"}, {"year": True}, {"year": 20.5}, {"year": 10**5000}],
+    ids=["month May", "year True", "year 20.5", "year 10**5000"],
+)
 def test_month_and_year_are_whole_numbers(kwargs: dict[str, Any]) -> None:
     with pytest.raises(ef.ConfigurationError, match="whole number"):
         ef.get_spotlights(**kwargs)
@@ -157,3 +164,12 @@ def test_each_function_documents_its_own_arguments(function: Any, own: str) -> N
         assert f"\n    {name}: " in doc_text, name
     assert f"{own}: " in doc_text and "{pull options}" not in doc_text
     assert "Raises:" in doc_text and ("Yields:" in doc_text) == function.__name__.startswith("iter")
+
+
+@pytest.mark.parametrize(
+    "username", ["\ud800", 10**5000, -1], ids=["lone surrogate", "10**5000", "-1"]
+)
+def test_a_username_that_cannot_be_sent_is_a_configuration_error(username: Any) -> None:
+    with pytest.raises(ef.ConfigurationError) as caught:
+        ef.get_expert(username)  # refused before logging in
+    assert not isinstance(caught.value, ef.NotLoggedInError)
