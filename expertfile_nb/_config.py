@@ -28,7 +28,8 @@ DEFAULT_TIMEOUT = (5.0, 30.0)
 DEFAULT_RETRY_BACKOFF = 0.5
 
 
-def _seconds(value: object) -> bool:
+def positive_seconds(value: object) -> bool:
+    """Whether ``value`` is a number of seconds above 0 (finite; not a bool)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < math.inf
 
 
@@ -38,9 +39,9 @@ def check_timeout(value: object) -> float | tuple[float, float]:
     Raises:
         ConfigurationError: anything else (0, a negative number, NaN, a string, a 3-tuple).
     """
-    if isinstance(value, (tuple, list)) and len(value) == 2 and all(map(_seconds, value)):
+    if isinstance(value, (tuple, list)) and len(value) == 2 and all(map(positive_seconds, value)):
         return (float(value[0]), float(value[1]))
-    if isinstance(value, (int, float)) and _seconds(value):
+    if isinstance(value, (int, float)) and positive_seconds(value):
         return float(value)
     raise ConfigurationError(
         f"timeout must be seconds above 0, or (connect, read) seconds such as (5, 30); "

@@ -44,7 +44,14 @@ from expertfile_nb._session import ExpertFileSession
 from expertfile_nb._state import STATE, Login
 from expertfile_nb._token import Token, fetch_token, time_left
 from expertfile_nb._token_file import TokenFile
-from expertfile_nb._transport import MAX_TOKEN_BYTES, TOKEN_DEADLINE, Timeout, configure
+from expertfile_nb._transport import (
+    DEFAULT_DEADLINE,
+    MAX_DATA_BYTES,
+    MAX_TOKEN_BYTES,
+    TOKEN_DEADLINE,
+    Timeout,
+    configure,
+)
 from expertfile_nb.errors import ConfigurationError, NotLoggedInError
 
 __all__ = [
@@ -223,24 +230,33 @@ def _ensure_login() -> Login:
 
 
 def get_session(
-    *, timeout: Timeout | None = None, retries: Retry | int | None = None
+    *,
+    timeout: Timeout | None = None,
+    retries: Retry | int | None = None,
+    max_bytes: int = MAX_DATA_BYTES,
+    deadline: float = DEFAULT_DEADLINE,
 ) -> ExpertFileSession:
     """A ``requests.Session`` signed with the current token (logging in first if needed).
 
     Its auth asks for a valid token on every request, so a token that expires
     is replaced without the caller noticing (when the secret is available). It
     joins relative paths to the base URL, applies timeouts and retries, bounds
-    every answer (a deadline and a size cap), and raises typed errors (see
-    :mod:`expertfile_nb._session`).
+    every answer (a deadline and a size cap), and raises the typed errors of
+    :mod:`expertfile_nb.errors`. Pass it to the data functions as ``session=``.
 
     Args:
         timeout: (connect, read) seconds (default: the login's).
         retries: a ``urllib3`` ``Retry`` or a number (default: the login's).
+        max_bytes: the largest answer accepted, decompressed (default 64 MiB); a
+            larger one raises ``ResponseTooLargeError``.
+        deadline: seconds for one request and its whole answer, retries included
+            (default 300); past it, ``DeadlineExceededError``.
 
     Raises:
         NotLoggedInError: no login happened and none could be made from the environment.
+        ConfigurationError: a setting with a wrong value.
     """
-    return _ensure_login().new_session(timeout, retries)
+    return _ensure_login().new_session(timeout, retries, max_bytes=max_bytes, deadline=deadline)
 
 
 def shared_session() -> ExpertFileSession:

@@ -34,10 +34,11 @@ A pull goes like this:
    asking again could help (no answer, a 5xx, a 429, a broken or unreadable
    page, the deadline), it is an ``IncompleteDataError`` naming the page, its
    cause attached. If it could not — the login is refused
-   (``AuthenticationError``), or the service refuses the request itself (a 4xx
+   (``AuthenticationError``), the service refuses the request itself (a 4xx
    ``APIError`` other than 429: a filter it does not take, an unknown
-   organization) — that error is raised as it is, so ``except`` on its type
-   works for a pull as for any call.
+   organization), or a page is over the size cap (``ResponseTooLargeError``) —
+   that error is raised as it is, so ``except`` on its type works for a pull as
+   for any call.
 
 What no client can see without reading everything twice: several separate
 edits that each stay inside one page and keep the boundaries, the count and
@@ -68,6 +69,7 @@ from expertfile_nb.errors import (
     ExpertFileError,
     IncompleteDataError,
     RateLimitError,
+    ResponseTooLargeError,
 )
 
 if TYPE_CHECKING:
@@ -181,7 +183,7 @@ class Pull:
 
     def _fail(self, page_from: int, size: int, exc: ExpertFileError) -> NoReturn:
         """End the pull because a page request failed (module docstring, 6)."""
-        if isinstance(exc, (AuthenticationError, ConfigurationError)) or (
+        if isinstance(exc, (AuthenticationError, ConfigurationError, ResponseTooLargeError)) or (
             isinstance(exc, APIError)
             and not isinstance(exc, RateLimitError)
             and 400 <= (exc.status or 0) < 500

@@ -88,7 +88,7 @@ def read_profile(
         close = difflib.get_close_matches(str(section), endpoint.sections, n=1)
         hint = f" Did you mean {close[0]!r}?" if close else ""
         raise ConfigurationError(
-            f"{section!r} is not a documented section of a {endpoint.noun} profile.{hint} "
+            f"{section!r} is not a documented section of {endpoint.noun} profiles.{hint} "
             f"The sections are: {', '.join(endpoint.sections)}."
         )
     active = session()

@@ -35,7 +35,12 @@ from requests.hooks import default_hooks
 from urllib3.util.retry import Retry
 
 from expertfile_nb._auth import BearerAuth
-from expertfile_nb._config import DEFAULT_TIMEOUT, check_timeout, check_transport
+from expertfile_nb._config import (
+    DEFAULT_TIMEOUT,
+    check_timeout,
+    check_transport,
+    positive_seconds,
+)
 from expertfile_nb._redact import REDACTED, excerpt, redact, scrub
 from expertfile_nb._transport import (
     DEFAULT_DEADLINE,
@@ -204,6 +209,12 @@ class ExpertFileSession(requests.Session):
     ) -> None:
         super().__init__()
         check_transport(base_url)
+        if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
+            raise ConfigurationError(
+                f"max_bytes must be a number of bytes above 0; got {max_bytes!r:.40}."
+            )
+        if not positive_seconds(deadline):
+            raise ConfigurationError(f"deadline must be seconds above 0; got {deadline!r:.40}.")
         self.base_url = base_url.rstrip("/")
         self.timeout: Timeout = DEFAULT_TIMEOUT if timeout is None else check_timeout(timeout)
         self.org_id = org_id

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from expertfile_nb._auth import BearerAuth, TokenProvider
 from expertfile_nb._session import ExpertFileSession
-from expertfile_nb._transport import Timeout
+from expertfile_nb._transport import DEFAULT_DEADLINE, MAX_DATA_BYTES, Timeout
 
 if TYPE_CHECKING:
     from urllib3.util.retry import Retry
@@ -38,7 +38,12 @@ class Login:
         self._session: ExpertFileSession | None = None
 
     def new_session(
-        self, timeout: Timeout | None = None, retries: Retry | int | None = None
+        self,
+        timeout: Timeout | None = None,
+        retries: Retry | int | None = None,
+        *,
+        max_bytes: int = MAX_DATA_BYTES,
+        deadline: float = DEFAULT_DEADLINE,
     ) -> ExpertFileSession:
         """A session signed by this login's provider (asks for a token if none is held)."""
         token = self.provider.get()
@@ -49,6 +54,8 @@ class Login:
             retries=self.retries if retries is None else retries,
             org_id=token.org_id,
             pool_size=16,  # the most pages a pull fetches at once
+            max_bytes=max_bytes,
+            deadline=deadline,
         )
 
     def close(self) -> None:

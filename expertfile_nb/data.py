@@ -77,9 +77,10 @@ Raises:
     APIError: the service refused the request itself (a 4xx other than 429, such
         as a filter it does not take): raised as it is, since asking again would
         not help.
+    ResponseTooLargeError: a page was larger than the session's ``max_bytes``.
     NotLoggedInError: no login and no credentials in the environment.
-    ConfigurationError: an argument with a wrong value (a misspelt return field
-        comes with the closest documented name).
+    ConfigurationError: an argument with a wrong value (a misspelt return field in
+        ``fields``, where there is one, comes with the closest documented name).
     TypeError: an unknown argument, as for any Python function.
 """
 _MARKS = {"{pull options}": _PULL_ARGS, "{raises}": _RAISES}
@@ -105,7 +106,13 @@ _DEFAULTS: dict[str, Any] = {
 # The options as keyword-only parameters: what inspect (so Jupyter's ``?`` and tab
 # completion) shows in place of ``**options``.
 _OPTION_PARAMETERS = [
-    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
+    inspect.Parameter(
+        name,
+        inspect.Parameter.KEYWORD_ONLY,
+        default=default,
+        # written like the other parameters' (strings, PEP 563), not as ForwardRef(...)
+        annotation=getattr(kind, "__forward_arg__", kind),
+    )
     for (name, default), kind in zip(
         _DEFAULTS.items(), PullOptions.__annotations__.values(), strict=True
     )
@@ -201,7 +208,8 @@ def _iterator_of(
         f"The records of :func:`get_{endpoint.noun}`, each a dict as the service sent it, "
         "verified the same way as the pages arrive (for the duplicate check, 12-24 bytes "
         "a record are kept, not the record). Rows already given cannot be taken back, so "
-        "where get_ pulls once more after a failed check, this raises at once.\n\n"
+        f"where :func:`get_{endpoint.noun}` pulls once more after a failed check, this "
+        "raises at once.\n\n"
         f"{args}Yields:\n    One dict per record, in the service's order.\n\n{_RAISES}"
     )
     iterate.__name__ = iterate.__qualname__ = f"iter_{endpoint.noun}"
@@ -247,8 +255,8 @@ def get_experts(
         companies: companies to match (sent as a JSON array).
         fields: return fields to ask for instead of the default item, from the 45
             documented names in ``expertfile_nb.data.RETURN_FIELDS``; ``username`` is
-            always added (the pull verifies records by it). The columns are then the
-            names asked for.
+            always added (the pull verifies records by it). The fixed columns are then
+            ``username`` and the names asked for; any other key sent follows them.
         sort: ``"name"`` (the service's default) or ``"featured"``.
         searchfield: ``"fullname"`` to search the name only.
         {pull options}
@@ -291,7 +299,8 @@ def get_staff(
             documents give no form for this endpoint, so the experts' one is used).
         companies: companies to match (sent as a JSON array).
         fields: return fields to ask for, from ``expertfile_nb.data.RETURN_FIELDS``;
-            ``username`` is always added. The columns are then the names asked for.
+            ``username`` is always added. The fixed columns are then ``username`` and
+            the names asked for; any other key sent follows them.
         {pull options}
 
     Returns:

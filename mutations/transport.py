@@ -194,4 +194,11 @@ MUTATIONS = [
         ),
         tests=[f"{BOUNDS}::test_a_dripping_answer_ends_at_the_deadline"],
     ),
+    Mutation(
+        name="session: get_session drops max_bytes (the default 64 MiB cap applies)",
+        path="expertfile_nb/_state.py",
+        old="            max_bytes=max_bytes,\n",
+        new="",
+        tests=[f"{BOUNDS}::test_get_session_sets_the_cap_and_the_deadline"],
+    ),
 ]

@@ -14,6 +14,7 @@ from pytest_httpserver import HTTPServer
 
 import expertfile_nb as ef
 from expertfile_nb._session import ExpertFileSession
+from fake_server import FakeExpertFile
 
 
 class Dripper:
@@ -195,3 +196,13 @@ def test_a_nested_gzip_bomb_at_the_token_endpoint_is_refused_in_small_memory(
     finally:
         tracemalloc.stop()
     assert peak < 16 * 1024 * 1024, f"peak {peak / 2**20:.0f} MiB for a 64 KiB cap"
+
+
+def test_get_session_sets_the_cap_and_the_deadline(expertfile_env: FakeExpertFile) -> None:
+    ef.login()
+    small = ef.get_session(max_bytes=1024, deadline=60)
+    with pytest.raises(ef.ResponseTooLargeError, match="1,024 bytes"):
+        ef.get_experts(session=small, page_size=10)  # a page of 10 experts is ~6 KB
+    for wrong in ({"max_bytes": 0}, {"deadline": 0}, {"deadline": float("inf")}):
+        with pytest.raises(ef.ConfigurationError):
+            ef.get_session(**wrong)  # type: ignore[arg-type]  # wrong values on purpose
