@@ -61,6 +61,7 @@ class TokenProvider:
         self._fetch = fetch
         self._lock = threading.Lock()
         self._slot: _Slot = _EMPTY
+        self._rejected = False  # the token was dropped because the service refused it
         if token is not None:
             self._store(token)
 
@@ -144,14 +145,17 @@ class TokenProvider:
             ):
                 return token  # another thread renewed it while we waited
             if self.credentials is None:
+                if token is not None:  # the first call to find it gone says why, for all
+                    self._rejected = rejected is not None
                 self._store(None)
-                why = "was rejected by the service" if rejected else "has expired"
+                refused = rejected is not None or self._rejected
+                why = "was rejected by the service" if refused else "has expired"
                 raise AuthenticationError(
                     f"The access token {why}, and no client secret is available here to get "
                     "a new one. Log in again: ef.login(), or set EXPERTFILE_CLIENT_ID and "
                     "EXPERTFILE_CLIENT_SECRET.",
-                    status=401 if rejected else None,
-                    error="invalid_token" if rejected else None,
+                    status=401 if refused else None,
+                    error="invalid_token" if refused else None,
                 )
             credentials = self.credentials
             if self._token_file is None:

@@ -242,4 +242,13 @@ MUTATIONS = [
             "tests/pull/test_pull_query.py::test_a_username_that_cannot_be_sent_is_a_configuration_error",
         ],
     ),
+    Mutation(
+        name="auth: a refused token is said to have expired on the next call",
+        path="expertfile_nb/_auth.py",
+        old="                    self._rejected = rejected is not None",
+        new="                    self._rejected = False",
+        tests=[
+            "tests/test_login_sources.py::test_a_refused_prepared_token_is_said_to_be_refused_on_every_call"
+        ],
+    ),
 ]

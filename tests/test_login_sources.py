@@ -264,3 +264,15 @@ def test_a_bare_login_returns_the_login_made_with_a_base_url(
     )
     assert ef.login() is token
     assert expertfile_server.token_requests == 1
+
+
+def test_a_refused_prepared_token_is_said_to_be_refused_on_every_call(
+    expertfile_server: FakeExpertFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EXPERTFILE_BASE_URL", expertfile_server.url)
+    monkeypatch.setenv("EXPERTFILE_ACCESS_TOKEN", "not-a-token-the-service-knows")
+    monkeypatch.setenv("EXPERTFILE_ORG_ID", str(expertfile_server.org_id))
+    for _ in range(2):  # the second call must not say "expired": it was refused
+        with pytest.raises(ef.AuthenticationError, match="rejected by the service") as caught:
+            ef.get_experts(limit=1, progress=False)
+        assert caught.value.status == 401
