@@ -33,6 +33,7 @@ from expertfile_nb._config import (
     ENV_ACCESS_TOKEN,
     ENV_BASE_URL,
     ENV_CLIENT_ID,
+    ENV_TOKEN_EXPIRES_AT,
     check_leeway,
     check_timeout,
     default_cache_file,
@@ -279,6 +280,8 @@ class LoginStatus(NamedTuple):
     ready: str | None = None
     #: not logged in: what is wrong with the settings (half a client id/secret pair, …)
     problem: str | None = None
+    #: a prepared token with no EXPERTFILE_TOKEN_EXPIRES_AT: ``expires_at`` is a guess
+    expiry_assumed: bool = False
 
     @property
     def time_left(self) -> str:
@@ -300,7 +303,10 @@ class LoginStatus(NamedTuple):
             f"Logged in to organization {self.org_id} at {self.base_url}",
             f"  client id: {self.client_id or '(prepared token)'}",
             f"  from:      {self.source}",
-            f"  token:     valid until {expiry} ({self.time_left} left)",
+            f"  token:     valid until {expiry} ({self.time_left} left)"
+            if not self.expiry_assumed
+            else f"  token:     expiry not known ({ENV_TOKEN_EXPIRES_AT} is not set); assumed "
+            f"{expiry}, the documented 30 days",
         ]
         if self.remembered_in:
             lines.append(f"  remembered in {self.remembered_in}")
@@ -319,7 +325,10 @@ class LoginStatus(NamedTuple):
             ("Organization", str(self.org_id)),
             ("Client id", self.client_id or "(prepared token)"),
             ("Credentials from", self.source or ""),
-            ("Token valid for", self.time_left),
+            (
+                "Token valid for",
+                f"{self.time_left} (assumed)" if self.expiry_assumed else self.time_left,
+            ),
             ("Base URL", self.base_url),
         ]
         if self.remembered_in:
@@ -365,6 +374,8 @@ def status() -> LoginStatus:
         client_id=mask(token.client_id) if token.client_id else None,
         expires_at=token.expires_at,
         remembered_in=str(provider.token_file.path) if provider.token_file else None,
+        expiry_assumed=current.source == _credentials.SOURCE_ENV_TOKEN
+        and not os.environ.get(ENV_TOKEN_EXPIRES_AT, "").strip(),
     )
 
 

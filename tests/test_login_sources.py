@@ -276,3 +276,23 @@ def test_a_refused_prepared_token_is_said_to_be_refused_on_every_call(
         with pytest.raises(ef.AuthenticationError, match="rejected by the service") as caught:
             ef.get_experts(limit=1, progress=False)
         assert caught.value.status == 401
+
+
+def test_status_says_a_prepared_tokens_expiry_is_assumed_when_not_given(
+    expertfile_server: FakeExpertFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = ef.login(
+        expertfile_server.client_id, expertfile_server.client_secret, base_url=expertfile_server.url
+    )
+    ef.logout()
+    monkeypatch.setenv("EXPERTFILE_BASE_URL", expertfile_server.url)
+    monkeypatch.setenv("EXPERTFILE_ACCESS_TOKEN", token.access_token)
+    monkeypatch.setenv("EXPERTFILE_ORG_ID", str(expertfile_server.org_id))
+    ef.login()
+    state = ef.status()
+    assert state.expiry_assumed and "expiry not known" in str(state)
+    assert "(assumed)" in state._repr_html_()
+    monkeypatch.setenv("EXPERTFILE_TOKEN_EXPIRES_AT", "2099-01-01T00:00:00Z")
+    ef.logout()
+    ef.login()
+    assert not ef.status().expiry_assumed and "valid until 2099-01-01" in str(ef.status())
