@@ -157,6 +157,8 @@ def main() -> None:
     gets = 50 if args.tiny else 2_000
     rounds = 3 if args.tiny else 15
     print(f"bench_auth ({'tiny' if args.tiny else 'full'})")
+    if args.tiny:
+        print("  (a smoke run: too small to measure; the targets apply to full runs)")
 
     with FakeExpertFile() as server:
         os.environ["EXPERTFILE_TOKEN_CACHE"] = str(Path(tempfile.mkdtemp()) / "token.json")

@@ -128,6 +128,8 @@ def main() -> None:
     experts = 500 if args.tiny else 10_000
     rounds = 1 if args.tiny else 3
     print(f"bench_pull ({'tiny' if args.tiny else 'full'})")
+    if args.tiny:
+        print("  (a smoke run: too small to measure; the targets apply to full runs)")
     compare(experts, 0.05, rounds)
     compare(experts, 0.0, rounds)
     sizes = (1_000, 5_000) if args.tiny else (10_000, 50_000)

@@ -261,6 +261,8 @@ def main() -> None:
     big = 2_000 if args.tiny else 100_000
     tool = "wrk" if WRK else "a Python load process (install wrk for better figures)"
     print(f"bench_server ({'tiny' if args.tiny else 'full'}): token requests, load by {tool}")
+    if args.tiny:
+        print("  (a smoke run: too small to measure; the targets apply to full runs)")
     # Both servers run at once; the load alternates between them in rounds, so drift on a
     # shared machine hits both alike.
     children = {kind: Child(kind) for kind in ("bare", "ours")}
