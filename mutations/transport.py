@@ -166,7 +166,7 @@ MUTATIONS = [
     Mutation(
         name="transport: a timeout given by position is not seen",
         path="expertfile_nb/_session.py",
-        old='    return "timeout" in bound.arguments',
+        old='    return "timeout" in kwargs or len(args) > _TIMEOUT_POSITION',
         new='    return "timeout" in kwargs',
         tests=["tests/test_session.py::test_a_timeout_given_by_position_is_the_one_used"],
     ),
