@@ -216,6 +216,20 @@ MUTATIONS = [
         tests=[f"{FORMS}::test_an_error_pickles_and_leads_back_to_no_secret"],
     ),
     Mutation(
+        name="session: the error's response keeps a header's echo of the token",
+        path="expertfile_nb/_session.py",
+        old="        copy.headers[name] = scrub(value, *hidden)",
+        new="        copy.headers[name] = value",
+        tests=[f"{FORMS}::test_a_data_errors_copy_of_the_answer_keeps_no_form_of_the_token"],
+    ),
+    Mutation(
+        name="session: the error's response keeps the reason phrase's echo of the token",
+        path="expertfile_nb/_session.py",
+        old="    copy.reason = scrub(response.reason, *hidden) if response.reason else",
+        new="    copy.reason = response.reason if response.reason else",
+        tests=[f"{FORMS}::test_a_data_errors_copy_of_the_answer_keeps_no_form_of_the_token"],
+    ),
+    Mutation(
         name="session: the error's response keeps the body's echo of the token",
         path="expertfile_nb/_session.py",
         old=(

@@ -297,3 +297,53 @@ def test_the_login_form_keeps_no_form_of_an_echoed_secret(
     assert "✗" in widget.status.value and "***" in widget.status.value
     assert_clean(state, SECRET_HTML)
     assert_clean(html.unescape(state), SECRET_HTML)
+
+
+TOKEN = "tok_AbCd/Ef01+23456789.xyz-TOKEN"
+
+
+def test_a_data_errors_copy_of_the_answer_keeps_no_form_of_the_token(
+    httpserver: HTTPServer,
+) -> None:
+    token_body = {
+        "data": {
+            "accessToken": TOKEN,
+            "accessTokenExpiresAt": "2099-01-01T00:00:00.000Z",
+            "client": CLIENT,
+            "user": 4242,
+            "scope": True,
+        },
+        "success": True,
+    }
+    httpserver.expect_request("/v2/oauth/token", method="POST").respond_with_json(token_body)
+
+    def echo_token(request: Request) -> Response:
+        sent = request.headers["Authorization"]
+        forms = " | ".join(every_form(TOKEN, pair=False))
+        response = answer(f"404 Unknown {sent}", f"no such expert; seen: {forms}", "text/plain")
+        response.headers["WWW-Authenticate"] = (
+            f'Bearer error="invalid_token", error_description="{sent} expired"'
+        )
+        response.headers["X-Debug-Authorization"] = sent
+        response.headers["X-Debug-Token-Encoded"] = FORMS["html_hex_lower"](TOKEN)
+        response.headers["X-Request-Id"] = "req-42"
+        return response
+
+    path = "/v2/organization/4242/expert/nobody"
+    httpserver.expect_request(path).respond_with_handler(echo_token)
+    ef.login(CLIENT, SECRET, base_url=httpserver.url_for("").rstrip("/"))
+    with pytest.raises(ef.NotFoundError) as caught:
+        ef.get_session(retries=0).get(path)
+    error = caught.value
+    copy = error.response
+    assert copy is not None
+    texts = [str(error), copy.text, repr(dict(copy.headers)), str(copy.reason)]
+    texts.append(pickle.dumps(error).decode("utf-8", "replace"))
+    for text in texts:
+        assert_clean(text, TOKEN, pair=False)
+    # still a useful copy: the status, the headers that hold nothing secret, the rest
+    assert copy.status_code == 404 and copy.headers["X-Request-Id"] == "req-42"
+    assert copy.headers["WWW-Authenticate"].startswith('Bearer error="invalid_token"')
+    assert copy.headers["X-Debug-Authorization"] == "Bearer ***"
+    assert copy.headers["Content-Type"].startswith("text/plain")
+    assert copy.text.startswith("no such expert; seen: ***")
