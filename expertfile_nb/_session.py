@@ -69,16 +69,20 @@ def _origin(url: str) -> tuple[str, str, int | None]:
 
 
 def sanitized(response: requests.Response, hidden: tuple[str | None, ...]) -> requests.Response:
-    """A copy of ``response`` to keep in an error: its body with every form of ``hidden``
-    removed, its request's ``Authorization`` masked, its request body and hooks dropped
-    (the body of a token request holds the secret; the hooks lead back to the session)."""
+    """A copy of ``response`` to keep in an error: its body, its header values and its
+    reason phrase with every form of ``hidden`` removed (a server may echo the token in
+    ``WWW-Authenticate`` or a debug header), its request's ``Authorization`` masked, its
+    request body and hooks dropped (the body of a token request holds the secret; the
+    hooks lead back to the session)."""
     copy = requests.Response()
     copy.status_code = response.status_code
     copy.headers = response.headers.copy()
+    for name, value in list(copy.headers.items()):
+        copy.headers[name] = scrub(value, *hidden)
     copy._content = scrub(response.content.decode("utf-8", "replace"), *hidden).encode()
     copy._content_consumed = True  # type: ignore[attr-defined] # requests' own flag
     copy.url = response.url
-    copy.reason = response.reason
+    copy.reason = scrub(response.reason, *hidden) if response.reason else response.reason
     copy.encoding = response.encoding
     if response.request is not None:
         request = response.request.copy()

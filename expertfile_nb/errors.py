@@ -19,10 +19,13 @@
      └── IncompleteDataError              a pull could not prove it got every record
 
 Messages say what happened and what to do. They never hold a client secret
-or an access token, in any form: the server's text is quoted in short excerpts
-with the secret, the token and anything token-like redacted first. No error
+or an access token, in any of the forms listed in ``expertfile_nb._redact`` (the
+value, its base64 or hex; any of their characters percent-, JSON- or
+HTML-entity-escaped; wrapped over lines): the server's text is quoted in short
+excerpts with the secret, the token and anything token-like redacted first. No error
 keeps a reference to a request that carried them: ``APIError.response`` is a
-copy whose request has the ``Authorization`` header masked, and network
+copy whose body, header values and reason phrase are redacted the same way and
+whose request has the ``Authorization`` header masked, and network
 errors are raised without their ``requests`` cause (its request held the token).
 
 ``APIError`` is also a ``requests.HTTPError``, so ``except requests.HTTPError``

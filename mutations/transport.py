@@ -3,6 +3,8 @@
 from mutations import Mutation
 
 FORMS = "tests/test_redaction_forms.py"
+MATRIX = f"{FORMS}::test_no_form_of_the_secret_survives_a_token_error"
+WIDGET = f"{FORMS}::test_the_login_form_keeps_no_form_of_an_echoed_secret"
 BOUNDS = "tests/test_answer_bounds.py"
 RULES = "tests/test_reliability_transport.py"
 
@@ -10,29 +12,126 @@ MUTATIONS = [
     Mutation(
         name="redact: URL-encoded forms of a secret not removed",
         path="expertfile_nb/_redact.py",
-        old='    percent = {quote(secret, safe=""), quote_plus(secret, safe=""), quote(secret)}',
-        new="    percent: set[str] = set()",
-        tests=[f"{FORMS}::test_token_errors_hold_no_form_of_the_secret"],
+        old='    options.append("".join("%" + _hex(byte, 2) for byte in char.encode()))',
+        new="    pass",
+        tests=[f"{FORMS}::test_token_errors_hold_no_form_of_the_secret", MATRIX],
     ),
     Mutation(
-        name="redact: JSON-escaped form of a secret not removed",
+        name="redact: JSON \\uXXXX escapes of a secret (Python's, Go's) not removed",
         path="expertfile_nb/_redact.py",
-        old="    escaped = {json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}",  # noqa: E501 -- one line of the code, verbatim
-        new="    escaped = {json.dumps(secret, ensure_ascii=False)[1:-1]}",
-        tests=[f"{FORMS}::test_token_errors_hold_no_form_of_the_secret"],
+        old=r'    options.append("".join(r"\\u" + _hex(unit, 4) for unit in halves))',
+        new="    pass",
+        tests=[f"{FORMS}::test_token_errors_hold_no_form_of_the_secret", MATRIX],
+    ),
+    Mutation(
+        name="redact: decimal HTML entities of a secret not removed",
+        path="expertfile_nb/_redact.py",
+        old='    options.append(f"&#0*{code};?")',
+        new="    pass",
+        tests=[f"{FORMS}::test_other_encoders_forms_are_removed", MATRIX],
+    ),
+    Mutation(
+        name="redact: decimal HTML entities with leading zeros not removed",
+        path="expertfile_nb/_redact.py",
+        old='    options.append(f"&#0*{code};?")',
+        new='    options.append(f"&#{code};?")',
+        tests=[MATRIX],
+    ),
+    Mutation(
+        name="redact: hex HTML entities of a secret (&#x2F;) not removed",
+        path="expertfile_nb/_redact.py",
+        old='    options.append(f"&#[xX]0*{_hex(code)};?")',
+        new="    pass",
+        tests=[MATRIX, WIDGET],
+    ),
+    Mutation(
+        name="redact: hex HTML entities with leading zeros (&#X002F;) not removed",
+        path="expertfile_nb/_redact.py",
+        old='    options.append(f"&#[xX]0*{_hex(code)};?")',
+        new='    options.append(f"&#[xX]{_hex(code)};?")',
+        tests=[MATRIX],
+    ),
+    Mutation(
+        name="redact: hex digits of escapes matched in upper case only (%2f, &#x2f; kept)",
+        path="expertfile_nb/_redact.py",
+        old='f"[{d}{d.lower()}]" if d.isalpha() else d',
+        new="d",
+        tests=[MATRIX],
+    ),
+    Mutation(
+        name="redact: named HTML entities of a secret (&amp;, &sol;) not removed",
+        path="expertfile_nb/_redact.py",
+        old=(
+            "    options.extend(re.escape(name) for name in sorted(_NAMED.get(char, ()), "
+            "key=len, reverse=True))"
+        ),
+        new="    pass",
+        tests=[MATRIX],
+    ),
+    Mutation(
+        name="redact: a secret wrapped over lines comes out joined",
+        path="expertfile_nb/_redact.py",
+        old='_SEPARATOR = r"(?:\\s|\\\\[nrt])*"',
+        new='_SEPARATOR = ""',
+        tests=[MATRIX, WIDGET],
+    ),
+    Mutation(
+        name="redact: a secret split by a JSON-escaped line break (\\n) survives",
+        path="expertfile_nb/_redact.py",
+        old='_SEPARATOR = r"(?:\\s|\\\\[nrt])*"',
+        new='_SEPARATOR = r"\\s*"',
+        tests=[MATRIX],
+    ),
+    Mutation(
+        name="redact: base64 of the secret alone not removed",
+        path="expertfile_nb/_redact.py",
+        old="        forms |= {secret, raw.hex(), raw.hex().upper()} | _base64(raw)",
+        new="        forms |= {secret, raw.hex(), raw.hex().upper()}",
+        tests=[MATRIX, WIDGET],
+    ),
+    Mutation(
+        name="redact: URL-safe base64 of a secret not removed",
+        path="expertfile_nb/_redact.py",
+        old=(
+            "    encoded = {base64.b64encode(data).decode(), "
+            "base64.urlsafe_b64encode(data).decode()}"
+        ),
+        new="    encoded = {base64.b64encode(data).decode()}",
+        tests=[MATRIX],
+    ),
+    Mutation(
+        name="redact: unpadded base64 of a secret not removed",
+        path="expertfile_nb/_redact.py",
+        old='    return encoded | {form.rstrip("=") for form in encoded}',
+        new="    return encoded",
+        tests=[MATRIX],
+    ),
+    Mutation(
+        name="redact: hex of a secret not removed",
+        path="expertfile_nb/_redact.py",
+        old="        forms |= {secret, raw.hex(), raw.hex().upper()} | _base64(raw)",
+        new="        forms |= {secret} | _base64(raw)",
+        tests=[MATRIX],
+    ),
+    Mutation(
+        name="redact: values too short to be secrets redacted (ordinary words wiped)",
+        path="expertfile_nb/_redact.py",
+        old="    if len(secret) >= _MIN_LENGTH:",
+        new="    if True:",
+        tests=[f"{FORMS}::test_redact_handles_every_form_and_short_values"],
     ),
     Mutation(
         name="redact: HTTP Basic base64 form not removed",
         path="expertfile_nb/_redact.py",
         old="    if client_id is not None:",
         new="    if False:",
-        tests=[f"{FORMS}::test_token_errors_hold_no_form_of_the_secret"],
+        tests=[f"{FORMS}::test_token_errors_hold_no_form_of_the_secret", MATRIX],
     ),
     Mutation(
         name="redact: the text is cut before it is redacted",
         path="expertfile_nb/_redact.py",
-        old="    hidden: list[str] = []\n",
-        new="    text = text[:limit]\n    hidden: list[str] = []\n",
+        old="    text = _remove(text, secrets, client_id)\n",
+        new="    text = _remove(text[:limit], secrets, client_id)\n",
         tests=[f"{FORMS}::test_redaction_comes_before_the_cut"],
     ),
     Mutation(
@@ -117,6 +216,20 @@ MUTATIONS = [
         tests=[f"{FORMS}::test_an_error_pickles_and_leads_back_to_no_secret"],
     ),
     Mutation(
+        name="session: the error's response keeps a header's echo of the token",
+        path="expertfile_nb/_session.py",
+        old="        copy.headers[name] = scrub(value, *hidden)",
+        new="        copy.headers[name] = value",
+        tests=[f"{FORMS}::test_a_data_errors_copy_of_the_answer_keeps_no_form_of_the_token"],
+    ),
+    Mutation(
+        name="session: the error's response keeps the reason phrase's echo of the token",
+        path="expertfile_nb/_session.py",
+        old="    copy.reason = scrub(response.reason, *hidden) if response.reason else",
+        new="    copy.reason = response.reason if response.reason else",
+        tests=[f"{FORMS}::test_a_data_errors_copy_of_the_answer_keeps_no_form_of_the_token"],
+    ),
+    Mutation(
         name="session: the error's response keeps the body's echo of the token",
         path="expertfile_nb/_session.py",
         old=(
@@ -132,13 +245,6 @@ MUTATIONS = [
         old='        text = re.sub(r"\\S*$", "", text)',
         new="        pass",
         tests=[f"{FORMS}::test_a_token_straddling_a_cut_leaves_no_prefix"],
-    ),
-    Mutation(
-        name="redact: HTML numeric entities of a secret not removed",
-        path="expertfile_nb/_redact.py",
-        old='    forms.add("".join(c if c.isalnum() else f"&#{ord(c)};" for c in secret))',
-        new="    pass",
-        tests=[f"{FORMS}::test_other_encoders_forms_are_removed"],
     ),
     Mutation(
         name="session: a caller's malformed path is reported as a broken connection",

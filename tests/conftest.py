@@ -6,9 +6,10 @@
   number, without sleeping for real (``Retry-After`` is still honoured).
 - After each test the client forgets its login (``ef.logout()``).
 - A test fails if the client secret or any token issued by a fake server it used
-  (whatever the fixture's name) shows up, raw, URL-encoded, JSON-escaped or as
-  HTTP Basic base64, in the test's captured output or logs (the ``expertfile_nb``
-  logger is captured at DEBUG), or in the text of the error that failed it.
+  (whatever the fixture's name) shows up, in any form the client redacts (raw,
+  base64, hex; percent-, JSON- or HTML-escaped; split over lines), in the test's
+  captured output or logs (the ``expertfile_nb`` logger is captured at DEBUG), or
+  in the text of the error that failed it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 import pytest
 
 import expertfile_nb as ef
-from expertfile_nb._redact import forms_of
+from expertfile_nb._redact import contains_any
 from fake_server import FakeExpertFile
 
 pytest_plugins = ["pytester"]
@@ -93,8 +94,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         secrets += [(token, "token") for token in server.issued_tokens]
         for text in texts:
             for secret, kind in secrets:
-                # raw, URL-encoded, JSON-escaped and HTTP Basic forms alike
-                if secret and any(form in text for form in forms_of(secret, server.client_id)):
+                # in any form the client redacts (expertfile_nb._redact.pattern_of)
+                if contains_any(text, [secret], server.client_id):
                     report.outcome = "failed"
                     report.longrepr = (
                         f"LEAK: a {kind} (in some form) appeared in captured output, logs or "
