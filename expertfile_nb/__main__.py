@@ -3,7 +3,8 @@
 Also ``python -m expertfile_nb …``; messages name the program the way it was invoked.
 
 - ``demo``: the main job — log in, pull every expert, print a summary, write a CSV
-  (with nothing configured it starts the bundled fake server and says so).
+  (with nothing configured at all — no client id, secret, access token or remembered
+  token — it starts the bundled fake server and says so).
 - ``login``: log in from the environment and print the org id and expiry. Each
   command is its own process, so a token outlives the command only with
   ``--remember`` (the token, never the secret, in a 0600 file).
@@ -150,7 +151,13 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     parser.set_defaults(prog=prog)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     demo = commands.add_parser(
-        "demo", help="log in, pull every expert, print a summary, write a CSV (offline if unset)"
+        "demo",
+        help="log in, pull every expert, print a summary, write a CSV (the bundled fake if "
+        "nothing is configured)",
+        description="Log in, pull every expert, print a summary and write a CSV. The bundled "
+        "fake server is used only when nothing is configured at all: no EXPERTFILE_CLIENT_ID, "
+        "EXPERTFILE_CLIENT_SECRET or EXPERTFILE_ACCESS_TOKEN, and no token remembered (login "
+        "--remember) for the base URL. Otherwise it logs in as the other commands do.",
     )
     demo.add_argument(
         "--out",
