@@ -34,9 +34,11 @@ from expertfile_nb._config import (
     ENV_ACCESS_TOKEN,
     ENV_BASE_URL,
     ENV_CLIENT_ID,
+    ENV_CLIENT_SECRET,
+    ENV_ORG_ID,
     default_cache_file,
 )
-from expertfile_nb.errors import ExpertFileError
+from expertfile_nb.errors import ExpertFileError, NotLoggedInError
 
 
 def program_name(argv0: str | None = None) -> str:
@@ -45,6 +47,33 @@ def program_name(argv0: str | None = None) -> str:
     if name in ("__main__.py", "", "-c"):
         return "python -m expertfile_nb"
     return name
+
+
+def how_to_log_in(prog: str) -> str:
+    """What to type in a shell to log in (the library's own advice is Python, for notebooks)."""
+    return (
+        f"export {ENV_CLIENT_ID}=… {ENV_CLIENT_SECRET}=… (then `{prog} login --remember` keeps "
+        f"the token for the next commands), or export {ENV_ACCESS_TOKEN}=… {ENV_ORG_ID}=… "
+        f"as printed by `{prog} token --export` where the credentials are."
+    )
+
+
+def shell_message(exc: ExpertFileError, prog: str) -> str:
+    """The error's message worded for a shell: shell commands, never ``ef.login()``.
+
+    The one place the command line rewords the library's messages: advice to log in
+    becomes what to type in a shell, and a command named in the message is spelled as
+    this program was invoked.
+    """
+    if isinstance(exc, NotLoggedInError):
+        return f"Not logged in. {how_to_log_in(prog)}"
+    text = str(exc)
+    again = text.find("Log in again")
+    if again >= 0:
+        text = f"{text[:again]}Log in again: {how_to_log_in(prog)}"
+    for spelling in ("python -m expertfile_nb ", "expertfile-nb "):
+        text = text.replace(f"`{spelling}", f"`{prog} ")
+    return text
 
 
 def _cmd_login(args: argparse.Namespace) -> int:
@@ -220,7 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         status: int = args.run(args)
         sys.stdout.flush()  # a closed pipe shows up here, inside the handler below
     except ExpertFileError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {shell_message(exc, args.prog)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -59,6 +59,27 @@ MUTATIONS = [
         tests=[f"{DEMO}::test_a_pipe_closed_from_the_start_still_gets_the_csv"],
     ),
     Mutation(
+        name="cli: not logged in: the notebook's Python advice printed in a shell",
+        path="expertfile_nb/__main__.py",
+        old="    if isinstance(exc, NotLoggedInError):\n",
+        new="    if False:\n",
+        tests=[f"{CLI}::test_not_logged_in_gives_shell_advice"],
+    ),
+    Mutation(
+        name="cli: a refused token: 'Log in again: ef.login()' printed in a shell",
+        path="expertfile_nb/__main__.py",
+        old="    if again >= 0:\n",
+        new="    if False:\n",
+        tests=[f"{CLI}::test_an_expired_or_rejected_token_gives_shell_advice"],
+    ),
+    Mutation(
+        name="cli: commands in messages not spelled as the program was invoked",
+        path="expertfile_nb/__main__.py",
+        old='        text = text.replace(f"`{spelling}", f"`{prog} ")\n',
+        new="        pass\n",
+        tests=[f"{CLI}::test_commands_in_messages_are_spelled_as_invoked"],
+    ),
+    Mutation(
         name="cli: demo --out not checked before the pull",
         path="expertfile_nb/__main__.py",
         old="    if problem:  # before logging in and pulling",
