@@ -151,7 +151,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from expertfile_nb._check import check
+    from expertfile_nb._demo import check_writable
 
+    problem = check_writable(args.json, "--json") if args.json else None
+    if problem:  # before any request: a typo in --json costs nothing
+        print(f"{args.prog} check: error: {problem}", file=sys.stderr)
+        return 2
     report = check(budget=args.budget)
     print(report.table())
     if args.json:
@@ -162,7 +167,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _cmd_capture(args: argparse.Namespace) -> int:
     from expertfile_nb._capture import capture
+    from expertfile_nb._demo import check_new_folder
 
+    problem = check_new_folder(args.out)
+    if problem:  # before any request
+        print(f"{args.prog} capture: error: {problem}", file=sys.stderr)
+        return 2
     print(capture(args.out, limit=args.limit, profiles=args.profiles, anonymize=args.anonymize))
     return 0
 

@@ -65,24 +65,48 @@ def _offline_server() -> Iterator[str]:
         proc.wait(timeout=10)
 
 
-def check_writable(out: str) -> str | None:
-    """Why ``out`` cannot be written, or ``None`` if it can (checked by opening it).
+def check_writable(out: str, option: str = "--out") -> str | None:
+    """Why the file ``out`` cannot be written, or ``None`` if it can (checked by opening it).
 
     The file is opened for appending (so an existing file is left as it is); a file
-    that did not exist is removed again.
+    that did not exist is removed again. ``option`` names it in the message.
     """
     path = Path(out).expanduser()
     if path.is_dir():
-        return f"--out {out} is a folder; name a file in it, e.g. --out {path / 'experts.csv'}"
+        example = path / ("experts.csv" if option == "--out" else "check.json")
+        return f"{option} {out} is a folder; name a file in it, e.g. {option} {example}"
     existed = path.exists()
     try:
         with path.open("a"):
             pass
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        return f"cannot write --out {out} ({reason}); choose a file in a folder you can write to"
+        return f"cannot write {option} {out} ({reason}); choose a file in a folder you can write to"
     if not existed:
         path.unlink()
+    return None
+
+
+def check_new_folder(out: str, option: str = "--out") -> str | None:
+    """Why ``out`` cannot become a new folder of files, or ``None`` if it can.
+
+    Missing parents are fine (they are created); an existing file, a folder that is not
+    empty, a file where a parent should be, or a parent this user cannot write in are not.
+    """
+    path = Path(out).expanduser()
+    if path.exists():
+        if not path.is_dir():
+            return f"{option} {out} is a file; name a new folder, e.g. {option} {path}-capture"
+        if any(path.iterdir()):
+            return f"{option} {out} is a folder that is not empty; name a new or empty one"
+        return None
+    parent = path.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        return f"cannot create {option} {out}: {parent} is a file, not a folder"
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"cannot create {option} {out}: no permission to write in {parent}"
     return None
 
 

@@ -5,6 +5,8 @@ from mutations import Mutation
 RETRY = "tests/test_retry_setting.py"
 CLI = "tests/test_cli_login.py"
 DEMO = "tests/test_demo.py"
+CHECK_TESTS = "tests/test_check.py"
+CAPTURE_CLI = "tests/test_capture_cli.py"
 FAKE_CLI = "tests/test_fake_cli.py"
 
 MUTATIONS = [
@@ -78,6 +80,27 @@ MUTATIONS = [
         old='        text = text.replace(f"`{spelling}", f"`{prog} ")\n',
         new="        pass\n",
         tests=[f"{CLI}::test_commands_in_messages_are_spelled_as_invoked"],
+    ),
+    Mutation(
+        name="cli: check --json not checked before the probes",
+        path="expertfile_nb/__main__.py",
+        old="    if problem:  # before any request: a typo in --json costs nothing\n",
+        new="    if False:  # before any request: a typo in --json costs nothing\n",
+        tests=[f"{CHECK_TESTS}::test_an_unwritable_json_path_is_refused_before_any_request"],
+    ),
+    Mutation(
+        name="cli: capture --out not checked before the login",
+        path="expertfile_nb/__main__.py",
+        old="    if problem:  # before any request\n",
+        new="    if False:  # before any request\n",
+        tests=[f"{CAPTURE_CLI}::test_an_unusable_out_is_refused_before_any_request"],
+    ),
+    Mutation(
+        name="cli: capture --out under a file taken for a new folder",
+        path="expertfile_nb/_demo.py",
+        old="    if not parent.is_dir():\n",
+        new="    if False:\n",
+        tests=[f"{CAPTURE_CLI}::test_an_unusable_out_is_refused_before_any_request"],
     ),
     Mutation(
         name="cli: demo --out not checked before the pull",

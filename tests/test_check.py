@@ -8,6 +8,8 @@ report exactly that difference, within its request budget, and never a write.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -197,3 +199,21 @@ def test_a_prepared_token_skips_the_token_probe(
     report = check()
     assert expertfile_server.token_requests == before, "no token request with a prepared token"
     assert report.findings[0].verdict == "unknown" and report.ok, report.table()
+
+
+@pytest.mark.parametrize("bad", ["missing-folder/check.json", "a-folder"])
+def test_an_unwritable_json_path_is_refused_before_any_request(
+    expertfile_env: FakeExpertFile, tmp_path: Path, bad: str
+) -> None:
+    (tmp_path / "a-folder").mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "expertfile_nb", "check", "--json", str(tmp_path / bad)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("python -m expertfile_nb check: error: ")
+    assert f"--json {tmp_path / bad}" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stdout == "" and expertfile_env.journal == []  # no probe at all
