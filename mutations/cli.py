@@ -158,4 +158,32 @@ MUTATIONS = [
         new='    if False:\n        raise argparse.ArgumentTypeError(f"{value} is negative',
         tests=[f"{FAKE_CLI}::test_bad_arguments_are_usage_errors"],
     ),
+    Mutation(
+        name="fake cli: a non-loopback --host accepted (its export line the client refuses)",
+        path="fake_server/__main__.py",
+        old="    if not loopback:\n",
+        new="    if False:\n",
+        tests=[f"{FAKE_CLI}::test_bad_arguments_are_usage_errors"],
+    ),
+    Mutation(
+        name="fake cli: werkzeug's text shown for a busy port",
+        path="fake_server/__main__.py",
+        old="        with contextlib.redirect_stderr(io.StringIO()):",
+        new="        with contextlib.nullcontext():",
+        tests=[f"{FAKE_CLI}::test_port_in_use_is_a_clear_error"],
+    ),
+    Mutation(
+        name="fake cli: a closed pipe ends in a traceback",
+        path="fake_server/__main__.py",
+        old="    except BrokenPipeError:\n",
+        new="    except ZeroDivisionError:\n",
+        tests=[f"{FAKE_CLI}::test_a_reader_that_goes_away_ends_it_quietly"],
+    ),
+    Mutation(
+        name="fake cli: --help without the defaults",
+        path="fake_server/__main__.py",
+        old="formatter_class=_HelpWithDefaults,",
+        new="formatter_class=argparse.HelpFormatter,",
+        tests=[f"{FAKE_CLI}::test_help_shows_every_default"],
+    ),
 ]
