@@ -226,14 +226,27 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
         "check", help="probe the live service (read-only, <= 30 requests) against the fake"
     )
     check.add_argument("--json", metavar="FILE", help="also write the report as JSON to FILE")
-    check.add_argument("--budget", type=int, default=30, help="most requests (default: 30)")
+    check.add_argument(
+        "--budget",
+        type=_budget,
+        default=30,
+        help="most requests, at least 16 (default: %(default)s)",
+    )
     check.set_defaults(run=_cmd_check)
     capture = commands.add_parser(
         "capture", help="save the organization's answers as files the fake server can serve"
     )
     capture.add_argument("--out", required=True, metavar="DIR", help="folder to write (new)")
-    capture.add_argument("--limit", type=int, help="at most N records of each list")
-    capture.add_argument("--profiles", type=int, default=3, help="single reads of each kind")
+    capture.add_argument(
+        "--limit", type=int, metavar="N", help="at most N records of each list (default: all)"
+    )
+    capture.add_argument(
+        "--profiles",
+        type=int,
+        default=3,
+        metavar="N",
+        help="whole profiles to save of each kind (default: %(default)s)",
+    )
     capture.add_argument("--anonymize", action="store_true", help="pseudonyms for personal data")
     capture.set_defaults(run=_cmd_capture)
     return parser
@@ -242,7 +255,24 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
 #: 128 + SIGPIPE: what a shell reports for a program whose reader went away
 EXIT_CLOSED_PIPE = 141
 
-_ENV_HELP = ("EXPERTFILE_CLIENT_ID and EXPERTFILE_CLIENT_SECRET", ENV_ACCESS_TOKEN, ENV_BASE_URL)
+_ENV_HELP = (
+    f"{ENV_CLIENT_ID} and {ENV_CLIENT_SECRET}",
+    f"{ENV_ACCESS_TOKEN} with {ENV_ORG_ID}",
+    ENV_BASE_URL,
+)
+
+
+def _budget(text: str) -> int:
+    """``check --budget``: a whole number of requests, at least the check's minimum."""
+    from expertfile_nb._check import MIN_BUDGET
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < MIN_BUDGET:
+        raise argparse.ArgumentTypeError(f"{value} is too few: use at least {MIN_BUDGET}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -186,4 +186,18 @@ MUTATIONS = [
         new="formatter_class=argparse.HelpFormatter,",
         tests=[f"{FAKE_CLI}::test_help_shows_every_default"],
     ),
+    Mutation(
+        name="cli: check --budget under the minimum left to the check (exit 1, not a usage error)",
+        path="expertfile_nb/__main__.py",
+        old="    if value < MIN_BUDGET:\n",
+        new="    if False:\n",
+        tests=[f"{CLI}::test_a_budget_too_small_is_a_usage_error"],
+    ),
+    Mutation(
+        name="cli: --help leaves out EXPERTFILE_ORG_ID",
+        path="expertfile_nb/__main__.py",
+        old='    f"{ENV_ACCESS_TOKEN} with {ENV_ORG_ID}",\n',
+        new="    ENV_ACCESS_TOKEN,\n",
+        tests=[f"{CLI}::test_help_names_every_setting_and_default"],
+    ),
 ]

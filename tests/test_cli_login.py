@@ -300,3 +300,22 @@ def test_commands_in_messages_are_spelled_as_invoked(expertfile_server: FakeExpe
         assert result.returncode == 1
         assert f"`{prog} token --export`" in result.stderr
         assert other not in result.stderr
+
+
+def test_help_names_every_setting_and_default() -> None:
+    main_help = " ".join(run("--help").stdout.split())
+    assert "EXPERTFILE_ACCESS_TOKEN with EXPERTFILE_ORG_ID" in main_help
+    capture_help = " ".join(run("capture", "--help").stdout.split())
+    assert "each list (default: all)" in capture_help and "(default: 3)" in capture_help
+    check_help = " ".join(run("check", "--help").stdout.split())
+    assert "at least 16 (default: 30)" in check_help
+
+
+@pytest.mark.parametrize(("budget", "message"), [("5", "5 is too few"), ("lots", "'lots'")])
+def test_a_budget_too_small_is_a_usage_error(
+    expertfile_env: FakeExpertFile, budget: str, message: str
+) -> None:
+    result = run("check", "--budget", budget)
+    assert result.returncode == 2
+    assert f"python -m expertfile_nb check: error: argument --budget: {message}" in result.stderr
+    assert "Traceback" not in result.stderr and expertfile_env.journal == []
