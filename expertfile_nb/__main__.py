@@ -3,7 +3,8 @@
 Also ``python -m expertfile_nb …``; messages name the program the way it was invoked.
 
 - ``demo``: the main job — log in, pull every expert, print a summary, write a CSV
-  (with nothing configured it starts the bundled fake server and says so).
+  (with nothing configured at all — no client id, secret, access token or remembered
+  token — it starts the bundled fake server and says so).
 - ``login``: log in from the environment and print the org id and expiry. Each
   command is its own process, so a token outlives the command only with
   ``--remember`` (the token, never the secret, in a 0600 file).
@@ -33,9 +34,11 @@ from expertfile_nb._config import (
     ENV_ACCESS_TOKEN,
     ENV_BASE_URL,
     ENV_CLIENT_ID,
+    ENV_CLIENT_SECRET,
+    ENV_ORG_ID,
     default_cache_file,
 )
-from expertfile_nb.errors import ExpertFileError
+from expertfile_nb.errors import ExpertFileError, NotLoggedInError
 
 
 def program_name(argv0: str | None = None) -> str:
@@ -44,6 +47,33 @@ def program_name(argv0: str | None = None) -> str:
     if name in ("__main__.py", "", "-c"):
         return "python -m expertfile_nb"
     return name
+
+
+def how_to_log_in(prog: str) -> str:
+    """What to type in a shell to log in (the library's own advice is Python, for notebooks)."""
+    return (
+        f"export {ENV_CLIENT_ID}=… {ENV_CLIENT_SECRET}=… (then `{prog} login --remember` keeps "
+        f"the token for the next commands), or export {ENV_ACCESS_TOKEN}=… {ENV_ORG_ID}=… "
+        f"as printed by `{prog} token --export` where the credentials are."
+    )
+
+
+def shell_message(exc: ExpertFileError, prog: str) -> str:
+    """The error's message worded for a shell: shell commands, never ``ef.login()``.
+
+    The one place the command line rewords the library's messages: advice to log in
+    becomes what to type in a shell, and a command named in the message is spelled as
+    this program was invoked.
+    """
+    if isinstance(exc, NotLoggedInError):
+        return f"Not logged in. {how_to_log_in(prog)}"
+    text = str(exc)
+    again = text.find("Log in again")
+    if again >= 0:
+        text = f"{text[:again]}Log in again: {how_to_log_in(prog)}"
+    for spelling in ("python -m expertfile_nb ", "expertfile-nb "):
+        text = text.replace(f"`{spelling}", f"`{prog} ")
+    return text
 
 
 def _cmd_login(args: argparse.Namespace) -> int:
@@ -121,7 +151,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from expertfile_nb._check import check
+    from expertfile_nb._demo import check_writable
 
+    problem = check_writable(args.json, "--json") if args.json else None
+    if problem:  # before any request: a typo in --json costs nothing
+        print(f"{args.prog} check: error: {problem}", file=sys.stderr)
+        return 2
     report = check(budget=args.budget)
     print(report.table())
     if args.json:
@@ -132,7 +167,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _cmd_capture(args: argparse.Namespace) -> int:
     from expertfile_nb._capture import capture
+    from expertfile_nb._demo import check_new_folder
 
+    problem = check_new_folder(args.out)
+    if problem:  # before any request
+        print(f"{args.prog} capture: error: {problem}", file=sys.stderr)
+        return 2
     print(capture(args.out, limit=args.limit, profiles=args.profiles, anonymize=args.anonymize))
     return 0
 
@@ -150,7 +190,13 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     parser.set_defaults(prog=prog)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     demo = commands.add_parser(
-        "demo", help="log in, pull every expert, print a summary, write a CSV (offline if unset)"
+        "demo",
+        help="log in, pull every expert, print a summary, write a CSV (the bundled fake if "
+        "nothing is configured)",
+        description="Log in, pull every expert, print a summary and write a CSV. The bundled "
+        "fake server is used only when nothing is configured at all: no EXPERTFILE_CLIENT_ID, "
+        "EXPERTFILE_CLIENT_SECRET or EXPERTFILE_ACCESS_TOKEN, and no token remembered (login "
+        "--remember) for the base URL. Otherwise it logs in as the other commands do.",
     )
     demo.add_argument(
         "--out",
@@ -180,14 +226,27 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
         "check", help="probe the live service (read-only, <= 30 requests) against the fake"
     )
     check.add_argument("--json", metavar="FILE", help="also write the report as JSON to FILE")
-    check.add_argument("--budget", type=int, default=30, help="most requests (default: 30)")
+    check.add_argument(
+        "--budget",
+        type=_budget,
+        default=30,
+        help="most requests, at least 16 (default: %(default)s)",
+    )
     check.set_defaults(run=_cmd_check)
     capture = commands.add_parser(
         "capture", help="save the organization's answers as files the fake server can serve"
     )
     capture.add_argument("--out", required=True, metavar="DIR", help="folder to write (new)")
-    capture.add_argument("--limit", type=int, help="at most N records of each list")
-    capture.add_argument("--profiles", type=int, default=3, help="single reads of each kind")
+    capture.add_argument(
+        "--limit", type=int, metavar="N", help="at most N records of each list (default: all)"
+    )
+    capture.add_argument(
+        "--profiles",
+        type=int,
+        default=3,
+        metavar="N",
+        help="whole profiles to save of each kind (default: %(default)s)",
+    )
     capture.add_argument("--anonymize", action="store_true", help="pseudonyms for personal data")
     capture.set_defaults(run=_cmd_capture)
     return parser
@@ -196,7 +255,24 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
 #: 128 + SIGPIPE: what a shell reports for a program whose reader went away
 EXIT_CLOSED_PIPE = 141
 
-_ENV_HELP = ("EXPERTFILE_CLIENT_ID and EXPERTFILE_CLIENT_SECRET", ENV_ACCESS_TOKEN, ENV_BASE_URL)
+_ENV_HELP = (
+    f"{ENV_CLIENT_ID} and {ENV_CLIENT_SECRET}",
+    f"{ENV_ACCESS_TOKEN} with {ENV_ORG_ID}",
+    ENV_BASE_URL,
+)
+
+
+def _budget(text: str) -> int:
+    """``check --budget``: a whole number of requests, at least the check's minimum."""
+    from expertfile_nb._check import MIN_BUDGET
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < MIN_BUDGET:
+        raise argparse.ArgumentTypeError(f"{value} is too few: use at least {MIN_BUDGET}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -213,7 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         status: int = args.run(args)
         sys.stdout.flush()  # a closed pipe shows up here, inside the handler below
     except ExpertFileError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {shell_message(exc, args.prog)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -109,9 +109,12 @@ class Probes:
         observed: str,
         same: bool | None,
         setting: str | None = None,
+        value: object = None,
     ) -> None:
+        """One finding; ``value``: the ``setting``'s value that behaves as observed."""
+        told = None if value is None else str(value)
         self.report.findings.append(
-            Finding(point, source, expected, observed, _verdict(same), setting)
+            Finding(point, source, expected, observed, _verdict(same), setting, told)
         )
 
     def get(self, path: str, **params: str) -> Seen:
@@ -168,6 +171,7 @@ class Probes:
             observed,
             None if meaning is None else meaning == ASSUMED["paging"],
             "paging",
+            meaning,
         )
 
     def _fits(self, size: int) -> tuple[bool | None, int]:
@@ -200,23 +204,27 @@ class Probes:
         elif whole:
             lo = count
         same: bool | None
+        largest = None
         if whole and oversize is None:
             observed, same = (
                 f"at least {lo} rows (every row came back)",
                 False if lo > limit else None,
             )
         elif oversize and hi - lo == 1 and lo > 0:
-            observed, same = f"{lo} rows", lo == limit
+            observed, same, largest = f"{lo} rows", lo == limit, lo
         elif oversize:
             observed, same = f"between {lo} and {hi - 1} rows", None if lo <= limit < hi else False
         else:
             observed, same = "not found", None
-        self.add("largest page_size", "assumed", f"{limit} rows", observed, same, "max_page_size")
+        self.add(
+            "largest page_size", "assumed", f"{limit} rows", observed, same, "max_page_size",
+            largest,
+        )  # fmt: skip
         how = {"cap": "capped silently", "refuse": "refused (HTTP 4xx)", None: "not seen"}
         assumed = ASSUMED["oversize_pages"]
         self.add(
             "a page_size over the largest", "assumed", how[assumed], how[oversize],
-            None if oversize is None else oversize == assumed, "oversize_pages",
+            None if oversize is None else oversize == assumed, "oversize_pages", oversize,
         )  # fmt: skip
 
     def fields(self) -> None:
@@ -234,7 +242,10 @@ class Probes:
         ]
         same = None if not took else ASSUMED["array_params"] in took
         expected = f"{ASSUMED['array_params']} (fields={json_text})"
-        self.add("how array parameters travel", "assumed", expected, observed, same, "array_params")
+        self.add(
+            "how array parameters travel", "assumed", expected, observed, same, "array_params",
+            took[0] if len(took) == 1 else None,
+        )  # fmt: skip
         sent = answers[took[0]] if took else None
         mode = None if sent is None else "only" if sent == set(_PROBE_FIELDS) else "add"
         text = {
@@ -245,7 +256,7 @@ class Probes:
         self.add(
             "keys of list items with fields=[…]", "assumed", text[assumed],
             text[mode] if mode else "not seen", None if mode is None else mode == assumed,
-            "fields_mode",
+            "fields_mode", mode,
         )  # fmt: skip
 
     # -- single reads ------------------------------------------------------------
@@ -325,9 +336,10 @@ class Probes:
         shapes = [shape_of(s.body) for s in (bad, missing)]
         text, same = compare_shape(expected, shapes)
         observed = "; ".join(sorted({", ".join(sorted(s)) or "(no JSON object)" for s in shapes}))
+        body = next((k for k, keys in FAILURE_KEYS.items() if compare_shape(keys, shapes)[1]), None)
         self.add(
             "failure envelope", "assumed", ", ".join(sorted(expected)),
-            observed if same else f"{observed} ({text})", same, "error_body",
+            observed if same else f"{observed} ({text})", same, "error_body", body,
         )  # fmt: skip
 
     def rate_limits(self) -> None:

@@ -30,6 +30,8 @@ class Finding:
         observed: what the service did (names, types, counts only).
         verdict: ``same``, ``differs`` or ``unknown``.
         setting: the fake server's setting this point bears on (``paging``, …), if any.
+        value: the value of that setting that behaves as observed (``"page"``, ``"40"``),
+            when the probe could tell.
     """
 
     point: str
@@ -38,6 +40,21 @@ class Finding:
     observed: str
     verdict: Verdict
     setting: str | None = None
+    value: str | None = None
+
+    @property
+    def reproduce(self) -> str:
+        """How to make the fake behave as observed: both spellings, or what is unknown."""
+        if not self.setting:
+            return ""
+        if self.value is None:
+            return f"fake setting {self.setting}; no value of it was told apart"
+        literal = self.value if self.value.isdigit() else json.dumps(self.value)
+        option = "--" + self.setting.replace("_", "-")
+        return (
+            f"reproduce: FakeExpertFile({self.setting}={literal}) / "
+            f"python -m fake_server {option} {self.value}"
+        )
 
 
 @dataclass
@@ -108,8 +125,7 @@ class CheckReport:
             summary = "No difference from what the fake server assumes."
         else:
             summary = f"{len(self.differences)} difference(s): " + "; ".join(
-                f.point + (f" (fake setting {f.setting})" if f.setting else "")
-                for f in self.differences
+                f.point + (f" ({f.reproduce})" if f.setting else "") for f in self.differences
             )
         return "\n".join(
             [

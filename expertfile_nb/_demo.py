@@ -1,15 +1,19 @@
 """``python -m expertfile_nb demo``: the main job, end to end, in one command.
 
-With ``EXPERTFILE_CLIENT_ID``/``EXPERTFILE_CLIENT_SECRET`` (or ``EXPERTFILE_ACCESS_TOKEN``)
-set, it uses the configured service with read-only calls. With nothing set, it
-starts the bundled fake server as a child process (``python -m fake_server`` —
-the client never imports the fake server) and says so.
+It uses the bundled fake server only when nothing is configured at all: no
+``EXPERTFILE_CLIENT_ID``, ``EXPERTFILE_CLIENT_SECRET`` or ``EXPERTFILE_ACCESS_TOKEN``
+and no token remembered (``login --remember``) for the base URL. Then it starts the
+fake as a child process (``python -m fake_server`` — the client never imports the
+fake server) and says so. Otherwise it logs in through the same chain as every
+other command, with read-only calls — half a client id/secret pair, or an expired
+remembered token, is an error, never a reason to fall back to the fake.
 
 It pulls the public experts in any status (``access="public"``, ``status="all"``,
 the service's documented defaults) and says so. In the CSV, list columns (``topics``
 and the like) are JSON arrays — ``json.loads`` or any JSON reader splits them — and
-the file is written before the summary is printed, so a reader that stops early
-(``demo | head``) still gets it.
+the file is written whatever happens to standard output: a reader that stops early
+(``demo | head -1``) still gets it (the demo stops printing, writes the CSV, and
+exits 141 as a process ended by a closed pipe does).
 """
 
 from __future__ import annotations
@@ -24,8 +28,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from expertfile_nb import _login
-from expertfile_nb._config import ENV_ACCESS_TOKEN, ENV_CLIENT_ID, ENV_CLIENT_SECRET
+from expertfile_nb import _credentials, _login
+from expertfile_nb._config import default_cache_file, resolve_base_url
+from expertfile_nb._token_file import TokenFile
 from expertfile_nb.data import get_experts
 from expertfile_nb.errors import ConfigurationError
 
@@ -60,45 +65,120 @@ def _offline_server() -> Iterator[str]:
         proc.wait(timeout=10)
 
 
-def check_writable(out: str) -> str | None:
-    """Why ``out`` cannot be written, or ``None`` if it can (checked by opening it).
+def check_writable(out: str, option: str = "--out") -> str | None:
+    """Why the file ``out`` cannot be written, or ``None`` if it can (checked by opening it).
 
     The file is opened for appending (so an existing file is left as it is); a file
-    that did not exist is removed again.
+    that did not exist is removed again. ``option`` names it in the message.
     """
     path = Path(out).expanduser()
     if path.is_dir():
-        return f"--out {out} is a folder; name a file in it, e.g. --out {path / 'experts.csv'}"
+        example = path / ("experts.csv" if option == "--out" else "check.json")
+        return f"{option} {out} is a folder; name a file in it, e.g. {option} {example}"
     existed = path.exists()
     try:
         with path.open("a"):
             pass
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        return f"cannot write --out {out} ({reason}); choose a file in a folder you can write to"
+        return f"cannot write {option} {out} ({reason}); choose a file in a folder you can write to"
     if not existed:
         path.unlink()
     return None
 
 
-def _configured() -> bool:
-    return bool(
-        (os.environ.get(ENV_CLIENT_ID) and os.environ.get(ENV_CLIENT_SECRET))
-        or os.environ.get(ENV_ACCESS_TOKEN)
-    )
+def check_new_folder(out: str, option: str = "--out") -> str | None:
+    """Why ``out`` cannot become a new folder of files, or ``None`` if it can.
+
+    Missing parents are fine (they are created); an existing file, a folder that is not
+    empty, a file where a parent should be, or a parent this user cannot write in are not.
+    """
+    path = Path(out).expanduser()
+    if path.exists():
+        if not path.is_dir():
+            return f"{option} {out} is a file; name a new folder, e.g. {option} {path}-capture"
+        if any(path.iterdir()):
+            return f"{option} {out} is a folder that is not empty; name a new or empty one"
+        return None
+    parent = path.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        return f"cannot create {option} {out}: {parent} is a file, not a folder"
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"cannot create {option} {out}: no permission to write in {parent}"
+    return None
+
+
+def _configured() -> str | None:
+    """Where the login would come from (the login chain's label), or ``None``: nothing at all.
+
+    The login chain itself decides (:func:`expertfile_nb._credentials.find`); a token
+    remembered for the base URL counts even when it has expired (the login then says
+    how to get a new one).
+
+    Raises:
+        ConfigurationError: half a client id/secret pair, a prepared token without its
+            org id, or an unusable ``EXPERTFILE_BASE_URL``.
+    """
+    url = resolve_base_url()
+    found = _credentials.find(url)
+    if found is not None:
+        return found.source
+    if TokenFile(default_cache_file()).load(url, None) is not None:
+        return f"{_credentials.SOURCE_REMEMBERED}, expired or about to"
+    return None
+
+
+class _Output:
+    """Standard output that, once its reader has gone away, swallows what follows.
+
+    The demo goes on to write its CSV; :meth:`done` then reports the closed pipe
+    (``BrokenPipeError``), which the command line turns into a quiet exit 141.
+    """
+
+    def __init__(self) -> None:
+        self.closed = False
+
+    def say(self, *lines: str) -> None:
+        if self.closed:
+            return
+        try:
+            for line in lines:
+                print(line)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            self.closed = True
+            devnull = os.open(os.devnull, os.O_WRONLY)  # the interpreter's last flush too
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+
+    def done(self) -> None:
+        if self.closed:
+            raise BrokenPipeError("standard output was closed by its reader")
 
 
 def run_demo(out: str = "experts.csv", progress: bool = True) -> int:
-    """Log in, pull every expert, print a summary and write a CSV. Returns the exit status."""
-    if _configured():
-        print("Using the ExpertFile service configured in the environment (read-only calls).")
-        return _pull_and_report(Path(out), progress)
-    print("No EXPERTFILE_CLIENT_ID/EXPERTFILE_CLIENT_SECRET set: starting the bundled fake")
-    print("ExpertFile server for an offline demo (synthetic data).")
+    """Log in, pull every expert, print a summary and write a CSV. Returns the exit status.
+
+    Raises:
+        ConfigurationError: something is configured but unusable (see :func:`_configured`).
+        BrokenPipeError: standard output was closed early (the CSV was written all the same).
+    """
+    output = _Output()
+    source = _configured()
+    if source is not None:
+        output.say(f"Using the ExpertFile service configured here ({source}; read-only calls).")
+        return _pull_and_report(Path(out), progress, output)
+    output.say(
+        "Nothing configured (no EXPERTFILE_CLIENT_ID/SECRET, EXPERTFILE_ACCESS_TOKEN or",
+        "remembered token): starting the bundled fake ExpertFile server for an offline demo",
+        "(synthetic data).",
+    )
     saved = {k: v for k, v in os.environ.items() if k.startswith("EXPERTFILE_")}
     try:
         with _offline_server():
-            return _pull_and_report(Path(out), progress)
+            return _pull_and_report(Path(out), progress, output)
     finally:
         for name in [k for k in os.environ if k.startswith("EXPERTFILE_")]:
             del os.environ[name]
@@ -123,17 +203,20 @@ def _top_countries(experts: pd.DataFrame) -> pd.Series[Any]:
     return top
 
 
-def _pull_and_report(out: Path, progress: bool) -> int:
+def _pull_and_report(out: Path, progress: bool, output: _Output) -> int:
     import pandas as pd
 
     token = _login.login_from_environment()
     state = _login.status()
-    print(f"Connected to {state.base_url} as organization {token.org_id}")
-    print(f"Token valid until {token.expires_at:%Y-%m-%d %H:%M} UTC ({state.time_left} left)")
+    output.say(
+        f"Connected to {state.base_url} as organization {token.org_id}",
+        f"Token valid until {token.expires_at:%Y-%m-%d %H:%M} UTC ({state.time_left} left)",
+    )
     started = time.perf_counter()
     experts = get_experts(access="public", status="all", progress=progress)
     elapsed = time.perf_counter() - started
-    csv_ready(experts).to_csv(out, index=False)  # before the summary: see the docstring
+    csv_ready(experts).to_csv(out, index=False)  # whatever became of stdout: see the docstring
+    output.done()  # the reader went away: stop here, quietly (exit 141)
     print(f"Pulled {len(experts)} experts (public, any status) in {elapsed:.2f} s")
     if len(experts):
         topics = experts["topics"].explode().value_counts().head(10)

@@ -360,7 +360,7 @@ def env_token(value: str, org_id: str | None, expires_at: str | None) -> Token:
     if org is None:
         raise ConfigurationError(
             "EXPERTFILE_ACCESS_TOKEN is set but EXPERTFILE_ORG_ID is missing or not a number. "
-            "Set both, e.g. with the output of `python -m expertfile_nb token --export`."
+            "Set both, e.g. with the output of `expertfile-nb token --export`."
         )
     now = datetime.now(timezone.utc)
     if expires_at:

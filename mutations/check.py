@@ -106,4 +106,11 @@ MUTATIONS = [
         new="ROUTES",
         tests=[f"{CAPTURE_TESTS}::test_served_capture_answers_as_the_original"],
     ),
+    Mutation(
+        name="check: a difference does not say the value that reproduces it",
+        path=PROBES,
+        old='            "paging",\n            meaning,\n',
+        new='            "paging",\n            None,\n',
+        tests=[f"{CHECK_TESTS}::test_a_flipped_setting_is_exactly_the_difference"],
+    ),
 ]

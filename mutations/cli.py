@@ -5,6 +5,8 @@ from mutations import Mutation
 RETRY = "tests/test_retry_setting.py"
 CLI = "tests/test_cli_login.py"
 DEMO = "tests/test_demo.py"
+CHECK_TESTS = "tests/test_check.py"
+CAPTURE_CLI = "tests/test_capture_cli.py"
 FAKE_CLI = "tests/test_fake_cli.py"
 
 MUTATIONS = [
@@ -25,9 +27,80 @@ MUTATIONS = [
     Mutation(
         name="cli: a closed pipe ends in a traceback",
         path="expertfile_nb/__main__.py",
-        old="    except BrokenPipeError:\n",
-        new="    except ZeroDivisionError:\n",
-        tests=[f"{DEMO}::test_a_pipe_closed_from_the_start_stops_at_once"],
+        old="    except BrokenPipeError:\n        # The reader went away",
+        new="    except ZeroDivisionError:\n        # The reader went away",
+        tests=[f"{DEMO}::test_a_pipe_closed_from_the_start_still_gets_the_csv"],
+    ),
+    Mutation(
+        name="cli: demo falls back to the fake unless the environment holds a full pair",
+        path="expertfile_nb/_demo.py",
+        old="    found = _credentials.find(url)\n",
+        new=(
+            "    import os as _os\n"
+            "    env = _os.environ.get\n"
+            "    found = _credentials.find(url) if (env('EXPERTFILE_CLIENT_ID') and "
+            "env('EXPERTFILE_CLIENT_SECRET')) or env('EXPERTFILE_ACCESS_TOKEN') else None\n"
+        ),
+        tests=[
+            f"{DEMO}::test_half_a_credential_pair_is_an_error_not_the_fake",
+            f"{DEMO}::test_a_remembered_token_is_used_not_the_fake",
+        ],
+    ),
+    Mutation(
+        name="cli: demo falls back to the fake with an expired remembered token",
+        path="expertfile_nb/_demo.py",
+        old="    if TokenFile(default_cache_file()).load(url, None) is not None:\n",
+        new="    if False:\n",
+        tests=[f"{DEMO}::test_an_expired_remembered_token_is_an_error_not_the_fake"],
+    ),
+    Mutation(
+        name="cli: demo stops at a closed pipe before writing the CSV",
+        path="expertfile_nb/_demo.py",
+        old="        except BrokenPipeError:\n            self.closed = True\n",
+        new="        except ZeroDivisionError:\n            self.closed = True\n",
+        tests=[f"{DEMO}::test_a_pipe_closed_from_the_start_still_gets_the_csv"],
+    ),
+    Mutation(
+        name="cli: not logged in: the notebook's Python advice printed in a shell",
+        path="expertfile_nb/__main__.py",
+        old="    if isinstance(exc, NotLoggedInError):\n",
+        new="    if False:\n",
+        tests=[f"{CLI}::test_not_logged_in_gives_shell_advice"],
+    ),
+    Mutation(
+        name="cli: a refused token: 'Log in again: ef.login()' printed in a shell",
+        path="expertfile_nb/__main__.py",
+        old="    if again >= 0:\n",
+        new="    if False:\n",
+        tests=[f"{CLI}::test_an_expired_or_rejected_token_gives_shell_advice"],
+    ),
+    Mutation(
+        name="cli: commands in messages not spelled as the program was invoked",
+        path="expertfile_nb/__main__.py",
+        old='        text = text.replace(f"`{spelling}", f"`{prog} ")\n',
+        new="        pass\n",
+        tests=[f"{CLI}::test_commands_in_messages_are_spelled_as_invoked"],
+    ),
+    Mutation(
+        name="cli: check --json not checked before the probes",
+        path="expertfile_nb/__main__.py",
+        old="    if problem:  # before any request: a typo in --json costs nothing\n",
+        new="    if False:  # before any request: a typo in --json costs nothing\n",
+        tests=[f"{CHECK_TESTS}::test_an_unwritable_json_path_is_refused_before_any_request"],
+    ),
+    Mutation(
+        name="cli: capture --out not checked before the login",
+        path="expertfile_nb/__main__.py",
+        old="    if problem:  # before any request\n",
+        new="    if False:  # before any request\n",
+        tests=[f"{CAPTURE_CLI}::test_an_unusable_out_is_refused_before_any_request"],
+    ),
+    Mutation(
+        name="cli: capture --out under a file taken for a new folder",
+        path="expertfile_nb/_demo.py",
+        old="    if not parent.is_dir():\n",
+        new="    if False:\n",
+        tests=[f"{CAPTURE_CLI}::test_an_unusable_out_is_refused_before_any_request"],
     ),
     Mutation(
         name="cli: demo --out not checked before the pull",
@@ -84,5 +157,47 @@ MUTATIONS = [
         old='    if value < 0:\n        raise argparse.ArgumentTypeError(f"{value} is negative',
         new='    if False:\n        raise argparse.ArgumentTypeError(f"{value} is negative',
         tests=[f"{FAKE_CLI}::test_bad_arguments_are_usage_errors"],
+    ),
+    Mutation(
+        name="fake cli: a non-loopback --host accepted (its export line the client refuses)",
+        path="fake_server/__main__.py",
+        old="    if not loopback:\n",
+        new="    if False:\n",
+        tests=[f"{FAKE_CLI}::test_bad_arguments_are_usage_errors"],
+    ),
+    Mutation(
+        name="fake cli: werkzeug's text shown for a busy port",
+        path="fake_server/__main__.py",
+        old="        with contextlib.redirect_stderr(io.StringIO()):",
+        new="        with contextlib.nullcontext():",
+        tests=[f"{FAKE_CLI}::test_port_in_use_is_a_clear_error"],
+    ),
+    Mutation(
+        name="fake cli: a closed pipe ends in a traceback",
+        path="fake_server/__main__.py",
+        old="    except BrokenPipeError:\n",
+        new="    except ZeroDivisionError:\n",
+        tests=[f"{FAKE_CLI}::test_a_reader_that_goes_away_ends_it_quietly"],
+    ),
+    Mutation(
+        name="fake cli: --help without the defaults",
+        path="fake_server/__main__.py",
+        old="formatter_class=_HelpWithDefaults,",
+        new="formatter_class=argparse.HelpFormatter,",
+        tests=[f"{FAKE_CLI}::test_help_shows_every_default"],
+    ),
+    Mutation(
+        name="cli: check --budget under the minimum left to the check (exit 1, not a usage error)",
+        path="expertfile_nb/__main__.py",
+        old="    if value < MIN_BUDGET:\n",
+        new="    if False:\n",
+        tests=[f"{CLI}::test_a_budget_too_small_is_a_usage_error"],
+    ),
+    Mutation(
+        name="cli: --help leaves out EXPERTFILE_ORG_ID",
+        path="expertfile_nb/__main__.py",
+        old='    f"{ENV_ACCESS_TOKEN} with {ENV_ORG_ID}",\n',
+        new="    ENV_ACCESS_TOKEN,\n",
+        tests=[f"{CLI}::test_help_names_every_setting_and_default"],
     ),
 ]

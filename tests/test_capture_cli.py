@@ -101,3 +101,42 @@ def test_capture_of_a_served_capture_is_the_same(capture_dir: Path, tmp_path: Pa
         assert json.loads((again / name).read_text()) == json.loads(
             (capture_dir / name).read_text()
         )
+
+
+def _not_root() -> bool:
+    import os
+
+    return os.geteuid() != 0
+
+
+@pytest.mark.parametrize(
+    "bad", ["a-file", "a-file/below", "full-folder"] + (["locked/new"] if _not_root() else [])
+)
+def test_an_unusable_out_is_refused_before_any_request(
+    expertfile_env: FakeExpertFile, tmp_path: Path, bad: str
+) -> None:
+    (tmp_path / "a-file").write_text("keep me")
+    (tmp_path / "full-folder").mkdir()
+    (tmp_path / "full-folder" / "x").write_text("")
+    (tmp_path / "locked").mkdir(mode=0o500)
+    result = subprocess.run(
+        [sys.executable, "-m", "expertfile_nb", "capture", "--out", str(tmp_path / bad)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("python -m expertfile_nb capture: error: ")
+    assert f"--out {tmp_path / bad}" in result.stderr and "Traceback" not in result.stderr
+    assert expertfile_env.journal == []  # no login, no pull
+    assert (tmp_path / "a-file").read_text() == "keep me"
+    if bad == "a-file/below":
+        assert f"{tmp_path / 'a-file'} is a file, not a folder" in result.stderr
+
+
+def test_missing_parents_of_out_are_created(
+    expertfile_env: FakeExpertFile, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "new" / "deeper" / "capture"
+    assert main(["capture", "--out", str(out), "--limit", "2", "--profiles", "0"]) == 0
+    assert (out / "capture.json").is_file()

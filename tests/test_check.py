@@ -8,6 +8,8 @@ report exactly that difference, within its request budget, and never a write.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +62,12 @@ def test_a_flipped_setting_is_exactly_the_difference(
     report = run_check(expertfile_server)
     assert [f.setting for f in report.differences] == [setting], report.table()
     assert report.exit_status == 1
-    assert f"fake setting {setting}" in report.table()
+    # each difference says how to reproduce it, in Python and on the command line
+    option = "--" + setting.replace("_", "-")
+    both = f"FakeExpertFile({setting}={json.dumps(value)}) / python -m fake_server {option} {value}"
+    assert both in report.table()
+    (finding,) = [f for f in report.to_json()["findings"] if f["verdict"] == "differs"]
+    assert (finding["setting"], finding["value"]) == (setting, str(value))
 
 
 def test_assumed_values_are_the_fakes_defaults() -> None:
@@ -123,7 +130,14 @@ def test_command_exits_1_when_the_service_differs(
     out = tmp_path / "check.json"
     assert main(["check", "--json", str(out)]) == 1
     assert json.loads(out.read_text())["differences"] == ["meaning of page_from"]
-    assert "1 difference(s): meaning of page_from (fake setting paging)" in capsys.readouterr().out
+    assert (
+        '1 difference(s): meaning of page_from (reproduce: FakeExpertFile(paging="page") / '
+        "python -m fake_server --paging page)"
+    ) in capsys.readouterr().out
+    finding = json.loads(out.read_text())["findings"]
+    assert {"setting": "paging", "value": "page"}.items() <= next(
+        f for f in finding if f["verdict"] == "differs"
+    ).items()
 
 
 def test_uses_the_login_in_use(expertfile_server: FakeExpertFile) -> None:
@@ -197,3 +211,21 @@ def test_a_prepared_token_skips_the_token_probe(
     report = check()
     assert expertfile_server.token_requests == before, "no token request with a prepared token"
     assert report.findings[0].verdict == "unknown" and report.ok, report.table()
+
+
+@pytest.mark.parametrize("bad", ["missing-folder/check.json", "a-folder"])
+def test_an_unwritable_json_path_is_refused_before_any_request(
+    expertfile_env: FakeExpertFile, tmp_path: Path, bad: str
+) -> None:
+    (tmp_path / "a-folder").mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "expertfile_nb", "check", "--json", str(tmp_path / bad)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("python -m expertfile_nb check: error: ")
+    assert f"--json {tmp_path / bad}" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stdout == "" and expertfile_env.journal == []  # no probe at all

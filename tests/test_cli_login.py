@@ -228,3 +228,94 @@ def test_a_bad_retry_setting_is_a_clear_error(expertfile_env: FakeExpertFile) ->
     assert result.returncode == 1
     assert result.stderr.startswith("error: EXPERTFILE_RETRY_BACKOFF='soon' is not a number")
     assert "Traceback" not in result.stderr and expertfile_env.token_requests == 0
+
+
+PYTHON_ADVICE = ("ef.", "login(", "login_widget")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["login"], ["token", "--export"], ["check"], ["capture", "--out", "x"]],
+    ids=" ".join,
+)
+@pytest.mark.parametrize(
+    ("command", "prog"), [(MODULE, "python -m expertfile_nb"), ([SCRIPT], "expertfile-nb")]
+)
+def test_not_logged_in_gives_shell_advice(
+    expertfile_server: FakeExpertFile,
+    tmp_path: Path,
+    args: list[str],
+    command: list[str],
+    prog: str,
+) -> None:
+    result = subprocess.run(
+        [*command, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env={**without_credentials(), "EXPERTFILE_BASE_URL": expertfile_server.url},
+    )
+    assert result.returncode == 1, result.stdout
+    assert result.stderr.startswith("error: Not logged in. export EXPERTFILE_CLIENT_ID=…")
+    assert f"`{prog} login --remember`" in result.stderr
+    assert f"`{prog} token --export`" in result.stderr
+    assert not any(advice in result.stderr for advice in PYTHON_ADVICE), result.stderr
+    assert "Traceback" not in result.stderr and expertfile_server.journal == []
+
+
+@pytest.mark.parametrize("expires", ["2001-01-01T00:00:00Z", "2099-01-01T00:00:00Z"])
+def test_an_expired_or_rejected_token_gives_shell_advice(
+    expertfile_server: FakeExpertFile, tmp_path: Path, expires: str
+) -> None:
+    result = run_bare(
+        "demo",
+        "--out",
+        str(tmp_path / "x.csv"),
+        EXPERTFILE_BASE_URL=expertfile_server.url,
+        EXPERTFILE_ACCESS_TOKEN="not-a-token-the-service-issued",
+        EXPERTFILE_ORG_ID=str(expertfile_server.org_id),
+        EXPERTFILE_TOKEN_EXPIRES_AT=expires,
+    )
+    assert result.returncode == 1, result.stdout
+    assert "Log in again: export EXPERTFILE_CLIENT_ID=…" in result.stderr
+    assert "`python -m expertfile_nb login --remember`" in result.stderr
+    assert not any(advice in result.stderr for advice in PYTHON_ADVICE), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_commands_in_messages_are_spelled_as_invoked(expertfile_server: FakeExpertFile) -> None:
+    env = {
+        **without_credentials(),
+        "EXPERTFILE_BASE_URL": expertfile_server.url,
+        "EXPERTFILE_ACCESS_TOKEN": "prepared-elsewhere",
+    }
+    for command, prog, other in [
+        (MODULE, "python -m expertfile_nb", "expertfile-nb "),
+        ([SCRIPT], "expertfile-nb", "python -m expertfile_nb"),
+    ]:
+        result = subprocess.run(
+            [*command, "login"], capture_output=True, text=True, timeout=60, env=env
+        )
+        assert result.returncode == 1
+        assert f"`{prog} token --export`" in result.stderr
+        assert other not in result.stderr
+
+
+def test_help_names_every_setting_and_default() -> None:
+    main_help = " ".join(run("--help").stdout.split())
+    assert "EXPERTFILE_ACCESS_TOKEN with EXPERTFILE_ORG_ID" in main_help
+    capture_help = " ".join(run("capture", "--help").stdout.split())
+    assert "each list (default: all)" in capture_help and "(default: 3)" in capture_help
+    check_help = " ".join(run("check", "--help").stdout.split())
+    assert "at least 16 (default: 30)" in check_help
+
+
+@pytest.mark.parametrize(("budget", "message"), [("5", "5 is too few"), ("lots", "'lots'")])
+def test_a_budget_too_small_is_a_usage_error(
+    expertfile_env: FakeExpertFile, budget: str, message: str
+) -> None:
+    result = run("check", "--budget", budget)
+    assert result.returncode == 2
+    assert f"python -m expertfile_nb check: error: argument --budget: {message}" in result.stderr
+    assert "Traceback" not in result.stderr and expertfile_env.journal == []

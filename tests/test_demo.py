@@ -13,11 +13,15 @@ import subprocess
 import sys
 import termios
 import threading
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
+from expertfile_nb._token import Token
+from expertfile_nb._token_file import TokenFile
 from fake_server import FakeExpertFile
+from tests.helpers import get_token
 
 
 def run_demo(
@@ -131,14 +135,15 @@ def test_a_closed_pipe_ends_quietly(expertfile_env: FakeExpertFile, tmp_path: Pa
     assert "Traceback" not in err and "Error" not in err
 
 
-def test_a_pipe_closed_from_the_start_stops_at_once(
+def test_a_pipe_closed_from_the_start_still_gets_the_csv(
     expertfile_env: FakeExpertFile, tmp_path: Path
 ) -> None:
     reading, writing = os.pipe()
     os.close(reading)  # every write fails: what `| head` does when it has had enough
+    out = tmp_path / "x.csv"
     try:
         result = subprocess.run(
-            [*MODULE, "demo", "--out", str(tmp_path / "x.csv")],
+            [*MODULE, "demo", "--out", str(out)],
             stdout=writing,
             stderr=subprocess.PIPE,
             text=True,
@@ -149,7 +154,96 @@ def test_a_pipe_closed_from_the_start_stops_at_once(
         os.close(writing)
     assert result.returncode == 141  # what a shell reports for a reader that went away
     assert result.stderr == ""
-    assert expertfile_env.journal == []  # it stopped at its first line: no pull
+    with out.open() as handle:  # the product of the demo is written all the same
+        assert len(list(csv.DictReader(handle))) > 100  # every public expert
+
+
+def test_head_1_still_gets_the_csv(expertfile_env: FakeExpertFile, tmp_path: Path) -> None:
+    out = tmp_path / "h.csv"
+    # `expertfile-nb demo --out h.csv | head -1`
+    with subprocess.Popen(
+        [*MODULE, "demo", "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.readline()
+        proc.stdout.close()
+        err = proc.stderr.read()
+    assert proc.returncode in (0, 141), err
+    assert "Traceback" not in err and "Error" not in err
+    with out.open() as handle:
+        assert len(list(csv.DictReader(handle))) > 100  # every public expert
+
+
+def bare_environ(**extra: str) -> dict[str, str]:
+    """This process's environment without the client id and secret (the base URL stays)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("EXPERTFILE_CLIENT_ID", "EXPERTFILE_CLIENT_SECRET")
+    }
+    return {**env, **extra}
+
+
+@pytest.mark.parametrize("only", ["EXPERTFILE_CLIENT_ID", "EXPERTFILE_CLIENT_SECRET"])
+def test_half_a_credential_pair_is_an_error_not_the_fake(
+    expertfile_server: FakeExpertFile, tmp_path: Path, only: str
+) -> None:
+    out = tmp_path / "x.csv"
+    env = bare_environ(EXPERTFILE_BASE_URL=expertfile_server.url, **{only: "someone"})
+    result = run_demo(MODULE, out, env)
+    assert result.returncode == 1, result.stdout
+    assert "Set both" in result.stderr and "Traceback" not in result.stderr
+    assert "bundled fake" not in result.stdout and not out.exists()
+
+
+def test_a_remembered_token_is_used_not_the_fake(
+    expertfile_env: FakeExpertFile, tmp_path: Path
+) -> None:
+    login = subprocess.run(
+        [*MODULE, "login", "--remember"], capture_output=True, text=True, timeout=60
+    )
+    assert login.returncode == 0, login.stderr
+    tokens_before = expertfile_env.token_requests
+    result = run_demo(MODULE, tmp_path / "x.csv", bare_environ())
+    assert result.returncode == 0, result.stderr
+    assert "bundled fake" not in result.stdout
+    assert "remembered token" in result.stdout and expertfile_env.url in result.stdout
+    assert expertfile_env.token_requests == tokens_before  # the remembered token, no new one
+    assert [e.method for e in expertfile_env.journal].count("GET") > 1
+
+
+def test_a_prepared_token_is_used_not_the_fake(
+    expertfile_server: FakeExpertFile, tmp_path: Path
+) -> None:
+    env = bare_environ(
+        EXPERTFILE_BASE_URL=expertfile_server.url,
+        EXPERTFILE_ACCESS_TOKEN=get_token(expertfile_server),
+        EXPERTFILE_ORG_ID=str(expertfile_server.org_id),
+    )
+    result = run_demo(MODULE, tmp_path / "x.csv", env)
+    assert result.returncode == 0, result.stderr
+    assert "bundled fake" not in result.stdout and "EXPERTFILE_ACCESS_TOKEN" in result.stdout
+    assert f"organization {expertfile_server.org_id}" in result.stdout
+    assert expertfile_server.token_requests == 1  # the test's own: the demo used the token
+
+
+def test_an_expired_remembered_token_is_an_error_not_the_fake(
+    expertfile_server: FakeExpertFile, tmp_path: Path
+) -> None:
+    past = datetime.now(timezone.utc) - timedelta(days=1)
+    cache = TokenFile(Path(os.environ["EXPERTFILE_TOKEN_CACHE"]))
+    expired = Token(access_token="old-token-0123456789", expires_at=past, org_id=7, client_id="c")
+    assert cache.save(expertfile_server.url, expired)
+    out = tmp_path / "x.csv"
+    result = run_demo(MODULE, out, bare_environ(EXPERTFILE_BASE_URL=expertfile_server.url))
+    assert result.returncode == 1, result.stdout
+    assert "bundled fake" not in result.stdout and not out.exists()
+    assert result.stderr.startswith("error: Not logged in") and "Traceback" not in result.stderr
+    assert expertfile_server.journal == []
 
 
 def test_progress_only_on_a_terminal(expertfile_env: FakeExpertFile, tmp_path: Path) -> None:
