@@ -6,13 +6,19 @@ only as itself but encoded, in two layers that may be combined:
 - a whole-value encoding (:func:`forms_of`): the value itself; its base64, standard
   or URL-safe, with or without padding; the base64 of the HTTP Basic pair
   ``id:secret`` (when the client id is known); its hex, lower or upper case;
-- per-character escapes, in any mix, of the characters of such a form (:func:`pattern_of`):
-  percent-encoding (``%2F`` or ``%2f``, ``+`` for a space), JSON ``\\uXXXX``
-  escapes in either case (Python's ``\\u00fc``, Go's ``\\u003c`` for ``<``, PHP's
-  ``\\/``), HTML entities, named (``&amp;``, ``&sol;``) or numeric, decimal or hex, in
-  either case and with leading zeros (``&#47;``, ``&#x2F;``, ``&#X002f;``); and whitespace
-  (a line break, or a JSON ``\\n``) between any two characters, as when a server wraps a
-  long value over lines.
+- per-character escapes, in any mix, of the characters of such a form: percent-encoding
+  (``%2F`` or ``%2f``, ``+`` for a space), JSON ``\\uXXXX`` escapes in either case
+  (Python's ``\\u00fc``, Go's ``\\u003c`` for ``<``, PHP's ``\\/``), HTML entities, named
+  (``&amp;``, ``&sol;``) or numeric, decimal or hex, in either case and with leading zeros
+  (``&#47;``, ``&#x2F;``, ``&#X002f;``); and whitespace (a line break, or a JSON ``\\n``)
+  between any two characters, as when a server wraps a long value over lines.
+
+How: the text is read twice, as it is and with every escape decoded, each time without
+whitespace and keeping where each character came from (:func:`_canonical`); each form
+is looked for in both readings (``str.find``: no pattern to build per secret), and
+what it covers in the text is replaced. A mix that no encoder writes — some characters
+escaped while a literal ``%``, ``&`` or backslash of the value itself happens to form an
+escape next to them — is not recognized.
 
 Every one of those is removed **before** the text is folded or cut to an excerpt,
 so neither can leave a recognisable part behind. A value shorter than four
@@ -24,29 +30,20 @@ from __future__ import annotations
 import base64
 import functools
 import html.entities
-import json
 import re
 from collections.abc import Iterable
 from urllib.parse import quote_plus
 
-__all__ = ["REDACTED", "excerpt", "forms_of", "mask", "pattern_of", "redact", "scrub"]
+__all__ = ["REDACTED", "contains_any", "excerpt", "forms_of", "mask", "redact", "scrub"]
 
 REDACTED = "***"
 _MIN_LENGTH = 4  # shorter values would redact ordinary words; no real secret is this short
 _EXCERPT_SOURCE = 64 * 1024  # how much of a body an excerpt is taken from
-#: what may stand between two characters of a value: whitespace, or JSON's escaped kind
-_SEPARATOR = r"(?:\s|\\[nrt])*"
 
 _TOKENISH = re.compile(
     r"(?i)((?:access_?token|client_?secret|authorization|bearer|basic|token)[\"']?\s*[:=]?\s*[\"']?)"
     r"([A-Za-z0-9._~+/=%-]{8,})"
 )
-
-#: a character → the names of the HTML entities for it ("&amp;", "&amp", "&AMP;", ...)
-_NAMED: dict[str, list[str]] = {}
-for _name, _char in html.entities.html5.items():
-    if len(_char) == 1:
-        _NAMED.setdefault(_char, []).append("&" + _name)
 
 
 def mask(value: str, keep: int = 4) -> str:
@@ -65,7 +62,7 @@ def forms_of(secret: str, client_id: str | None = None) -> list[str]:
     """Every whole-value encoding in which ``secret`` may travel: itself, its base64
     (standard and URL-safe, padded or not), its hex (lower and upper case) and, when
     ``client_id`` is given, the base64 of the HTTP Basic pair (raw and form-encoded).
-    :func:`pattern_of` matches each of them with any per-character escapes. A secret
+    Each is found with any per-character escapes (see the module docstring). A secret
     shorter than four characters has no forms of its own. Longest first."""
     forms: set[str] = set()
     if len(secret) >= _MIN_LENGTH:
@@ -77,51 +74,105 @@ def forms_of(secret: str, client_id: str | None = None) -> list[str]:
     return sorted(forms, key=len, reverse=True)
 
 
-def _hex(value: int, width: int = 0) -> str:
-    """``0x2f`` → ``"2[Ff]"``: hex digits in either case."""
-    return "".join(f"[{d}{d.lower()}]" if d.isalpha() else d for d in f"{value:0{width}X}")
+#: whitespace, or JSON's escaped kind: what may stand between two characters of a value
+_GAP = r"(?:\s|\\[nrt])+"
+#: one escaped character (a run of percent escapes is one UTF-8 sequence or more)
+_ESCAPE = (
+    r"(?:%[0-9A-Fa-f]{2})+"
+    r"|\\u[dD][89abAB][0-9A-Fa-f]{2}\\u[dD][c-fC-F][0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}"
+    r"|\\[\"\\/bf]"
+    r"|&#[0-9]{1,8};?|&#[xX][0-9A-Fa-f]{1,7};?|&[A-Za-z][A-Za-z0-9]{1,31};?"
+)
+_UNITS = re.compile(f"(?P<gap>{_GAP})|(?P<escape>{_ESCAPE})")
+_GAPS = re.compile(_GAP)
+_SHORT_ESCAPES = {'\\"': '"', "\\\\": "\\", "\\/": "/", "\\b": "\b", "\\f": "\f"}
 
 
-@functools.lru_cache(maxsize=1024)
-def _escapes(char: str) -> str:
-    """A regular expression for ``char`` written as itself or escaped, one character at a
-    time: percent-encoded, JSON-escaped, an HTML entity (numeric or named)."""
-    code = ord(char)
-    options = [re.escape(char)]
-    if char == " ":
-        options.append(r"\+")
-    options.append("".join("%" + _hex(byte, 2) for byte in char.encode()))
-    units = char.encode("utf-16-be")  # JSON escapes UTF-16 code units: two beyond the BMP
-    halves = [int.from_bytes(units[i : i + 2], "big") for i in range(0, len(units), 2)]
-    options.append("".join(r"\\u" + _hex(unit, 4) for unit in halves))
-    short = json.dumps(char)[1:-1]  # \" \\ \n ...
-    if short != char and not short.startswith("\\u"):
-        options.append(re.escape(short))
-    if char == "/":
-        options.append(r"\\/")
-    options.append(f"&#0*{code};?")
-    options.append(f"&#[xX]0*{_hex(code)};?")
-    options.extend(re.escape(name) for name in sorted(_NAMED.get(char, ()), key=len, reverse=True))
-    return "(?:" + "|".join(options) + ")"
+def _decoded(escape: str) -> list[str]:
+    """The characters one escape stands for; ``[]`` if it stands for none (then it is text)."""
+    first = escape[0]
+    if first == "%":
+        data = bytes.fromhex(escape.replace("%", ""))
+        return list(data.decode("utf-8", "replace"))
+    if escape.startswith("\\u"):
+        units = [int(escape[i + 2 : i + 6], 16) for i in range(0, len(escape), 6)]
+        if len(units) == 2:
+            return [chr(0x10000 + ((units[0] - 0xD800) << 10) + (units[1] - 0xDC00))]
+        return [chr(units[0])]
+    if first == "\\":
+        return [_SHORT_ESCAPES[escape]]
+    body = escape[1:].rstrip(";")
+    if body.startswith("#"):
+        code = int(body[2:], 16) if body[1:2] in "xX" else int(body[1:])
+        return [chr(code)] if 0 < code <= 0x10FFFF else []
+    named = html.entities.html5.get(body + ";" if escape.endswith(";") else body)
+    return [named] if named is not None and len(named) == 1 else []
 
 
-def pattern_of(*secrets: str | None, client_id: str | None = None) -> re.Pattern[str] | None:
-    """One regular expression matching every form (:func:`forms_of`) of every given
-    secret, each character as itself or escaped, whitespace allowed between any two;
-    ``None`` when there is nothing to hide."""
-    forms = sorted(
-        {form for secret in secrets if secret for form in forms_of(secret, client_id)},
-        key=len,
-        reverse=True,
-    )
+@functools.lru_cache(maxsize=8)  # a text is checked for several secrets in a row
+def _canonical(text: str, decode: bool) -> tuple[str, list[int], list[int]]:
+    """``text`` without whitespace (and, with ``decode``, with every escape replaced by
+    its character), and where each of its characters starts and ends in ``text``."""
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pattern = _UNITS if decode else _GAPS
+    at = 0
+    for match in pattern.finditer(text):
+        chars.append(text[at : match.start()])
+        starts.extend(range(at, match.start()))
+        ends.extend(range(at + 1, match.start() + 1))
+        at = match.end()
+        if decode and match.lastgroup == "escape":
+            decoded = _decoded(match.group())
+            if not decoded:  # not an escape after all (an unknown entity): text
+                chars.append(match.group())
+                starts.extend(range(match.start(), match.end()))
+                ends.extend(range(match.start() + 1, match.end() + 1))
+                continue
+            # a run of percent escapes may stand for several characters: all span the run
+            kept = [c for c in decoded if not c.isspace()]
+            chars.extend(kept)
+            starts.extend([match.start()] * len(kept))
+            ends.extend([match.end()] * len(kept))
+    chars.append(text[at:])
+    starts.extend(range(at, len(text)))
+    ends.extend(range(at + 1, len(text) + 1))
+    return "".join(chars), starts, ends
+
+
+def _spans(text: str, secrets: Iterable[str | None], client_id: str | None) -> list[list[int]]:
+    """Where in ``text`` any form of any secret stands, escaped or not (merged, in order)."""
+    forms = {form for secret in secrets if secret for form in forms_of(secret, client_id)}
     if not forms:
-        return None
-    return re.compile("|".join(_SEPARATOR.join(map(_escapes, form)) for form in forms))
+        return []
+    needles = set()
+    for form in forms:  # a space may travel as "+" (form encoding); whitespace is dropped
+        needles |= {"".join(form.split()), "".join(form.replace(" ", "+").split())}
+    found: list[list[int]] = []
+    readings = [False, True] if any(c in text for c in "%\\&") else [False]
+    for decode in readings:
+        plain, starts, ends = _canonical(text, decode)
+        for needle in needles:
+            at = plain.find(needle)
+            while at >= 0:
+                found.append([starts[at], ends[at + len(needle) - 1]])
+                at = plain.find(needle, at + 1)
+    found.sort()
+    merged: list[list[int]] = []
+    for span in found:
+        if merged and span[0] <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], span[1])
+        else:
+            merged.append(span)
+    return merged
 
 
 def _remove(text: str, secrets: tuple[str | None, ...], client_id: str | None) -> str:
-    pattern = pattern_of(*secrets, client_id=client_id)
-    return text if pattern is None else pattern.sub(REDACTED, text)
+    spans = _spans(text, secrets, client_id)
+    for start, end in reversed(spans):
+        text = text[:start] + REDACTED + text[end:]
+    return text
 
 
 def redact(
@@ -160,5 +211,4 @@ def excerpt(
 
 def contains_any(text: str, values: Iterable[str | None], client_id: str | None = None) -> bool:
     """Whether any form of any of ``values`` occurs in ``text`` (for tests and checks)."""
-    pattern = pattern_of(*values, client_id=client_id)
-    return pattern is not None and pattern.search(text) is not None
+    return bool(_spans(text, values, client_id))

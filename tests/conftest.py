@@ -94,7 +94,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         secrets += [(token, "token") for token in server.issued_tokens]
         for text in texts:
             for secret, kind in secrets:
-                # in any form the client redacts (expertfile_nb._redact.pattern_of)
+                # in any form the client redacts (expertfile_nb._redact)
                 if contains_any(text, [secret], server.client_id):
                     report.outcome = "failed"
                     report.longrepr = (
