@@ -82,7 +82,9 @@ def _cmd_login(args: argparse.Namespace) -> int:
     token = _login.login_from_environment(remember=args.remember)
     state = _login.status()
     print(f"Logged in to organization {token.org_id} at {state.base_url}.")
-    print(f"Credentials from: {state.source}. {describe_token(token)}")
+    print(
+        f"Credentials from: {state.source}. {describe_token(token, assumed=state.expiry_assumed)}"
+    )
     cache = default_cache_file()
     if remembered_token(cache, state.base_url, token) is not None:
         print(f"The token (never the secret) is remembered in {cache}, mode 600: commands use")

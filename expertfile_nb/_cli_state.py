@@ -27,10 +27,16 @@ from expertfile_nb._token import Token, time_left
 from expertfile_nb._token_file import TokenFile
 
 
-def describe_token(token: Token) -> str:
-    """``Token valid until 2026-12-29 10:00 UTC (29 d 23 h left).``"""
-    left = time_left(token.expires_at)
-    return f"Token valid until {token.expires_at:%Y-%m-%d %H:%M} UTC ({left} left)."
+def describe_token(token: Token, *, assumed: bool = False) -> str:
+    """``Token valid until 2026-12-29 10:00 UTC (29 d 23 h left).``, or, when the expiry
+    is a guess (a prepared token without ``EXPERTFILE_TOKEN_EXPIRES_AT``), says so."""
+    until = f"{token.expires_at:%Y-%m-%d %H:%M} UTC"
+    if assumed:
+        return (
+            f"Token expiry not known ({ENV_TOKEN_EXPIRES_AT} is not set); assumed {until}, "
+            "the documented 30 days."
+        )
+    return f"Token valid until {until} ({time_left(token.expires_at)} left)."
 
 
 def _remembered(cache: Path) -> list[tuple[str, Token]]:
@@ -93,7 +99,8 @@ def report_status(prog: str) -> tuple[str, bool]:
                 f"Logged in to organization {token.org_id} at {url} with the token in "
                 f"{ENV_ACCESS_TOKEN}."
             )
-            lines.append(describe_token(token))
+            assumed = not os.environ.get(ENV_TOKEN_EXPIRES_AT, "").strip()
+            lines.append(describe_token(token, assumed=assumed))
     elif here_valid:
         token = max(here_valid, key=lambda t: t.expires_at)
         lines.append(

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from expertfile_nb import _credentials, _login
+from expertfile_nb._cli_state import describe_token
 from expertfile_nb._config import default_cache_file, resolve_base_url
 from expertfile_nb._token_file import TokenFile
 from expertfile_nb.data import get_experts
@@ -210,7 +211,7 @@ def _pull_and_report(out: Path, progress: bool, output: _Output) -> int:
     state = _login.status()
     output.say(
         f"Connected to {state.base_url} as organization {token.org_id}",
-        f"Token valid until {token.expires_at:%Y-%m-%d %H:%M} UTC ({state.time_left} left)",
+        describe_token(token, assumed=state.expiry_assumed).rstrip("."),
     )
     started = time.perf_counter()
     experts = get_experts(access="public", status="all", progress=progress)

@@ -138,6 +138,14 @@ def test_status_with_a_prepared_token_makes_no_request(expertfile_server: FakeEx
     )
     assert expired.returncode == 1 and "has expired" in expired.stdout
     assert "python -m expertfile_nb token --export" in expired.stdout
+    unknown = run_bare(  # no expiry given: the 30 days are an assumption, said as one
+        "status",
+        EXPERTFILE_BASE_URL=expertfile_server.url,
+        EXPERTFILE_ACCESS_TOKEN="prepared-elsewhere",
+        EXPERTFILE_ORG_ID="31",
+    )
+    assert unknown.returncode == 0, unknown.stderr
+    assert "expiry not known" in unknown.stdout and "valid until" not in unknown.stdout
 
 
 def test_status_mentions_a_token_remembered_for_another_base_url(
