@@ -46,8 +46,8 @@ MUTATIONS = [
     Mutation(
         name="check: the largest page size not compared with the assumed one",
         path=PROBES,
-        old='observed, same = f"{lo} rows", lo == limit',
-        new='observed, same = f"{lo} rows", True',
+        old='observed, same, largest = f"{lo} rows", lo == limit, lo',
+        new='observed, same, largest = f"{lo} rows", True, lo',
         tests=[f"{CHECK_TESTS}::test_a_flipped_setting_is_exactly_the_difference"],
     ),
     Mutation(

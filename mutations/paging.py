@@ -197,8 +197,8 @@ MUTATIONS = [
     Mutation(
         name="paging: a refused login mid-pull is wrapped as IncompleteDataError",
         path="expertfile_nb/_paging.py",
-        old="        if isinstance(exc, (AuthenticationError, ConfigurationError)) or (",
-        new="        if isinstance(exc, ConfigurationError) or (",
+        old="(AuthenticationError, ConfigurationError, ResponseTooLargeError)",
+        new="(ConfigurationError, ResponseTooLargeError)",
         tests=[
             "tests/test_pull_experts.py::test_a_login_refused_mid_pull_is_an_authentication_error"
         ],
@@ -209,5 +209,12 @@ MUTATIONS = [
         old="            and not isinstance(exc, RateLimitError)\n",
         new="\n",
         tests=["tests/test_reliability_faults.py"],
+    ),
+    Mutation(
+        name="paging: a page over the size cap is wrapped as IncompleteDataError",
+        path="expertfile_nb/_paging.py",
+        old="(AuthenticationError, ConfigurationError, ResponseTooLargeError)",
+        new="(AuthenticationError, ConfigurationError)",
+        tests=["tests/test_answer_bounds.py::test_get_session_sets_the_cap_and_the_deadline"],
     ),
 ]
