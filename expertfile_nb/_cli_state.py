@@ -23,20 +23,14 @@ from expertfile_nb._config import (
 )
 from expertfile_nb._credentials import prepared_token
 from expertfile_nb._redact import mask
-from expertfile_nb._token import Token, time_left
+from expertfile_nb._token import Token, validity
 from expertfile_nb._token_file import TokenFile
 
 
 def describe_token(token: Token, *, assumed: bool = False) -> str:
-    """``Token valid until 2026-12-29 10:00 UTC (29 d 23 h left).``, or, when the expiry
-    is a guess (a prepared token without ``EXPERTFILE_TOKEN_EXPIRES_AT``), says so."""
-    until = f"{token.expires_at:%Y-%m-%d %H:%M} UTC"
-    if assumed:
-        return (
-            f"Token expiry not known ({ENV_TOKEN_EXPIRES_AT} is not set); assumed {until}, "
-            "the documented 30 days."
-        )
-    return f"Token valid until {until} ({time_left(token.expires_at)} left)."
+    """``Token valid until 2026-12-29 10:00 UTC (29 d 23 h left).`` (or its expiry said to
+    be a guess: :func:`expertfile_nb._token.validity`)."""
+    return f"Token {validity(token.expires_at, assumed=assumed)}."
 
 
 def _remembered(cache: Path) -> list[tuple[str, Token]]:

@@ -43,7 +43,7 @@ from expertfile_nb._credentials import Credentials, find
 from expertfile_nb._redact import mask
 from expertfile_nb._session import ExpertFileSession
 from expertfile_nb._state import STATE, Login
-from expertfile_nb._token import Token, fetch_token, time_left
+from expertfile_nb._token import Token, fetch_token, time_left, validity
 from expertfile_nb._token_file import TokenFile
 from expertfile_nb._transport import (
     DEFAULT_DEADLINE,
@@ -298,15 +298,16 @@ class LoginStatus(NamedTuple):
                     f"{self.ready}: ef.login() or the first data call logs in with it."
                 )
             return f"Not logged in (base URL {self.base_url}).\n{HOW_TO_LOG_IN}"
-        expiry = self.expires_at.strftime("%Y-%m-%d %H:%M UTC") if self.expires_at else "unknown"
+        expiry = (
+            validity(self.expires_at, assumed=self.expiry_assumed)
+            if self.expires_at
+            else "expiry unknown"
+        )
         lines = [
             f"Logged in to organization {self.org_id} at {self.base_url}",
             f"  client id: {self.client_id or '(prepared token)'}",
             f"  from:      {self.source}",
-            f"  token:     valid until {expiry} ({self.time_left} left)"
-            if not self.expiry_assumed
-            else f"  token:     expiry not known ({ENV_TOKEN_EXPIRES_AT} is not set); assumed "
-            f"{expiry}, the documented 30 days",
+            f"  token:     {expiry}",
         ]
         if self.remembered_in:
             lines.append(f"  remembered in {self.remembered_in}")

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 import requests
 
-from expertfile_nb._config import TOKEN_PATH
+from expertfile_nb._config import ENV_TOKEN_EXPIRES_AT, TOKEN_PATH
 from expertfile_nb._redact import mask, redact
 from expertfile_nb._wire import error_fields, load_json
 from expertfile_nb.errors import (
@@ -171,6 +171,18 @@ def time_left(expires_at: datetime) -> str:
     days, rest = divmod(int(seconds), 86400)
     hours, rest = divmod(rest, 3600)
     return f"{days} d {hours} h" if days else f"{hours} h {rest // 60} min"
+
+
+def validity(expires_at: datetime, *, assumed: bool = False) -> str:
+    """``"valid until 2026-12-29 10:00 UTC (29 d 23 h left)"``, or, when the expiry is a
+    guess (a prepared token without ``EXPERTFILE_TOKEN_EXPIRES_AT``), a phrase that says so."""
+    until = f"{expires_at:%Y-%m-%d %H:%M} UTC"
+    if assumed:
+        return (
+            f"expiry not known ({ENV_TOKEN_EXPIRES_AT} is not set); assumed {until}, the "
+            "documented 30 days"
+        )
+    return f"valid until {until} ({time_left(expires_at)} left)"
 
 
 def parse_timestamp(value: str) -> datetime:
