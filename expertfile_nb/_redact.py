@@ -28,7 +28,6 @@ characters is not redacted on its own: it would wipe ordinary words.
 from __future__ import annotations
 
 import base64
-import functools
 import html.entities
 import re
 from collections.abc import Iterable
@@ -109,7 +108,6 @@ def _decoded(escape: str) -> list[str]:
     return [named] if named is not None and len(named) == 1 else []
 
 
-@functools.lru_cache(maxsize=8)  # a text is checked for several secrets in a row
 def _canonical(text: str, decode: bool) -> tuple[str, list[int], list[int]]:
     """``text`` without whitespace (and, with ``decode``, with every escape replaced by
     its character), and where each of its characters starts and ends in ``text``."""
