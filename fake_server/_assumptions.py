@@ -36,7 +36,7 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
         "largest page_size",
         "100 rows (max_page_size)",
         "max_page_size",
-        ("any whole number",),
+        ("100", "any whole number"),
         "100",
     ),
     Assumption(
