@@ -231,3 +231,42 @@ def test_unreadable_json_token_bodies_are_400(
     )
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_request"
+
+
+# -- point 7: parameters as the documents give them ---------------------------------------
+def test_companies_is_a_plain_string_whatever_array_params_says(
+    expertfile_server: FakeExpertFile,
+) -> None:
+    token = get_token(expertfile_server)
+    org = expertfile_server.org_id
+    path = f"/v2/organization/{org}/expert"
+    user = _body(expertfile_server, path, token, page_size=1)["data"]["experts"][0]["username"]
+    company = _body(expertfile_server, f"{path}/{user}", token)["data"]["account"][0]["company"]
+    one = _body(expertfile_server, path, token, companies=company)["data"]
+    assert one["total"] > 0
+    expertfile_server.array_params = "comma"  # arrays split at commas; companies is no array
+    assert _body(expertfile_server, path, token, companies=company)["data"] == one
+    assert _body(expertfile_server, path, token, companies=f"{company},x")["data"]["total"] == 0
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "name", "value"),
+    [
+        ("spotlights", "access", "all"),
+        ("spotlights", "sort", "name"),
+        ("staff", "status", "published"),
+        ("staff", "topics", '["x"]'),
+    ],
+)
+def test_parameters_an_endpoint_does_not_list_are_ignored_or_refused(
+    expertfile_server: FakeExpertFile, endpoint: str, name: str, value: str
+) -> None:
+    token = get_token(expertfile_server)
+    path = {e.name: e.path for e in doc.LIST_ENDPOINTS}[endpoint].format(
+        org=expertfile_server.org_id
+    )
+    plain = _body(expertfile_server, path, token)["data"]
+    assert _body(expertfile_server, path, token, **{name: value})["data"] == plain
+    expertfile_server.unlisted_params = "refuse"
+    response = get_data(expertfile_server, path, token, **{name: value})
+    assert response.status_code == 400 and name in response.json()["error_description"]
