@@ -14,7 +14,8 @@ def test_every_documented_read_and_the_token_is_kept() -> None:
     assert len(vs.READS) == 74 == len(set(vs.READS))
     assert set(vs.SAMPLES) == {*vs.READS, "token"}
     files = {p.name for p in vs.FOLDER.iterdir()}
-    assert files == {s.file.name for s in vs.SAMPLES.values()}
+    helpers = {f"{name}.json.txt" for name in vs.HELPER_FILES}
+    assert files == {s.file.name for s in vs.SAMPLES.values()} | helpers
     paths = [(s.method, s.path) for s in vs.SAMPLES.values()]
     assert len(paths) == len(set(paths))
 
@@ -86,3 +87,13 @@ def test_nullable_and_one_of_shapes_check_what_they_say() -> None:
     assert doc.mismatches(sample, doc.STAFF_PROFILE) != []  # DOC-SL spelling
     mixed = {**sample, "profiletype": []}
     assert doc.mismatches(mixed, doc.STAFF_PROFILE_EITHER) != []
+
+
+def test_the_documented_country_and_state_lists() -> None:
+    countries = vs.country_codes()
+    text = (vs.FOLDER / "helper.countries.json.txt").read_text()
+    assert len(countries) == text.count(":") and list(countries)[:2] == ["US", "CA"]
+    assert countries["ZW"] == "ZIMBABWE" and "TP" in countries and "YU" in countries
+    states = vs.state_codes()
+    assert "NF" in states["CA"] and len(states["CA"]) == 13
+    assert len(states["US"]) == 51 and "DC" in states["US"]

@@ -24,6 +24,7 @@ Use :func:`iter_samples` for ``(name, path, parsed sample)``; :func:`verbatim`,
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,9 +35,11 @@ __all__ = [
     "SAMPLES",
     "Repair",
     "VendorSample",
+    "country_codes",
     "iter_samples",
     "parsed",
     "repaired",
+    "state_codes",
     "verbatim",
 ]
 
@@ -714,3 +717,25 @@ def iter_samples(*, token: bool = True) -> Iterator[tuple[str, str, Any]]:
     for sample in _TABLE:
         if token or sample.method == "GET":
             yield sample.name, sample.path, parsed(sample.name)
+
+
+#: DOC-SL §Helper: the country and state/province code lists, verbatim, beside the samples
+HELPER_FILES = ("helper.countries", "helper.states.ca", "helper.states.us")
+
+
+def country_codes() -> dict[str, str]:
+    """DOC-SL §Helper > Country: code -> name, in the vendor's order (its text is
+    JavaScript-style, ``US : "UNITED STATES",``: read line by line, nothing repaired)."""
+    text = (FOLDER / "helper.countries.json.txt").read_text(encoding="utf-8")
+    pairs = re.findall(r'^\s*([A-Z]{2})\s*:\s*"([^"]*)"', text, re.MULTILINE)
+    return dict(pairs)
+
+
+def state_codes() -> dict[str, tuple[str, ...]]:
+    """DOC-SL §Helper > State/Province: country -> its state/province codes (CA, US)."""
+    return {
+        country: tuple(
+            json.loads((FOLDER / f"helper.states.{country.lower()}.json.txt").read_text())
+        )
+        for country in ("CA", "US")
+    }
