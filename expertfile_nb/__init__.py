@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from expertfile_nb._front import login
 from expertfile_nb._login import LoginStatus, get_session, logout, status
+from expertfile_nb._profile_frame import get_profiles
 from expertfile_nb._token import Token
 from expertfile_nb._version import __version__
 from expertfile_nb.data import (
@@ -67,6 +68,7 @@ __all__ = [
     "check",
     "get_expert",
     "get_experts",
+    "get_profiles",
     "get_session",
     "get_spotlight",
     "get_spotlights",

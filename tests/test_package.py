@@ -29,6 +29,7 @@ DOCUMENTED = {
     "IncompleteDataError",
     "TokenCacheWarning",
     "get_experts",
+    "get_profiles",
     "iter_experts",
     "get_staff",
     "iter_staff",
