@@ -14,17 +14,6 @@ from expertfile_nb._front import login
 from expertfile_nb._login import LoginStatus, get_session, logout, status
 from expertfile_nb._token import Token
 from expertfile_nb._version import __version__
-from expertfile_nb.data import (
-    get_expert,
-    get_experts,
-    get_spotlight,
-    get_spotlights,
-    get_staff,
-    get_staff_member,
-    iter_experts,
-    iter_spotlights,
-    iter_staff,
-)
 from expertfile_nb.errors import (
     APIError,
     AuthenticationError,
@@ -42,7 +31,6 @@ from expertfile_nb.errors import (
     TokenCacheWarning,
     TokenResponseError,
 )
-from expertfile_nb.widget import login_widget
 
 __all__ = [
     "APIError",
@@ -84,17 +72,51 @@ __all__ = [
 if TYPE_CHECKING:
     from expertfile_nb._check import check
     from expertfile_nb._check_report import CheckReport
+    from expertfile_nb.data import (
+        get_expert,
+        get_experts,
+        get_spotlight,
+        get_spotlights,
+        get_staff,
+        get_staff_member,
+        iter_experts,
+        iter_spotlights,
+        iter_staff,
+    )
+    from expertfile_nb.widget import login_widget
 
-_LAZY = {"check": "expertfile_nb._check", "CheckReport": "expertfile_nb._check_report"}
+_DATA = "expertfile_nb.data"
+_LAZY = {
+    "check": "expertfile_nb._check",
+    "CheckReport": "expertfile_nb._check_report",
+    "login_widget": "expertfile_nb.widget",
+    **dict.fromkeys(
+        [
+            "get_expert",
+            "get_experts",
+            "get_spotlight",
+            "get_spotlights",
+            "get_staff",
+            "get_staff_member",
+            "iter_experts",
+            "iter_spotlights",
+            "iter_staff",
+        ],
+        _DATA,
+    ),
+}
 
 
 def __getattr__(name: str) -> Any:
-    # ef.check and its report load on first use: the probe is rarely needed, and its
-    # modules would add a third to the package's import time
+    # The data functions, the form and ef.check load on first use: the login alone needs
+    # none of them, and their modules (the pull, its thread pool, the probe) would double
+    # the package's import time. Once loaded, a name is kept here: no second look-up.
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'expertfile_nb' has no attribute {name!r}")
 
 

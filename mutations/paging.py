@@ -260,4 +260,13 @@ MUTATIONS = [
         new="if not isinstance(value, (str, int)):",
         tests=[f"{VERIFY}::test_a_key_that_is_not_a_string_or_whole_number_is_refused"],
     ),
+    Mutation(
+        name="package: import expertfile_nb loads the data layer (the pull, its thread pool)",
+        path="expertfile_nb/__init__.py",
+        old="from expertfile_nb._version import __version__\n",
+        new="from expertfile_nb._version import __version__\nfrom expertfile_nb import data\n",
+        tests=[
+            "tests/test_package.py::test_import_leaves_the_data_layer_and_the_form_until_first_use"
+        ],
+    ),
 ]

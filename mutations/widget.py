@@ -20,4 +20,13 @@ MUTATIONS = [
         new="_login.login_from_form(client_id, secret, base_url, False)",
         tests=[f"{TESTS}::test_remember_on_this_machine_is_what_is_done"],
     ),
+    Mutation(
+        name="widget: the form's module loaded by import expertfile_nb (via login)",
+        path="expertfile_nb/_front.py",
+        old="from expertfile_nb.errors import NotLoggedInError\n",
+        new="from expertfile_nb.errors import NotLoggedInError\nfrom expertfile_nb import widget\n",
+        tests=[
+            "tests/test_package.py::test_import_leaves_the_data_layer_and_the_form_until_first_use"
+        ],
+    ),
 ]
