@@ -411,6 +411,7 @@ class Pull:
         looks = self._looks(cuts, size)
         log.debug("pages do not overlap: %s requests read the page boundaries again", len(looks))
         with ThreadPoolExecutor(self.workers, thread_name_prefix="expertfile-page") as pool:
+            # map cancels the looks not yet begun when one fails
             pages = list(pool.map(lambda look: self._fetch(*look), looks))
         for (page_from, m), page in zip(looks, pages, strict=True):
             first = page_from * m if self.by_page else page_from

@@ -269,4 +269,11 @@ MUTATIONS = [
             "tests/test_package.py::test_import_leaves_the_data_layer_and_the_form_until_first_use"
         ],
     ),
+    Mutation(
+        name="paging: a failed second look lets the looks not yet begun go on",
+        path=PAGING,
+        old="pages = list(pool.map(lambda look: self._fetch(*look), looks))",
+        new="pages = [f.result() for f in [pool.submit(self._fetch, *look) for look in looks]]",
+        tests=[f"{NO_OVERLAP}::test_a_second_look_that_fails_stops_at_once"],
+    ),
 ]

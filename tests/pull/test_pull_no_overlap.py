@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 import pytest
+from werkzeug.wrappers import Response
 
 import expertfile_nb as ef
 from tests.pull.service import Listing, PlainService, page_body
@@ -102,6 +103,24 @@ def test_a_boundary_row_missing_at_the_second_look_is_a_mismatch(plain: PlainSer
     plain.route(EXPERTS, answer)
     with pytest.raises(ef.IncompleteDataError, match="found no row at row 1 where the pull read"):
         list(ef.iter_experts(page_size=2, workers=1))
+
+
+def test_a_second_look_that_fails_stops_at_once(plain: PlainService) -> None:
+    """A page of the second look that fails after the retries ends the pull; the looks
+    not yet sent are not sent."""
+    listing = Listing("experts", records(30))
+
+    def answer(request: Any) -> Any:
+        if len(listing.served) >= 30:  # every page is in: the service stops answering
+            listing.served.append((-1, -1))
+            return Response("down", status=503)
+        return listing(request)
+
+    plain.route(EXPERTS, answer)
+    with pytest.raises(ef.IncompleteDataError, match=r"page_from=0 .* failed after retries"):
+        list(ef.iter_experts(page_size=1, workers=1))
+    # the pages; the failed look and its 4 retries; at most one more begun meanwhile
+    assert len(listing.served) <= 30 + 2 * 5
 
 
 def _trial(plain: PlainService, served: Listing, rng: random.Random, trial: int) -> str:
