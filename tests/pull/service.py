@@ -27,7 +27,8 @@ def page_body(list_key: str, rows: list[Any], total: int, **extra: Any) -> Respo
 
 
 class Listing:
-    """A list endpoint over ``records``, paged by offset (the reading the client assumes).
+    """A list endpoint over ``records``, paged by offset (the reading the client assumes)
+    or, with ``by_page``, by page number.
 
     Attributes:
         records: what the service holds now; tests may change it in ``before``.
