@@ -4,8 +4,9 @@
 >>> ef.login()                # or ef.login_widget() in a notebook
 >>> experts = ef.get_experts()
 
-``import expertfile_nb`` stays light: pandas and ipywidgets are imported only
-by the functions that need them.
+``import expertfile_nb`` stays light: it loads the login; the data functions,
+the form and ``check`` load their modules when first used, and pandas and
+ipywidgets are imported only by the functions that need them.
 """
 
 from typing import TYPE_CHECKING, Any
