@@ -21,7 +21,8 @@ A pull goes like this:
    on both sides of every page boundary are read again and must be the records
    the pull read there. One small request a boundary (a page of ``m`` rows holds
    rows ``b - 1`` and ``b`` when ``m`` does not divide ``b``; where no ``m`` up to
-   the page size does, each row is read alone, as are all rows of a one-row pull).
+   the page size does, each row is read alone, as are all rows of a one-row pull;
+   the keys at the boundaries are kept for it: every key, for one-row pages).
    Why that suffices: whatever one change does to the listing (an insert, a
    delete, a move, or a delete and an insert at once), the rows it moves form
    one run; a frame that mixes pages read before and after it has a page
