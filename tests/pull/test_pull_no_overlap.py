@@ -10,7 +10,6 @@ used to pass unseen: one record deleted and one added, so ``total`` stays the sa
 from __future__ import annotations
 
 import random
-import time
 from typing import Any
 
 import pytest
@@ -145,6 +144,9 @@ def _trial(plain: PlainService, served: Listing, rng: random.Random, trial: int)
             got = frame["username"].tolist()
     except ef.IncompleteDataError:
         return "error"
+    finally:
+        # a pass: the first page, the probe, the pages, at most two looks a boundary; two passes
+        assert len(served.served) <= 2 * (2 + count + 2 * (count - 1)), (trial, served.served)
     end = names(served.records)
     assert got in (names(start), end), (trial, mode, page_size, request, delete, insert, got)
     return "start" if got == names(start) else "end"
@@ -155,9 +157,7 @@ def test_every_frame_is_one_snapshot_or_an_error(plain: PlainService) -> None:
     rng = random.Random(16)  # noqa: S311  # seeded test data, not secrets
     served = plain.list_endpoint(EXPERTS, Listing("experts", []))
     outcomes = {"start": 0, "end": 0, "error": 0}
-    began = time.monotonic()
-    for trial in range(TRIALS):
+    for trial in range(TRIALS):  # bounded by count; each pull by its requests, below
         outcomes[_trial(plain, served, rng, trial)] += 1
-        assert time.monotonic() - began < 120, f"stopped after {trial} trials"  # a hard bound
     # the shift was missed, seen and caught in many trials each
     assert min(outcomes.values()) > 10, outcomes
