@@ -4,8 +4,9 @@
 >>> ef.login()                # or ef.login_widget() in a notebook
 >>> experts = ef.get_experts()
 
-``import expertfile_nb`` stays light: pandas and ipywidgets are imported only
-by the functions that need them.
+``import expertfile_nb`` stays light: it loads the login; the data functions,
+the form and ``check`` load their modules when first used, and pandas and
+ipywidgets are imported only by the functions that need them.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -15,17 +16,6 @@ from expertfile_nb._login import LoginStatus, get_session, logout, status
 from expertfile_nb._profile_frame import get_profiles
 from expertfile_nb._token import Token
 from expertfile_nb._version import __version__
-from expertfile_nb.data import (
-    get_expert,
-    get_experts,
-    get_spotlight,
-    get_spotlights,
-    get_staff,
-    get_staff_member,
-    iter_experts,
-    iter_spotlights,
-    iter_staff,
-)
 from expertfile_nb.errors import (
     APIError,
     AuthenticationError,
@@ -43,7 +33,6 @@ from expertfile_nb.errors import (
     TokenCacheWarning,
     TokenResponseError,
 )
-from expertfile_nb.widget import login_widget
 
 __all__ = [
     "APIError",
@@ -86,17 +75,51 @@ __all__ = [
 if TYPE_CHECKING:
     from expertfile_nb._check import check
     from expertfile_nb._check_report import CheckReport
+    from expertfile_nb.data import (
+        get_expert,
+        get_experts,
+        get_spotlight,
+        get_spotlights,
+        get_staff,
+        get_staff_member,
+        iter_experts,
+        iter_spotlights,
+        iter_staff,
+    )
+    from expertfile_nb.widget import login_widget
 
-_LAZY = {"check": "expertfile_nb._check", "CheckReport": "expertfile_nb._check_report"}
+_DATA = "expertfile_nb.data"
+_LAZY = {
+    "check": "expertfile_nb._check",
+    "CheckReport": "expertfile_nb._check_report",
+    "login_widget": "expertfile_nb.widget",
+    **dict.fromkeys(
+        [
+            "get_expert",
+            "get_experts",
+            "get_spotlight",
+            "get_spotlights",
+            "get_staff",
+            "get_staff_member",
+            "iter_experts",
+            "iter_spotlights",
+            "iter_staff",
+        ],
+        _DATA,
+    ),
+}
 
 
 def __getattr__(name: str) -> Any:
-    # ef.check and its report load on first use: the probe is rarely needed, and its
-    # modules would add a third to the package's import time
+    # The data functions, the form and ef.check load on first use: the login alone needs
+    # none of them, and their modules (the pull, its thread pool, the probe) would double
+    # the package's import time. Once loaded, a name is kept here: no second look-up.
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'expertfile_nb' has no attribute {name!r}")
 
 
