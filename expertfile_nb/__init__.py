@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from expertfile_nb._front import login
 from expertfile_nb._login import LoginStatus, get_session, logout, status
-from expertfile_nb._profile_frame import get_profiles
 from expertfile_nb._token import Token
 from expertfile_nb._version import __version__
 from expertfile_nb.errors import (
@@ -75,6 +74,7 @@ __all__ = [
 if TYPE_CHECKING:
     from expertfile_nb._check import check
     from expertfile_nb._check_report import CheckReport
+    from expertfile_nb._profile_frame import get_profiles
     from expertfile_nb.data import (
         get_expert,
         get_experts,
@@ -93,6 +93,7 @@ _LAZY = {
     "check": "expertfile_nb._check",
     "CheckReport": "expertfile_nb._check_report",
     "login_widget": "expertfile_nb.widget",
+    "get_profiles": "expertfile_nb._profile_frame",
     **dict.fromkeys(
         [
             "get_expert",
