@@ -57,6 +57,7 @@ __all__ = [
     "get_expert",
     "get_experts",
     "get_profiles",
+    "get_section_item",
     "get_session",
     "get_spotlight",
     "get_spotlights",
@@ -78,6 +79,7 @@ if TYPE_CHECKING:
     from expertfile_nb.data import (
         get_expert,
         get_experts,
+        get_section_item,
         get_spotlight,
         get_spotlights,
         get_staff,
@@ -98,6 +100,7 @@ _LAZY = {
         [
             "get_expert",
             "get_experts",
+            "get_section_item",
             "get_spotlight",
             "get_spotlights",
             "get_staff",
