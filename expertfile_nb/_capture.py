@@ -39,6 +39,7 @@ from urllib.parse import quote
 import requests
 
 from expertfile_nb._anonymize import KEY_BYTES, Pseudonyms, new_key
+from expertfile_nb._auth import BearerAuth
 from expertfile_nb._endpoints import (
     EXPERT_PROFILE,
     EXPERTS,
@@ -53,7 +54,6 @@ from expertfile_nb._login import get_session
 from expertfile_nb._paging import Pull, collect
 from expertfile_nb._records import read_profile, read_spotlight
 from expertfile_nb._redact import contains_any, scrub
-from expertfile_nb._auth import BearerAuth
 from expertfile_nb.errors import APIError, ConfigurationError, ExpertFileError
 
 __all__ = ["FORMAT", "Capture", "capture", "file_name", "read_key_file"]
