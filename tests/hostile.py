@@ -101,6 +101,8 @@ class Hostile:
             return self._json({"success": True, "data": {"spotlight": spotlights}})
         parts = path.split("/")
         if path.startswith((f"/v2/organization/{ORG}/expert/", f"/v2/organization/{ORG}/staff/")):
+            if parts[5] == "revoked":  # a profile the token is refused for, again and again
+                return self._json({"success": False, "error": "invalid_token"}, 401)
             if len(parts) == 6:
                 profile = {"account": [self._echo({"username": parts[5]})], "biography": []}
                 return self._json({"success": True, "data": self._echo(profile)})
