@@ -376,3 +376,23 @@ def test_a_deadline_is_a_positive_number_of_seconds(expertfile_server: FakeExper
         with pytest.raises(ef.ConfigurationError, match="deadline"):
             check(base_url=expertfile_server.url, deadline=bad)  # type: ignore[arg-type] # on purpose
     assert expertfile_server.journal == []
+
+
+def test_the_command_stops_at_its_deadline(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    service = Hostile(delay=0.3).serve(httpserver)
+    monkeypatch.setenv("EXPERTFILE_BASE_URL", service.url)
+    monkeypatch.setenv("EXPERTFILE_CLIENT_ID", service.client_id)
+    monkeypatch.setenv("EXPERTFILE_CLIENT_SECRET", service.secret)
+    main(["check", "--deadline", "1"])
+    assert "time limit" in capsys.readouterr().out and len(service.seen) <= 5
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (a full disk)")
+def test_an_unwritable_json_file_is_one_line(
+    expertfile_env: FakeExpertFile, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "--json", "/dev/full"]) == 1
+    err = capsys.readouterr().err
+    assert err == "error: No space left on device: /dev/full\n", err
