@@ -162,7 +162,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
     report = check(budget=args.budget, deadline=args.deadline)
     print(report.table())
     if args.json:
-        Path(args.json).write_text(report.dumps(), encoding="utf-8")
+        try:
+            Path(args.json).write_text(report.dumps(), encoding="utf-8")
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, args.json) from None
         print(f"JSON report (no token, secret or record value) written to {args.json}")
     return report.exit_status
 
