@@ -33,6 +33,7 @@ class Hostile:
     echo: bool = False  # keys equal to the token and the secret in every answer
     redirect: bool = False  # every data GET redirected to a path holding the token
     delay: float = 0.0  # seconds before each data answer
+    token_delay: float = 0.0  # seconds before the token answer
     seen: list[str] = field(default_factory=list)  # "GET /raw/path?query"
     url: str = ""
 
@@ -58,6 +59,7 @@ class Hostile:
         if request.method == "POST" and path == "/v2/oauth/token":
             if request.form.get("client_secret") != self.secret:
                 return self._json({"success": False, "error": "invalid_client"}, 401)
+            time.sleep(self.token_delay)
             ends = datetime.now(timezone.utc) + timedelta(days=self.lifetime_days)
             data = {
                 "accessToken": self.token,

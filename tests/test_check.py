@@ -396,3 +396,10 @@ def test_an_unwritable_json_file_is_one_line(
     assert main(["check", "--json", "/dev/full"]) == 1
     err = capsys.readouterr().err
     assert err == "error: No space left on device: /dev/full\n", err
+
+
+def test_no_token_answer_within_the_deadline_is_a_typed_error(httpserver: HTTPServer) -> None:
+    service = Hostile(token_delay=2).serve(httpserver)
+    with pytest.raises(ef.DeadlineExceededError, match=r"no token answer within the check's 0\.5"):
+        check_hostile(service, deadline=0.5)
+    assert service.seen == ["POST /v2/oauth/token"]
