@@ -342,3 +342,28 @@ def test_foreign_org_status_404_answers_not_found(expertfile_server: FakeExpertF
     assert_failure(get_data(expertfile_server, url, token), 403, "forbidden")
     expertfile_server.foreign_org_status = 404
     assert_failure(get_data(expertfile_server, url, token), 404, "not_found")
+
+
+def test_month_as_year_month_means_that_month_of_that_year(
+    expertfile_server: FakeExpertFile,
+) -> None:
+    """ASSUMPTIONS: month takes 1 to 12 or year-month such as 2024-05 — the latter is May
+    2024 (as month=5&year=2024), not May of every year; a year that disagrees is a 400."""
+    token = get_token(expertfile_server)
+    path = f"/v2/spotlight/{expertfile_server.org_id}/search"
+    every = _body(expertfile_server, path, token, page_size=100)["data"]["spotlights"]
+    year_month = every[3]["year-month"]
+    year, month = year_month.split("-")
+
+    def ids(**params: str) -> list[int]:
+        rows = _body(expertfile_server, path, token, page_size=100, **params)["data"]
+        return [row["id"] for row in rows["spotlights"]]
+
+    expected = [row["id"] for row in every if row["year-month"] == year_month]
+    assert expected and len(ids(month=month)) > len(expected)  # other years have that month
+    assert ids(month=year_month) == ids(month=month, year=year) == expected
+    assert ids(month=year_month, year=year) == expected
+    other = str(int(year) + 1)
+    refused = get_data(expertfile_server, path, token, month=year_month, year=other)
+    assert_failure(refused, 400, "invalid_request")
+    assert "year" in refused.json()["error_description"]
