@@ -191,7 +191,8 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
     ),
     Assumption(
         "spotlight month format (documented as a string)",
-        "1 to 12 (01 too) or year-month such as 2024-05; 'number' refuses year-month",
+        "1 to 12 (01 too) or year-month such as 2024-05 (May 2024: a year that disagrees is a "
+        "400); 'number' refuses year-month",
         "month_format",
         ("both", "number"),
         "both",
