@@ -82,7 +82,7 @@ class Alarm:
 
 
 def _shut(conn: Any) -> None:
-    sock = getattr(conn, "sock", None)
+    sock = conn if isinstance(conn, socket.socket) else getattr(conn, "sock", None)
     if sock is not None:
         with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
@@ -174,7 +174,13 @@ class _Watched:
         alarm: Alarm | None = getattr(_local, "alarm", None)
         if alarm is not None:
             alarm.watch(self)
-        return super().request(*args, **kwargs)  # type: ignore[misc] # the mixin sits before a connection class
+        sent = super().request(*args, **kwargs)  # type: ignore[misc] # the mixin sits before a connection class
+        sock = getattr(self, "sock", None)
+        if alarm is not None and isinstance(sock, socket.socket):
+            # its socket too: for an answer with "Connection: close", http.client hands
+            # the socket to the response and the connection forgets it (sock = None)
+            alarm.watch(sock)
+        return sent
 
 
 class _HTTPConnection(_Watched, HTTPConnection):
