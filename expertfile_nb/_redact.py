@@ -26,7 +26,7 @@ characters is not redacted on its own: it would wipe ordinary words.
 
 A net under every call site: the client secrets and tokens this process holds are
 :func:`held <hold>` here (the 64 most recent, of 8 characters or more), and
-:func:`hide` removes them — in every form above, and also a run of their first 8
+:func:`hide` removes them — in every form above, and also a run of their first 16
 characters or more, as a value cut short leaves — from every error message and
 error URL when the error is made (:mod:`expertfile_nb.errors`), and from every log
 record of the ``expertfile_nb`` and ``urllib3`` loggers when it is logged. So a
@@ -268,14 +268,21 @@ def _held() -> tuple[str, ...]:
         return tuple(_HELD)
 
 
+#: a run this long of a held value's first characters is removed too (a value cut short);
+#: shorter runs are not: tokens and secrets may begin like the client id or one another
+_RUN_MIN = 16
+
+
 def _cut_runs(text: str, values: tuple[str, ...]) -> str:
-    """``text`` with every run of 8 or more characters that starts like one of ``values``
+    """``text`` with every run of 16 or more characters that starts like one of ``values``
     replaced (what is left of a value cut short, as ``f"{value!r:.40}"`` does)."""
     for value in values:
-        head = value[:_HELD_MIN]
+        if len(value) <= _RUN_MIN:
+            continue  # whole forms only (hide's first step)
+        head = value[:_RUN_MIN]
         at = text.find(head)
         while at >= 0:
-            end = at + _HELD_MIN
+            end = at + _RUN_MIN
             while end < len(text) and end - at < len(value) and text[end] == value[end - at]:
                 end += 1
             text = text[:at] + REDACTED + text[end:]
@@ -285,7 +292,7 @@ def _cut_runs(text: str, values: tuple[str, ...]) -> str:
 
 def hide(text: str) -> str:
     """``text`` without any held secret or token (every form of :func:`forms_of`, and any
-    run of 8 or more of their first characters). Errors and log records pass through it."""
+    run of 16 or more of their first characters). Errors and log records pass through it."""
     held = _held()
     if not held or not text:
         return text
