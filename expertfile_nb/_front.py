@@ -92,7 +92,7 @@ def login(
         deadline: seconds for the whole token request, every try included (this
             login's, and each later renewal's); past it, ``DeadlineExceededError``.
             Default: ``EXPERTFILE_DEADLINE`` if set, else ten times the timeout's
-            connect + read seconds, from 10 to 120 s (120 s with the default timeout).
+            connect + read seconds, from 5 to 120 s (120 s with the default timeout).
 
     Returns:
         The token (its ``repr`` hides the token itself), or ``None`` when the form was shown.

@@ -62,7 +62,7 @@ DEFAULT_DEADLINE = 300.0
 #: seconds for a login's token request, every try included, at most (see login_deadline)
 TOKEN_DEADLINE = 120.0
 #: seconds: the shortest default a login's timeout leads to
-_SHORTEST_LOGIN_DEADLINE = 10.0
+_SHORTEST_LOGIN_DEADLINE = 5.0
 #: the default deadline of ``login()`` (seconds), when set
 ENV_DEADLINE = "EXPERTFILE_DEADLINE"
 _CHUNK = 64 * 1024
@@ -71,7 +71,7 @@ _CHUNK = 64 * 1024
 def login_deadline(timeout: float | tuple[float, float], deadline: float | None = None) -> float:
     """The deadline of a login's token request: ``deadline`` if given, else
     ``EXPERTFILE_DEADLINE`` if set, else ten times the timeout's (connect + read) seconds,
-    at least 10 s and at most 120 s (so the default timeout of 5 + 30 s gives 120 s).
+    at least 5 s and at most 120 s (so the default timeout of 5 + 30 s gives 120 s).
 
     Raises:
         ConfigurationError: ``deadline`` or ``EXPERTFILE_DEADLINE`` is not seconds above 0.
@@ -86,7 +86,7 @@ def login_deadline(timeout: float | tuple[float, float], deadline: float | None 
             if not positive_seconds(deadline):
                 raise ConfigurationError(
                     f"{ENV_DEADLINE}={raw!r:.40} is not seconds above 0. Unset it for the "
-                    "default (ten times the timeout, 10 to 120 s)."
+                    "default (ten times the timeout, 5 to 120 s)."
                 )
     if deadline is None:
         connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)

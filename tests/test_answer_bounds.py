@@ -129,6 +129,12 @@ def test_the_cap_is_settable(httpserver: HTTPServer) -> None:
     assert len(small.get("/page").content) == 5000
 
 
+def test_an_answer_of_exactly_the_cap_is_accepted(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/page").respond_with_data(b"x" * 4096)
+    session = ExpertFileSession(httpserver.url_for("").rstrip("/"), max_bytes=4096)
+    assert len(session.get("/page").content) == 4096
+
+
 def test_a_nested_gzip_bomb_at_the_token_endpoint_is_refused_in_small_memory(
     httpserver: HTTPServer,
 ) -> None:
@@ -141,13 +147,17 @@ def test_a_nested_gzip_bomb_at_the_token_endpoint_is_refused_in_small_memory(
     httpserver.expect_request("/v2/oauth/token", method="POST").respond_with_data(
         bomb, headers={"Content-Encoding": "gzip, gzip", "Content-Type": "application/json"}
     )
+    url = httpserver.url_for("").rstrip("/")
     tracemalloc.start()
     try:
-        with pytest.raises(ef.ExpertFileError):
-            ef.login("id", "secret", base_url=httpserver.url_for("").rstrip("/"), retries=0)
+        # bounded: decompressing is bounded by the deadline too, so with a cap that does
+        # not hold (64 MiB, say) this ends in 30 s as a DeadlineExceededError, not in minutes
+        with pytest.raises(ef.ResponseTooLargeError) as caught:
+            ef.login("id", "secret", base_url=url, retries=0, deadline=30)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+    assert caught.value.limit == 64 * 1024  # the documented cap for the token
     assert peak < 16 * 1024 * 1024, f"peak {peak / 2**20:.0f} MiB for a 64 KiB cap"
 
 
