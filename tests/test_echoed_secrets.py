@@ -141,7 +141,11 @@ def test_a_failed_login_leaves_the_secret_in_no_frame_of_its_traceback(
     for frame in frames:
         for name, value in frame.f_locals.items():
             assert not leaks(repr(value), SECRET), (frame.f_code.co_name, name)
-    shown = VerboseTB(theme_name="nocolor").text(type(error), error, ours)
+    try:
+        verbose = VerboseTB(theme_name="nocolor")  # IPython 9
+    except TypeError:
+        verbose = VerboseTB(color_scheme="NoColor")  # IPython 8
+    shown = verbose.text(type(error), error, ours)
     assert "client_secret" in shown  # the verbose traceback lists locals, and none holds it
     assert not leaks(shown, SECRET)
 
