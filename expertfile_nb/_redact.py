@@ -210,7 +210,13 @@ def redact(
     client_id: str | None = None,
 ) -> str:
     """A short excerpt of ``text`` with the given secrets (in every form) and anything
-    token-like removed; whitespace folded after that; cut to ``limit`` characters last."""
+    token-like removed; whitespace folded after that; cut to ``limit`` characters last.
+
+    Only the first 64 KiB of a longer text are read (the word the cut goes through is
+    dropped too, so no part of a secret survives it): a huge text costs no more.
+    """
+    if len(text) > _EXCERPT_SOURCE:
+        text = re.sub(r"\S*$", "", text[:_EXCERPT_SOURCE])
     text = _remove(text, secrets, client_id)
     text = _TOKENISH.sub(lambda m: m.group(1) + REDACTED, text)
     text = " ".join(text.split())

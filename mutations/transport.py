@@ -354,10 +354,10 @@ MUTATIONS = [
         ],
     ),
     Mutation(
-        name="session: an error's URL keeps a redirect's echo of the token",
+        name="session: the error's copy of the answer keeps a redirect URL's echo of the token",
         path="expertfile_nb/_session.py",
-        old="    url = scrub(response.url, *hidden)",
-        new="    url = response.url",
+        old='    copy.url = hide(scrub(response.url or "", *hidden))',
+        new="    copy.url = response.url",
         tests=[
             f"{ECHO}::test_a_redirect_to_a_url_holding_the_token_reaches_no_message_attribute_or_log"
         ],

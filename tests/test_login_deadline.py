@@ -117,6 +117,17 @@ def test_a_sessions_deadline_covers_its_relogin(refusing: RefusingService) -> No
     assert not refusing.server.finished.is_set()
 
 
+def test_a_later_logins_deadline_holds_for_its_renewals(refusing: RefusingService) -> None:
+    url = refusing.server.url
+    ef.login(CLIENT_ID, SECRET, base_url=url)
+    ef.login(CLIENT_ID, SECRET, base_url=url, deadline=1)  # the token in hand: no request
+    assert refusing.tokens == 1
+    with pytest.raises(ef.DeadlineExceededError) as caught:
+        ef.get_session(deadline=60).get(f"/v2/organization/{ORG}/expert")
+    assert caught.value.deadline == 1  # the renewal ended at the later login's deadline
+    assert not refusing.server.finished.is_set()
+
+
 def test_get_session_bounds_the_login_it_needs_first(
     dripping_token: DrippingServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
