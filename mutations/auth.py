@@ -277,4 +277,14 @@ MUTATIONS = [
         new="            pass",
         tests=["tests/test_login_deadline.py::test_a_later_logins_deadline_holds_for_its_renewals"],
     ),
+    Mutation(
+        name="auth: waiting for another thread's token request ignores the call's deadline",
+        path="expertfile_nb/_auth.py",
+        old="        if not self._lock.acquire(timeout=-1 if left is None else max(0.0, left[0])):",
+        new="        if not self._lock.acquire():",
+        tests=[
+            "tests/test_login_deadline.py::"
+            "test_waiting_for_another_threads_relogin_ends_at_the_calls_deadline"
+        ],
+    ),
 ]

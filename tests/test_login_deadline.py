@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -115,6 +116,37 @@ def test_a_sessions_deadline_covers_its_relogin(refusing: RefusingService) -> No
     assert caught.value.deadline == 2
     assert refusing.tokens == 2  # it was the re-login that the deadline ended
     assert not refusing.server.finished.is_set()
+
+
+def test_waiting_for_another_threads_relogin_ends_at_the_calls_deadline(
+    refusing: RefusingService,
+) -> None:
+    # A's re-login drips (its call may take 30 s); B, refused too, waits for A's token
+    # (single flight) but no longer than its own 1 s
+    ef.login(CLIENT_ID, SECRET, base_url=refusing.server.url)
+    path = f"/v2/organization/{ORG}/expert"
+    outcome: list[BaseException] = []
+
+    def call_a() -> None:
+        try:
+            ef.get_session(deadline=30).get(path)
+        except BaseException as exc:  # reported by the assertions below
+            outcome.append(exc)
+
+    first = threading.Thread(target=call_a, daemon=True)
+    first.start()
+    for _ in range(100):  # until A's token request has started (bounded)
+        if refusing.tokens == 2:
+            break
+        refusing.server.stop.wait(0.05)
+    assert refusing.tokens == 2
+    with pytest.raises(ef.DeadlineExceededError, match="Another request") as caught:
+        ef.get_session(deadline=1).get(path)
+    assert caught.value.deadline == 1
+    assert refusing.tokens == 2  # B asked for no token of its own
+    refusing.server.close()  # A's drip ends; so does A
+    first.join(30)
+    assert outcome and isinstance(outcome[0], ef.ExpertFileError)
 
 
 def test_a_later_logins_deadline_holds_for_its_renewals(refusing: RefusingService) -> None:
