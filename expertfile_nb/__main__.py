@@ -79,7 +79,7 @@ def shell_message(exc: ExpertFileError, prog: str) -> str:
 def _cmd_login(args: argparse.Namespace) -> int:
     from expertfile_nb._cli_state import describe_token, remembered_token
 
-    token = _login.login_from_environment(remember=args.remember)
+    token = _login.login_from_environment(remember=args.remember, deadline=args.deadline)
     state = _login.status()
     print(f"Logged in to organization {token.org_id} at {state.base_url}.")
     print(
@@ -231,6 +231,15 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
         "--remember",
         action="store_true",
         help="keep the token (never the secret) on disk, mode 600, for the next commands",
+    )
+    from expertfile_nb._transport import ENV_DEADLINE, TOKEN_DEADLINE
+
+    login.add_argument(
+        "--deadline",
+        type=float,
+        metavar="SECONDS",
+        help=f"seconds for the whole token request, every try included (default: "
+        f"{ENV_DEADLINE} if set, else {TOKEN_DEADLINE:g} s)",
     )
     login.set_defaults(run=_cmd_login)
     commands.add_parser(
