@@ -24,6 +24,7 @@ from pathlib import Path
 from types import FrameType
 
 from fake_server._dataset import DatasetError
+from fake_server._wsgi import DEFAULT_IDLE_TIMEOUT
 from fake_server.app import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
@@ -200,6 +201,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="DIR",
         help="serve a capture (expertfile-nb capture --out DIR) instead of synthetic data",
     )
+    parser.add_argument(
+        "--idle-timeout",
+        type=positive_seconds,
+        default=DEFAULT_IDLE_TIMEOUT,
+        help="seconds a connection may send nothing (idle, or stalled mid-request) before "
+        "it is closed",
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -274,6 +282,7 @@ def _server(args: argparse.Namespace) -> FakeExpertFile:
         array_params=args.array_params,
         fields_mode=args.fields_mode,
         dataset=args.dataset,
+        idle_timeout=args.idle_timeout,
     )
 
 

@@ -26,6 +26,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 __all__ = [
     "CLOSE",
+    "DEFAULT_IDLE_TIMEOUT",
     "MAX_BODY_BYTES",
     "Answer",
     "KeepAliveHandler",
@@ -35,6 +36,9 @@ __all__ = [
 ]
 
 MAX_BODY_BYTES = 64 * 1024
+#: seconds a connection may send nothing (idle between requests, or stalled in one) before
+#: it is closed: a client that sends a request sends it at once
+DEFAULT_IDLE_TIMEOUT = 10.0
 #: An environ key: set to ``True`` to close the connection after this answer.
 CLOSE = "fake_server.close"
 _DRAINED = "fake_server.drained"
@@ -145,13 +149,15 @@ class KeepAliveHandler(WSGIRequestHandler):
 
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
-    timeout = 30  # an idle or stalled client cannot hold a thread forever
+    timeout = DEFAULT_IDLE_TIMEOUT  # the server's idle_timeout, when it has one
     # big enough for headers and a token answer in one write; small enough that the
     # buffer comes from the heap, not an mmap per connection (glibc's threshold is 128 KiB)
     wbufsize = 32 * 1024
 
     def setup(self) -> None:
         super().setup()
+        # an idle or stalled client cannot hold a thread for longer than this
+        self.connection.settimeout(getattr(self.server, "idle_timeout", self.timeout))
         connections = getattr(self.server, "open_connections", None)
         if connections is not None:
             with connections.lock:
@@ -273,8 +279,20 @@ class _Connections(set[socket.socket]):
                 sock.shutdown(socket.SHUT_RDWR)
 
 
-def serve(host: str, port: int, app: Callable[..., Any]) -> BaseWSGIServer:
+def serve(
+    host: str,
+    port: int,
+    app: Callable[..., Any],
+    idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+) -> BaseWSGIServer:
     """A threaded werkzeug server for ``app`` with :class:`KeepAliveHandler`, not yet serving.
+
+    Args:
+        host: the address to bind.
+        port: the port (0: any free one).
+        app: the WSGI application.
+        idle_timeout: seconds a connection may send nothing (between requests, or in the
+            middle of one) before it is closed.
 
     Raises:
         OSError: the address cannot be bound.
@@ -284,6 +302,7 @@ def serve(host: str, port: int, app: Callable[..., Any]) -> BaseWSGIServer:
     except SystemExit:  # werkzeug exits the process when it cannot bind
         raise OSError(errno.EADDRINUSE, f"cannot listen on {host}:{port}") from None
     server.open_connections = _Connections()  # type: ignore[attr-defined]  # read by the handler
+    server.idle_timeout = idle_timeout  # type: ignore[attr-defined]  # read by the handler
     return server
 
 

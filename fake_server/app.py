@@ -27,7 +27,13 @@ from fake_server._journal import JournalEntry, Redactor, record, record_rejected
 from fake_server._query import ArrayParams, FieldsMode, ListSettings, OversizePages, Paging
 from fake_server._routes import ROUTES, route
 from fake_server._tokens import TOKEN_PATHS, Client, TokenIssuer
-from fake_server._wsgi import Answer, close_connections, read_body, serve
+from fake_server._wsgi import (
+    DEFAULT_IDLE_TIMEOUT,
+    Answer,
+    close_connections,
+    read_body,
+    serve,
+)
 from fake_server.faults import MALFORMED, Delay, MalformedKind, PendingFault, Raw, Responder
 
 __all__ = [
@@ -84,6 +90,8 @@ class FakeExpertFile(HTTPServer):
         dataset: a folder written by ``expertfile-nb capture``: the data endpoints then
             answer from it (see ``fake_server._dataset`` for the filters it supports)
             instead of the synthetic organization (``experts`` and ``seed`` unused).
+        idle_timeout: seconds a connection may send nothing (idle between requests, or
+            stalled in the middle of one) before the server closes it (taken at :meth:`start`).
     """
 
     def __init__(
@@ -106,6 +114,7 @@ class FakeExpertFile(HTTPServer):
         array_params: ArrayParams = "json",
         fields_mode: FieldsMode = "add",
         dataset: str | Path | None = None,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
     ) -> None:
         super().__init__(host, port, threaded=True)
         self.dataset: Dataset | None = None if dataset is None else Dataset(dataset)
@@ -113,6 +122,7 @@ class FakeExpertFile(HTTPServer):
         self.client_secret = client_secret
         self.org_id = org_id
         self.seed = seed
+        self.idle_timeout = idle_timeout
         self._defaults: dict[str, Any] = {
             "experts": experts,
             "token_ttl": token_ttl,
@@ -356,7 +366,9 @@ class FakeExpertFile(HTTPServer):
         """
         if self.is_running():
             raise HTTPServerError("Server is already running")
-        self.server = serve(self.host, self.port, Request.application(self.application))
+        self.server = serve(
+            self.host, self.port, Request.application(self.application), self.idle_timeout
+        )
         self.server.on_rejected = self._record_rejected  # type: ignore[attr-defined]  # read by the handler
         self.port = self.server.port
         self.server_thread = threading.Thread(
