@@ -18,6 +18,7 @@ import io
 import json
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
@@ -156,8 +157,13 @@ class KeepAliveHandler(WSGIRequestHandler):
 
     def setup(self) -> None:
         super().setup()
-        # an idle or stalled client cannot hold a thread for longer than this
-        self.connection.settimeout(getattr(self.server, "idle_timeout", self.timeout))
+        # a client cannot take longer than this to send a request, whether it sends nothing
+        # (idle, or stalled half-way) or drips one byte at a time
+        self.idle_timeout: float = getattr(self.server, "idle_timeout", self.timeout)
+        self.deadline = time.monotonic() + self.idle_timeout
+        self.connection.settimeout(self.idle_timeout)
+        self.rfile.close()  # the plain one: its reads would wait idle_timeout each
+        self.rfile = io.BufferedReader(_DeadlineReader(self))
         connections = getattr(self.server, "open_connections", None)
         if connections is not None:
             with connections.lock:
@@ -172,6 +178,11 @@ class KeepAliveHandler(WSGIRequestHandler):
             super().finish()
         except OSError:  # the peer, or a "disconnect" fault, closed the connection first
             self.rfile.close()
+
+    def handle_one_request(self) -> None:
+        """One request, which must arrive whole within ``idle_timeout`` of the last answer."""
+        self.deadline = time.monotonic() + self.idle_timeout
+        super().handle_one_request()
 
     def parse_request(self) -> bool:
         """Refuse an HTTP/0.9 request line (``GET /``) at once: no headers follow one, so
@@ -228,6 +239,7 @@ class KeepAliveHandler(WSGIRequestHandler):
         elif self.request_version == "HTTP/1.0":
             head.append("Connection: keep-alive\r\n")
         head.append("\r\n")
+        self.connection.settimeout(self.idle_timeout)  # the reader's left: the answer's own
         try:
             self.wfile.write("".join(head).encode("latin-1") + body)
             self.wfile.flush()
@@ -262,6 +274,26 @@ class KeepAliveHandler(WSGIRequestHandler):
 
     def log_error(self, format: str, *args: Any) -> None:
         pass  # answered with the envelope above; the journal records what reached the app
+
+
+class _DeadlineReader(io.RawIOBase):
+    """A handler's socket as a raw stream whose reads end at the handler's ``deadline``."""
+
+    def __init__(self, handler: KeepAliveHandler) -> None:
+        super().__init__()
+        self.handler = handler
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        left = self.handler.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request did not arrive within idle_timeout")
+        sock = self.handler.connection
+        sock.settimeout(left)
+        received: int = sock.recv_into(buffer)
+        return received
 
 
 class _Connections(set[socket.socket]):

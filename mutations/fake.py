@@ -233,6 +233,13 @@ MUTATIONS = [
         ],
     ),
     Mutation(
+        name="fake: a request dripped byte by byte is never cut off (timeout per read only)",
+        path="fake_server/_wsgi.py",
+        old="        sock.settimeout(left)\n",
+        new="        sock.settimeout(self.handler.idle_timeout)\n",
+        tests=[f"{IDLE}::test_a_request_dripped_byte_by_byte_is_cut_off"],
+    ),
+    Mutation(
         name="dataset: usernames not quoted into file names",
         path=DATASET,
         old='name = quote(value, safe="")',

@@ -61,6 +61,23 @@ def test_idle_and_half_sent_connections_are_closed() -> None:
         assert not connections  # every handler thread let its connection go
 
 
+def test_a_request_dripped_byte_by_byte_is_cut_off() -> None:
+    request = b"GET /nowhere HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 200 + b"\r\n\r\n"
+    with (
+        FakeExpertFile(idle_timeout=0.5) as server,
+        socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock,
+    ):
+        sent = 0
+        try:
+            for byte in request:  # one byte every 0.05 s: never idle for 0.5 s
+                sock.sendall(bytes([byte]))
+                sent += 1
+                time.sleep(0.05)
+        except OSError:  # the server closed it: later sends fail
+            pass
+        assert sent < len(request) and closed_by_server(sock, 10)
+
+
 def test_a_connection_in_use_is_kept() -> None:
     with (
         FakeExpertFile(idle_timeout=0.5) as server,
