@@ -205,8 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--idle-timeout",
         type=positive_seconds,
         default=DEFAULT_IDLE_TIMEOUT,
-        help="seconds a connection may send nothing (idle, or stalled mid-request) before "
-        "it is closed",
+        help="seconds a connection has to send a whole request (after opening, or after "
+        "the last answer) before it is closed",
     )
     args = parser.parse_args(argv)
 

@@ -37,8 +37,8 @@ __all__ = [
 ]
 
 MAX_BODY_BYTES = 64 * 1024
-#: seconds a connection may send nothing (idle between requests, or stalled in one) before
-#: it is closed: a client that sends a request sends it at once
+#: seconds a connection has to send a whole request (from its opening, or the last answer)
+#: before it is closed: a client that sends a request sends it at once
 DEFAULT_IDLE_TIMEOUT = 10.0
 #: An environ key: set to ``True`` to close the connection after this answer.
 CLOSE = "fake_server.close"
@@ -323,8 +323,8 @@ def serve(
         host: the address to bind.
         port: the port (0: any free one).
         app: the WSGI application.
-        idle_timeout: seconds a connection may send nothing (between requests, or in the
-            middle of one) before it is closed.
+        idle_timeout: seconds a connection has to send a whole request (from its opening,
+            or the last answer) before it is closed.
 
     Raises:
         OSError: the address cannot be bound.

@@ -90,8 +90,9 @@ class FakeExpertFile(HTTPServer):
         dataset: a folder written by ``expertfile-nb capture``: the data endpoints then
             answer from it (see ``fake_server._dataset`` for the filters it supports)
             instead of the synthetic organization (``experts`` and ``seed`` unused).
-        idle_timeout: seconds a connection may send nothing (idle between requests, or
-            stalled in the middle of one) before the server closes it (taken at :meth:`start`).
+        idle_timeout: seconds a connection has to send a whole request, from its opening or
+            the last answer, before the server closes it: idle, stalled half-way or dripping
+            bytes (taken at :meth:`start`).
     """
 
     def __init__(
