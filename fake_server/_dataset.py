@@ -113,7 +113,7 @@ class _Reader:
         self.count = 0
 
     def fail(self, relative: str, reason: str) -> DatasetError:
-        return DatasetError(f"{self.folder}: {_shown(relative)}: {reason}")
+        return DatasetError(f"{_shown(str(self.folder))}: {_shown(relative)}: {reason}")
 
     def entries(self, dir_fd: int, relative: str) -> Iterator[tuple[str, os.stat_result]]:
         """The names in a folder with their own (not followed) status, sorted."""
@@ -237,8 +237,8 @@ class Dataset:
             root = os.open(self.folder, os.O_RDONLY | os.O_DIRECTORY)
         except OSError as exc:
             raise DatasetError(
-                f"{self.folder} is not a capture (cannot open the folder: {exc.strerror}); "
-                "make one with `expertfile-nb capture --out DIR`."
+                f"{_shown(str(self.folder))} is not a capture (cannot open the folder: "
+                f"{exc.strerror}); make one with `expertfile-nb capture --out DIR`."
             ) from None
         try:
             self._load(reader, root)
@@ -250,7 +250,7 @@ class Dataset:
         top = dict(reader.entries(root, ""))
         if "capture.json" not in top:
             raise DatasetError(
-                f"{self.folder} is not a capture (no capture.json); make one with "
+                f"{_shown(str(self.folder))} is not a capture (no capture.json); make one with "
                 "`expertfile-nb capture --out DIR`."
             )
         manifest = reader.load("capture.json", root, "capture.json")
