@@ -225,8 +225,8 @@ MUTATIONS = [
     Mutation(
         name="fake: idle_timeout ignored (a stalled connection is held 30 s)",
         path="fake_server/_wsgi.py",
-        old='self.connection.settimeout(getattr(self.server, "idle_timeout", self.timeout))',
-        new="self.connection.settimeout(30)",
+        old='self.idle_timeout: float = getattr(self.server, "idle_timeout", self.timeout)',
+        new="self.idle_timeout: float = 30.0",
         tests=[
             f"{IDLE}::test_idle_and_half_sent_connections_are_closed",
             f"{IDLE}::test_the_command_takes_an_idle_timeout",
@@ -235,8 +235,8 @@ MUTATIONS = [
     Mutation(
         name="fake: a request dripped byte by byte is never cut off (timeout per read only)",
         path="fake_server/_wsgi.py",
-        old="        sock.settimeout(left)\n",
-        new="        sock.settimeout(self.handler.idle_timeout)\n",
+        old="        left = self.handler.deadline - time.monotonic()\n",
+        new="        left = self.handler.idle_timeout\n",
         tests=[f"{IDLE}::test_a_request_dripped_byte_by_byte_is_cut_off"],
     ),
     Mutation(
