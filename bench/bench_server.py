@@ -22,6 +22,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -219,6 +220,24 @@ def fresh_process_first_token() -> float:
     return elapsed
 
 
+def sigterm_to_exit() -> float:
+    """Seconds from SIGTERM to the exit of a ``python -m fake_server`` that has answered once."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fake_server", "--port", "0"], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    port = int(proc.stdout.readline().split(" on ", 1)[1].split()[0].rsplit(":", 1)[1])
+    for line in proc.stdout:
+        if line.startswith("Press Ctrl-C"):
+            break
+    post_token(port)
+    time.sleep(0.2)  # settled: waiting for the next signal
+    start = time.perf_counter()
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=10)
+    return time.perf_counter() - start
+
+
 def big_directory_rss(experts: int) -> float:
     """RSS (MB) of a server holding ``experts`` experts after a full scan and a detail lookup."""
     child = Child("ours", experts)
@@ -303,16 +322,20 @@ def main() -> None:
 
     child = Child("ours")
     try:
-        load(child.port, 4, 1.0)
+        load(child.port, 4, 2.0)  # the journal and the token history fill up first
         before = child.rss_mb()
-        load(child.port, 4, memory_seconds)
+        rate, _ = load(child.port, 4, memory_seconds)
         after = child.rss_mb()
     finally:
         child.close()
+    per_1000 = (after - before) * 1024 / max(rate * memory_seconds / 1000, 1e-9)
     print(
         f"  RSS growth over {memory_seconds:.0f} s of token requests on 4 connections: "
-        f"{after - before:+.1f} MB ({before:.1f} -> {after:.1f} MB; target <= 5 MB)"
+        f"{after - before:+.1f} MB ({before:.1f} -> {after:.1f} MB; target <= 5 MB), "
+        f"{per_1000:+.1f} KB per 1,000 requests (target <= 50 KB)"
     )
+    sigterm = statistics.median(sigterm_to_exit() for _ in range(1 if args.tiny else 7))
+    print(f"  `python -m fake_server` SIGTERM to exit: {sigterm * 1000:.0f} ms (target <= 20 ms)")
     first = statistics.median(fresh_process_first_token() for _ in range(1 if args.tiny else 5))
     print(
         f"  fresh `python -m fake_server` to first token: {first * 1000:.0f} ms (target <= 500 ms)"

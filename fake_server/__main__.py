@@ -24,6 +24,7 @@ from pathlib import Path
 from types import FrameType
 
 from fake_server._dataset import DatasetError
+from fake_server._wsgi import DEFAULT_IDLE_TIMEOUT
 from fake_server.app import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
@@ -200,6 +201,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="DIR",
         help="serve a capture (expertfile-nb capture --out DIR) instead of synthetic data",
     )
+    parser.add_argument(
+        "--idle-timeout",
+        type=positive_seconds,
+        default=DEFAULT_IDLE_TIMEOUT,
+        help="seconds a connection has to send a whole request (after opening, or after "
+        "the last answer) before it is closed",
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -274,8 +282,22 @@ def _server(args: argparse.Namespace) -> FakeExpertFile:
         array_params=args.array_params,
         fields_mode=args.fields_mode,
         dataset=args.dataset,
+        idle_timeout=args.idle_timeout,
     )
 
 
+def run() -> None:
+    """The command: :func:`main`, then exit at once.
+
+    Everything is stopped and printed by then; the interpreter's own teardown (collecting
+    every module) would only make a supervisor's SIGTERM wait longer.
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a reader gone: nothing left to say
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

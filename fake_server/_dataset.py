@@ -24,11 +24,13 @@ spotlights: year, tags, tagged_experts).
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import stat
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol, cast
 from urllib.parse import quote
@@ -46,13 +48,33 @@ from fake_server._query import (
 from fake_server._routes import ROUTES, NotFound, Route, Server
 from fake_server._wsgi import Answer
 
-__all__ = ["DATASET_ROUTES", "Dataset", "DatasetError"]
+__all__ = [
+    "DATASET_ROUTES",
+    "MAX_DEPTH",
+    "MAX_FILES",
+    "MAX_FILE_BYTES",
+    "MAX_TOTAL_BYTES",
+    "Dataset",
+    "DatasetError",
+]
 
 FORMAT = "expertfile-nb capture"
+VERSION = 1
+#: the largest file of a capture read (a list of many thousand records fits easily)
+MAX_FILE_BYTES = 32 * 1024 * 1024
+#: the most all of a capture's files may hold together
+MAX_TOTAL_BYTES = 256 * 1024 * 1024
+#: the most files (and folders) a capture may hold
+MAX_FILES = 20_000
+#: the deepest nesting of JSON values in a file (a profile is a handful deep)
+MAX_DEPTH = 32
+LISTS = ("experts", "staff", "spotlights")
+_PEOPLE = {"expert": "experts", "staff": "staff"}
+_LINK = "a symbolic link (a capture holds regular files only)"
 
 
 class DatasetError(ValueError):
-    """The folder is not a readable capture; the text says what is wrong."""
+    """The folder is not a capture the fake can serve; the text names the file and the reason."""
 
 
 def _file_name(value: str) -> str:
@@ -60,47 +82,244 @@ def _file_name(value: str) -> str:
     return name.replace(".", "%2E") if name in (".", "..") else name
 
 
+def _shown(relative: str) -> str:
+    """A file name for a one-line message: control characters escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in relative)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _depth_ok(value: Any) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return False
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return True
+
+
+class _Reader:
+    """Reads a capture's files through folder descriptors: no link followed, no FIFO waited on."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.total = 0
+        self.count = 0
+
+    def fail(self, relative: str, reason: str) -> DatasetError:
+        return DatasetError(f"{_shown(str(self.folder))}: {_shown(relative)}: {reason}")
+
+    def entries(self, dir_fd: int, relative: str) -> Iterator[tuple[str, os.stat_result]]:
+        """The names in a folder with their own (not followed) status, sorted."""
+        for name in sorted(os.listdir(dir_fd)):
+            self.count += 1
+            if self.count > MAX_FILES:
+                raise self.fail(relative or ".", f"more than {MAX_FILES} files; not a capture")
+            info = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+            if stat.S_ISLNK(info.st_mode) and relative:
+                raise self.fail(f"{relative}/{name}", _LINK)
+            yield name, info
+
+    def open_dir(self, name: str, dir_fd: int, relative: str) -> int:
+        try:
+            return os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=dir_fd)
+        except OSError as exc:
+            raise self.fail(relative, f"cannot open the folder ({exc.strerror})") from None
+
+    def load(self, name: str, dir_fd: int, relative: str) -> Any:
+        """The parsed JSON of one regular file (the whole envelope)."""
+        try:
+            fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=dir_fd)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise self.fail(relative, _LINK) from None
+            raise self.fail(relative, f"cannot open it ({exc.strerror})") from None
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise self.fail(relative, "not a regular file")
+            if info.st_size > MAX_FILE_BYTES:
+                raise self.fail(relative, f"larger than {MAX_FILE_BYTES} bytes")
+            chunks, size = [], 0
+            while size <= MAX_FILE_BYTES:
+                chunk = os.read(fd, 1024 * 1024)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+        except OSError as exc:
+            raise self.fail(relative, f"cannot read it ({exc.strerror})") from None
+        finally:
+            os.close(fd)
+        if size > MAX_FILE_BYTES:
+            raise self.fail(relative, f"larger than {MAX_FILE_BYTES} bytes")
+        self.total += size
+        if self.total > MAX_TOTAL_BYTES:
+            raise self.fail(relative, f"the capture holds more than {MAX_TOTAL_BYTES} bytes")
+        try:
+            text = b"".join(chunks).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise self.fail(relative, f"not UTF-8 text (byte {exc.start})") from None
+        try:
+            value = json.loads(text, parse_constant=_no_constant)
+        except RecursionError:
+            raise self.fail(relative, f"JSON nested deeper than {MAX_DEPTH} levels") from None
+        except ValueError as exc:
+            raise self.fail(relative, f"not valid JSON ({exc})") from None
+        if not _depth_ok(value):
+            raise self.fail(relative, f"JSON nested deeper than {MAX_DEPTH} levels")
+        return value
+
+
+def _is_str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _list_problem(noun: str, data: Any) -> str | None:
+    """What is wrong with a list file's ``data`` (``None``: nothing the handlers trip on)."""
+    if not isinstance(data, dict) or not isinstance(data.get(noun), list):
+        return f"holds no data.{noun} list"
+    if "aggregations" in data and not isinstance(data["aggregations"], dict):
+        return "data.aggregations is not an object"
+    for n, row in enumerate(data[noun]):
+        where = f"data.{noun}[{n}]"
+        if not isinstance(row, dict):
+            return f"{where} is not an object"
+        if noun == "spotlights":
+            for key in ("tags", "tagged_experts"):
+                if row.get(key) is not None and not _is_str_list(row[key]):
+                    return f"{where}.{key} is not a list of strings"
+            continue
+        topics = row.get("topics")
+        if topics is not None and not (
+            isinstance(topics, list)
+            and all(isinstance(t, dict) and isinstance(t.get("title", ""), str) for t in topics)
+        ):
+            return f"{where}.topics is not a list of objects with a string title"
+    return None
+
+
+def _envelope(reader: _Reader, relative: str, body: Any) -> Any:
+    if not isinstance(body, dict) or "data" not in body:
+        raise reader.fail(relative, 'not a capture envelope ({"success": true, "data": …})')
+    return body["data"]
+
+
 class Dataset:
-    """A capture on disk: the three lists in memory, single reads read when asked.
+    """A capture on disk, checked whole and held in memory: no file is read after loading.
+
+    Every file of the layout is opened without following links (a link, FIFO,
+    device or folder where a file belongs is refused), read up to
+    :data:`MAX_FILE_BYTES` (:data:`MAX_TOTAL_BYTES` in all), parsed as UTF-8 JSON at
+    most :data:`MAX_DEPTH` deep, and checked against what the handlers read, so a
+    capture that loads is answered without a 500. Files beside the layout's
+    (anything at the top other than ``capture.json``, the lists and the ``expert``,
+    ``staff`` and ``spotlight`` folders) are left alone.
 
     Args:
         folder: the folder ``expertfile-nb capture --out`` wrote.
 
     Raises:
-        DatasetError: no ``capture.json`` of the known format, or a list file missing.
+        DatasetError: the first problem found, naming the file and the reason.
     """
 
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
+        self.files: dict[str, Any] = {}
+        reader = _Reader(self.folder)
         try:
-            manifest = json.loads((self.folder / "capture.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            root = os.open(self.folder, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError as exc:
             raise DatasetError(
-                f"{self.folder} is not a capture (capture.json unreadable: {exc}); make one "
-                "with `expertfile-nb capture --out DIR`."
+                f"{_shown(str(self.folder))} is not a capture (cannot open the folder: "
+                f"{exc.strerror}); make one with `expertfile-nb capture --out DIR`."
             ) from None
-        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-            raise DatasetError(f"{self.folder}/capture.json is not an expertfile-nb capture.")
-        self.manifest = manifest
-        self.lists = {noun: self._list(noun) for noun in ("experts", "staff", "spotlights")}
-        self._read = lru_cache(maxsize=256)(self._read_file)
-
-    def _list(self, noun: str) -> dict[str, Any]:
-        data = self._read_file(f"{noun}.json")
-        if not isinstance(data, dict) or not isinstance(data.get(noun), list):
-            raise DatasetError(f"{self.folder}/{noun}.json holds no data.{noun} list.")
-        return data
-
-    def _read_file(self, relative: str) -> Any:
         try:
-            body = json.loads((self.folder / relative).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return None
-        return body.get("data") if isinstance(body, dict) else None
+            self._load(reader, root)
+        finally:
+            os.close(root)
+        self.lists = {noun: self.files[f"{noun}.json"] for noun in LISTS}
+
+    def _load(self, reader: _Reader, root: int) -> None:
+        top = dict(reader.entries(root, ""))
+        if "capture.json" not in top:
+            raise DatasetError(
+                f"{_shown(str(self.folder))} is not a capture (no capture.json); make one with "
+                "`expertfile-nb capture --out DIR`."
+            )
+        manifest = reader.load("capture.json", root, "capture.json")
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+            raise reader.fail("capture.json", f'"format" is not "{FORMAT}"')
+        version = manifest.get("version")
+        if type(version) is not int or version != VERSION:
+            raise reader.fail(
+                "capture.json",
+                f'"version" {_shown(repr(version))[:20]} is not {VERSION}, the one this fake reads',
+            )
+        self.manifest = manifest
+        for noun in LISTS:
+            relative = f"{noun}.json"
+            if relative not in top:
+                raise reader.fail(relative, "missing")
+            data = _envelope(reader, relative, reader.load(relative, root, relative))
+            problem = _list_problem(noun, data)
+            if problem:
+                raise reader.fail(relative, problem)
+            self.files[relative] = data
+        for folder in ("expert", "staff", "spotlight"):
+            if folder in top:
+                self._folder(reader, root, folder, top[folder])
+
+    def _folder(self, reader: _Reader, root: int, folder: str, info: os.stat_result) -> None:
+        if stat.S_ISLNK(info.st_mode):
+            raise reader.fail(folder, _LINK)
+        if not stat.S_ISDIR(info.st_mode):
+            raise reader.fail(folder, "not a folder")
+        fd = reader.open_dir(folder, root, folder)
+        try:
+            for name, entry in reader.entries(fd, folder):
+                relative = f"{folder}/{name}"
+                if stat.S_ISDIR(entry.st_mode) and folder in _PEOPLE:
+                    if name.endswith(".json"):
+                        raise reader.fail(relative, "a folder where a profile file belongs")
+                    sub = reader.open_dir(name, fd, relative)
+                    try:
+                        for section, _ in reader.entries(sub, relative):
+                            self._file(reader, sub, f"{relative}/{section}", "section")
+                    finally:
+                        os.close(sub)
+                else:
+                    self._file(reader, fd, relative, folder)
+        finally:
+            os.close(fd)
+
+    def _file(self, reader: _Reader, dir_fd: int, relative: str, kind: str) -> None:
+        if not relative.endswith(".json"):
+            raise reader.fail(relative, "not a .json file of a capture")
+        data = _envelope(
+            reader, relative, reader.load(relative.rsplit("/", 1)[1], dir_fd, relative)
+        )
+        if kind == "section" and not isinstance(data, list):
+            raise reader.fail(relative, "data is not a list (a profile section)")
+        if kind in _PEOPLE and not isinstance(data, dict):
+            raise reader.fail(relative, "data is not an object (a profile)")
+        if kind == "spotlight" and not (
+            isinstance(data, dict)
+            and isinstance(data.get("spotlight"), list)
+            and all(isinstance(r, dict) for r in data["spotlight"])
+        ):
+            raise reader.fail(relative, "data.spotlight is not a list of objects")
+        self.files[relative] = data
 
     def read(self, *parts: str) -> Any:
         """The ``data`` of a captured single read (``None`` if not captured)."""
-        return self._read("/".join(parts) + ".json")
+        return self.files.get("/".join(parts) + ".json")
 
 
 class _DatasetServer(Server, Protocol):

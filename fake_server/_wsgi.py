@@ -18,6 +18,7 @@ import io
 import json
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
@@ -26,6 +27,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 __all__ = [
     "CLOSE",
+    "DEFAULT_IDLE_TIMEOUT",
     "MAX_BODY_BYTES",
     "Answer",
     "KeepAliveHandler",
@@ -35,6 +37,9 @@ __all__ = [
 ]
 
 MAX_BODY_BYTES = 64 * 1024
+#: seconds a connection has to send a whole request (from its opening, or the last answer)
+#: before it is closed: a client that sends a request sends it at once
+DEFAULT_IDLE_TIMEOUT = 10.0
 #: An environ key: set to ``True`` to close the connection after this answer.
 CLOSE = "fake_server.close"
 _DRAINED = "fake_server.drained"
@@ -145,13 +150,20 @@ class KeepAliveHandler(WSGIRequestHandler):
 
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
-    timeout = 30  # an idle or stalled client cannot hold a thread forever
+    timeout = DEFAULT_IDLE_TIMEOUT  # the server's idle_timeout, when it has one
     # big enough for headers and a token answer in one write; small enough that the
     # buffer comes from the heap, not an mmap per connection (glibc's threshold is 128 KiB)
     wbufsize = 32 * 1024
 
     def setup(self) -> None:
         super().setup()
+        # a client cannot take longer than this to send a request, whether it sends nothing
+        # (idle, or stalled half-way) or drips one byte at a time
+        self.idle_timeout: float = getattr(self.server, "idle_timeout", self.timeout)
+        self.deadline = time.monotonic() + self.idle_timeout
+        self.connection.settimeout(self.idle_timeout)
+        self.rfile.close()  # the plain one: its reads would wait idle_timeout each
+        self.rfile = io.BufferedReader(_DeadlineReader(self))
         connections = getattr(self.server, "open_connections", None)
         if connections is not None:
             with connections.lock:
@@ -166,6 +178,11 @@ class KeepAliveHandler(WSGIRequestHandler):
             super().finish()
         except OSError:  # the peer, or a "disconnect" fault, closed the connection first
             self.rfile.close()
+
+    def handle_one_request(self) -> None:
+        """One request, which must arrive whole within ``idle_timeout`` of the last answer."""
+        self.deadline = time.monotonic() + self.idle_timeout
+        super().handle_one_request()
 
     def parse_request(self) -> bool:
         """Refuse an HTTP/0.9 request line (``GET /``) at once: no headers follow one, so
@@ -222,6 +239,7 @@ class KeepAliveHandler(WSGIRequestHandler):
         elif self.request_version == "HTTP/1.0":
             head.append("Connection: keep-alive\r\n")
         head.append("\r\n")
+        self.connection.settimeout(self.idle_timeout)  # the reader's left: the answer's own
         try:
             self.wfile.write("".join(head).encode("latin-1") + body)
             self.wfile.flush()
@@ -258,6 +276,26 @@ class KeepAliveHandler(WSGIRequestHandler):
         pass  # answered with the envelope above; the journal records what reached the app
 
 
+class _DeadlineReader(io.RawIOBase):
+    """A handler's socket as a raw stream whose reads end at the handler's ``deadline``."""
+
+    def __init__(self, handler: KeepAliveHandler) -> None:
+        super().__init__()
+        self.handler = handler
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        left = self.handler.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request did not arrive within idle_timeout")
+        sock = self.handler.connection
+        sock.settimeout(left)
+        received: int = sock.recv_into(buffer)
+        return received
+
+
 class _Connections(set[socket.socket]):
     """The server's open connections, so that stopping it also closes idle keep-alive ones."""
 
@@ -273,8 +311,20 @@ class _Connections(set[socket.socket]):
                 sock.shutdown(socket.SHUT_RDWR)
 
 
-def serve(host: str, port: int, app: Callable[..., Any]) -> BaseWSGIServer:
+def serve(
+    host: str,
+    port: int,
+    app: Callable[..., Any],
+    idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+) -> BaseWSGIServer:
     """A threaded werkzeug server for ``app`` with :class:`KeepAliveHandler`, not yet serving.
+
+    Args:
+        host: the address to bind.
+        port: the port (0: any free one).
+        app: the WSGI application.
+        idle_timeout: seconds a connection has to send a whole request (from its opening,
+            or the last answer) before it is closed.
 
     Raises:
         OSError: the address cannot be bound.
@@ -284,6 +334,7 @@ def serve(host: str, port: int, app: Callable[..., Any]) -> BaseWSGIServer:
     except SystemExit:  # werkzeug exits the process when it cannot bind
         raise OSError(errno.EADDRINUSE, f"cannot listen on {host}:{port}") from None
     server.open_connections = _Connections()  # type: ignore[attr-defined]  # read by the handler
+    server.idle_timeout = idle_timeout  # type: ignore[attr-defined]  # read by the handler
     return server
 
 

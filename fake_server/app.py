@@ -51,7 +51,13 @@ from fake_server._reads import (
 from fake_server._routes import ROUTES, route
 from fake_server._store import WRITE_METHODS, Store, WriteValidation, with_writes
 from fake_server._tokens import TOKEN_PATHS, Client, TokenIssuer
-from fake_server._wsgi import Answer, close_connections, read_body, serve
+from fake_server._wsgi import (
+    DEFAULT_IDLE_TIMEOUT,
+    Answer,
+    close_connections,
+    read_body,
+    serve,
+)
 from fake_server.faults import (
     MALFORMED,
     Delay,
@@ -155,6 +161,9 @@ class FakeExpertFile(HTTPServer):
             drawn from a generator seeded with ``write_failure_seed``.
         write_failure: ``"error"`` or ``"drop"`` (see ``write_failure_rate``).
         write_failure_seed: the seed of the random failures.
+        idle_timeout: seconds a connection has to send a whole request, from its opening or
+            the last answer, before the server closes it: idle, stalled half-way or dripping
+            bytes (taken at :meth:`start`).
     """
 
     def __init__(
@@ -196,6 +205,7 @@ class FakeExpertFile(HTTPServer):
         write_failure_rate: float = 0.0,
         write_failure: str = "error",
         write_failure_seed: int = 0,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
     ) -> None:
         super().__init__(host, port, threaded=True)
         self.dataset: Dataset | None = None if dataset is None else Dataset(dataset)
@@ -203,6 +213,7 @@ class FakeExpertFile(HTTPServer):
         self.client_secret = client_secret
         self.org_id = org_id
         self.seed = seed
+        self.idle_timeout = idle_timeout
         self._defaults: dict[str, Any] = {
             "experts": experts,
             "token_ttl": token_ttl,
@@ -578,7 +589,9 @@ class FakeExpertFile(HTTPServer):
         """
         if self.is_running():
             raise HTTPServerError("Server is already running")
-        self.server = serve(self.host, self.port, Request.application(self.application))
+        self.server = serve(
+            self.host, self.port, Request.application(self.application), self.idle_timeout
+        )
         self.server.on_rejected = self._record_rejected  # type: ignore[attr-defined]  # read by the handler
         self.port = self.server.port
         self.server_thread = threading.Thread(

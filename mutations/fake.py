@@ -10,6 +10,9 @@ READS = "tests/test_fake_reads.py"
 ROBUST = "tests/test_fake_robustness.py"
 WRITES = "tests/test_fake_writes.py"
 WRITES_CONTRACT = "tests/contract/test_fake_writes_contract.py"
+DATASET = "fake_server/_dataset.py"
+FOLDER = "tests/test_dataset_folder.py"
+IDLE = "tests/test_fake_idle_timeout.py"
 
 MUTATIONS = [
     Mutation(
@@ -320,5 +323,99 @@ MUTATIONS = [
         old="                    values[name] = person.account[key]",
         new="                    pass",
         tests=[f"{WRITES_CONTRACT}::test_list_fields_show_written_account_values"],
+    ),
+    Mutation(
+        name="fake: idle_timeout ignored (a stalled connection is held 30 s)",
+        path="fake_server/_wsgi.py",
+        old='self.idle_timeout: float = getattr(self.server, "idle_timeout", self.timeout)',
+        new="self.idle_timeout: float = 30.0",
+        tests=[
+            f"{IDLE}::test_idle_and_half_sent_connections_are_closed",
+            f"{IDLE}::test_the_command_takes_an_idle_timeout",
+        ],
+    ),
+    Mutation(
+        name="fake: a request dripped byte by byte is never cut off (timeout per read only)",
+        path="fake_server/_wsgi.py",
+        old="        left = self.handler.deadline - time.monotonic()\n",
+        new="        left = self.handler.idle_timeout\n",
+        tests=[f"{IDLE}::test_a_request_dripped_byte_by_byte_is_cut_off"],
+    ),
+    Mutation(
+        name="dataset: usernames not quoted into file names",
+        path=DATASET,
+        old='name = quote(value, safe="")',
+        new="name = value",
+        tests=[f"{FOLDER}::test_a_username_is_found_by_its_quoted_file_name"],
+    ),
+    Mutation(
+        name="dataset: manifest format not checked",
+        path=DATASET,
+        old=' or manifest.get("format") != FORMAT:',
+        new=":",
+        tests=[f"{FOLDER}::test_a_spoiled_capture_is_one_error_naming_file_and_reason"],
+    ),
+    Mutation(
+        name="dataset: manifest version not checked",
+        path=DATASET,
+        old="if type(version) is not int or version != VERSION:",
+        new="if type(version) is not int:",
+        tests=[f"{FOLDER}::test_a_spoiled_capture_is_one_error_naming_file_and_reason"],
+    ),
+    Mutation(
+        name="dataset: filtered expert lists keep unfiltered aggregations",
+        path=DATASET,
+        old="    if filtered:\n",
+        new="    if False:\n",
+        tests=[f"{FOLDER}::test_a_filtered_list_recounts_its_aggregations"],
+    ),
+    Mutation(
+        name="dataset: filtered spotlight lists keep unfiltered aggregations",
+        path=DATASET,
+        old="    if query != type(query)():\n",
+        new="    if False:\n",
+        tests=[f"{FOLDER}::test_a_filtered_list_recounts_its_aggregations"],
+    ),
+    Mutation(
+        name="dataset: section item id compared without str()",
+        path=DATASET,
+        old='str(i.get("id")) == item_id',
+        new='i.get("id") == item_id',
+        tests=[f"{FOLDER}::test_a_section_item_is_found_by_its_numeric_id"],
+    ),
+    Mutation(
+        name="dataset: symbolic links followed",
+        path=DATASET,
+        old="            if stat.S_ISLNK(info.st_mode) and relative:\n",
+        new="            if False:\n",
+        tests=[f"{FOLDER}::test_a_spoiled_capture_is_one_error_naming_file_and_reason"],
+    ),
+    Mutation(
+        name="dataset: a FIFO or device taken for a file",
+        path=DATASET,
+        old="            if not stat.S_ISREG(info.st_mode):\n",
+        new="            if False:\n",
+        tests=[f"{FOLDER}::test_a_spoiled_capture_is_one_error_naming_file_and_reason"],
+    ),
+    Mutation(
+        name="dataset: nesting depth not checked",
+        path=DATASET,
+        old="        if not _depth_ok(value):\n",
+        new="        if False:\n",
+        tests=[f"{FOLDER}::test_a_spoiled_capture_is_one_error_naming_file_and_reason"],
+    ),
+    Mutation(
+        name="dataset: list items not checked",
+        path=DATASET,
+        old="            problem = _list_problem(noun, data)\n",
+        new="            problem = None\n",
+        tests=[f"{FOLDER}::test_a_spoiled_capture_is_one_error_naming_file_and_reason"],
+    ),
+    Mutation(
+        name="dataset: profile files read at request time (a FIFO profile loads)",
+        path=DATASET,
+        old='for folder in ("expert", "staff", "spotlight"):',
+        new="for folder in ():",
+        tests=[f"{FOLDER}::test_the_command_says_what_is_wrong_in_one_line"],
     ),
 ]

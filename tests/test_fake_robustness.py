@@ -140,7 +140,7 @@ def test_truncated_answer_closes_its_connection(expertfile_server: FakeExpertFil
 
 
 def test_stop_closes_idle_keep_alive_connections() -> None:
-    with FakeExpertFile() as server:
+    with FakeExpertFile(idle_timeout=60) as server:  # stop() closes it, not the idle timeout
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
         conn.request("GET", "/nowhere")
         conn.getresponse().read()

@@ -23,7 +23,7 @@ Probe = Callable[[FakeExpertFile, str], Any]
 #: constructor arguments that are not guesses about the service
 NOT_GUESSES = {
     "host", "port", "client_id", "client_secret", "org_id", "experts", "token_ttl", "seed",
-    "latency", "journal_size", "dataset",
+    "latency", "journal_size", "dataset", "idle_timeout",
 }  # fmt: skip
 
 
