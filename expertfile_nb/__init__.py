@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from expertfile_nb._front import login
 from expertfile_nb._login import LoginStatus, get_session, logout, status
+from expertfile_nb._plan import ApplyResult, ChangePlan, plan_changes, resume, undo
 from expertfile_nb._token import Token
 from expertfile_nb._version import __version__
 from expertfile_nb.data import (
@@ -41,13 +42,27 @@ from expertfile_nb.errors import (
     ResponseTooLargeError,
     TokenCacheWarning,
     TokenResponseError,
+    UnconfirmedWriteError,
 )
 from expertfile_nb.widget import login_widget
+from expertfile_nb.writes import (
+    add_section_item,
+    create_expert,
+    create_staff_member,
+    delete_expert,
+    delete_section_item,
+    delete_staff_member,
+    update_expert,
+    update_section_item,
+    update_staff_member,
+)
 
 __all__ = [
     "APIError",
+    "ApplyResult",
     "AuthenticationError",
     "BrokenResponseError",
+    "ChangePlan",
     "CheckReport",
     "ConfigurationError",
     "DeadlineExceededError",
@@ -63,8 +78,15 @@ __all__ = [
     "Token",
     "TokenCacheWarning",
     "TokenResponseError",
+    "UnconfirmedWriteError",
     "__version__",
+    "add_section_item",
     "check",
+    "create_expert",
+    "create_staff_member",
+    "delete_expert",
+    "delete_section_item",
+    "delete_staff_member",
     "get_expert",
     "get_experts",
     "get_session",
@@ -78,7 +100,13 @@ __all__ = [
     "login",
     "login_widget",
     "logout",
+    "plan_changes",
+    "resume",
     "status",
+    "undo",
+    "update_expert",
+    "update_section_item",
+    "update_staff_member",
 ]
 
 if TYPE_CHECKING:

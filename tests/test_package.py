@@ -43,6 +43,22 @@ DOCUMENTED = {
     "BrokenResponseError",
     "DeadlineExceededError",
     "ResponseTooLargeError",
+    # round-trip editing (issue 18): the documented writes, the plan, resume and undo
+    "UnconfirmedWriteError",
+    "create_expert",
+    "update_expert",
+    "delete_expert",
+    "create_staff_member",
+    "update_staff_member",
+    "delete_staff_member",
+    "add_section_item",
+    "update_section_item",
+    "delete_section_item",
+    "plan_changes",
+    "ChangePlan",
+    "ApplyResult",
+    "resume",
+    "undo",
 }
 
 
