@@ -134,6 +134,8 @@ def test_the_journal_is_private_and_holds_before_images_not_secrets(
 ) -> None:
     before = directory.frame()
     journal = tmp_path / "j.jsonl"
+    journal.touch(mode=0o644)  # made earlier, readable by others: narrowed
+    journal.chmod(0o644)
     ef.plan_changes(before, edited(before)).apply(journal=journal)
     assert stat.S_IMODE(journal.stat().st_mode) == 0o600
     text = journal.read_text()
