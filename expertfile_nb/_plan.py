@@ -21,7 +21,7 @@ import html
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -384,6 +384,9 @@ class _Applier:
         self.statuses: dict[int, dict[str, Any]] = {}
         self._next = time.monotonic()
         self._pace_lock = threading.Lock()
+        self._reads: dict[int, Future[dict[str, Any] | None]] = {}
+        self._todo: list[list[int]] = []
+        self._reader = ThreadPoolExecutor(max_workers=1)  # replaced in run()
 
     def _finished(self) -> dict[int, dict[str, Any]]:
         """The changes an earlier run of this journal finished (by index)."""
@@ -420,8 +423,17 @@ class _Applier:
                         }
                 else:
                     todo.append(group)
-            with ThreadPoolExecutor(max_workers=self.workers) as pool:
-                list(pool.map(self._group, todo))
+            # the re-reads run ahead in their own pool, at most two rounds of workers
+            # ahead of the writes: a person's GET overlaps the PUTs of the people before
+            # it, so the writes keep every worker busy, and no re-read is long stale
+            with (
+                ThreadPoolExecutor(max_workers=self.workers) as reads,
+                ThreadPoolExecutor(max_workers=self.workers) as pool,
+            ):
+                self._todo, self._reader = todo, reads
+                for k in range(min(len(todo), 2 * self.workers)):
+                    self._prefetch(k)
+                list(pool.map(self._step, range(len(todo))))
         ordered = [self.statuses[n] for n in range(len(self.plan.changes))]
         return ApplyResult(self.plan, ordered, self.path)
 
@@ -452,7 +464,22 @@ class _Applier:
                 if n not in self.statuses:
                     self._finish(n, "failed", f"{type(error).__name__}: {error}")
 
-    def _account(self, username: str) -> dict[str, Any] | None:
+    def _prefetch(self, k: int) -> None:
+        if k < len(self._todo):
+            first = self.plan.changes[self._todo[k][0]]
+            if first.action != "create":
+                future = self._reader.submit(self._read, first.username or "")
+                self._reads[self._todo[k][0]] = future
+
+    def _step(self, k: int) -> None:
+        self._prefetch(k + 2 * self.workers)
+        self._group(self._todo[k])
+
+    def _account(self, n: int) -> dict[str, Any] | None:
+        """The account re-read for the group of change ``n`` (raises what the read raised)."""
+        return self._reads.pop(n).result()
+
+    def _read(self, username: str) -> dict[str, Any] | None:
         from expertfile_nb.writes import _account
 
         path = self.person.path(self.session.org_id, person_segment(username))  # type: ignore[attr-defined] # an ExpertFileSession
@@ -467,7 +494,7 @@ class _Applier:
 
     def _update(self, username: str, group: list[int]) -> None:
         try:
-            account = self._account(username)
+            account = self._account(group[0])
         except NotFoundError:
             for n in group:
                 self._finish(n, "conflict", "the person no longer exists")
@@ -514,7 +541,7 @@ class _Applier:
 
     def _delete(self, n: int, change: Change) -> None:
         try:
-            account = self._account(change.username or "")
+            account = self._account(n)
         except NotFoundError:
             self._finish(n, "already applied")
             return
