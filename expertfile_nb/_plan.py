@@ -372,14 +372,16 @@ class _Applier:
         session: requests.Session | None,
         deadline: float | None,
     ) -> None:
-        from expertfile_nb._login import shared_session
+        from expertfile_nb._login import _ensure_login
 
         self.plan = plan
         self.person = kind_of(plan.kind)
         self.workers = workers
         self.pace = pace
         self.path = Path(journal) if journal is not None else default_journal_path()
-        self.session = session if session is not None else shared_session()
+        if session is None:  # its own, with a connection for each read and write in flight
+            session = _ensure_login().new_session(pool_size=max(16, 2 * workers))
+        self.session = session
         self.deadline = deadline
         self.statuses: dict[int, dict[str, Any]] = {}
         self._next = time.monotonic()

@@ -1,0 +1,168 @@
+"""Benchmark round-trip editing: planning a large edit, and applying many updates.
+
+- Plan: 10,000 profiles x 20 columns with 1 % of the editable cells changed, planned
+  by ``ef.plan_changes``; the baseline, in the same run, is pandas' own
+  ``DataFrame.compare`` on the same frames (a diff with no plan behind it). Goal: <= 1 s.
+- Apply: 1,000 updates against a server in a child process (its own GIL) answering
+  every request after 50 ms, with ``workers`` writes at once. The limit is
+  (writes / workers) x 50 ms; the goal is >= 80 % of it. Each update also re-reads the
+  person first (conflict check); those reads run ahead of the writes in their own
+  pool. The baseline, in the same run, is a hand-written pool of bare PUTs at the
+  same concurrency (no re-read, no journal, no check).
+
+    python bench/bench_writes.py          # full size
+    python bench/bench_writes.py --tiny   # a smoke run, as CI does (not a measurement)
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import expertfile_nb as ef
+from expertfile_nb._write_table import ACCOUNT_UPDATE
+
+ROOT = Path(__file__).resolve().parents[1]
+EDITABLE = [f for f in ACCOUNT_UPDATE if f not in ("is_private", "is_published")]
+
+
+def profiles(count: int) -> pd.DataFrame:
+    data: dict[str, object] = {"username": [f"expert.{i:05d}" for i in range(count)]}
+    for field in EDITABLE:  # 15 editable text fields
+        data[field] = [f"{field} {i}" for i in range(count)]
+    data["is_published"] = np.ones(count, dtype="int64")
+    data["id"] = np.arange(count)
+    data["corporation_id"] = np.full(count, 4242)
+    data["gener"] = np.zeros(count, dtype="int64")
+    return pd.DataFrame(data)
+
+
+def bench_plan(count: int, rounds: int) -> None:
+    before = profiles(count)
+    after = before.copy()
+    rng = np.random.default_rng(18)
+    cells = len(before) * len(EDITABLE)
+    picked = rng.choice(cells, size=cells // 100, replace=False)
+    for flat in picked:
+        row, col = divmod(int(flat), len(EDITABLE))
+        after.iat[row, 1 + col] = f"changed {flat}"
+    ours, theirs = [], []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        plan = ef.plan_changes(before, after)
+        ours.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        diff = before.set_index("username").compare(after.set_index("username"))
+        theirs.append(time.perf_counter() - t0)
+    assert len(plan) == len(picked), (len(plan), len(picked))
+    assert len(diff) <= len(picked)
+    best, base = min(ours), min(theirs)
+    print(
+        f"plan  {count:,} x {before.shape[1]} ({len(picked):,} cells changed): "
+        f"{best * 1000:.0f} ms (goal <= 1000 ms); DataFrame.compare {base * 1000:.0f} ms "
+        f"(ratio {best / base:.2f})"
+    )
+
+
+def start_server(count: int, latency: float) -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--serve", str(count), str(latency)],
+        stdin=subprocess.PIPE,  # closed by the parent: the child's signal to stop
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.stdout is not None
+    return proc, proc.stdout.readline().strip()
+
+
+def serve(count: int, latency: float) -> None:
+    """The child: a plain server keeping ``count`` accounts, answering after ``latency`` s."""
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
+    sys.path.insert(0, str(ROOT))
+    from tests.pull.service import PlainService
+    from tests.writes_directory import Directory, make_accounts
+
+    service = PlainService().start()
+    service.begin()
+    service.server.clear()  # begin() logged this child in; serve the token route again
+    from tests.contract import pages
+
+    service.server.expect_request("/v2/oauth/token", method="POST").respond_with_json(pages.TOKEN)
+    directory = Directory(make_accounts(count)).install(service)
+    directory.latency = latency
+    print(service.url, flush=True)
+    try:
+        sys.stdin.read()
+    finally:
+        service.stop()
+
+
+def bench_apply(count: int, workers: int, latency: float) -> None:
+    sys.path.insert(0, str(ROOT))
+    from tests.contract import pages
+    from tests.writes_directory import make_accounts
+
+    proc, url = start_server(count * 2, latency)
+    try:
+        ef.login(pages.CLIENT_ID, pages.SECRET, base_url=url)
+        accounts = pd.DataFrame(list(make_accounts(count * 2).values()))
+        before = accounts.iloc[:count]
+        after = before.assign(job_title=[f"Dean {i}" for i in range(count)])
+        plan = ef.plan_changes(before, after)
+        assert len(plan) == count
+        session = ef.get_session()
+        with tempfile.TemporaryDirectory() as folder:
+            t0 = time.perf_counter()
+            result = plan.apply(workers=workers, journal=Path(folder) / "j.jsonl")
+            ours = time.perf_counter() - t0
+        assert result.counts == {"applied": count}, result.counts
+        # the baseline: bare PUTs of the other half, same concurrency, same session
+        others = accounts.username.iloc[count:].tolist()
+        path = f"/v2/organization/{pages.ORG}/expert/"
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(lambda u: session.put(path + u, data={"job_title": "x"}), others))
+        bare = time.perf_counter() - t0
+    finally:
+        assert proc.stdin is not None
+        proc.stdin.close()
+        proc.wait(timeout=30)
+    limit = count / workers * latency
+    print(
+        f"apply {count:,} updates, {workers} workers, {latency * 1000:.0f} ms latency: "
+        f"{ours:.2f} s = {limit / ours:.0%} of the (writes / workers) x RTT limit "
+        f"{limit:.2f} s (goal >= 80 %); bare PUTs {bare:.2f} s = {limit / bare:.0%} "
+        f"(ours / bare {ours / bare:.2f}); {count / ours:.0f} writes/s"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tiny", action="store_true", help="a smoke run (not a measurement)")
+    parser.add_argument("--serve", nargs=2, metavar=("COUNT", "LATENCY"), help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=16)
+    args = parser.parse_args()
+    if args.serve:
+        serve(int(args.serve[0]), float(args.serve[1]))
+        return
+    if args.tiny:
+        bench_plan(500, 1)
+        bench_apply(40, 4, 0.01)
+    else:
+        bench_plan(10_000, 5)
+        bench_apply(1_000, args.workers, 0.05)
+
+
+if __name__ == "__main__":
+    main()
