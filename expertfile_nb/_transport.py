@@ -103,13 +103,13 @@ def without_writes(policy: Retry | int, *, post: bool = False) -> Retry:
     """``policy`` as a :class:`CappedRetry` that never resends a write (POST, PUT, PATCH,
     DELETE; the token POST when ``post``): a number or a plain ``Retry`` (whose default
     methods include PUT and DELETE) is converted, the caller's other settings kept."""
-    if not isinstance(policy, Retry):
-        policy = Retry.from_int(policy)
+    if not isinstance(policy, Retry):  # as requests' HTTPAdapter reads a number
+        policy = Retry(0, read=False) if policy == 0 else Retry.from_int(policy)
     capped = CappedRetry.__new__(CappedRetry)
     capped.__dict__.update(policy.__dict__)  # the same settings, in the capped class
     methods = capped.allowed_methods
     if methods is None:  # urllib3's "any method"
-        methods = Retry.DEFAULT_ALLOWED_METHODS
+        methods = Retry.DEFAULT_ALLOWED_METHODS | WRITE_METHODS
     refused = WRITE_METHODS - ({"POST"} if post else set())
     return capped.new(allowed_methods=frozenset(m for m in methods if m.upper() not in refused))
 
