@@ -428,14 +428,18 @@ class _Applier:
             # the re-reads run ahead in their own pool, at most two rounds of workers
             # ahead of the writes: a person's GET overlaps the PUTs of the people before
             # it, so the writes keep every worker busy, and no re-read is long stale
-            with (
-                ThreadPoolExecutor(max_workers=self.workers) as reads,
-                ThreadPoolExecutor(max_workers=self.workers) as pool,
-            ):
+            reads = ThreadPoolExecutor(max_workers=self.workers)
+            pool = ThreadPoolExecutor(max_workers=self.workers)
+            try:
                 self._todo, self._reader = todo, reads
                 for k in range(min(len(todo), 2 * self.workers)):
                     self._prefetch(k)
                 list(pool.map(self._step, range(len(todo))))
+            finally:
+                # on an interrupt (Ctrl-C) the writes not started are dropped; those in
+                # flight finish and are journaled; ef.resume(journal) does the rest
+                pool.shutdown(wait=True, cancel_futures=True)
+                reads.shutdown(wait=True, cancel_futures=True)
         ordered = [self.statuses[n] for n in range(len(self.plan.changes))]
         return ApplyResult(self.plan, ordered, self.path)
 
