@@ -105,8 +105,11 @@ def without_writes(policy: Retry | int, *, post: bool = False) -> Retry:
     methods include PUT and DELETE) is converted, the caller's other settings kept."""
     if not isinstance(policy, Retry):  # as requests' HTTPAdapter reads a number
         policy = Retry(0, read=False) if policy == 0 else Retry.from_int(policy)
-    capped = CappedRetry.__new__(CappedRetry)
-    capped.__dict__.update(policy.__dict__)  # the same settings, in the capped class
+    if isinstance(policy, CappedRetry):
+        capped = policy  # its own class kept (a subclass may set its own cap)
+    else:
+        capped = CappedRetry.__new__(CappedRetry)
+        capped.__dict__.update(policy.__dict__)  # the same settings, in the capped class
     methods = capped.allowed_methods
     if methods is None:  # urllib3's "any method"
         methods = Retry.DEFAULT_ALLOWED_METHODS | WRITE_METHODS

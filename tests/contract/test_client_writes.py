@@ -112,7 +112,7 @@ SECTION_CASES = [
     (kind, name, op)
     for kind, sections in (("experts", doc.EXPERT_SECTIONS), ("staff", doc.STAFF_SECTIONS))
     for name in sections
-    for op in doc.SECTIONS[name].ops
+    for op in sorted(doc.SECTIONS[name].ops)
 ]
 
 
