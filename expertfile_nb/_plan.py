@@ -42,6 +42,10 @@ Action = Literal["update", "create", "delete"]
 FINAL = frozenset({"applied", "already applied", "conflict"})
 _HIDDEN = ("token", "secret", "password")
 _SHOWN = 50  # changes listed in the text and HTML views
+#: profile columns set by a single section's POST (API reference §3.4): column →
+#: (section, form field); read back from the profile's section of the column's name
+SECTION_COLUMNS = {"biography": ("biography", "description"), "tagline": ("tagline", "tagline")}
+EDITABLE = (*ACCOUNT_UPDATE, *SECTION_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -204,16 +208,21 @@ class ChangePlan:
         from expertfile_nb._writing import encode_fields
 
         person = kind_of(self.kind)
-        sent = []
+        sent: list[dict[str, Any]] = []
         for group in _groups(self.changes):
             first = self.changes[group[0]]
             if first.action == "update":
-                fields = {str(self.changes[i].field): self.changes[i].new for i in group}
-                body: dict[str, str] | None = encode_fields(
-                    fields, ACCOUNT_UPDATE, what=f"Update {first.username}"
-                )
-                method, path = "PUT", person.path(org, person_segment(first.username))
-            elif first.action == "create":
+                where = person.path(org, person_segment(first.username))
+                for section, ns, fields in _split([self.changes[i] for i in group], group):
+                    method, path = (
+                        ("PUT", where) if section is None else ("POST", f"{where}/{section}")
+                    )
+                    allowed = tuple(fields) if section else ACCOUNT_UPDATE
+                    form = encode_fields(fields, allowed, what=f"Update {first.username}")
+                    sent.append({"method": method, "path": path, "body": form, "changes": ns})
+                continue
+            body: dict[str, str] | None
+            if first.action == "create":
                 body = encode_fields(first.new, ACCOUNT_CREATE, what="Create")
                 method, path = "POST", person.path(org)
             else:
@@ -279,6 +288,22 @@ class ChangePlan:
 
 def _status(n: int, change: Change, status: str, detail: str = "", **extra: Any) -> dict[str, Any]:
     return {"n": n, **asdict(change), "status": status, "detail": detail, **extra}
+
+
+def _split(
+    changes: list[Change], ns: list[int]
+) -> list[tuple[str | None, list[int], dict[str, Any]]]:
+    """A person's updates as writes: (section or None for the account, change indexes,
+    form fields): the account fields in one PUT, each section column in its own POST."""
+    account = [(n, c) for n, c in zip(ns, changes, strict=True) if c.field not in SECTION_COLUMNS]
+    writes: list[tuple[str | None, list[int], dict[str, Any]]] = []
+    if account:
+        writes.append((None, [n for n, _ in account], {str(c.field): c.new for _, c in account}))
+    for n, change in zip(ns, changes, strict=True):
+        if change.field in SECTION_COLUMNS:
+            section, form = SECTION_COLUMNS[change.field]
+            writes.append((section, [n], {form: change.new}))
+    return writes
 
 
 def _groups(changes: list[Change]) -> list[list[int]]:
@@ -486,10 +511,21 @@ class _Applier:
         return self._reads.pop(n).result()
 
     def _read(self, username: str) -> dict[str, Any] | None:
-        from expertfile_nb.writes import _account
+        """The person's current values: the account fields and the section columns."""
+        from expertfile_nb.writes import _get_data
 
         path = self.person.path(self.session.org_id, person_segment(username))  # type: ignore[attr-defined] # an ExpertFileSession
-        return _account(self.session, path)
+        data = _get_data(self.session, path)
+        rows = data.get("account") if isinstance(data, dict) else None
+        if not isinstance(rows, list) or not rows or not isinstance(rows[0], dict):
+            return None
+        current = dict(rows[0])
+        for column in SECTION_COLUMNS:
+            items = data.get(column)
+            if isinstance(items, list):  # an empty section: no value
+                first = items[0] if items and isinstance(items[0], dict) else {}
+                current[column] = first.get(column)
+        return current
 
     def _call(self, name: str) -> Callable[..., Any]:
         from expertfile_nb import writes
@@ -521,14 +557,27 @@ class _Applier:
                 self._finish(
                     n, "conflict", "edited meanwhile", current=account.get(change.field or "")
                 )
-        if not send:
-            return
         ours = [n for n in group if self.plan.changes[n].field in send]
-        self.journal.write({"type": "sending", "n": ours})
-        self._wait_turn()
-        self._call("update")(username, session=self.session, deadline=self.deadline, **send)
-        for n in ours:
-            self._finish(n, "applied")
+        for section, ns, fields in _split([self.plan.changes[n] for n in ours], ours):
+            self.journal.write({"type": "sending", "n": ns})
+            self._wait_turn()
+            if section is None:
+                self._call("update")(
+                    username, session=self.session, deadline=self.deadline, **fields
+                )
+            else:
+                from expertfile_nb.writes import add_section_item
+
+                add_section_item(
+                    username,
+                    section,
+                    kind=self.plan.kind,
+                    session=self.session,
+                    deadline=self.deadline,
+                    **fields,
+                )
+            for n in ns:
+                self._finish(n, "applied")
 
     def _create(self, n: int, change: Change) -> None:
         from expertfile_nb._writing import encode_fields
@@ -655,7 +704,7 @@ def plan_changes(
             if compare_value(a) == compare_value(b):
                 continue  # "" for None, 1.0 for 1: the same value as the service shows it
             field = str(columns[c])
-            if field not in ACCOUNT_UPDATE:
+            if field not in EDITABLE:
                 readonly.setdefault(field, str(names[r]))
                 continue
             changes.append(Change("update", str(names[r]), field, b, a))
@@ -663,7 +712,7 @@ def plan_changes(
             listed = ", ".join(f"{f!r} (e.g. {u!r})" for f, u in readonly.items())
             raise ConfigurationError(
                 f"after changes field(s) the service does not let one change: {listed}. "
-                f"The editable fields are: {', '.join(ACCOUNT_UPDATE)}."
+                f"The editable fields are: {', '.join(EDITABLE)}."
             )
     for position, (_, row) in enumerate(after.loc[~known.to_numpy()].iterrows()):
         fields = {

@@ -171,6 +171,7 @@ def test_no_write_is_lost_or_doubled_when_writes_fail_after_being_made(
     directory = Directory({}, seed=18).install(server)
     directory.fail_after = 0.1
     rng = random.Random(18)  # noqa: S311 # test data, not a secret
+    session = ef.get_session()  # one for all trials: connections reused
     for trial in range(200):
         directory.accounts = make_accounts(4)
         directory.writes = []
@@ -180,10 +181,34 @@ def test_no_write_is_lost_or_doubled_when_writes_fail_after_being_made(
         for row in chosen:
             after.loc[row, rng.choice(["job_title", "company", "phone_number"])] = f"t{trial}"
         result = ef.plan_changes(before, after).apply(
-            journal=tmp_path / f"{trial}.jsonl", workers=2
+            journal=tmp_path / f"{trial}.jsonl", workers=2, session=session
         )
         assert result.ok, result.statuses
         assert directory.frame().set_index("username").equals(after.set_index("username"))
         users = [u for _, u, _ in directory.writes]
         assert sorted(users) == sorted(after.username[chosen])  # one write per person
     assert directory.failed_after > 20  # about 10 % of some 400 writes failed after being made
+
+
+def test_a_biography_column_is_set_by_the_documented_post(
+    directory: Directory, tmp_path: Path
+) -> None:
+    directory.biographies["expert.00001"] = "Old text."
+    before = directory.frame().assign(biography=None)
+    before.loc[before.username == "expert.00001", "biography"] = "Old text."
+    after = before.copy()
+    after.loc[after.username == "expert.00002", "biography"] = "Studies <b>bees</b>."
+    after.loc[after.username == "expert.00001", ["biography", "job_title"]] = ["New.", "Dean"]
+    plan = ef.plan_changes(before, after)
+    sent = plan.apply(dry_run=True).requests or []
+    assert sorted((r["method"], r["path"].rsplit("/", 1)[-1], str(r["body"])) for r in sent) == [
+        ("POST", "biography", "{'description': 'New.'}"),
+        ("POST", "biography", "{'description': 'Studies <b>bees</b>.'}"),
+        ("PUT", "expert.00001", "{'job_title': 'Dean'}"),
+    ]
+    result = plan.apply(journal=tmp_path / "j.jsonl")
+    assert result.counts == {"applied": 3}
+    assert directory.biographies == {"expert.00001": "New.", "expert.00002": "Studies <b>bees</b>."}
+    assert plan.apply(journal=tmp_path / "again.jsonl").counts == {"already applied": 3}
+    result.undo()
+    assert directory.biographies == {"expert.00001": "Old text.", "expert.00002": ""}

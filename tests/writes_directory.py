@@ -65,9 +65,10 @@ class Directory:
         self.lock = threading.Lock()
         self.created = 0
         self.failed_after = 0
+        self.biographies: dict[str, str] = {}
 
     def install(self, service: PlainService) -> Directory:
-        pattern = re.compile(rf"^{re.escape(BASE)}(/[^/]+)?$")
+        pattern = re.compile(rf"^{re.escape(BASE)}(/[^/]+(/biography)?)?$")
         service.server.expect_request(pattern).respond_with_handler(self)
         return self
 
@@ -75,10 +76,15 @@ class Directory:
         if self.latency:
             time.sleep(self.latency)
         tail = request.path[len(BASE) :].lstrip("/")
-        name = unquote(tail) if tail else None
+        name = unquote(tail.removesuffix("/biography")) if tail else None
         if request.method == "GET":
             return self._read(name, request)
         form = dict(parse_qsl(request.get_data(as_text=True), keep_blank_values=True))
+        if tail.endswith("/biography") and name is not None:  # §3.4: POST sets it
+            with self.lock:
+                self.writes.append(("POST biography", name, form))
+                self.biographies[name] = form.get("description", "")
+            return _json({"data": [{"id": None}], "success": True})
         with self.lock:
             self.writes.append((request.method, name, form))
             if name in self.refuse:
@@ -109,7 +115,12 @@ class Directory:
                 return _json({"data": {"experts": rows, "total": len(rows)}, "success": True})
             if name not in self.accounts:
                 return _json({"success": False, "error": "not_found"}, 404)
-            return _json({"data": {"account": [dict(self.accounts[name])]}, "success": True})
+            bio = self.biographies.get(name)
+            profile = {
+                "account": [dict(self.accounts[name])],
+                "biography": [] if bio is None else [{"biography": bio}],
+            }
+            return _json({"data": profile, "success": True})
 
     def frame(self) -> Any:
         """The accounts as a profile frame (one row per username)."""
