@@ -640,7 +640,10 @@ def plan_changes(
 ) -> ChangePlan:
     """The changes that turn ``before`` into ``after``; nothing is sent.
 
-    Rows are matched by ``username``. A row of ``after`` whose username is empty or not
+    Rows are matched by ``username``. The editable columns are the account fields the
+    service lets one update (``firstname``, ``job_title``, ``email``, …,
+    ``is_published``) and ``biography`` and ``tagline`` (set through their section). A
+    row of ``after`` whose username is empty or not
     in ``before`` is a new person (its username is not sent: the service names new
     people). A row of ``before`` missing from ``after`` is a delete only with
     ``allow_delete=True``; otherwise it is listed in ``plan.skipped`` and not deleted.

@@ -176,6 +176,13 @@ MUTATIONS = [
         tests=[f"{TRIP}::test_dry_run_apply_reapply_undo"],
     ),
     Mutation(
+        name="apply: a biography column is not read back from the profile",
+        path="expertfile_nb/_plan.py",
+        old="                current[column] = first.get(column)",
+        new="                current[column] = None",
+        tests=[f"{TRIP}::test_a_biography_column_is_set_by_the_documented_post"],
+    ),
+    Mutation(
         name="journal: a journal file made earlier keeps its wider rights",
         path="expertfile_nb/_journal.py",
         old="        os.fchmod(self._fd, 0o600)",
