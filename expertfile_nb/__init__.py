@@ -4,28 +4,17 @@
 >>> ef.login()                # or ef.login_widget() in a notebook
 >>> experts = ef.get_experts()
 
-``import expertfile_nb`` stays light: pandas and ipywidgets are imported only
-by the functions that need them.
+``import expertfile_nb`` stays light: it loads the login; the data functions,
+the form and ``check`` load their modules when first used, and pandas and
+ipywidgets are imported only by the functions that need them.
 """
 
 from typing import TYPE_CHECKING, Any
 
 from expertfile_nb._front import login
 from expertfile_nb._login import LoginStatus, get_session, logout, status
-from expertfile_nb._plan import ApplyResult, ChangePlan, plan_changes, resume, undo
 from expertfile_nb._token import Token
 from expertfile_nb._version import __version__
-from expertfile_nb.data import (
-    get_expert,
-    get_experts,
-    get_spotlight,
-    get_spotlights,
-    get_staff,
-    get_staff_member,
-    iter_experts,
-    iter_spotlights,
-    iter_staff,
-)
 from expertfile_nb.errors import (
     APIError,
     AuthenticationError,
@@ -43,18 +32,6 @@ from expertfile_nb.errors import (
     TokenCacheWarning,
     TokenResponseError,
     UnconfirmedWriteError,
-)
-from expertfile_nb.widget import login_widget
-from expertfile_nb.writes import (
-    add_section_item,
-    create_expert,
-    create_staff_member,
-    delete_expert,
-    delete_section_item,
-    delete_staff_member,
-    update_expert,
-    update_section_item,
-    update_staff_member,
 )
 
 __all__ = [
@@ -89,6 +66,7 @@ __all__ = [
     "delete_staff_member",
     "get_expert",
     "get_experts",
+    "get_profiles",
     "get_session",
     "get_spotlight",
     "get_spotlights",
@@ -112,17 +90,82 @@ __all__ = [
 if TYPE_CHECKING:
     from expertfile_nb._check import check
     from expertfile_nb._check_report import CheckReport
+    from expertfile_nb._plan import ApplyResult, ChangePlan, plan_changes, resume, undo
+    from expertfile_nb._profile_frame import get_profiles
+    from expertfile_nb.data import (
+        get_expert,
+        get_experts,
+        get_spotlight,
+        get_spotlights,
+        get_staff,
+        get_staff_member,
+        iter_experts,
+        iter_spotlights,
+        iter_staff,
+    )
+    from expertfile_nb.widget import login_widget
+    from expertfile_nb.writes import (
+        add_section_item,
+        create_expert,
+        create_staff_member,
+        delete_expert,
+        delete_section_item,
+        delete_staff_member,
+        update_expert,
+        update_section_item,
+        update_staff_member,
+    )
 
-_LAZY = {"check": "expertfile_nb._check", "CheckReport": "expertfile_nb._check_report"}
+_DATA = "expertfile_nb.data"
+_LAZY = {
+    "check": "expertfile_nb._check",
+    "CheckReport": "expertfile_nb._check_report",
+    "login_widget": "expertfile_nb.widget",
+    "get_profiles": "expertfile_nb._profile_frame",
+    **dict.fromkeys(
+        ["ApplyResult", "ChangePlan", "plan_changes", "resume", "undo"], "expertfile_nb._plan"
+    ),
+    **dict.fromkeys(
+        [
+            "add_section_item",
+            "create_expert",
+            "create_staff_member",
+            "delete_expert",
+            "delete_section_item",
+            "delete_staff_member",
+            "update_expert",
+            "update_section_item",
+            "update_staff_member",
+        ],
+        "expertfile_nb.writes",
+    ),
+    **dict.fromkeys(
+        [
+            "get_expert",
+            "get_experts",
+            "get_spotlight",
+            "get_spotlights",
+            "get_staff",
+            "get_staff_member",
+            "iter_experts",
+            "iter_spotlights",
+            "iter_staff",
+        ],
+        _DATA,
+    ),
+}
 
 
 def __getattr__(name: str) -> Any:
-    # ef.check and its report load on first use: the probe is rarely needed, and its
-    # modules would add a third to the package's import time
+    # The data functions, the form and ef.check load on first use: the login alone needs
+    # none of them, and their modules (the pull, its thread pool, the probe) would double
+    # the package's import time. Once loaded, a name is kept here: no second look-up.
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'expertfile_nb' has no attribute {name!r}")
 
 

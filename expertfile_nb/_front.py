@@ -17,7 +17,6 @@ from expertfile_nb._state import STATE
 from expertfile_nb._token import Token
 from expertfile_nb._transport import Timeout
 from expertfile_nb.errors import NotLoggedInError
-from expertfile_nb.widget import LoginForm
 
 __all__ = ["login"]
 
@@ -104,6 +103,8 @@ def login(
         if not in_notebook():
             raise
     from IPython.display import display
+
+    from expertfile_nb.widget import LoginForm  # only when a form is shown: ipywidgets' module
 
     display(LoginForm(base_url=resolve_base_url(base_url), remember=remember))  # type: ignore[no-untyped-call] # IPython ships no types for display
     STATE.form_shown = True

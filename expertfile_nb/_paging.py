@@ -15,8 +15,19 @@ A pull goes like this:
 3. **Overlapping pages.** With offsets, each page starts on the last row of the
    page before (page *k* at ``k * (page_size - 1)``), and that row must be the
    same record. An insert or a delete before that point shifts the rows and
-   shows there, at no extra request. (Page numbers cannot overlap; there the
-   other checks remain.)
+   shows there, at no extra request.
+   **Pages that cannot overlap** (page numbers; pages of one row, asked for or
+   the service's cap) get a second look instead: once every page is in, the rows
+   on both sides of every page boundary are read again and must be the records
+   the pull read there. One small request a boundary (a page of ``m`` rows holds
+   rows ``b - 1`` and ``b`` when ``m`` does not divide ``b``; where no ``m`` up to
+   the page size does, each row is read alone, as are all rows of a one-row pull;
+   the keys at the boundaries are kept for it: every key, for one-row pages).
+   Why that suffices: whatever one change does to the listing (an insert, a
+   delete, a move, or a delete and an insert at once), the rows it moves form
+   one run; a frame that mixes pages read before and after it has a page
+   boundary inside that run, where a row read before differs from the same row
+   read after.
 4. **The checks**, on every page as it arrives: the same ``total``; exactly as
    many rows as its position and ``total`` call for (the pull stops at the first
    empty or short page); no record twice in the whole pull (kept in 12-24 bytes
@@ -26,10 +37,12 @@ A pull goes like this:
 5. **Bounds.** A pass makes at most the first page, the probe and the pages
    that ``total`` and the page size call for (pages are fetched ``workers`` at
    a time, never more than ``2 x workers`` ahead), plus, for a refused size,
-   one request per smaller size tried. ``get_*`` re-pulls once when a check
-   fails, then raises :class:`~expertfile_nb.errors.IncompleteDataError` naming
-   where it broke. ``iter_*`` cannot take back rows it has given, so it raises
-   at once.
+   one request per smaller size tried, plus, for pages that cannot overlap, the
+   second look (at most two requests a boundary; one a row for one-row pages).
+   ``get_*`` re-pulls once when a check fails, then raises
+   :class:`~expertfile_nb.errors.IncompleteDataError` naming where it broke.
+   ``iter_*`` cannot take back rows it has given, so it raises at once (after
+   its last row, when the second look finds the change).
 6. **A request that fails** after the session's retries ends the pull. If
    asking again could help (no answer, a 5xx, a 429, a broken or unreadable
    page, the deadline), it is an ``IncompleteDataError`` naming the page, its
@@ -44,7 +57,8 @@ What no client can see without reading everything twice: several separate
 edits that each stay inside one page and keep the boundaries, the count and
 the total as they were (records trading places within a page, in two pages
 read at different times). A frame is then the listing as it stood when each
-page was read. One edit during a pull is always either caught or harmless.
+page was read. One change during a pull (see 3) is always either caught or
+harmless, with or without overlapping pages.
 """
 
 from __future__ import annotations
@@ -166,6 +180,7 @@ class Pull:
         self.progress = progress
         self.path = endpoint.path.format(org=org)
         self.aggregations: Any = None
+        self.by_page = False  # page_from read as a page number (the plan found so)
 
     # -- one page --------------------------------------------------------------------------
     def _get(self, page_from: int, size: int) -> Page:
@@ -251,10 +266,12 @@ class Pull:
     # -- the plan --------------------------------------------------------------------------
     def _plan(self, first: Page, size: int, target: int) -> tuple[Iterator[tuple[int, int]], int]:
         """(page_from, position of its first row) of each later page, lazily; the overlap."""
+        self.by_page = False
         if target <= len(first.rows):
             return iter(()), 0
         if len(first.rows) >= 2 and self._reads_page_numbers(first):
             log.debug("page_from reads as a page number here; paging by page number")
+            self.by_page = True
             return ((n, n * size) for n in range(1, -(-target // size))), 0
         overlap = 1 if size >= 2 else 0
         step = size - overlap
@@ -307,12 +324,18 @@ class Pull:
         delivered = 0
         seen = KeySet()
         last: tuple[str, str | int] | None = None  # the key of the page before's last row
+        # pages that do not overlap: the keys on each side of every boundary, for a second look
+        sides: dict[int, tuple[str, str | int]] = {}  # row position -> key
+        cuts: list[int] = []  # the position of each later page's first row
         ordered = self._in_order(first, plan, size)
         try:
             for page_from, position, page in ordered:
                 skip = overlap if position else 0
                 if position:
                     self._check(page, page_from, position, size, total, last, skip)
+                    if not overlap and last is not None:
+                        sides[position - 1], sides[position] = last, self.key(page.rows[0])
+                        cuts.append(position)
                 rows = page.rows[skip : skip + target - delivered]
                 for row in rows:
                     key = self.key(row)
@@ -334,6 +357,8 @@ class Pull:
                 f"Got {delivered} {self.endpoint.noun} from {self.path} but the service said "
                 f"{target}{'' if self.limit is None else f' (limit {self.limit})'}."
             )
+        if cuts:
+            self._second_look(sides, cuts, size)
 
     def _check(
         self,
@@ -364,6 +389,43 @@ class Pull:
                 f"({last[1] if last else None!r}) but begins with {self.key(page.rows[0])[1]!r}: "
                 "records were added, removed or moved during the pull."
             )
+
+    def _looks(self, cuts: list[int], size: int) -> list[tuple[int, int]]:
+        """(page_from, page_size) of the fewest small requests that read both rows of each
+        boundary again: one page of ``m`` rows holds rows ``b - 1`` and ``b`` when ``m`` does
+        not divide ``b`` (page numbers), else each row alone (a page of 1 row is row
+        ``page_from`` for offsets and page numbers alike)."""
+        looks: dict[tuple[int, int], None] = {}
+        for cut in cuts:
+            m = next((m for m in range(2, size + 1) if cut % m), 1) if self.by_page else 1
+            if m > 1:
+                looks[(cut - 1) // m, m] = None
+            else:
+                looks[cut - 1, 1] = looks[cut, 1] = None
+        return list(looks)
+
+    def _second_look(
+        self, sides: dict[int, tuple[str, str | int]], cuts: list[int], size: int
+    ) -> None:
+        """Read the rows on each side of every page boundary again, once every page is in
+        (module docstring, 3): pages that do not overlap prove themselves here."""
+        looks = self._looks(cuts, size)
+        log.debug("pages do not overlap: %s requests read the page boundaries again", len(looks))
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="expertfile-page") as pool:
+            # map cancels the looks not yet begun when one fails
+            pages = list(pool.map(lambda look: self._fetch(*look), looks))
+        for (page_from, m), page in zip(looks, pages, strict=True):
+            first = page_from * m if self.by_page else page_from
+            now = {first + i: self.key(row) for i, row in enumerate(page.rows)}
+            for position in range(first, first + m):
+                if position in sides and now.get(position) != sides[position]:
+                    found = repr(now[position][1]) if position in now else "no row"
+                    raise Mismatch(
+                        f"The second look at the page boundaries ({self.path} "
+                        f"page_from={page_from}, page_size={m}) found {found} at row {position} "
+                        f"where the pull read {sides[position][1]!r}: records were added, "
+                        "removed or moved during the pull."
+                    )
 
     def _in_order(
         self, first: Page, starts: Iterator[tuple[int, int]], size: int

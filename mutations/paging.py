@@ -14,6 +14,7 @@ SIZE = "tests/pull/test_pull_page_size.py"
 FRAME_TESTS = "tests/pull/test_pull_frames.py"
 QUERY_TESTS = "tests/pull/test_pull_query.py"
 CONTRACT = "tests/contract/test_client_contract.py"
+NO_OVERLAP = "tests/pull/test_pull_no_overlap.py"
 
 MUTATIONS = [
     Mutation(
@@ -216,5 +217,63 @@ MUTATIONS = [
         old="(AuthenticationError, ConfigurationError, ResponseTooLargeError)",
         new="(AuthenticationError, ConfigurationError)",
         tests=["tests/test_answer_bounds.py::test_get_session_sets_the_cap_and_the_deadline"],
+    ),
+    Mutation(
+        name="paging: no second look where pages cannot overlap (page numbers, one-row pages)",
+        path=PAGING,
+        old="        if cuts:\n            self._second_look(",
+        new="        if False:\n            self._second_look(",
+        tests=[NO_OVERLAP],
+    ),
+    Mutation(
+        name="paging: the second look reads only the later page's side of each boundary",
+        path=PAGING,
+        old="looks[cut - 1, 1] = looks[cut, 1] = None",
+        new="looks[cut, 1] = None",
+        tests=[NO_OVERLAP],
+    ),
+    Mutation(
+        name="paging: the second look never straddles a boundary with one small page",
+        path=PAGING,
+        old="m = next((m for m in range(2, size + 1) if cut % m), 1) if self.by_page else 1",
+        new="m = 1",
+        tests=[f"{NO_OVERLAP}::test_the_second_look_costs_one_small_request_a_boundary"],
+    ),
+    Mutation(
+        name="paging: the second look compares no keys",
+        path=PAGING,
+        old="if position in sides and now.get(position) != sides[position]:",
+        new="if False:",
+        tests=[NO_OVERLAP],
+    ),
+    Mutation(
+        name="paging: a boundary row missing at the second look passes",
+        path=PAGING,
+        old="if position in sides and now.get(position) != sides[position]:",
+        new="if position in now and now[position] != sides.get(position, now[position]):",
+        tests=[f"{NO_OVERLAP}::test_a_boundary_row_missing_at_the_second_look_is_a_mismatch"],
+    ),
+    Mutation(
+        name="paging: bool usernames accepted as keys",
+        path=PAGING,
+        old="if isinstance(value, bool) or not isinstance(value, (str, int)):",
+        new="if not isinstance(value, (str, int)):",
+        tests=[f"{VERIFY}::test_a_key_that_is_not_a_string_or_whole_number_is_refused"],
+    ),
+    Mutation(
+        name="package: import expertfile_nb loads the data layer (the pull, its thread pool)",
+        path="expertfile_nb/__init__.py",
+        old="from expertfile_nb._version import __version__\n",
+        new="from expertfile_nb._version import __version__\nfrom expertfile_nb import data\n",
+        tests=[
+            "tests/test_package.py::test_import_leaves_the_data_layer_and_the_form_until_first_use"
+        ],
+    ),
+    Mutation(
+        name="paging: a failed second look lets the looks not yet begun go on",
+        path=PAGING,
+        old="pages = list(pool.map(lambda look: self._fetch(*look), looks))",
+        new="pages = [f.result() for f in [pool.submit(self._fetch, *look) for look in looks]]",
+        tests=[f"{NO_OVERLAP}::test_a_second_look_that_fails_stops_at_once"],
     ),
 ]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
+from pathlib import Path
 from typing import Any
 
 import ipywidgets
@@ -162,3 +164,27 @@ def test_prefills_from_environment(
     assert form.client_secret.value == ""
     assert form.remember.value is False
     assert isinstance(form.widget, ipywidgets.VBox)
+
+
+def test_the_secret_field_sends_its_value_only_on_submit(
+    expertfile_server: FakeExpertFile,
+) -> None:
+    """Not on every key press: the front end is told so in the field's state."""
+    form = filled_form(expertfile_server)
+    models = embed_data(views=[form.widget])["manager_state"]["state"]
+    secret_field = models[form.client_secret.model_id]
+    assert secret_field["model_name"] == "PasswordModel"
+    assert secret_field["state"]["continuous_update"] is False
+
+
+@pytest.mark.parametrize("remember", [True, False])
+def test_remember_on_this_machine_is_what_is_done(
+    expertfile_server: FakeExpertFile, remember: bool
+) -> None:
+    cache = Path(os.environ["EXPERTFILE_TOKEN_CACHE"])
+    form = filled_form(expertfile_server)
+    form.remember.value = remember
+    form.submit()
+    assert "Logged in to organization" in form.status.value
+    assert cache.exists() is remember
+    assert ef.status().remembered_in == (str(cache) if remember else None)

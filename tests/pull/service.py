@@ -27,13 +27,16 @@ def page_body(list_key: str, rows: list[Any], total: int, **extra: Any) -> Respo
 
 
 class Listing:
-    """A list endpoint over ``records``, paged by offset (the reading the client assumes).
+    """A list endpoint over ``records``, paged by offset (the reading the client assumes)
+    or, with ``by_page``, by page number.
 
     Attributes:
         records: what the service holds now; tests may change it in ``before``.
         total: the ``total`` to announce (``None``: the true count).
         before: called with (listing, page_from, page_size) before each answer, under a lock.
         max_page: larger ``page_size`` values are capped to this (``None``: no cap).
+        by_page: read ``page_from`` as a page number (rows from ``page_from * page_size``)
+            instead of a row offset.
         refuse_above: larger ``page_size`` values get a 400 naming page_size.
         served: (page_from, page_size) of every request, in arrival order.
     """
@@ -45,6 +48,7 @@ class Listing:
         self.total: int | None = None
         self.before: Callable[[Listing, int, int], None] | None = None
         self.max_page: int | None = None
+        self.by_page = False
         self.refuse_above: int | None = None
         self.served: list[tuple[int, int]] = []
         self.lock = threading.Lock()
@@ -65,6 +69,8 @@ class Listing:
                 self.before(self, start, size)
             if self.max_page is not None:
                 size = min(size, self.max_page)
+            if self.by_page:
+                start *= size
             rows = [dict(r) for r in self.records[start : start + size]]
             total = len(self.records) if self.total is None else self.total
         return page_body(self.list_key, rows, total, **self.extra)

@@ -122,6 +122,16 @@ def test_keys_are_compared_as_sent_type_included(plain: PlainService) -> None:
     assert len(ef.get_spotlights()) == 3
 
 
+@pytest.mark.parametrize("key", [True, False, None, 1.5, ["e1"]])
+def test_a_key_that_is_not_a_string_or_whole_number_is_refused(
+    plain: PlainService, key: object
+) -> None:
+    """``true`` is not the username 1 (nor "True"): a record keyed by it cannot be checked."""
+    listing(plain, [*experts(3), {"username": key}])
+    with pytest.raises(ef.IncompleteDataError, match="no usable 'username'"):
+        list(ef.iter_experts())
+
+
 def test_a_changed_total_is_pulled_again_once(
     plain: PlainService, caplog: pytest.LogCaptureFixture
 ) -> None:
