@@ -49,6 +49,9 @@ _TEXT = (
     "location_postal", "location_address", "location_building", "location_room",
 )  # fmt: skip
 _NUMBERS = ("is_private", "is_published", "id", "corporation_id")
+#: sections of one text each (``[{"biography": "…"}]``), given as text columns: the
+#: profile carries them anyway, and round-trip editing sets them through their section
+TEXT_SECTIONS = ("biography", "tagline")
 
 #: The fixed columns of each kind's profile frame and their dtypes: ``username``, the
 #: documented account and writable fields, then the account's documented numbers
@@ -59,11 +62,13 @@ PROFILE_COLUMNS: dict[Kind, dict[str, str]] = {
         **dict.fromkeys(_TEXT, "string"),
         **dict.fromkeys(_NUMBERS, "Int64"),
         "gener": "Int64",
+        **dict.fromkeys(TEXT_SECTIONS, "string"),
     },
     "staff": {
         "username": "string",
         **dict.fromkeys(_TEXT, "string"),
         **dict.fromkeys(_NUMBERS, "Int64"),
+        **dict.fromkeys(TEXT_SECTIONS, "string"),
     },
 }
 
@@ -116,7 +121,7 @@ def _sections(kind: Kind, sections: object) -> tuple[str, ...]:
         return ()
     documented = PROFILE_SECTIONS[kind]
     if sections == "all":
-        return documented
+        return tuple(name for name in documented if name not in TEXT_SECTIONS)
     names = [sections] if isinstance(sections, str) else sections
     if not isinstance(names, Iterable):
         raise ConfigurationError(f'sections must be section names or "all"; got {shown(names)}.')
@@ -130,9 +135,18 @@ def _sections(kind: Kind, sections: object) -> tuple[str, ...]:
                 f"{shown(name)} is not a documented section of {kind} profiles.{hint} "
                 f"The sections are: {', '.join(documented)}."
             )
-        if name not in chosen:
+        if name not in chosen and name not in TEXT_SECTIONS:  # those are columns already
             chosen.append(name)
     return tuple(chosen)
+
+
+def _text_of(profile: dict[str, Any], section: str) -> str | None:
+    """The text of a one-text section (``[{"biography": "…"}]``); ``None`` when empty."""
+    items = profile.get(section)
+    if isinstance(items, list) and items and isinstance(items[0], dict):
+        text = items[0].get(section)
+        return text if isinstance(text, str) else None
+    return None
 
 
 def _everyone(kind: Kind, session: requests.Session, workers: int) -> list[str]:
@@ -170,6 +184,8 @@ def _row(
             "account of another person. Nothing was returned; try again."
         )
     row = {**account, "username": username}
+    for section in TEXT_SECTIONS:
+        row[section] = _text_of(profile, section)
     named = {_SPELLINGS.get(key, key): value for key, value in profile.items()}
     for section in sections:
         row[section] = named.get(section, [])
@@ -212,9 +228,10 @@ def get_profiles(
             public and private. Repeats are read once.
         kind: ``"experts"`` (``/expert/:username``) or ``"staff"`` (``/staff/:username``).
         sections: profile sections to add as columns of lists (each item a dict as
-            sent), e.g. ``["biography", "tagline"]``, or ``"all"`` for every documented
+            sent), e.g. ``["education", "link"]``, or ``"all"`` for every documented
             one; a section the service left out of a profile is an empty list. Staff
-            ``corporationprofile`` is given as ``corporationProfile``.
+            ``corporationprofile`` is given as ``corporationProfile``. ``biography``
+            and ``tagline`` are always there, as text columns.
         workers: profiles read at once (1-16).
         progress: a progress bar that goes away when done; default: in notebooks and
             terminals only.
@@ -229,9 +246,10 @@ def get_profiles(
         ``location_state``, ``location_country``, ``location_postal``,
         ``location_address``, ``location_building``, ``location_room`` (strings),
         ``is_private``, ``is_published`` (1 or 0), ``id``, ``corporation_id`` (and for
-        experts ``gener``, as the documents spell it) as nullable integers; a field the
-        service did not send is ``<NA>``. Then any other account key sent, then the
-        sections asked for.
+        experts ``gener``, as the documents spell it) as nullable integers;
+        ``biography`` and ``tagline``, the text of those one-text sections (the first
+        item's), as strings. A field the service did not send is ``<NA>``. Then any
+        other account key sent, then the sections asked for.
 
     Raises:
         IncompleteDataError: a profile failed after the retries (no answer, a 5xx, a

@@ -91,9 +91,24 @@ def test_an_unknown_person_is_not_found(plain: PlainService) -> None:
 
 def test_sections_are_columns_of_lists(plain: PlainService) -> None:
     plain.route(EXPERT + "peter.evans", pages.EXPERT_PROFILE)
-    frame = ef.get_profiles("peter.evans", sections=["education", "tagline"])
+    frame = ef.get_profiles("peter.evans", sections=["education", "link", "tagline"])
     assert frame.loc[0, "education"] == pages.EXPERT_PROFILE["data"]["education"]
-    assert frame.loc[0, "tagline"] == []  # not in the documented sample: an empty list
+    assert frame.loc[0, "link"] == []  # not in the documented sample: an empty list
+    assert list(frame.columns[-2:]) == ["education", "link"]  # tagline is a text column
+
+
+def test_biography_and_tagline_are_text_columns(plain: PlainService) -> None:
+    body = profile_of("a")
+    body["data"]["tagline"] = [{"tagline": "Bees, mostly"}]
+    plain.route(EXPERT + "a", body)
+    empty = profile_of("b")
+    empty["data"]["biography"] = []
+    plain.route(EXPERT + "b", empty)
+    frame = ef.get_profiles(["a", "b"])
+    text = pages.EXPERT_PROFILE["data"]["biography"][0]["biography"]
+    assert frame.loc[0, "biography"] == text and frame.loc[0, "tagline"] == "Bees, mostly"
+    assert frame.loc[1, ["biography", "tagline"]].isna().all()
+    assert str(frame["biography"].dtype) == "string"
 
 
 @pytest.mark.parametrize("spelling", ["corporationprofile", "corporationProfile"])
