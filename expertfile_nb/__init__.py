@@ -67,6 +67,7 @@ __all__ = [
     "get_expert",
     "get_experts",
     "get_profiles",
+    "get_section_item",
     "get_session",
     "get_spotlight",
     "get_spotlights",
@@ -95,6 +96,7 @@ if TYPE_CHECKING:
     from expertfile_nb.data import (
         get_expert,
         get_experts,
+        get_section_item,
         get_spotlight,
         get_spotlights,
         get_staff,
@@ -143,6 +145,7 @@ _LAZY = {
         [
             "get_expert",
             "get_experts",
+            "get_section_item",
             "get_spotlight",
             "get_spotlights",
             "get_staff",

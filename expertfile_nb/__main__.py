@@ -29,7 +29,7 @@ import io
 import os
 import shlex
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from expertfile_nb import __version__, _login
@@ -83,7 +83,7 @@ def shell_message(exc: ExpertFileError, prog: str) -> str:
 def _cmd_login(args: argparse.Namespace) -> int:
     from expertfile_nb._cli_state import describe_token, remembered_token
 
-    token = _login.login_from_environment(remember=args.remember)
+    token = _login.login_from_environment(remember=args.remember, deadline=args.deadline)
     state = _login.status()
     print(f"Logged in to organization {token.org_id} at {state.base_url}.")
     print(
@@ -163,10 +163,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if problem:  # before any request: a typo in --json costs nothing
         print(f"{args.prog} check: error: {problem}", file=sys.stderr)
         return 2
-    report = check(budget=args.budget)
+    report = check(budget=args.budget, deadline=args.deadline)
     print(report.table())
     if args.json:
-        Path(args.json).write_text(report.dumps(), encoding="utf-8")
+        try:
+            Path(args.json).write_text(report.dumps(), encoding="utf-8")
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, args.json) from None
         print(f"JSON report (no token, secret or record value) written to {args.json}")
     return report.exit_status
 
@@ -179,7 +182,21 @@ def _cmd_capture(args: argparse.Namespace) -> int:
     if problem:  # before any request
         print(f"{args.prog} capture: error: {problem}", file=sys.stderr)
         return 2
-    print(capture(args.out, limit=args.limit, profiles=args.profiles, anonymize=args.anonymize))
+    key_file = args.anonymize_key_file
+    if key_file is not None and not args.anonymize:
+        print(
+            f"{args.prog} capture: error: --anonymize-key-file needs --anonymize", file=sys.stderr
+        )
+        return 2
+    print(
+        capture(
+            args.out,
+            limit=args.limit,
+            profiles=args.profiles,
+            anonymize=args.anonymize,
+            anonymize_key_file=key_file,
+        )
+    )
     return 0
 
 
@@ -219,6 +236,15 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
         action="store_true",
         help="keep the token (never the secret) on disk, mode 600, for the next commands",
     )
+    from expertfile_nb._transport import ENV_DEADLINE, TOKEN_DEADLINE
+
+    login.add_argument(
+        "--deadline",
+        type=float,
+        metavar="SECONDS",
+        help=f"seconds for the whole token request, every try included (default: "
+        f"{ENV_DEADLINE} if set, else {TOKEN_DEADLINE:g} s)",
+    )
     login.set_defaults(run=_cmd_login)
     commands.add_parser(
         "status", help="what the next command logs in with (makes no request)"
@@ -238,22 +264,53 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
         default=30,
         help="most requests, at least 16 (default: %(default)s)",
     )
+    check.add_argument(
+        "--deadline",
+        type=_seconds,
+        default=60.0,
+        metavar="SECONDS",
+        help="time for the whole check, pauses included; the points left then are reported "
+        "as not probed (default: %(default)g)",
+    )
     check.set_defaults(run=_cmd_check)
     capture = commands.add_parser(
-        "capture", help="save the organization's answers as files the fake server can serve"
+        "capture",
+        help="save the organization's answers as files the fake server can serve",
+        description="Save the organization's answers as files the fake server can serve "
+        "(python -m fake_server --dataset DIR). The folder appears only when complete.",
+        epilog="--anonymize replaces usernames, names, emails, phones, URLs and free text "
+        "with pseudonyms made with a random key, new for each capture and not written to "
+        "the folder (or kept in --anonymize-key-file, outside it, to make repeatable "
+        "captures). It does not hide ids, numbers, dates, flags, countries, the "
+        "organization's slug, or the topics, tags, categories, industries and languages; "
+        "nor who is tagged with whom, or how many records there are. Anyone holding the key "
+        "file can test guesses of names against the pseudonyms: keep it private.",
     )
     capture.add_argument("--out", required=True, metavar="DIR", help="folder to write (new)")
     capture.add_argument(
-        "--limit", type=int, metavar="N", help="at most N records of each list (default: all)"
+        "--limit",
+        type=_count(0),
+        metavar="N",
+        help="at most N records of each list (default: all)",
     )
     capture.add_argument(
         "--profiles",
-        type=int,
+        type=_count(0),
         default=3,
         metavar="N",
         help="whole profiles to save of each kind (default: %(default)s)",
     )
-    capture.add_argument("--anonymize", action="store_true", help="pseudonyms for personal data")
+    capture.add_argument(
+        "--anonymize",
+        action="store_true",
+        help="pseudonyms for personal data, with a random key (see below)",
+    )
+    capture.add_argument(
+        "--anonymize-key-file",
+        metavar="FILE",
+        help="with --anonymize: read the key from FILE, or create FILE (mode 600) with a new "
+        "one, so that captures made with it give the same pseudonyms; never inside --out",
+    )
     capture.set_defaults(run=_cmd_capture)
     add_apply_command(commands)
     return parser
@@ -282,6 +339,32 @@ def _budget(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    """``check --deadline``: a positive number of seconds (at most a day)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value <= 24 * 3600:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"{text} is not more than 0 s and at most a day")
+    return value
+
+
+def _count(minimum: int) -> Callable[[str], int]:
+    """An argument type: a whole number of at least ``minimum``."""
+
+    def whole(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{value} is too small: use at least {minimum}")
+        return value
+
+    return whole
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line.
 
@@ -308,6 +391,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_CLOSED_PIPE
+    except OSError as exc:  # a file that could not be written (a full disk, a lost folder)
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"error: {exc.strerror or type(exc).__name__}{where}", file=sys.stderr)
+        return 1
     return status
 
 

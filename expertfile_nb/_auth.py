@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import requests
 
 from expertfile_nb._credentials import Credentials
-from expertfile_nb._redact import mask
+from expertfile_nb._deadline import time_left
+from expertfile_nb._redact import hold, mask
 from expertfile_nb._token import Token
 from expertfile_nb._token_file import TokenFile
-from expertfile_nb.errors import AuthenticationError
+from expertfile_nb.errors import AuthenticationError, DeadlineExceededError
 
 log = logging.getLogger("expertfile_nb")
 
@@ -56,9 +58,12 @@ class TokenProvider:
     ) -> None:
         self.base_url = base_url
         self.credentials = credentials
+        hold(credentials.client_secret if credentials else None)  # out of every message
         self._token_file = token_file
         self.leeway = leeway
         self._fetch = fetch
+        #: what ``fetch`` was made with (timeout, retries, deadline), for the login to compare
+        self.fetch_settings: object = None
         self._lock = threading.Lock()
         self._slot: _Slot = _EMPTY
         self._rejected = False  # the token was dropped because the service refused it
@@ -135,8 +140,10 @@ class TokenProvider:
         Raises:
             AuthenticationError: the token is due or was rejected, and there is no
                 secret in this process to get another.
+            DeadlineExceededError: the call this is part of ran out of time, waiting for
+                another thread's token request or in its own.
         """
-        with self._lock:
+        with self._locked():
             token = self._slot[2]
             if (
                 token is not None
@@ -164,6 +171,29 @@ class TokenProvider:
                 token = self._renew_through_file(self._token_file, credentials, rejected)
             self._store(token)
             return token
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the lock; inside a call with a deadline, wait no longer than it has left."""
+        left = time_left()
+        if not self._lock.acquire(timeout=-1 if left is None else max(0.0, left[0])):
+            assert left is not None  # noqa: S101 -- only a bounded wait can fail
+            raise DeadlineExceededError(
+                f"Another request was getting a new token; stopped waiting for it after the "
+                f"call's {left[1]:g} s. The service is very slow: try again later.",
+                deadline=left[1],
+            )
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    def replace_fetch(self, fetch: Callable[[Credentials], Token], settings: object) -> None:
+        """Fetch new tokens with ``fetch`` from now on (a later login's timeout, retries or
+        deadline); ``settings`` is what :attr:`fetch_settings` then says."""
+        with self._lock:
+            self._fetch = fetch
+            self.fetch_settings = settings
 
     def _renew_through_file(
         self, token_file: TokenFile, credentials: Credentials, rejected: str | None

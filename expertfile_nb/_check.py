@@ -19,12 +19,12 @@ from expertfile_nb._config import resolve_base_url
 from expertfile_nb._credentials import Credentials
 from expertfile_nb._endpoints import EXPERT_PROFILE, EXPERTS, SPOTLIGHTS, STAFF, STAFF_PROFILE
 from expertfile_nb._login import HOW_TO_LOG_IN
-from expertfile_nb._probe import BudgetSpent, Probe
+from expertfile_nb._probe import DEFAULT_TIME_LIMIT, BudgetSpent, Probe, TimeSpent
 from expertfile_nb._state import STATE
 from expertfile_nb._token import parse_token_response
-from expertfile_nb.errors import ConfigurationError, NotLoggedInError
+from expertfile_nb.errors import ConfigurationError, DeadlineExceededError, NotLoggedInError
 
-__all__ = ["ASSUMED", "DEFAULT_BUDGET", "MIN_BUDGET", "check"]
+__all__ = ["ASSUMED", "DEFAULT_BUDGET", "DEFAULT_TIME_LIMIT", "MIN_BUDGET", "check"]
 
 DEFAULT_BUDGET = 30
 #: the requests every point needs once (the page-size search uses what is left)
@@ -60,6 +60,7 @@ def check(
     client_secret: str | None = None,
     budget: int = DEFAULT_BUDGET,
     pace: float | None = None,
+    deadline: float = DEFAULT_TIME_LIMIT,
 ) -> CheckReport:
     """Probe the live service, read-only, and compare it with what the fake server assumes.
 
@@ -70,6 +71,9 @@ def check(
         client_secret: see ``client_id``.
         budget: the most requests sent, the token request included (at least 16).
         pace: seconds between requests (default 0.2 s; none against this machine).
+        deadline: seconds for the whole check, pauses included (default 60); a request
+            still running then is cut short, and the points left are reported as not
+            probed.
 
     Returns:
         The report: ``print()`` it for a table, ``.to_json()`` to share (no token,
@@ -78,23 +82,39 @@ def check(
     Raises:
         NotLoggedInError: no credentials anywhere.
         AuthenticationError: the credentials were refused.
-        ConfigurationError: a budget under 16, or half a pair of credentials.
+        ConfigurationError: a budget under 16, a deadline that is not a positive number
+            of seconds, or half a pair of credentials.
         NetworkError: the service could not be reached.
+        DeadlineExceededError: no token answer within the deadline.
     """
     if isinstance(budget, bool) or not isinstance(budget, int) or budget < MIN_BUDGET:
         raise ConfigurationError(
             f"budget must be a whole number of at least {MIN_BUDGET} requests."
         )
+    if (
+        isinstance(deadline, bool)
+        or not isinstance(deadline, (int, float))
+        or not 0 < deadline <= 24 * 3600
+    ):
+        raise ConfigurationError("deadline must be a number of seconds, more than 0.")
     url = resolve_base_url(base_url)
     found = _credentials_for(url, client_id, client_secret)
     if found is None:
         raise NotLoggedInError(HOW_TO_LOG_IN)
-    probe = Probe(url, budget, pace)
+    probe = Probe(url, budget, pace, deadline=float(deadline))
     report = CheckReport(url, budget=budget)
     try:
         if isinstance(found, Credentials):
-            seen, raw = probe.token(found.client_id, found.client_secret)
+            try:
+                seen, raw = probe.token(found.client_id, found.client_secret)
+            except TimeSpent:
+                raise DeadlineExceededError(
+                    f"check: no token answer within the check's {deadline:g} s; try again "
+                    "later, or give it more time (deadline=, --deadline).",
+                    deadline=float(deadline),
+                ) from None
             token = parse_token_response(seen.status, raw, found)
+            probe.hidden.append(token.access_token)
             run = Probes(probe, token.org_id, token.access_token, report)
             token_envelope(run, seen)
         else:
@@ -105,6 +125,7 @@ def check(
             )
             prepared = _credentials.prepared_token()
             org = org if org is not None else (prepared.org_id if prepared else 0)
+            probe.hidden.append(found)
             run = Probes(probe, org, found, report)
             run.add(
                 "token envelope: keys and types",
@@ -140,6 +161,14 @@ def _run(run: Probes) -> None:
         run.profile("staff member", STAFF_PROFILE.path, _first(staff, "username"))
         run.spotlight(_first(spotlights, "id"))
         run.page_size()
+    except TimeSpent:
+        run.add(
+            "time limit",
+            "documented",
+            f"{run.probe.deadline:g} s",
+            "reached before every point was probed",
+            None,
+        )
     except BudgetSpent:
         run.add(
             "budget",

@@ -24,7 +24,10 @@ from expertfile_nb._endpoints import (
     ListEndpoint,
 )
 from expertfile_nb._probe import Probe, Seen, json_type, shape_of
+from expertfile_nb._records import _segment
+from expertfile_nb._redact import scrub
 from expertfile_nb._token import parse_timestamp
+from expertfile_nb.errors import ConfigurationError
 
 __all__ = ["ASSUMED", "Probes", "compare_shape", "documented_shape", "token_envelope"]
 
@@ -111,11 +114,27 @@ class Probes:
         setting: str | None = None,
         value: object = None,
     ) -> None:
-        """One finding; ``value``: the ``setting``'s value that behaves as observed."""
-        told = None if value is None else str(value)
+        """One finding; ``value``: the ``setting``'s value that behaves as observed.
+
+        The service names the keys and headers a finding lists: a name that holds the
+        secret or the token (in any form) is masked, as in every message.
+        """
+        told = None if value is None else self.clean(str(value))
         self.report.findings.append(
-            Finding(point, source, expected, observed, _verdict(same), setting, told)
+            Finding(point, source, expected, self.clean(observed), _verdict(same), setting, told)
         )
+
+    def clean(self, text: str) -> str:
+        """``text`` with every form of the secret and the token masked."""
+        return scrub(text, *self.probe.hidden, self.token)
+
+    def profile_path(self, path: str, username: object) -> str | None:
+        """``path`` for a username the service listed, percent-encoded; ``None`` when it
+        is no usable username (not a string or a number, empty, a dot segment)."""
+        try:
+            return path.replace("{username}", _segment("username", username))
+        except ConfigurationError:
+            return None
 
     def get(self, path: str, **params: str) -> Seen:
         return self.probe.get(path.format(org=self.org), params, token=self.token)
@@ -260,12 +279,17 @@ class Probes:
         )  # fmt: skip
 
     # -- single reads ------------------------------------------------------------
-    def profile(self, noun: str, path: str, username: str | None) -> None:
+    def profile(self, noun: str, path: str, username: object) -> None:
         point = f"{noun} profile: data is sections → lists"
-        if not username:
+        if username is None:
             self.add(point, "documented", "an object of arrays", "no record to read", None)
             return
-        seen = self.get(path.replace("{username}", username))
+        where = self.profile_path(path, username)
+        if where is None:
+            no_name = f"no usable username (a JSON {json_type(username)})"
+            self.add(point, "documented", "an object of arrays", no_name, False)
+            return
+        seen = self.get(where)
         data = seen.body.get("data") if isinstance(seen.body, dict) and seen.status == 200 else None
         if not isinstance(data, dict):
             self.add(
@@ -280,12 +304,13 @@ class Probes:
         observed = f"{len(data)} sections" + (f"; not arrays: {', '.join(odd)}" if odd else "")
         self.add(point, "documented", "an object of arrays", observed, not odd)
 
-    def section(self, username: str | None) -> None:
+    def section(self, username: object) -> None:
         point, expected = "expert profile section (biography)", "data is an array"
-        if not username:
+        where = self.profile_path(EXPERT_PROFILE.path, username)
+        if where is None:
             self.add(point, "documented", expected, "no record to read", None)
             return
-        seen = self.get(EXPERT_PROFILE.path.replace("{username}", username) + "/biography")
+        seen = self.get(where + "/biography")
         data = seen.body.get("data") if isinstance(seen.body, dict) else None
         self.add(
             point,
@@ -300,7 +325,11 @@ class Probes:
         if spotlight_id is None:
             self.add(point, "documented", expected, "no record to read", None)
             return
-        seen = self.get(SPOTLIGHT_PATH.replace("{id}", str(spotlight_id)))
+        where = self.profile_path(SPOTLIGHT_PATH.replace("{id}", "{username}"), spotlight_id)
+        if where is None:
+            self.add(point, "documented", expected, "no usable spotlight id", False)
+            return
+        seen = self.get(where)
         rows = self.items(seen, "spotlight")
         if rows is None:
             self.add(point, "documented", expected, f"HTTP {seen.status}", False)

@@ -9,7 +9,13 @@ and the adapter reports :class:`~expertfile_nb.errors.DeadlineExceededError`. A 
 that urllib3 would start after the deadline is refused before it connects
 (:class:`DeadlinePassed`), and an answer that ended early because its socket was
 shut (headers cut short, say) is not taken for a whole one: the adapter checks the
-alarm after the answer is read, too.
+alarm after the answer is read, too, and the reading itself (decompression included)
+stops at the alarm.
+
+A call made of several requests (a data call whose token is refused: the request, a
+new token, the request again; a token request tried again) is bounded as a whole by
+:func:`within`: each request's alarm is set for the earlier of its own deadline and
+what is left of every enclosing one.
 """
 
 from __future__ import annotations
@@ -20,12 +26,21 @@ import itertools
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-__all__ = ["POOL_CLASSES", "WATCHDOG", "Alarm", "DeadlinePassed", "current_alarm"]
+__all__ = [
+    "POOL_CLASSES",
+    "WATCHDOG",
+    "Alarm",
+    "DeadlinePassed",
+    "current_alarm",
+    "time_left",
+    "within",
+]
 
 _local = threading.local()
 
@@ -67,7 +82,7 @@ class Alarm:
 
 
 def _shut(conn: Any) -> None:
-    sock = getattr(conn, "sock", None)
+    sock = conn if isinstance(conn, socket.socket) else getattr(conn, "sock", None)
     if sock is not None:
         with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
@@ -128,6 +143,30 @@ def current_alarm(alarm: Alarm | None) -> None:
     _local.alarm = alarm
 
 
+@contextlib.contextmanager
+def within(seconds: float) -> Iterator[None]:
+    """Bound everything this thread sends inside the block to ``seconds`` from now (or to
+    an enclosing block's end, if that comes first)."""
+    outer: tuple[float, float] | None = getattr(_local, "budget", None)
+    mine = (time.monotonic() + seconds, seconds)
+    if outer is not None and outer[0] <= mine[0]:
+        mine = outer
+    _local.budget = mine
+    try:
+        yield
+    finally:
+        _local.budget = outer
+
+
+def time_left() -> tuple[float, float] | None:
+    """(seconds left, seconds the block was given) of the innermost :func:`within` block of
+    this thread, or ``None`` outside any."""
+    budget: tuple[float, float] | None = getattr(_local, "budget", None)
+    if budget is None:
+        return None
+    return budget[0] - time.monotonic(), budget[1]
+
+
 class _Watched:
     """Mixin for urllib3 connections: register with the alarm of the current request."""
 
@@ -135,7 +174,13 @@ class _Watched:
         alarm: Alarm | None = getattr(_local, "alarm", None)
         if alarm is not None:
             alarm.watch(self)
-        return super().request(*args, **kwargs)  # type: ignore[misc] # the mixin sits before a connection class
+        sent = super().request(*args, **kwargs)  # type: ignore[misc] # the mixin sits before a connection class
+        sock = getattr(self, "sock", None)
+        if alarm is not None and isinstance(sock, socket.socket):
+            # its socket too: for an answer with "Connection: close", http.client hands
+            # the socket to the response and the connection forgets it (sock = None)
+            alarm.watch(sock)
+        return sent
 
 
 class _HTTPConnection(_Watched, HTTPConnection):

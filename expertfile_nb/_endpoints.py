@@ -73,9 +73,10 @@ class ProfileEndpoint:
 _AVATAR = {f"avatar.{size}": "string" for size in ("small", "medium", "large", "original")}
 _TEXT = Param("text")
 _ARRAY = Param("array", default="all")
+_PLAIN = Param("plain", default="all")  # documented as a plain string (no array example)
 _FIELDS = Param("fields")
 _SORT = Param("choice", ("name", "featured"), default="name")
-_SEARCHFIELD = Param("choice", ("fullname",))
+_SEARCHFIELD = Param("text")  # "fullname" is the one value documented
 _STATUS = Param("choice", ("published", "unpublished", "all"), default="all")
 
 # API reference §3.1, Get All Experts (DOC-SL).
@@ -97,7 +98,7 @@ EXPERTS = ListEndpoint(
         "industries": _ARRAY,
         "categories": _ARRAY,
         "tags": _ARRAY,
-        "companies": _ARRAY,
+        "companies": _PLAIN,
         "fields": _FIELDS,
         "sort": _SORT,
         "searchfield": _SEARCHFIELD,
@@ -111,8 +112,8 @@ STAFF = ListEndpoint(
     params={
         "q": _TEXT,
         "access": Param("choice", ("public", "private"), default="public"),
-        "countries": _ARRAY,
-        "companies": _ARRAY,
+        "countries": _PLAIN,
+        "companies": _PLAIN,
         "fields": _FIELDS,
         "sort": _SORT,
         "searchfield": _SEARCHFIELD,

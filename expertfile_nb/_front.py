@@ -13,6 +13,7 @@ from urllib3.util.retry import Retry
 
 from expertfile_nb._config import resolve_base_url
 from expertfile_nb._login import Options, in_notebook, login_quietly
+from expertfile_nb._redact import drop_secret_locals
 from expertfile_nb._state import STATE
 from expertfile_nb._token import Token
 from expertfile_nb._transport import Timeout
@@ -31,6 +32,7 @@ def login(
     leeway: float | None = None,
     timeout: Timeout | None = None,
     retries: Retry | int | None = None,
+    deadline: float | None = None,
 ) -> Token: ...
 
 
@@ -44,6 +46,7 @@ def login(
     leeway: float | None = None,
     timeout: Timeout | None = None,
     retries: Retry | int | None = None,
+    deadline: float | None = None,
 ) -> Token | None: ...
 
 
@@ -56,6 +59,7 @@ def login(
     leeway: float | None = None,
     timeout: Timeout | None = None,
     retries: Retry | int | None = None,
+    deadline: float | None = None,
 ) -> Token | None:
     """Log in to the ExpertFile API and keep the token for this session.
 
@@ -84,6 +88,10 @@ def login(
         timeout: (connect, read) seconds for each request (default 5 and 30).
         retries: a ``urllib3`` ``Retry`` or a number of retries (default: 4 with
             exponential backoff).
+        deadline: seconds for the whole token request, every try included (this
+            login's, and each later renewal's); past it, ``DeadlineExceededError``.
+            Default: ``EXPERTFILE_DEADLINE`` if set, else ten times the timeout's
+            connect + read seconds, from 5 to 120 s (120 s with the default timeout).
 
     Returns:
         The token (its ``repr`` hides the token itself), or ``None`` when the form was shown.
@@ -95,13 +103,20 @@ def login(
         AuthenticationError: the service refused the credentials.
         TokenResponseError: the service's answer was not a token.
         NetworkError: the service could not be reached.
+        DeadlineExceededError: no whole token answer within the deadline.
     """
     try:
-        options = Options(remember, leeway, timeout, retries)
+        options = Options(remember, leeway, timeout, retries, deadline)
         return login_quietly(client_id, client_secret, base_url, options)
     except NotLoggedInError:
         if not in_notebook():
             raise
+    except BaseException as exc:
+        # this frame and the finished ones below stay on the error's traceback, which a
+        # notebook's verbose mode prints with their locals: none may hold the secret
+        drop_secret_locals(exc, client_secret)
+        client_secret = None
+        raise
     from IPython.display import display
 
     from expertfile_nb.widget import LoginForm  # only when a form is shown: ipywidgets' module

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from typing import NamedTuple
 
@@ -37,9 +38,11 @@ from expertfile_nb._config import (
     check_leeway,
     check_timeout,
     default_cache_file,
+    positive_seconds,
     resolve_base_url,
 )
 from expertfile_nb._credentials import Credentials, find
+from expertfile_nb._deadline import within
 from expertfile_nb._redact import mask
 from expertfile_nb._session import ExpertFileSession
 from expertfile_nb._state import STATE, Login
@@ -49,9 +52,9 @@ from expertfile_nb._transport import (
     DEFAULT_DEADLINE,
     MAX_DATA_BYTES,
     MAX_TOKEN_BYTES,
-    TOKEN_DEADLINE,
     Timeout,
     configure,
+    login_deadline,
 )
 from expertfile_nb.errors import ConfigurationError, NotLoggedInError
 
@@ -86,27 +89,45 @@ class Options(NamedTuple):
     leeway: float | None = None
     timeout: Timeout | None = None  # None: DEFAULT_TIMEOUT
     retries: Retry | int | None = None
+    deadline: float | None = None  # None: _transport.login_deadline's default
 
 
-def _provider(url: str, credentials: Credentials, settings: Options) -> TokenProvider:
-    """The provider for these credentials: the one kept, or a new one (keeping its token)."""
-    key = (url, credentials.client_id)
-    kept = STATE.provider(key)
-    if kept is not None and kept.credentials == credentials and kept.leeway == settings.leeway:
-        return kept
+def _token_fetch(url: str, settings: Options) -> tuple[Callable[[Credentials], Token], object]:
+    """The token request with these settings, and what it was made with (to compare)."""
+    timeout = settings.timeout or DEFAULT_TIMEOUT
+    deadline = login_deadline(timeout, settings.deadline)
     http = configure(
         requests.Session(),
         retries=settings.retries,
         post=True,
         max_bytes=MAX_TOKEN_BYTES,
-        deadline=TOKEN_DEADLINE,
+        deadline=deadline,
     )
 
     def fetch(creds: Credentials) -> Token:
-        return fetch_token(http, url, creds, timeout=settings.timeout or DEFAULT_TIMEOUT)
+        return fetch_token(http, url, creds, timeout=timeout, deadline=deadline)
 
+    return fetch, (timeout, settings.retries, deadline)
+
+
+def _provider(url: str, credentials: Credentials, settings: Options) -> TokenProvider:
+    """The provider for these credentials: the one kept (fetching with these settings from
+    now on), or a new one (keeping its token)."""
+    key = (url, credentials.client_id)
+    kept = STATE.provider(key)
+    wanted = (
+        settings.timeout or DEFAULT_TIMEOUT,
+        settings.retries,
+        login_deadline(settings.timeout or DEFAULT_TIMEOUT, settings.deadline),
+    )
+    if kept is not None and kept.credentials == credentials and kept.leeway == settings.leeway:
+        if kept.fetch_settings != wanted:
+            kept.replace_fetch(*_token_fetch(url, settings))
+        return kept
+    fetch, made_with = _token_fetch(url, settings)
     carried = kept.token if kept is not None and kept.credentials == credentials else None
     fresh = TokenProvider(url, credentials, fetch, token=carried, leeway=settings.leeway)
+    fresh.fetch_settings = made_with
     return STATE.keep(key, fresh)
 
 
@@ -178,6 +199,9 @@ def login_quietly(
         leeway=check_leeway(options.leeway),
         timeout=DEFAULT_TIMEOUT if options.timeout is None else check_timeout(options.timeout),
     )
+    settings = settings._replace(
+        deadline=login_deadline(settings.timeout or DEFAULT_TIMEOUT, options.deadline)
+    )
     if client_id is not None or client_secret is not None:
         if not client_id or not client_secret:
             raise ConfigurationError("Pass both client_id and client_secret, or neither.")
@@ -200,9 +224,16 @@ def in_notebook() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
-def login_from_environment(*, base_url: str | None = None, remember: bool = False) -> Token:
-    """Like ``login()`` with no credentials passed, but never shows a form (command line)."""
-    return _login_from_chain(resolve_base_url(base_url), Options(remember=remember))
+def login_from_environment(
+    *, base_url: str | None = None, remember: bool = False, deadline: float | None = None
+) -> Token:
+    """Like ``login()`` with no credentials passed, but never shows a form (command line).
+
+    Raises:
+        ConfigurationError: ``deadline`` (or ``EXPERTFILE_DEADLINE``) is not seconds above 0.
+    """
+    settings = Options(remember=remember, deadline=login_deadline(DEFAULT_TIMEOUT, deadline))
+    return _login_from_chain(resolve_base_url(base_url), settings)
 
 
 def login_from_form(client_id: str, client_secret: str, base_url: str, remember: bool) -> Token:
@@ -250,14 +281,21 @@ def get_session(
         retries: a ``urllib3`` ``Retry`` or a number (default: the login's).
         max_bytes: the largest answer accepted, decompressed (default 64 MiB); a
             larger one raises ``ResponseTooLargeError``.
-        deadline: seconds for one request and its whole answer, retries included
-            (default 300); past it, ``DeadlineExceededError``.
+        deadline: seconds for one call and its whole answer, retries, redirects and a
+            re-login after a 401 included (default 300); past it,
+            ``DeadlineExceededError``. Making the session (a login first, if needed) is
+            bounded by it too.
 
     Raises:
         NotLoggedInError: no login happened and none could be made from the environment.
         ConfigurationError: a setting with a wrong value.
+        DeadlineExceededError: the login needed first did not end within ``deadline``.
     """
-    return _ensure_login().new_session(timeout, retries, max_bytes=max_bytes, deadline=deadline)
+    if not positive_seconds(deadline):
+        raise ConfigurationError(f"deadline must be seconds above 0; got {deadline!r:.40}.")
+    with within(deadline):
+        login = _ensure_login()
+        return login.new_session(timeout, retries, max_bytes=max_bytes, deadline=deadline)
 
 
 def shared_session() -> ExpertFileSession:

@@ -34,7 +34,11 @@ RETURN_FIELDS: tuple[str, ...] = (
     "vimeo", "youtube",
 )  # fmt: skip
 
-Kind = Literal["text", "choice", "array", "fields", "period"]
+Kind = Literal["text", "choice", "array", "plain", "fields", "period"]
+
+#: the documented default of the array parameters and the spotlight period: sent as the
+#: word itself (never as ``["all"]``, which a service may read as a value named "all")
+ALL = "all"
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,13 @@ class Param:
 
     Attributes:
         kind: ``text`` (free text), ``choice`` (one of ``allowed``), ``array`` (strings,
-            sent as JSON-array text), ``fields`` (an array of return-field names),
-            ``period`` (a month or year, a whole number or its digits).
+            sent as JSON-array text, as the documents' examples write them), ``plain``
+            (documented as a plain string with no array example: one string is sent
+            as it is; several go as JSON-array text, a guess), ``fields`` (an array of
+            return-field names), ``period`` (a month or year: a whole number or its
+            digits, or a year-month such as ``2024-05``).
+            ``array``, ``plain`` and ``period`` take ``"all"``, their documented
+            default, and send it as the word.
         allowed: the documented values of a ``choice``.
         default: what the service does when the parameter is not sent (documentation
             only: the client never sends it).
@@ -114,6 +123,12 @@ def _encode(name: str, param: Param, value: object, record_key: str) -> str:
                 f"{name} must be one of {', '.join(map(repr, param.allowed))}; got {shown(value)}."
             )
         return str(value)
+    if (
+        param.kind in ("array", "plain", "period")
+        and isinstance(value, str)
+        and value.strip().lower() == ALL
+    ):
+        return ALL
     if param.kind == "period":
         if isinstance(value, int) and not isinstance(value, bool) and not 0 <= value < 10**6:
             raise ConfigurationError(
@@ -122,12 +137,19 @@ def _encode(name: str, param: Param, value: object, record_key: str) -> str:
         if isinstance(value, bool) or not isinstance(value, (int, str)):
             raise ConfigurationError(f"{name} must be a whole number, not {shown(value)}.")
         text = str(value).strip()
-        if not text.isascii() or not text.isdigit():
+        year, dash, month = text.partition("-")
+        digits = (year + month) if dash else text
+        if not text.isascii() or not digits.isdigit() or (dash and not (year and month)):
             raise ConfigurationError(
-                f"{name} must be a whole number like 2024, not {shown(value, 40)}"
+                f"{name} must be a whole number like 2024 (or a year-month like 2024-05, or "
+                f'"all"), not {shown(value, 40)}'
             )
         return text
     items = _strings(name, value)
+    if name == "countries":
+        _check_countries(items)
+    if param.kind == "plain" and len(items) == 1:
+        return items[0]
     if param.kind == "fields":
         _check_fields(items)
         if record_key not in items:
@@ -145,6 +167,19 @@ def _strings(name: str, value: object) -> list[str]:
     if not all(isinstance(item, str) for item in out):
         raise wrong
     return out
+
+
+def _check_countries(codes: list[str]) -> None:
+    from expertfile_nb.codes import COUNTRIES
+
+    for code in codes:
+        if code not in COUNTRIES:
+            close = code.strip().upper()
+            hint = f" Did you mean {close!r}?" if close in COUNTRIES else ""
+            raise ConfigurationError(
+                f"{shown(code)} is not a documented country code.{hint} The codes are the "
+                "vendor's two-letter list, in expertfile_nb.codes.COUNTRIES."
+            )
 
 
 def _check_fields(names: list[str]) -> None:

@@ -11,8 +11,10 @@ Anything else is an :class:`~expertfile_nb.errors.APIError` saying what came bac
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -25,7 +27,23 @@ if TYPE_CHECKING:
 
     from expertfile_nb._endpoints import ProfileEndpoint
 
-__all__ = ["read_profile", "read_spotlight"]
+__all__ = [
+    "SINGLE_SECTIONS",
+    "one_spelling",
+    "read_item",
+    "read_profile",
+    "read_spotlight",
+    "with_datetimes",
+]
+
+#: sections that are one record per person, read only as a whole (no ``/:id`` read is
+#: documented for them, API reference §3.4)
+SINGLE_SECTIONS = ("biography", "tagline", "fee", "availability", "social", "cv")
+#: the staff profile's section as the current site spells it → the one spelling given
+#: (the older reference's, and the expert profile's)
+_SPELLINGS = {"corporationprofile": "corporationProfile"}
+#: Unix-second keys of the single spotlight (§5.2), given as UTC datetimes like the list's
+SPOTLIGHT_SECONDS = ("published_date", "created", "created_date", "modified_date")
 
 
 def _org(session: requests.Session) -> object:
@@ -75,6 +93,17 @@ def _wrong(what: str, expected: str, response: requests.Response) -> APIError:
     )
 
 
+def _section(endpoint: ProfileEndpoint, section: object, sections: tuple[str, ...]) -> str:
+    if section not in sections:
+        close = difflib.get_close_matches(str(section), sections, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise ConfigurationError(
+            f"{shown(section)} is not a documented section of {endpoint.noun} profiles.{hint} "
+            f"The sections are: {', '.join(sections)}."
+        )
+    return str(section)
+
+
 def read_profile(
     endpoint: ProfileEndpoint,
     username: object,
@@ -82,15 +111,11 @@ def read_profile(
     session: Callable[[], requests.Session],
 ) -> Any:
     """A whole profile (section → list), or one section's list; the arguments are checked
-    before ``session()`` is called (which may log in)."""
+    before ``session()`` is called (which may log in). As the service sent it (a capture
+    keeps it so): :func:`one_spelling` is for users."""
     segment = _segment("username", username)
-    if section is not None and section not in endpoint.sections:
-        close = difflib.get_close_matches(str(section), endpoint.sections, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise ConfigurationError(
-            f"{section!r} is not a documented section of {endpoint.noun} profiles.{hint} "
-            f"The sections are: {', '.join(endpoint.sections)}."
-        )
+    if section is not None:
+        _section(endpoint, section, endpoint.sections)
     active = session()
     path = endpoint.path.format(org=_org(active), username=segment)
     if section is None:
@@ -105,6 +130,28 @@ def read_profile(
     return data
 
 
+def read_item(
+    endpoint: ProfileEndpoint,
+    username: object,
+    section: object,
+    item_id: object,
+    session: Callable[[], requests.Session],
+) -> dict[str, Any]:
+    """One item of a section by its id, unwrapped from the documented one-element list."""
+    segment = _segment("username", username)
+    by_id = tuple(s for s in endpoint.sections if s not in SINGLE_SECTIONS)
+    name = _section(endpoint, section, by_id)
+    item = _segment("item_id", item_id)
+    active = session()
+    path = endpoint.path.format(org=_org(active), username=segment)
+    what = f"Item {item_id!r} of the {name} of {endpoint.noun} {username!r}"
+    data, response = _data(active, f"{path}/{name}/{item}", what)
+    if not isinstance(data, list) or len(data) != 1 or not isinstance(data[0], dict):
+        raise _wrong(what, "a one-element list of one record", response)
+    record: dict[str, Any] = data[0]
+    return record
+
+
 def read_spotlight(
     path: str, spotlight_id: object, session: Callable[[], requests.Session]
 ) -> dict[str, Any]:
@@ -117,4 +164,22 @@ def read_spotlight(
     if not isinstance(items, list) or len(items) != 1 or not isinstance(items[0], dict):
         raise _wrong(what, '{"spotlight": [one record]}', response)
     record: dict[str, Any] = items[0]
+    return record
+
+
+def one_spelling(profile: dict[str, Any]) -> dict[str, Any]:
+    """The profile with the current site's ``corporationprofile`` named
+    ``corporationProfile`` (the older reference's and the expert profile's spelling)."""
+    return {_SPELLINGS.get(key, key): value for key, value in profile.items()}
+
+
+def with_datetimes(record: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a spotlight with its Unix seconds as UTC datetimes, as in the list's
+    frame; a value out of range is kept as sent."""
+    record = dict(record)
+    for key in SPOTLIGHT_SECONDS:
+        value = record.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            with contextlib.suppress(OverflowError, OSError, ValueError):
+                record[key] = datetime.fromtimestamp(value, tz=timezone.utc)
     return record

@@ -23,24 +23,54 @@ escape next to them — is not recognized.
 Every one of those is removed **before** the text is folded or cut to an excerpt,
 so neither can leave a recognisable part behind. A value shorter than four
 characters is not redacted on its own: it would wipe ordinary words.
+
+A net under every call site: the client secrets and tokens this process holds are
+:func:`held <hold>` here (the 64 most recent, of 8 characters or more), and
+:func:`hide` removes them — in every form above, and also a run of their first 16
+characters or more, as a value cut short leaves — from every error message and
+error URL when the error is made (:mod:`expertfile_nb.errors`), and from every log
+record of the ``expertfile_nb`` and ``urllib3`` loggers when it is logged. So a
+message built from anything a server sent (a record key, a redirect URL) cannot
+carry them, whichever call site forgot. :func:`drop_secret_locals` clears the
+locals of the finished frames of a traceback that hold one (a notebook's verbose
+traceback shows locals).
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import html.entities
+import logging
 import re
+import threading
 from collections.abc import Iterable
+from types import TracebackType
 from urllib.parse import quote_plus
 
-__all__ = ["REDACTED", "contains_any", "excerpt", "forms_of", "mask", "redact", "scrub"]
+__all__ = [
+    "REDACTED",
+    "contains_any",
+    "drop_secret_locals",
+    "excerpt",
+    "forms_of",
+    "hide",
+    "hold",
+    "mask",
+    "redact",
+    "scrub",
+]
 
 REDACTED = "***"
 _MIN_LENGTH = 4  # shorter values would redact ordinary words; no real secret is this short
 _EXCERPT_SOURCE = 64 * 1024  # how much of a body an excerpt is taken from
 
+#: a value named by a key (``access_token=…``, ``"token": "…"``, ``Bearer …``): the key must
+#: stand on its own (``accessTokenExpiresAt`` is another key, not ``accessToken`` + a value)
+#: and be followed by ``:``, ``=`` or a space
 _TOKENISH = re.compile(
-    r"(?i)((?:access_?token|client_?secret|authorization|bearer|basic|token)[\"']?\s*[:=]?\s*[\"']?)"
+    r"(?i)((?<![A-Za-z0-9])(?:access_?token|client_?secret|authorization|bearer|basic|token)"
+    r"[\"']?(?:\s*[:=]\s*|\s+)[\"']?)"
     r"([A-Za-z0-9._~+/=%-]{8,})"
 )
 
@@ -180,7 +210,13 @@ def redact(
     client_id: str | None = None,
 ) -> str:
     """A short excerpt of ``text`` with the given secrets (in every form) and anything
-    token-like removed; whitespace folded after that; cut to ``limit`` characters last."""
+    token-like removed; whitespace folded after that; cut to ``limit`` characters last.
+
+    Only the first 64 KiB of a longer text are read (the word the cut goes through is
+    dropped too, so no part of a secret survives it): a huge text costs no more.
+    """
+    if len(text) > _EXCERPT_SOURCE:
+        text = re.sub(r"\S*$", "", text[:_EXCERPT_SOURCE])
     text = _remove(text, secrets, client_id)
     text = _TOKENISH.sub(lambda m: m.group(1) + REDACTED, text)
     text = " ".join(text.split())
@@ -210,3 +246,124 @@ def excerpt(
 def contains_any(text: str, values: Iterable[str | None], client_id: str | None = None) -> bool:
     """Whether any form of any of ``values`` occurs in ``text`` (for tests and checks)."""
     return bool(_spans(text, values, client_id))
+
+
+#: the secrets and tokens this process holds, most recent last (see the module docstring)
+_HELD: dict[str, None] = {}
+_HELD_LOCK = threading.Lock()
+_HELD_MAX = 64
+#: shorter values are not held: a test secret such as "secret" would wipe ordinary words
+#: from every message; a real client secret or token is far longer
+_HELD_MIN = 8
+
+
+def hold(value: str | None) -> None:
+    """Keep ``value`` (a client secret or token of 8 characters or more) out of every
+    error message and log record made from now on (:func:`hide`)."""
+    if not value or len(value) < _HELD_MIN:
+        return
+    with _HELD_LOCK:
+        _HELD.pop(value, None)
+        _HELD[value] = None
+        while len(_HELD) > _HELD_MAX:
+            del _HELD[next(iter(_HELD))]
+
+
+def _held() -> tuple[str, ...]:
+    with _HELD_LOCK:
+        return tuple(_HELD)
+
+
+#: a run this long of a held value's first characters is removed too (a value cut short);
+#: shorter runs are not: tokens and secrets may begin like the client id or one another
+_RUN_MIN = 16
+
+
+def _cut_runs(text: str, values: tuple[str, ...]) -> str:
+    """``text`` with every run of 16 or more characters that starts like one of ``values``
+    replaced (what is left of a value cut short, as ``f"{value!r:.40}"`` does)."""
+    for value in values:
+        if len(value) <= _RUN_MIN:
+            continue  # whole forms only (hide's first step)
+        head = value[:_RUN_MIN]
+        at = text.find(head)
+        while at >= 0:
+            end = at + _RUN_MIN
+            while end < len(text) and end - at < len(value) and text[end] == value[end - at]:
+                end += 1
+            text = text[:at] + REDACTED + text[end:]
+            at = text.find(head, at + len(REDACTED))
+    return text
+
+
+def hide(text: str) -> str:
+    """``text`` without any held secret or token (every form of :func:`forms_of`, and any
+    run of 16 or more of their first characters). Errors and log records pass through it."""
+    held = _held()
+    if not held or not text:
+        return text
+    return _cut_runs(_remove(text, held, None), held)
+
+
+class _Hiding(logging.Filter):
+    """Removes held secrets and tokens from a log record's message before any handler."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not _HELD:
+            return True
+        try:
+            message = record.getMessage()
+        except Exception:  # a record that cannot be formatted: logging reports it itself
+            return True
+        clean = hide(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        return True
+
+
+#: this package's logger and urllib3's (its DEBUG lines quote every URL requested, a
+#: redirect's target included); a filter on a logger sees only that logger's records
+_LOGGERS = (
+    "expertfile_nb",
+    "urllib3.connectionpool",
+    "urllib3.connection",
+    "urllib3.poolmanager",
+    "urllib3.response",
+    "urllib3.util.retry",
+)
+_FILTER = _Hiding()
+for _name in _LOGGERS:
+    logging.getLogger(_name).addFilter(_FILTER)
+
+
+def _holds_any(value: object, held: tuple[str, ...]) -> bool:
+    """Whether ``value`` (a string, or a shallow container of strings) holds a held value."""
+    if isinstance(value, str):
+        return any(secret in value for secret in held)
+    if isinstance(value, dict):
+        items: list[object] = [*value.keys(), *value.values()]
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        items = list(value)
+    else:
+        return False
+    return any(isinstance(item, str) and _holds_any(item, held) for item in items[:1000])
+
+
+def drop_secret_locals(error: BaseException, *also: str | None) -> None:
+    """Clear the local variables of every finished frame on ``error``'s traceback (and on
+    those of its cause and context) that holds a held secret or token (or one of ``also``)
+    in a string, so that a verbose traceback (IPython's ``%xmode Verbose``) cannot show it.
+    A frame still running (the caller's) cannot be cleared: its function drops its own."""
+    held = _held() + tuple(value for value in also if isinstance(value, str) and value)
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen and held:
+        seen.add(id(current))
+        tb: TracebackType | None = current.__traceback__
+        while tb is not None:
+            frame = tb.tb_frame
+            if any(_holds_any(v, held) for v in frame.f_locals.values()):
+                with contextlib.suppress(RuntimeError):  # still running: it drops its own
+                    frame.clear()
+            tb = tb.tb_next
+        current = current.__cause__ or current.__context__

@@ -16,7 +16,9 @@
   carries the token to another origin. ``https://`` follows requests' proxy rules.
 - Every answer is read with two bounds: a deadline for the whole answer (not
   per socket read: a server that drips bytes cannot hold a call for ever) and a
-  cap on its decompressed size. Past either, a typed error.
+  cap on its decompressed size. Past either, a typed error. The deadline bounds
+  the whole call: its retries, redirects, and a re-login after a 401 with the
+  replay, all together.
 - No error keeps a reference to a request that carried the token or the secret.
 
 How requests travel (retries, deadline, size cap, proxies) is
@@ -31,6 +33,7 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.hooks import default_hooks
+from requests.structures import CaseInsensitiveDict
 from urllib3.util.retry import Retry
 
 from expertfile_nb._auth import BearerAuth
@@ -40,7 +43,8 @@ from expertfile_nb._config import (
     check_transport,
     positive_seconds,
 )
-from expertfile_nb._redact import REDACTED, excerpt, redact, scrub
+from expertfile_nb._deadline import within
+from expertfile_nb._redact import REDACTED, excerpt, hide, redact, scrub
 from expertfile_nb._transport import (
     DEFAULT_DEADLINE,
     MAX_DATA_BYTES,
@@ -76,16 +80,20 @@ def sanitized(response: requests.Response, hidden: tuple[str | None, ...]) -> re
     hooks lead back to the session)."""
     copy = requests.Response()
     copy.status_code = response.status_code
-    copy.headers = response.headers.copy()
-    for name, value in list(copy.headers.items()):
-        copy.headers[name] = scrub(value, *hidden)
+    copy.headers = CaseInsensitiveDict(
+        {
+            hide(scrub(name, *hidden)): hide(scrub(value, *hidden))
+            for name, value in response.headers.items()
+        }
+    )
     copy._content = scrub(response.content.decode("utf-8", "replace"), *hidden).encode()
     copy._content_consumed = True  # type: ignore[attr-defined] # requests' own flag
-    copy.url = response.url
+    copy.url = hide(scrub(response.url or "", *hidden))
     copy.reason = scrub(response.reason, *hidden) if response.reason else response.reason
     copy.encoding = response.encoding
     if response.request is not None:
         request = response.request.copy()
+        request.url = copy.url
         request.body = None
         request.hooks = default_hooks()
         if "Authorization" in request.headers:
@@ -107,10 +115,10 @@ def hidden_values(response: requests.Response, auth: object = None) -> tuple[str
 def error_from_response(response: requests.Response, auth: object = None) -> ExpertFileError:
     """The typed error for a data response that is an HTTP error."""
     status = response.status_code
-    url = response.url
     body = load_json(response.content)
     code, description = error_fields(body)
     hidden = hidden_values(response, auth)
+    url = scrub(response.url, *hidden)  # a redirect may have led to a URL that holds the token
     if not isinstance(body, dict) and response.content:
         description = excerpt(response.content, *hidden)  # redacted before it is cut
     code = redact(code, *hidden, limit=60) if code else None
@@ -188,8 +196,8 @@ class ExpertFileSession(requests.Session):
         org_id: the organization the token reads (``session.org_id``), if known.
         pool_size: connections kept open (the most pages a pull fetches at once).
         max_bytes: the largest answer accepted, decompressed (default 64 MiB).
-        deadline: seconds for one request and its whole answer, retries included
-            (default 300).
+        deadline: seconds for one call and its whole answer: retries, redirects and a
+            re-login after a 401 (with the replay) included (default 300).
     """
 
     def __init__(
@@ -213,6 +221,7 @@ class ExpertFileSession(requests.Session):
         if not positive_seconds(deadline):
             raise ConfigurationError(f"deadline must be seconds above 0; got {deadline!r:.40}.")
         self.base_url = base_url.rstrip("/")
+        self.deadline = float(deadline)
         self.timeout: Timeout = DEFAULT_TIMEOUT if timeout is None else check_timeout(timeout)
         self.org_id = org_id
         self.auth = auth
@@ -234,6 +243,8 @@ class ExpertFileSession(requests.Session):
             NetworkError: no answer after the retries (connection refused, reset, timeout).
             APIError: an HTTP error status after the retries (and its subclasses).
             AuthenticationError: the token was rejected and could not be renewed.
+            DeadlineExceededError: the whole call (a re-login included) outlasted
+                ``deadline``.
         """
         if isinstance(url, bytes):
             url = url.decode()
@@ -244,7 +255,8 @@ class ExpertFileSession(requests.Session):
         where = f"{method!s} {urlsplit(url).path}"
         failure: ExpertFileError
         try:
-            return super().request(method, url, *args, **kwargs)
+            with within(self.deadline):  # the whole call: retries, re-login and replay
+                return super().request(method, url, *args, **kwargs)
         except ExpertFileError:
             raise
         except (requests.ConnectionError, requests.Timeout) as exc:

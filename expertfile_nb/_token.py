@@ -13,7 +13,8 @@ from typing import Any, Protocol
 import requests
 
 from expertfile_nb._config import ENV_TOKEN_EXPIRES_AT, TOKEN_PATH
-from expertfile_nb._redact import mask, redact
+from expertfile_nb._deadline import within
+from expertfile_nb._redact import drop_secret_locals, hold, mask, redact
 from expertfile_nb._wire import error_fields, load_json
 from expertfile_nb.errors import (
     AuthenticationError,
@@ -91,6 +92,7 @@ class Token:
         }
         for name, value in values.items():
             object.__setattr__(self, name, value)
+        hold(access_token)  # kept out of every error message and log record from now on
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Token is immutable")
@@ -317,14 +319,44 @@ def fetch_token(
     credentials: Credentials,
     *,
     timeout: float | tuple[float, float],
+    deadline: float | None = None,
 ) -> Token:
     """POST the client-credentials form to ``{base_url}/v2/oauth/token`` and read the answer.
+
+    Args:
+        http: the session to send it with (see ``_transport.configure``).
+        base_url: the API's base URL.
+        credentials: the client id and secret.
+        timeout: (connect, read) seconds for each request.
+        deadline: seconds for the whole of it, every try included (and never past the
+            deadline of a call this request is part of); ``None``: only the session's own
+            per-request deadline.
 
     Raises:
         AuthenticationError: the credentials were refused.
         TokenResponseError: the answer was not a token.
         NetworkError: no answer after the session's retries.
+        DeadlineExceededError: no whole answer within the deadline.
     """
+    hold(credentials.client_secret)
+    try:
+        if deadline is None:
+            return _fetch_token(http, base_url, credentials, timeout)
+        with within(deadline):
+            return _fetch_token(http, base_url, credentials, timeout)
+    except BaseException as exc:
+        # the finished frames below hold the secret (the form, the parser's locals): a
+        # notebook's verbose traceback would show them
+        drop_secret_locals(exc)
+        raise
+
+
+def _fetch_token(
+    http: requests.Session,
+    base_url: str,
+    credentials: Credentials,
+    timeout: float | tuple[float, float],
+) -> Token:
     url = base_url + TOKEN_PATH
     log.debug("requesting a token from %s for client %s", url, mask(credentials.client_id))
     form = {

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,13 +21,21 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import DecodeError, InvalidHeader, ProtocolError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
-from expertfile_nb._config import retry_backoff
-from expertfile_nb._deadline import POOL_CLASSES, WATCHDOG, DeadlinePassed, current_alarm
+from expertfile_nb._config import positive_seconds, retry_backoff
+from expertfile_nb._deadline import (
+    POOL_CLASSES,
+    WATCHDOG,
+    Alarm,
+    DeadlinePassed,
+    current_alarm,
+    time_left,
+)
 from expertfile_nb._version import __version__
-from expertfile_nb.errors import DeadlineExceededError, ResponseTooLargeError
+from expertfile_nb.errors import ConfigurationError, DeadlineExceededError, ResponseTooLargeError
 
 __all__ = [
     "DEFAULT_DEADLINE",
+    "ENV_DEADLINE",
     "MAX_DATA_BYTES",
     "MAX_TOKEN_BYTES",
     "TOKEN_DEADLINE",
@@ -37,6 +46,7 @@ __all__ = [
     "asked_to_wait",
     "configure",
     "default_retry",
+    "login_deadline",
     "without_writes",
 ]
 
@@ -50,12 +60,45 @@ MAX_DATA_BYTES = 64 * 1024 * 1024
 MAX_TOKEN_BYTES = 64 * 1024
 #: seconds for one request and its whole answer (retries and their waits included)
 DEFAULT_DEADLINE = 300.0
+#: seconds for a login's token request, every try included, at most (see login_deadline)
 TOKEN_DEADLINE = 120.0
+#: seconds: the shortest default a login's timeout leads to
+_SHORTEST_LOGIN_DEADLINE = 5.0
+#: the default deadline of ``login()`` (seconds), when set
+ENV_DEADLINE = "EXPERTFILE_DEADLINE"
 _CHUNK = 64 * 1024
 
 
 #: never resent by urllib3 once they may have been received (``writes.py`` re-reads first)
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def login_deadline(timeout: float | tuple[float, float], deadline: float | None = None) -> float:
+    """The deadline of a login's token request: ``deadline`` if given, else
+    ``EXPERTFILE_DEADLINE`` if set, else ten times the timeout's (connect + read) seconds,
+    at least 5 s and at most 120 s (so the default timeout of 5 + 30 s gives 120 s).
+
+    Raises:
+        ConfigurationError: ``deadline`` or ``EXPERTFILE_DEADLINE`` is not seconds above 0.
+    """
+    if deadline is None:
+        raw = os.environ.get(ENV_DEADLINE, "").strip()
+        if raw:
+            try:
+                deadline = float(raw)
+            except ValueError:
+                deadline = -1.0
+            if not positive_seconds(deadline):
+                raise ConfigurationError(
+                    f"{ENV_DEADLINE}={raw!r:.40} is not seconds above 0. Unset it for the "
+                    "default (ten times the timeout, 5 to 120 s)."
+                )
+    if deadline is None:
+        connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
+        return min(TOKEN_DEADLINE, max(_SHORTEST_LOGIN_DEADLINE, 10 * (connect + read)))
+    if not positive_seconds(deadline):
+        raise ConfigurationError(f"deadline must be seconds above 0; got {deadline!r:.40}.")
+    return float(deadline)
 
 
 class CappedRetry(Retry):
@@ -180,12 +223,18 @@ class LimitedAdapter(HTTPAdapter):
     ) -> requests.Response:
         if (request.url or "").lower().startswith("http:"):
             proxies = {}  # loopback only (check_transport): a proxy would see the secret
-        alarm = WATCHDOG.arm(self.deadline)
+        seconds, stated = self.deadline, self.deadline
+        enclosing = time_left()  # a call this request is part of (a re-login, a retry)
+        if enclosing is not None and enclosing[0] < seconds:
+            seconds, stated = enclosing[0], enclosing[1]
+        if seconds <= 0:
+            raise self._late(request, stated)
+        alarm = WATCHDOG.arm(seconds)
         current_alarm(alarm)
         try:
             response = super().send(request, True, timeout, verify, cert, proxies)
             if not stream:
-                read_within(response, self.max_bytes)
+                read_within(response, self.max_bytes, alarm)
         except (requests.RequestException, OSError, DeadlinePassed):
             if not alarm.fired:
                 raise
@@ -193,20 +242,21 @@ class LimitedAdapter(HTTPAdapter):
             current_alarm(None)
             alarm.cancel()
         if alarm.fired:  # raised here, not in the except: no __context__ holding the request
-            raise self._late(request)
+            raise self._late(request, stated)
         return response
 
-    def _late(self, request: requests.PreparedRequest) -> DeadlineExceededError:
+    def _late(self, request: requests.PreparedRequest, deadline: float) -> DeadlineExceededError:
         where = urlsplit(request.url or "").path
         return DeadlineExceededError(
-            f"The answer to {where} did not arrive in full within {self.deadline:g} s; stopped "
+            f"The answer to {where} did not arrive in full within {deadline:g} s; stopped "
             "waiting. The service or the network is very slow: try again later.",
-            deadline=self.deadline,
+            deadline=deadline,
         )
 
 
-def read_within(response: requests.Response, max_bytes: int) -> None:
-    """Read the whole (decompressed) body into ``response.content``, at most ``max_bytes``.
+def read_within(response: requests.Response, max_bytes: int, alarm: Alarm | None = None) -> None:
+    """Read the whole (decompressed) body into ``response.content``, at most ``max_bytes``,
+    stopping when ``alarm`` fires (a bomb that decompresses slowly is bounded too).
 
     Raises:
         ResponseTooLargeError: more than ``max_bytes``.
@@ -217,6 +267,9 @@ def read_within(response: requests.Response, max_bytes: int) -> None:
     size = 0
     try:
         for chunk in response.raw.stream(_CHUNK, decode_content=True):
+            if alarm is not None and alarm.fired:
+                response.close()
+                raise requests.exceptions.ConnectionError("deadline")
             size += len(chunk)
             if size > max_bytes:
                 response.close()

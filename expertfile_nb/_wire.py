@@ -2,7 +2,11 @@
 
 Every answer is read through these functions, so that an unreadable body (not
 JSON, not UTF-8, nested deeper than Python can parse) is always "no body"
-rather than a crash, and ``success`` must be exactly ``true``.
+rather than a crash, and ``success`` must be exactly ``true`` — or absent: the vendor's
+own samples leave it out of some answers (Get Biography, Get Tagline, Get All Links,
+Get All Research Grant, Get a Specific Industry), so an answer without it is read by
+its ``data`` alone, which each caller then holds to the documented shape. A
+``success`` that is there and is anything but ``true`` is never success.
 """
 
 from __future__ import annotations
@@ -24,8 +28,9 @@ def load_json(content: bytes | None) -> Any:
 
 
 def data_of(body: Any) -> Any:
-    """``body["data"]`` when ``body`` is the success envelope (``"success": true``), else None."""
-    if isinstance(body, dict) and body.get("success") is True:
+    """``body["data"]`` when ``body`` is the success envelope (``"success": true``, or no
+    ``success`` key at all, as in some of the vendor's samples), else None."""
+    if isinstance(body, dict) and body.get("success", True) is True:
         return body.get("data")
     return None
 

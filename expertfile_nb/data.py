@@ -30,14 +30,27 @@ from expertfile_nb._login import shared_session
 from expertfile_nb._paging import Pull, check_options, collect
 from expertfile_nb._query import RETURN_FIELDS as RETURN_FIELDS  # re-exported
 from expertfile_nb._query import build_query
-from expertfile_nb._records import read_profile, read_spotlight
+from expertfile_nb._records import (
+    one_spelling,
+    read_item,
+    read_profile,
+    read_spotlight,
+    with_datetimes,
+)
+from expertfile_nb.errors import ConfigurationError
 
 if TYPE_CHECKING:
     import pandas as pd
     import requests
     from typing_extensions import Unpack  # typing.Unpack for **kwargs is 3.12+
 
-_SINGLE_READS = ["RETURN_FIELDS", "get_expert", "get_spotlight", "get_staff_member"]
+_SINGLE_READS = [
+    "RETURN_FIELDS",
+    "get_expert",
+    "get_section_item",
+    "get_spotlight",
+    "get_staff_member",
+]
 __all__ = [
     *_SINGLE_READS,
     "get_experts",
@@ -235,7 +248,7 @@ def get_experts(
     companies: Filter = None,
     fields: Filter = None,
     sort: Sort | None = None,
-    searchfield: Literal["fullname"] | None = None,
+    searchfield: str | None = None,
     **options: Unpack[PullOptions],
 ) -> pd.DataFrame:
     """The organization's experts as a DataFrame: every page, verified, one row per expert.
@@ -247,19 +260,25 @@ def get_experts(
         q: free-text search.
         access: ``"public"`` (the service's default), ``"private"`` or ``"all"``.
         status: ``"published"``, ``"unpublished"`` or ``"all"`` (the service's default).
-        countries: country codes, e.g. ``["CA", "US"]`` (sent as a JSON array).
+        countries: country codes, e.g. ``["CA", "US"]`` (sent as a JSON array), each
+            one of the documented codes in ``expertfile_nb.codes.COUNTRIES``.
         topics: topics to match.
         industries: industries to match.
         categories: categories to match.
         tags: tags to match.
-        companies: companies to match (sent as a JSON array).
+        companies: a company to match, sent as the plain string the documents give
+            (several, for which no form is documented, as JSON-array text).
         fields: return fields to ask for instead of the default item, from the 45
             documented names in ``expertfile_nb.data.RETURN_FIELDS``; ``username`` is
             always added (the pull verifies records by it). The fixed columns are then
             ``username`` and the names asked for; any other key sent follows them.
         sort: ``"name"`` (the service's default) or ``"featured"``.
-        searchfield: ``"fullname"`` to search the name only.
+        searchfield: the field ``q`` searches: ``"fullname"`` (the one value the
+            documents give) to search the name only.
         {pull options}
+
+    Array filters and ``companies`` take ``"all"``, their documented default, sent as
+    the word.
 
     Returns:
         One row per expert. The documented columns come first, always, with fixed dtypes
@@ -279,7 +298,7 @@ def get_staff(
     *,
     access: Literal["public", "private"] | None = None,
     sort: Sort | None = None,
-    searchfield: Literal["fullname"] | None = None,
+    searchfield: str | None = None,
     countries: Filter = None,
     companies: Filter = None,
     fields: Filter = None,
@@ -295,9 +314,10 @@ def get_staff(
         access: ``"public"`` (the service's default) or ``"private"`` (no ``"all"`` here).
         sort: ``"name"`` (the service's default) or ``"featured"``.
         searchfield: ``"fullname"`` to search the name only.
-        countries: country codes, e.g. ``["CA", "US"]`` (sent as a JSON array; the
-            documents give no form for this endpoint, so the experts' one is used).
-        companies: companies to match (sent as a JSON array).
+        countries: a country code such as ``"CA"`` (from ``expertfile_nb.codes``), sent
+            as the plain string the documents give; several as JSON-array text (no form
+            is documented here).
+        companies: a company, sent as a plain string (several as JSON-array text).
         fields: return fields to ask for, from ``expertfile_nb.data.RETURN_FIELDS``;
             ``username`` is always added. The fixed columns are then ``username`` and
             the names asked for; any other key sent follows them.
@@ -335,8 +355,9 @@ def get_spotlights(
         status: ``"published"``, ``"unpublished"`` or ``"all"`` (the service's default).
         tags: tags to match (sent as a JSON array).
         tagged: usernames of tagged experts (sent as a JSON array).
-        month: a month, e.g. ``11`` (default: all).
-        year: a year, e.g. ``2024`` (default: all).
+        month: a month, e.g. ``11``, or a year-month such as ``"2024-05"`` (a reading of
+            the documented "month" string), or ``"all"`` (the default).
+        year: a year, e.g. ``2024``, or ``"all"`` (the default).
         {pull options}
 
     Returns:
@@ -408,15 +429,18 @@ def get_staff_member(
 
     Returns:
         The whole profile as a dict, section name → list (``avatar``, ``account``,
-        ``biography``, ``corporationprofile``, …, as the service sent them); or, with
-        ``section``, that section's list.
+        ``biography``, ``corporationProfile``, …, as the service sent them, except that
+        the current site's ``corporationprofile`` is given as ``corporationProfile``, the
+        older reference's and the expert profile's spelling); or, with ``section``, that
+        section's list.
 
     Raises:
         NotFoundError: no such staff member in the organization.
         APIError: the answer is not the documented shape.
         ConfigurationError: an empty username, or an undocumented section.
     """
-    return read_profile(STAFF_PROFILE, username, section, _session(session))
+    read = read_profile(STAFF_PROFILE, username, section, _session(session))
+    return one_spelling(read) if section is None else read
 
 
 def get_spotlight(
@@ -429,12 +453,54 @@ def get_spotlight(
         session: a session from :func:`expertfile_nb.get_session`; default: the shared one.
 
     Returns:
-        The record (``id``, ``title``, ``html``, ``published_date`` in Unix seconds, …),
-        unwrapped from the documented one-element list ``data.spotlight``.
+        The record (``id``, ``title``, ``html``, …), unwrapped from the documented
+        one-element list ``data.spotlight``; its Unix-second timestamps
+        (``published_date``, ``created``) as UTC datetimes, as in :func:`get_spotlights`.
 
     Raises:
         NotFoundError: no such spotlight.
         APIError: ``data.spotlight`` is not a one-element list of one record.
         ConfigurationError: an empty id.
     """
-    return read_spotlight(SPOTLIGHT_PATH, spotlight_id, _session(session))
+    return with_datetimes(read_spotlight(SPOTLIGHT_PATH, spotlight_id, _session(session)))
+
+
+def get_section_item(
+    username: str,
+    section: str,
+    item_id: int | str,
+    *,
+    kind: Literal["experts", "staff"] = "experts",
+    session: requests.Session | None = None,
+) -> dict[str, Any]:
+    """One item of a profile section, by its id: the documented "Get a Specific …" reads.
+
+    Args:
+        username: the person's username.
+        section: a section with items read by id: for experts ``link``, ``sampletalk``,
+            ``accomplishment``, ``affiliation``, ``eventappearance``, ``mediaappearance``,
+            ``education``, ``testimonial``, ``patent``, ``researchgrant``,
+            ``partnership``, ``course``, ``article``, ``researchfocus``, ``topic``,
+            ``industry``, ``language``, ``category``, ``tag``, ``media/youtube``,
+            ``media/vimeo``, ``media/slideshare``, ``media/document``, ``media/photo``,
+            ``media/video``; for staff ``link``, ``education``, ``language``,
+            ``category``, ``tag``. (``biography``, ``tagline``, ``fee``,
+            ``availability``, ``social`` and ``cv`` are one record: read them with
+            :func:`get_expert`.)
+        item_id: the item's ``id`` (from the section's list).
+        kind: ``"experts"`` (default) or ``"staff"``.
+        session: a session from :func:`expertfile_nb.get_session`; default: the shared one.
+
+    Returns:
+        The item as the service sent it, unwrapped from the documented one-element list.
+
+    Raises:
+        NotFoundError: no such person or item.
+        APIError: ``data`` is not a one-element list of one record.
+        ConfigurationError: an empty username or id, an unknown kind, or a section
+            without reads by id (the closest one is suggested).
+    """
+    if kind not in ("experts", "staff"):
+        raise ConfigurationError(f'kind must be "experts" or "staff"; got {kind!r:.40}.')
+    endpoint = EXPERT_PROFILE if kind == "experts" else STAFF_PROFILE
+    return read_item(endpoint, username, section, item_id, _session(session))

@@ -25,9 +25,13 @@ value, its base64 or hex; any of their characters percent-, JSON- or
 HTML-entity-escaped; wrapped over lines): the server's text is quoted in short
 excerpts with the secret, the token and anything token-like redacted first. No error
 keeps a reference to a request that carried them: ``APIError.response`` is a
-copy whose body, header values and reason phrase are redacted the same way and
-whose request has the ``Authorization`` header masked, and network
+copy whose body, header names and values, URL and reason phrase are redacted the
+same way and whose request has the ``Authorization`` header masked, and network
 errors are raised without their ``requests`` cause (its request held the token).
+Whatever the call site, every message (and ``APIError.url``) is also passed through
+:func:`expertfile_nb._redact.hide` when the error is made: no client secret or token
+this process holds survives in it, even where a server echoed one into a record key
+or a redirect URL.
 
 ``APIError`` is also a ``requests.HTTPError``, so ``except requests.HTTPError``
 in existing code keeps working.
@@ -38,6 +42,8 @@ from __future__ import annotations
 from typing import Any
 
 import requests
+
+from expertfile_nb._redact import hide
 
 __all__ = [
     "APIError",
@@ -60,7 +66,14 @@ __all__ = [
 
 
 class ExpertFileError(Exception):
-    """Base class of every error raised by expertfile-nb."""
+    """Base class of every error raised by expertfile-nb.
+
+    Its text arguments are cleaned of every secret and token the process holds when it
+    is made (:func:`expertfile_nb._redact.hide`), whatever the message was built from.
+    """
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(hide(arg) if isinstance(arg, str) else arg for arg in args))
 
 
 class ConfigurationError(ExpertFileError, ValueError):
@@ -161,9 +174,9 @@ class APIError(ExpertFileError, requests.HTTPError):
         error: str | None = None,
         response: Any = None,
     ):
-        requests.HTTPError.__init__(self, message, response=response)
+        requests.HTTPError.__init__(self, hide(message), response=response)
         self.status = status
-        self.url = url
+        self.url = hide(url)
         self.error = error
 
     def __reduce__(self) -> Any:

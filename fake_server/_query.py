@@ -214,8 +214,8 @@ def people_query(args: MultiDict[str, str], settings: ListSettings, *, staff: bo
     )
 
 
-_MONTH = re.compile(r"(?:\d{4}-)?(0?[1-9]|1[0-2])")
-_MONTH_NUMBER = re.compile(r"(0?[1-9]|1[0-2])")
+_MONTH = re.compile(r"(?:(?P<year>[0-9]{4})-)?(?P<month>0?[1-9]|1[0-2])")
+_MONTH_NUMBER = re.compile(r"(?P<month>0?[1-9]|1[0-2])")
 
 
 def spotlight_query(args: MultiDict[str, str], settings: ListSettings) -> SpotlightQuery:
@@ -230,11 +230,15 @@ def spotlight_query(args: MultiDict[str, str], settings: ListSettings) -> Spotli
         raise BadRequest(f"month must be 1 to 12, not {month_text[:20]!r}")
     if year_text and not (year_text.isascii() and year_text.isdigit() and len(year_text) == 4):
         raise BadRequest(f"year must be four digits, e.g. 2024, not {year_text[:20]!r}")
+    month_year = month.groupdict().get("year") if month else None  # month=2024-05: May 2024
+    if month_year and year_text and int(month_year) != int(year_text):
+        raise BadRequest(f"month {month_text[:20]!r} and year {year_text!r} name different years")
+    year_text = year_text or month_year or ""
     return SpotlightQuery(
         q=_single(args, "q"),
         status=_choice(args, "status", ("published", "unpublished", "all"), "all"),
         tags=_array(args, "tags", settings),
         tagged=_array(args, "tagged", settings),
-        month=int(month[1]) if month else None,
+        month=int(month["month"]) if month else None,
         year=int(year_text) if year_text else None,
     )

@@ -28,6 +28,7 @@ from urllib.parse import parse_qsl
 from werkzeug.wrappers import Request
 
 from fake_server._answers import ok
+from fake_server._fields import field_values
 from fake_server._layouts import (
     EXPERT_PROFILE,
     EXPERT_SEGMENTS,
@@ -36,8 +37,8 @@ from fake_server._layouts import (
     STAFF_SEGMENTS,
     Layout,
 )
-from fake_server._query import BadRequest, people_query, window
-from fake_server._routes import NotFound, Route, Server, _path
+from fake_server._query import BadRequest, people_query, requested_fields, window
+from fake_server._routes import ROUTES, NotFound, Route, Server, _path
 from fake_server._wsgi import Answer
 
 __all__ = [
@@ -519,13 +520,18 @@ class Store:
             return person, {}
         if self.is_deleted(org, username):
             raise NotFound(_no_person(expert, username, org))
-        base = _base_json(
-            s,
-            request,
-            org,
-            {"org": params["org"], "username": username},
-            "_expert" if expert else "_staff_member",
-        )
+        try:
+            base = _base_json(
+                s,
+                request,
+                org,
+                {"org": params["org"], "username": username},
+                "_expert" if expert else "_staff_member",
+            )
+        except NotFound:
+            if not _listed_in_capture(s, username, expert):
+                raise
+            base = {}  # listed in a capture whose profile was not captured
         if person is None:
             account = (base.get("account") or [{}])[0]
             person = _Person(
@@ -588,7 +594,11 @@ class Store:
         if op != "d":
             _check(form, rules.required if op == "c" else (), rules.values, rules.ints, strict)
         values = {
-            rules.rename.get(k, k): _value(rules.rename.get(k, k), form[k])
+            rules.rename.get(k, k): (
+                int(form[k])
+                if k in rules.ints and _WHOLE.fullmatch(form[k])
+                else _value(rules.rename.get(k, k), form[k])
+            )
             for k in fields
             if k in form
         }
@@ -694,9 +704,9 @@ class Store:
         base: Callable[..., Answer],
     ) -> Answer:
         """A read, with the changes applied (``base`` answers it without them)."""
+        if not self.dirty(org):  # nothing written here: the base answer, without the lock
+            return base()
         with self._lock:
-            if not self.dirty(org):
-                return base()
             if kind in ("_experts", "_staff"):
                 return self._list(server, request, org, kind == "_staff", base)
             username = params["username"]
@@ -842,11 +852,35 @@ class Store:
         size, start = window(request.args, server.list_settings())
         corporation = d.corporation
 
+        fields = requested_fields(request.args, server.list_settings())
+        only = getattr(server, "fields_mode", "add") == "only"
+
         def make(h: Any) -> dict[str, Any]:
+            person: _Person | None
             if isinstance(h, str):
-                return _created_item(people[h], staff, corporation)
-            item = d.staff_item(h) if staff else d.expert_item(h)
-            return self._patched_row(people.get(d.username(h)), item)
+                person = people[h]
+                item = _created_item(person, staff, corporation)
+                values = dict.fromkeys(fields, "")
+            else:
+                person = people.get(d.username(h))
+                item = self._patched_row(person, d.staff_item(h) if staff else d.expert_item(h))
+                values = field_values(d, h, fields) if fields else {}
+            if not fields:
+                return item
+            for name in fields:  # the account fields a write changed
+                key = _ACCOUNT_FIELDS.get(name)
+                if person is not None and key is not None and key in person.account:
+                    values[name] = person.account[key]
+            if person is not None and "fullname" in values and person.account:
+                values["fullname"] = " ".join(
+                    (
+                        person.account.get("firstname", values.get("firstname", "")),
+                        person.account.get("lastname", values.get("lastname", "")),
+                    )
+                ).strip()
+            if person is not None and person.created and "username" in values:
+                values["username"] = person.username
+            return ({} if only else item) | values
 
         rows = [make(h) for h in hits[start : start + size]]
         answer: dict[str, Any] = {noun: rows, "total": len(hits)}
@@ -874,6 +908,34 @@ class _MethodNotAllowed(Exception):
             methods.append("POST")
         self.allow = ", ".join(methods)
         super().__init__(f"this endpoint answers {self.allow} only")
+
+
+#: return field (``fields=[…]``) → the account key a person write changes
+_ACCOUNT_FIELDS = {
+    "address": "location_address",
+    "building": "location_building",
+    "city": "location_city",
+    "company": "company",
+    "country": "location_country",
+    "department": "department",
+    "email": "email",
+    "firstname": "firstname",
+    "jobtitle": "job_title",
+    "lastname": "lastname",
+    "phone_number": "phone_number",
+    "phone_number_extension": "phone_number_extension",
+    "postal": "location_postal",
+    "room": "location_room",
+    "state": "location_state",
+}
+
+
+def _listed_in_capture(s: Server, username: str, expert: bool) -> bool:
+    dataset = getattr(s, "dataset", None)
+    if dataset is None:
+        return False
+    noun = "experts" if expert else "staff"
+    return any(row.get("username") == username for row in dataset.lists[noun][noun])
 
 
 def _no_person(expert: bool, username: str, org: int) -> str:
@@ -993,8 +1055,10 @@ def with_writes(routes: tuple[Route, ...]) -> tuple[Route, ...]:
     """``routes`` answering the documented writes too: the write methods added to the rows
     of the people and their sections, and rows for staff create and the inquiries."""
     out = []
+    # the kind of each row, by its path (a capture's table has handlers of other names)
+    kinds = {row.pattern.pattern: row.handler.__name__ for row in ROUTES}
     for row in routes:
-        kind = row.handler.__name__
+        kind = kinds.get(row.pattern.pattern, row.handler.__name__)
         extra = _PERSON_ROWS.get(kind)
         if extra is None and kind != "_staff":
             out.append(row)

@@ -120,8 +120,8 @@ class FakeExpertFile(HTTPServer):
             or the value is one literal (``"plain"``).
         searchfield_values: ``searchfield`` other than ``fullname``: a 400 (``"fullname"``) or
             ignored (``"any"``).
-        month_format: spotlight ``month``: ``1``-``12`` or ``2024-05`` (``"both"``), or only
-            ``1``-``12`` (``"number"``).
+        month_format: spotlight ``month``: ``1``-``12`` or ``2024-05``, May 2024 (``"both"``),
+            or only ``1``-``12`` (``"number"``).
         unknown_fields: a ``fields`` name outside the 45 return fields: a 400 (``"refuse"``) or
             dropped (``"ignore"``).
         name_order: ``sort=name`` orders by last name then first (``"last"``) or the reverse.

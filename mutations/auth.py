@@ -251,4 +251,40 @@ MUTATIONS = [
             "tests/test_login_sources.py::test_a_refused_prepared_token_is_said_to_be_refused_on_every_call"
         ],
     ),
+    Mutation(
+        name="auth: the bearer prefix has no '/' (:8765 matches :87650)",
+        path="expertfile_nb/_auth.py",
+        old='        self._prefix = provider.base_url + "/"',
+        new="        self._prefix = provider.base_url",
+        tests=[
+            "tests/test_session.py::"
+            "test_token_is_not_attached_to_a_port_that_only_begins_like_the_base_urls"
+        ],
+    ),
+    Mutation(
+        name="token file: saving one client's token drops the other clients' for that URL",
+        path="expertfile_nb/_token_file.py",
+        old='e.get("base_url") == base_url and (forget is None or e.get("client_id") == forget)',
+        new='e.get("base_url") == base_url',
+        tests=[
+            "tests/test_token_file.py::test_remembering_one_clients_token_keeps_the_other_clients"
+        ],
+    ),
+    Mutation(
+        name="login: a later login's deadline (or timeout) is not used by the kept provider",
+        path="expertfile_nb/_login.py",
+        old="            kept.replace_fetch(*_token_fetch(url, settings))",
+        new="            pass",
+        tests=["tests/test_login_deadline.py::test_a_later_logins_deadline_holds_for_its_renewals"],
+    ),
+    Mutation(
+        name="auth: waiting for another thread's token request ignores the call's deadline",
+        path="expertfile_nb/_auth.py",
+        old="        if not self._lock.acquire(timeout=-1 if left is None else max(0.0, left[0])):",
+        new="        if not self._lock.acquire():",
+        tests=[
+            "tests/test_login_deadline.py::"
+            "test_waiting_for_another_threads_relogin_ends_at_the_calls_deadline"
+        ],
+    ),
 ]

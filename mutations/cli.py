@@ -200,4 +200,25 @@ MUTATIONS = [
         new="    ENV_ACCESS_TOKEN,\n",
         tests=[f"{CLI}::test_help_names_every_setting_and_default"],
     ),
+    Mutation(
+        name="cli: capture --limit takes a negative number (and logs in first)",
+        path="expertfile_nb/__main__.py",
+        old='type=_count(0),\n        metavar="N",\n        help="at most N records',
+        new='type=int,\n        metavar="N",\n        help="at most N records',
+        tests=[f"{CAPTURE_CLI}::test_bad_numbers_are_refused_before_any_request"],
+    ),
+    Mutation(
+        name="cli: check --deadline ignored",
+        path="expertfile_nb/__main__.py",
+        old="check(budget=args.budget, deadline=args.deadline)",
+        new="check(budget=args.budget)",
+        tests=[f"{CHECK_TESTS}::test_the_command_stops_at_its_deadline"],
+    ),
+    Mutation(
+        name="cli: a file the command cannot write ends in a traceback",
+        path="expertfile_nb/__main__.py",
+        old="    except OSError as exc:  # a file that could not be written",
+        new="    except ZeroDivisionError as exc:  # a file that could not be written",
+        tests=[f"{CHECK_TESTS}::test_an_unwritable_json_file_is_one_line"],
+    ),
 ]

@@ -7,6 +7,8 @@ MATRIX = f"{FORMS}::test_no_form_of_the_secret_survives_a_token_error"
 WIDGET = f"{FORMS}::test_the_login_form_keeps_no_form_of_an_echoed_secret"
 BOUNDS = "tests/test_answer_bounds.py"
 RULES = "tests/test_reliability_transport.py"
+ECHO = "tests/test_echoed_secrets.py"
+DEADLINE = "tests/test_login_deadline.py"
 
 MUTATIONS = [
     Mutation(
@@ -178,7 +180,7 @@ MUTATIONS = [
     Mutation(
         name="bounds: no deadline on a dripping answer",
         path="expertfile_nb/_transport.py",
-        old="        alarm = WATCHDOG.arm(self.deadline)",
+        old="        alarm = WATCHDOG.arm(seconds)",
         new="        alarm = WATCHDOG.arm(1e9)",
         tests=[f"{BOUNDS}::test_a_dripping_answer_ends_at_the_deadline"],
     ),
@@ -222,8 +224,8 @@ MUTATIONS = [
     Mutation(
         name="session: the error's response keeps a header's echo of the token",
         path="expertfile_nb/_session.py",
-        old="        copy.headers[name] = scrub(value, *hidden)",
-        new="        copy.headers[name] = value",
+        old=": hide(scrub(value, *hidden))",
+        new=": value",
         tests=[f"{FORMS}::test_a_data_errors_copy_of_the_answer_keeps_no_form_of_the_token"],
     ),
     Mutation(
@@ -310,5 +312,126 @@ MUTATIONS = [
         old="            max_bytes=max_bytes,\n",
         new="",
         tests=[f"{BOUNDS}::test_get_session_sets_the_cap_and_the_deadline"],
+    ),
+    Mutation(
+        name="redact: token-like values masked only from 800 characters",
+        path="expertfile_nb/_redact.py",
+        old='    r"([A-Za-z0-9._~+/=%-]{8,})"',
+        new='    r"([A-Za-z0-9._~+/=%-]{800,})"',
+        tests=[f"{ECHO}::test_a_token_like_value_in_an_error_is_masked"],
+    ),
+    Mutation(
+        name="redact: a token-like key eats the key next to it (accessToken*** for ...ExpiresAt)",
+        path="expertfile_nb/_redact.py",
+        old=r"(?:\s*[:=]\s*|\s+)",
+        new=r"\s*[:=]?\s*",
+        tests=[f"{ECHO}::test_masking_a_token_like_value_keeps_the_neighbouring_key"],
+    ),
+    Mutation(
+        name="redact: errors are not cleaned of held secrets when made (a record key echoes it)",
+        path="expertfile_nb/errors.py",
+        old="(hide(arg) if isinstance(arg, str) else arg for arg in args)",
+        new="(arg for arg in args)",
+        tests=[
+            f"{ECHO}::test_a_record_key_equal_to_the_token_reaches_no_message_or_log",
+            f"{ECHO}::test_a_username_that_is_a_list_holding_the_token_reaches_no_message",
+        ],
+    ),
+    Mutation(
+        name="redact: a value cut short leaves its first characters",
+        path="expertfile_nb/_redact.py",
+        old="    return _cut_runs(_remove(text, held, None), held)",
+        new="    return _remove(text, held, None)",
+        tests=[f"{ECHO}::test_a_username_that_is_a_list_holding_the_token_reaches_no_message"],
+    ),
+    Mutation(
+        name="redact: log records (urllib3's) keep a held token",
+        path="expertfile_nb/_redact.py",
+        old="            record.msg, record.args = clean, None",
+        new="            pass",
+        tests=[
+            f"{ECHO}::test_a_redirect_to_a_url_holding_the_token_reaches_no_message_attribute_or_log"
+        ],
+    ),
+    Mutation(
+        name="session: the error's copy of the answer keeps a redirect URL's echo of the token",
+        path="expertfile_nb/_session.py",
+        old='    copy.url = hide(scrub(response.url or "", *hidden))',
+        new="    copy.url = response.url",
+        tests=[
+            f"{ECHO}::test_a_redirect_to_a_url_holding_the_token_reaches_no_message_attribute_or_log"
+        ],
+    ),
+    Mutation(
+        name="session: the error's response keeps a header name's echo of the token",
+        path="expertfile_nb/_session.py",
+        old="            hide(scrub(name, *hidden)): hide(scrub(value, *hidden))",
+        new="            name: hide(scrub(value, *hidden))",
+        tests=[f"{ECHO}::test_a_header_name_holding_the_token_is_removed_from_the_kept_answer"],
+    ),
+    Mutation(
+        name="redact: a failed login's traceback frames keep the secret in their locals",
+        path="expertfile_nb/_redact.py",
+        old="                    frame.clear()",
+        new="                    pass",
+        tests=[f"{ECHO}::test_a_failed_login_leaves_the_secret_in_no_frame_of_its_traceback"],
+    ),
+    Mutation(
+        name="bounds: size cap refuses an answer of exactly the cap (> became >=)",
+        path="expertfile_nb/_transport.py",
+        old="            if size > max_bytes:",
+        new="            if size >= max_bytes:",
+        tests=[f"{BOUNDS}::test_an_answer_of_exactly_the_cap_is_accepted"],
+    ),
+    Mutation(
+        name="bounds: the token's size cap 64 KiB became 64 MiB",
+        path="expertfile_nb/_transport.py",
+        old="MAX_TOKEN_BYTES = 64 * 1024",
+        new="MAX_TOKEN_BYTES = 64 * 1024 * 1024",
+        tests=[
+            f"{BOUNDS}::test_a_nested_gzip_bomb_at_the_token_endpoint_is_refused_in_small_memory"
+        ],
+    ),
+    Mutation(
+        name="deadline: the login's token deadline 120 s became 300 s",
+        path="expertfile_nb/_transport.py",
+        old="TOKEN_DEADLINE = 120.0",
+        new="TOKEN_DEADLINE = 300.0",
+        tests=[f"{DEADLINE}::test_the_documented_login_deadline_is_the_one_used"],
+    ),
+    Mutation(
+        name="deadline: login() ignores its deadline",
+        path="expertfile_nb/_transport.py",
+        old="    return float(deadline)\n",
+        new="    return TOKEN_DEADLINE\n",
+        tests=[f"{DEADLINE}::test_login_ends_at_its_deadline"],
+    ),
+    Mutation(
+        name="deadline: the login's default deadline does not follow the timeout",
+        path="expertfile_nb/_transport.py",
+        old="min(TOKEN_DEADLINE, max(_SHORTEST_LOGIN_DEADLINE, 10 * (connect + read)))",
+        new="TOKEN_DEADLINE",
+        tests=[f"{DEADLINE}::test_the_default_login_deadline_follows_the_timeout"],
+    ),
+    Mutation(
+        name="deadline: a session's deadline does not cover its re-login",
+        path="expertfile_nb/_session.py",
+        old="            with within(self.deadline):  # the whole call",
+        new="            with within(1e9):  # the whole call",
+        tests=[f"{DEADLINE}::test_a_sessions_deadline_covers_its_relogin"],
+    ),
+    Mutation(
+        name="deadline: an enclosing call's deadline is ignored by each request",
+        path="expertfile_nb/_transport.py",
+        old="        if enclosing is not None and enclosing[0] < seconds:",
+        new="        if False:",
+        tests=[f"{DEADLINE}::test_a_sessions_deadline_covers_its_relogin"],
+    ),
+    Mutation(
+        name="deadline: a 'Connection: close' answer's socket is not watched (drips on)",
+        path="expertfile_nb/_deadline.py",
+        old="            alarm.watch(sock)",
+        new="            pass",
+        tests=[f"{BOUNDS}::test_a_dripping_answer_ends_at_the_deadline"],
     ),
 ]

@@ -12,6 +12,8 @@ that exist and the contract tests that hold them to documented pages.
 
 from __future__ import annotations
 
+from typing import Any
+
 import requests
 
 import expertfile_nb as ef
@@ -56,11 +58,16 @@ def _source(name: str) -> str:
     return "DOC-SL"
 
 
-def _verdicts() -> dict[str, tuple[list[str], int]]:
+def _verdicts(**fake_settings: Any) -> dict[str, tuple[list[str], int]]:
     """Per read: the fake's problems under its defaults, and under how many of the read
-    settings (``test_fake_reads.SETTINGS``) it is documented — the test's own check."""
+    settings (``test_fake_reads.SETTINGS``) it is documented — the test's own check.
+
+    Args:
+        **fake_settings: ``FakeExpertFile`` arguments (none for the committed document; a
+            test passes some to see that a fake which differs shows up in the rows).
+    """
     results: dict[str, tuple[list[str], int]] = {}
-    with FakeExpertFile() as server:
+    with FakeExpertFile(**fake_settings) as server:
         token_answer = requests.post(
             server.url + vs.SAMPLES["token"].path,
             data={
@@ -82,8 +89,9 @@ def _cell(text: str) -> str:
     return " ".join(str(text).replace("|", "¦").split())
 
 
-def render() -> str:
-    verdicts = _verdicts()
+def render(**fake_settings: Any) -> str:
+    """docs/API_FIDELITY.md, from a ``FakeExpertFile(**fake_settings)`` (its defaults: none)."""
+    verdicts = _verdicts(**fake_settings)
     settings = len(fake_reads.SETTINGS)
     lines = [
         "# API fidelity: the documented service, the fake, and the client",

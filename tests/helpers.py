@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -194,3 +195,88 @@ def read_exports(proc: subprocess.Popen[str]) -> dict[str, str]:
         if line.startswith("Press Ctrl-C"):
             break
     return exports
+
+
+#: what a :class:`DrippingServer` sends for one request: (head, body, drip), where drip is
+#: ``"headers"`` (everything a byte at a time), ``"body"`` (the head at once) or ``None``
+Answer = tuple[bytes, bytes, "str | None"]
+
+
+def http_answer(
+    status: int, body: Any, *, drip: str | None = None, headers: dict[str, str] | None = None
+) -> Answer:
+    """An HTTP/1.1 answer with a JSON body (or bytes as they are), for a DrippingServer."""
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    lines = [f"HTTP/1.1 {status} X", "Content-Type: application/json", "Connection: close"]
+    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+    lines.append(f"Content-Length: {len(data)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode(), data, drip
+
+
+class DrippingServer:
+    """A raw HTTP server on 127.0.0.1 whose answers may come one byte every 0.1 s.
+
+    ``answer(method, path)`` says what to send (:func:`http_answer`); each connection
+    gets one answer, in its own thread. A drip is bounded by the answer's length (a few
+    hundred bytes: some seconds) and ends when the server is closed, so a test whose
+    client does not give up still ends. ``requests`` lists the (method, path) received;
+    ``finished`` is set when a dripped answer was sent to its last byte, so a test can
+    tell that the client gave up before the end — an order of events, not a timing.
+    """
+
+    def __init__(self, answer: Any) -> None:
+        self.answer = answer
+        self.requests: list[tuple[str, str]] = []
+        self.finished = threading.Event()
+        self.stop = threading.Event()
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        self.listener.settimeout(0.2)
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        with conn:
+            try:
+                conn.settimeout(10)
+                raw = b""
+                while b"\r\n\r\n" not in raw:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        return
+                    raw += chunk
+                head, _, rest = raw.partition(b"\r\n\r\n")
+                length = re.search(rb"(?i)\r\ncontent-length:\s*(\d+)", head)
+                while length and len(rest) < int(length[1]):
+                    rest += conn.recv(65536)
+                method, path = head.split(b"\r\n", 1)[0].decode().split(" ")[:2]
+                self.requests.append((method, path))
+                top, body, drip = self.answer(method, path)
+                if drip is None:
+                    conn.sendall(top + body)
+                    return
+                if drip == "body":
+                    conn.sendall(top)
+                    top = b""
+                for byte in top + body:
+                    if self.stop.wait(0.1):
+                        return
+                    conn.sendall(bytes([byte]))
+                self.finished.set()
+            except OSError:
+                return  # the client hung up: it gave up before the end
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(5)
+        self.listener.close()

@@ -15,66 +15,19 @@ from pytest_httpserver import HTTPServer
 import expertfile_nb as ef
 from expertfile_nb._session import ExpertFileSession
 from fake_server import FakeExpertFile
+from tests.helpers import DrippingServer, http_answer
 
 
-class Dripper:
-    """A server that sends its answer one byte every 0.1 s: headers first, or the body only.
-
-    ``finished`` says whether it got to the last byte, so a test can tell that the
-    client gave up before the answer was complete — an order of events, not a timing.
-    """
-
-    def __init__(self, drip_headers: bool) -> None:
-        self.drip_headers = drip_headers
-        self.finished = threading.Event()
-        self.stop = threading.Event()
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(4)
-        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
-        self.thread = threading.Thread(target=self.serve, daemon=True)
-        self.thread.start()
-
-    def serve(self) -> None:
-        self.listener.settimeout(0.2)
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.listener.accept()
-            except OSError:
-                continue
-            with conn:
-                conn.recv(65536)
-                body = b'{"data": {"experts": [], "total": 0}, "success": true}'
-                head = (
-                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                    + f"Content-Length: {len(body)}\r\n\r\n".encode()
-                )
-                if not self.drip_headers:
-                    conn.sendall(head)
-                    head = b""
-                try:
-                    for byte in head + body:  # 60 to 150 bytes: 6 to 15 s in all
-                        if self.stop.wait(0.1):
-                            return
-                        conn.sendall(bytes([byte]))
-                except OSError:
-                    continue  # the client hung up: it gave up before the end
-                self.finished.set()
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join(5)
-        self.listener.close()
-
-
-@pytest.fixture(params=[False, True], ids=["body", "headers"])
-def dripper(request: pytest.FixtureRequest) -> Iterator[Dripper]:
-    server = Dripper(drip_headers=request.param)
+@pytest.fixture(params=["body", "headers"])
+def dripper(request: pytest.FixtureRequest) -> Iterator[DrippingServer]:
+    """A server that sends its answer one byte every 0.1 s: headers first, or the body only."""
+    empty = {"data": {"experts": [], "total": 0}, "success": True}
+    server = DrippingServer(lambda _method, _path: http_answer(200, empty, drip=request.param))
     yield server
     server.close()
 
 
-def test_a_dripping_answer_ends_at_the_deadline(dripper: Dripper) -> None:
+def test_a_dripping_answer_ends_at_the_deadline(dripper: DrippingServer) -> None:
     # each byte comes well within the 0.5 s read timeout: only the deadline can end it
     session = ExpertFileSession(dripper.url, timeout=(1, 0.5), retries=0, deadline=1.0)
     with pytest.raises(ef.DeadlineExceededError, match="within 1 s") as caught:
@@ -149,6 +102,10 @@ def test_the_deadline_holds_for_cut_headers_and_for_retries(silent_first: bool) 
     caller = threading.Thread(target=call, daemon=True)
     caller.start()
     caller.join(30)  # bounded: a hang fails the test instead of holding the suite
+    for _ in range(50):  # on a loaded machine the server's thread may not have counted it yet
+        if server.connections:
+            break
+        server.stop.wait(0.1)
     server.close()
     assert outcome, "the call was still blocked 30 s after a 1 s deadline"
     assert isinstance(outcome[0], ef.DeadlineExceededError), outcome
@@ -176,6 +133,12 @@ def test_the_cap_is_settable(httpserver: HTTPServer) -> None:
     assert len(small.get("/page").content) == 5000
 
 
+def test_an_answer_of_exactly_the_cap_is_accepted(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/page").respond_with_data(b"x" * 4096)
+    session = ExpertFileSession(httpserver.url_for("").rstrip("/"), max_bytes=4096)
+    assert len(session.get("/page").content) == 4096
+
+
 def test_a_nested_gzip_bomb_at_the_token_endpoint_is_refused_in_small_memory(
     httpserver: HTTPServer,
 ) -> None:
@@ -188,13 +151,17 @@ def test_a_nested_gzip_bomb_at_the_token_endpoint_is_refused_in_small_memory(
     httpserver.expect_request("/v2/oauth/token", method="POST").respond_with_data(
         bomb, headers={"Content-Encoding": "gzip, gzip", "Content-Type": "application/json"}
     )
+    url = httpserver.url_for("").rstrip("/")
     tracemalloc.start()
     try:
-        with pytest.raises(ef.ExpertFileError):
-            ef.login("id", "secret", base_url=httpserver.url_for("").rstrip("/"), retries=0)
+        # bounded: decompressing is bounded by the deadline too, so with a cap that does
+        # not hold (64 MiB, say) this ends in 30 s as a DeadlineExceededError, not in minutes
+        with pytest.raises(ef.ResponseTooLargeError) as caught:
+            ef.login("id", "secret", base_url=url, retries=0, deadline=30)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+    assert caught.value.limit == 64 * 1024  # the documented cap for the token
     assert peak < 16 * 1024 * 1024, f"peak {peak / 2**20:.0f} MiB for a 64 KiB cap"
 
 

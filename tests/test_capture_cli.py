@@ -10,11 +10,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 import expertfile_nb as ef
 from expertfile_nb.__main__ import main
+from expertfile_nb._capture import capture
+from expertfile_nb._redact import contains_any
 from fake_server import FakeExpertFile
 from tests.helpers import read_exports
+from tests.hostile import Hostile
 
 
 @pytest.fixture
@@ -140,3 +144,79 @@ def test_missing_parents_of_out_are_created(
     out = tmp_path / "new" / "deeper" / "capture"
     assert main(["capture", "--out", str(out), "--limit", "2", "--profiles", "0"]) == 0
     assert (out / "capture.json").is_file()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [["--limit", "-5"], ["--profiles", "-1"], ["--limit", "x"], ["--anonymize-key-file", "k"]],
+)
+def test_bad_numbers_are_refused_before_any_request(
+    expertfile_env: FakeExpertFile,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    bad: list[str],
+) -> None:
+    try:
+        status = main(["capture", "--out", str(tmp_path / "c"), *bad])
+    except SystemExit as stop:  # argparse's usage errors
+        status = stop.code  # type: ignore[assignment] # an int here, as argparse exits
+    assert status == 2
+    err = capsys.readouterr().err
+    assert err.count("error:") == 1 and err.strip().splitlines()[-1].count("error:") == 1, err
+    assert "Traceback" not in err and expertfile_env.journal == []
+    assert not (tmp_path / "c").exists()
+
+
+def test_hostile_usernames_leave_only_the_capture(
+    httpserver: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Usernames that are too long for a file, climb out of the folder, equal the token, or
+    are no string: the capture is written whole, inside its folder, with none of them as a
+    file name and the token nowhere; each one left out is said."""
+    service = Hostile()
+    service.usernames = [
+        "x" * 300,
+        "../../escape",
+        service.token,
+        7,
+        "fine",
+    ]
+    service.serve(httpserver)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    ef.login(service.client_id, service.secret, base_url=service.url)
+    summary = capture("out", profiles=6, session=ef.get_session(retries=0))
+    assert sorted(p.name for p in work.iterdir()) == ["out"], "nothing beside the capture"
+    files = [p for p in (work / "out").rglob("*") if p.is_file()]
+    assert {str(p.relative_to(work / "out")) for p in files if p.parent.name == "expert"} == {
+        "expert/..%2F..%2Fescape.json",
+        "expert/7.json",
+        "expert/fine.json",
+    }
+    for path in files:
+        assert not contains_any(str(path) + path.read_text(), [service.token, service.secret])
+    assert summary.counts["expert profiles"] == 3
+    skipped = json.loads((work / "out" / "capture.json").read_text())["skipped"]
+    assert skipped == summary.skipped
+    assert "expert #1 (the username is too long for a file name)" in skipped
+    assert "expert #3 (the username holds the token or secret)" in skipped
+
+
+def test_a_failed_capture_leaves_nothing(
+    httpserver: HTTPServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A capture that fails half way (the token refused for a profile, after one profile was
+    written): one line, exit 1, and no folder, partial or hidden, left behind."""
+    service = Hostile(usernames=["fine", "revoked"]).serve(httpserver)
+    monkeypatch.setenv("EXPERTFILE_BASE_URL", service.url)
+    monkeypatch.setenv("EXPERTFILE_CLIENT_ID", service.client_id)
+    monkeypatch.setenv("EXPERTFILE_CLIENT_SECRET", service.secret)
+    where = tmp_path / "where"
+    assert main(["capture", "--out", str(where / "out")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and len(err.splitlines()) == 1, err
+    assert list(where.iterdir()) == []

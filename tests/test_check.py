@@ -15,11 +15,18 @@ from typing import Any
 
 import pytest
 import requests
+from pytest_httpserver import HTTPServer
 
 import expertfile_nb as ef
 from expertfile_nb.__main__ import main
-from expertfile_nb._check import ASSUMED, check
+from expertfile_nb._check import ASSUMED, _run, check
+from expertfile_nb._check_probes import Probes
+from expertfile_nb._check_report import CheckReport
+from expertfile_nb._probe import Probe
+from expertfile_nb._redact import contains_any
 from fake_server import ASSUMPTIONS, FakeExpertFile
+from tests.helpers import get_token
+from tests.hostile import Hostile
 
 
 def run_check(server: FakeExpertFile) -> ef.CheckReport:
@@ -232,3 +239,170 @@ def test_an_unwritable_json_path_is_refused_before_any_request(
     assert f"--json {tmp_path / bad}" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert result.stdout == "" and expertfile_env.journal == []  # no probe at all
+
+
+def check_hostile(service: Hostile, **options: Any) -> ef.CheckReport:
+    """``check`` of a scripted service: bounded by its deadline and its budget."""
+    return check(
+        base_url=service.url,
+        client_id=service.client_id,
+        client_secret=service.secret,
+        deadline=options.pop("deadline", 20),
+        **options,
+    )
+
+
+def finding(report: ef.CheckReport, point: str) -> ef.Finding:
+    return next(f for f in report.findings if f.point == point)
+
+
+@pytest.mark.parametrize(
+    ("username", "sent"),
+    [
+        ("../../../oauth/token", "/expert/..%2F..%2F..%2Foauth%2Ftoken"),
+        ("a b/c?d#e", "/expert/a%20b%2Fc%3Fd%23e"),
+        (5, "/expert/5"),
+        ({"a": 1}, None),
+        ("..", None),
+        (True, None),
+    ],
+    ids=["dot-dot-slash", "reserved", "int", "dict", "dot-dot", "bool"],
+)
+def test_a_listed_username_is_encoded_or_refused(
+    httpserver: HTTPServer, username: object, sent: str | None
+) -> None:
+    service = Hostile(usernames=[username, "b", "c", "d"]).serve(httpserver)
+    report = check_hostile(service)
+    profile = finding(report, "expert profile: data is sections → lists")
+    reads = [
+        line
+        for line in service.seen
+        if "/expert/" in line and "biography" not in line and "/expertfile-nb-check-" not in line
+    ]  # the profile read (not its section, not the check's own unknown username)
+    if sent is None:
+        assert profile.verdict == "differs" and "no usable username" in profile.observed
+        assert reads == []
+    else:
+        assert reads == [f"GET /v2/organization/42{sent}"], service.seen
+        assert profile.verdict == "same", report.table()
+    # the bearer token goes nowhere but the data paths
+    assert [line for line in service.seen if "/oauth/" in line] == ["POST /v2/oauth/token"]
+
+
+def test_a_listed_username_of_any_type_is_one_line_from_the_command(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    service = Hostile(usernames=[{"x": 1}, 5.5, None, ["l"]]).serve(httpserver)
+    monkeypatch.setenv("EXPERTFILE_BASE_URL", service.url)
+    monkeypatch.setenv("EXPERTFILE_CLIENT_ID", service.client_id)
+    monkeypatch.setenv("EXPERTFILE_CLIENT_SECRET", service.secret)
+    assert main(["check", "--deadline", "20"]) == 1
+    out, err = capsys.readouterr()
+    assert err == "" and "no usable username (a JSON object)" in out
+
+
+def test_json_masks_what_a_service_echoes(
+    httpserver: HTTPServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A service that names keys and headers after the token and the secret: the report
+    lists them masked, as the command line says."""
+    service = Hostile(echo=True).serve(httpserver)
+    service.headers = {f"X-RateLimit-{service.token}": "1", f"X-Quota-{service.secret}": "2"}
+    monkeypatch.setenv("EXPERTFILE_BASE_URL", service.url)
+    monkeypatch.setenv("EXPERTFILE_CLIENT_ID", service.client_id)
+    monkeypatch.setenv("EXPERTFILE_CLIENT_SECRET", service.secret)
+    out = tmp_path / "check.json"
+    assert main(["check", "--json", str(out), "--deadline", "20"]) == 1
+    printed = capsys.readouterr().out
+    text = out.read_text()
+    assert "no token, secret or record value" in printed
+    report = json.loads(text)
+    assert "extra: ***" in json.dumps(report["findings"]), "the echoed keys are listed, masked"
+    assert "x-ratelimit-***" in text
+    for shown in (text, printed):
+        assert not contains_any(shown, [service.token, service.secret, service.token.lower()])
+
+
+def test_the_probe_never_follows_a_redirect(httpserver: HTTPServer) -> None:
+    service = Hostile(redirect=True).serve(httpserver)
+    report = check_hostile(service)
+    assert service.seen[0] == "POST /v2/oauth/token"
+    assert not [line for line in service.seen if "/v2/echo/" in line], service.seen
+    assert finding(report, "experts list: item keys and types").observed == "HTTP 302"
+
+
+def test_service_differences_the_fake_cannot_show(httpserver: HTTPServer) -> None:
+    """Rate-limit headers, another challenge than Bearer: each a difference."""
+    service = Hostile(
+        headers={"X-RateLimit-Remaining": "99"}, www_authenticate='Basic realm="api"'
+    ).serve(httpserver)
+    report = check_hostile(service)
+    rates = finding(report, "rate-limit headers")
+    assert (rates.observed, rates.verdict) == ("x-ratelimit-remaining", "differs")
+    scheme = finding(report, "WWW-Authenticate on a 401")
+    assert (scheme.observed, scheme.verdict) == ("Basic", "differs")
+    assert finding(report, "token lifetime").verdict == "same"
+
+
+def test_a_token_lifetime_other_than_30_days_is_a_difference() -> None:
+    with FakeExpertFile(token_ttl=2 * 86400) as server:
+        report = run_check(server)
+    lifetime = finding(report, "token lifetime")
+    assert lifetime.verdict == "differs" and lifetime.observed.startswith("2.0 days")
+
+
+def test_the_budget_stops_the_probes_in_the_middle(expertfile_server: FakeExpertFile) -> None:
+    """Under the check's minimum, as ``_run`` sees it: the 11th request is never sent, and
+    the points left are reported as not probed."""
+    token = get_token(expertfile_server)
+    probe = Probe(expertfile_server.url, budget=10)
+    report = CheckReport(expertfile_server.url, budget=10)
+    _run(Probes(probe, expertfile_server.org_id, token, report))
+    probe.close()
+    assert len(expertfile_server.journal) == 1 + 10 and probe.sent == 10
+    assert finding(report, "budget").observed == "spent before every point was probed"
+
+
+def test_a_slow_service_stops_at_the_deadline(httpserver: HTTPServer) -> None:
+    service = Hostile(delay=0.4).serve(httpserver)
+    report = check_hostile(service, deadline=1.5)
+    limit = finding(report, "time limit")
+    assert (limit.expected, limit.observed) == ("1.5 s", "reached before every point was probed")
+    assert report.requests <= 5, report.table()
+
+
+def test_a_deadline_is_a_positive_number_of_seconds(expertfile_server: FakeExpertFile) -> None:
+    for bad in (0, -1, float("nan"), "5", True):
+        with pytest.raises(ef.ConfigurationError, match="deadline"):
+            check(base_url=expertfile_server.url, deadline=bad)  # type: ignore[arg-type] # on purpose
+    assert expertfile_server.journal == []
+
+
+def test_the_command_stops_at_its_deadline(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    service = Hostile(delay=0.3).serve(httpserver)
+    monkeypatch.setenv("EXPERTFILE_BASE_URL", service.url)
+    monkeypatch.setenv("EXPERTFILE_CLIENT_ID", service.client_id)
+    monkeypatch.setenv("EXPERTFILE_CLIENT_SECRET", service.secret)
+    main(["check", "--deadline", "1"])
+    assert "time limit" in capsys.readouterr().out and len(service.seen) <= 5
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (a full disk)")
+def test_an_unwritable_json_file_is_one_line(
+    expertfile_env: FakeExpertFile, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "--json", "/dev/full"]) == 1
+    err = capsys.readouterr().err
+    assert err == "error: No space left on device: /dev/full\n", err
+
+
+def test_no_token_answer_within_the_deadline_is_a_typed_error(httpserver: HTTPServer) -> None:
+    service = Hostile(token_delay=2).serve(httpserver)
+    with pytest.raises(ef.DeadlineExceededError, match=r"no token answer within the check's 0\.5"):
+        check_hostile(service, deadline=0.5)
+    assert service.seen == ["POST /v2/oauth/token"]

@@ -38,6 +38,7 @@ DOCUMENTED = {
     "get_expert",
     "get_staff_member",
     "get_spotlight",
+    "get_section_item",
     "login_widget",
     "check",
     "CheckReport",

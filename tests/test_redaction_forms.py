@@ -161,6 +161,7 @@ def test_data_error_echoing_the_token_url_encoded(expertfile_env: FakeExpertFile
     response = caught.value.response
     assert response is not None and response.status_code == 400
     assert token not in str(response.request.headers)
+    assert_clean(response.text, token)  # the copy of the body the error keeps
 
 
 def test_redact_handles_every_form_and_short_values() -> None:

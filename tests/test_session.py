@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import socket
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
+from pytest_httpserver import HTTPServer
 from urllib3.util.retry import Retry
 
 import expertfile_nb as ef
+from expertfile_nb._auth import BearerAuth, TokenProvider
+from expertfile_nb._session import ExpertFileSession
+from expertfile_nb._token import Token
 from fake_server import FakeExpertFile
 from tests.helpers import experts_path
 
@@ -119,6 +124,23 @@ def test_token_is_not_attached_to_other_origins(expertfile_env: FakeExpertFile) 
         ef.login()
         ef.get_session().get(other.url + "/anything")
         assert [e.authorization for e in other.journal] == [""]
+
+
+def test_token_is_not_attached_to_a_port_that_only_begins_like_the_base_urls(
+    httpserver: HTTPServer,
+) -> None:
+    # a base URL on :4567 must not send its token to :45678 (same host, a longer port)
+    httpserver.expect_request("/anything").respond_with_json({})
+    expires = datetime.now(timezone.utc) + timedelta(hours=1)
+    token = Token("port-prefix-token-1234", expires, 1, "c")
+    for base, sent in [
+        (f"http://{httpserver.host}:{httpserver.port // 10}", ""),
+        (httpserver.url_for("").rstrip("/"), "Bearer port-prefix-token-1234"),  # the control
+    ]:
+        provider = TokenProvider(base, None, lambda _c: token, token=token)
+        session = ExpertFileSession(base, auth=BearerAuth(provider), retries=0)
+        session.get(httpserver.url_for("/anything"))
+        assert httpserver.log[-1][0].headers.get("Authorization", "") == sent
 
 
 def test_retry_after_that_is_not_whole_seconds_falls_back_to_backoff(

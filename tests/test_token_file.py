@@ -128,3 +128,18 @@ def test_a_token_cache_path_that_is_a_folder_is_warned_about_not_a_crash(
     assert len(ef.get_experts(limit=3, progress=False)) == 3
     assert cache_file().is_dir()  # left as it was
     cache_file().rmdir()  # (or the fixture's logout warns again)
+
+
+def test_remembering_one_clients_token_keeps_the_other_clients(
+    expertfile_server: FakeExpertFile,
+) -> None:
+    url = expertfile_server.url
+    expertfile_server.add_client("second-client", "second-secret-9f2c", expertfile_server.org_id)
+    ef.login(
+        expertfile_server.client_id, expertfile_server.client_secret, base_url=url, remember=True
+    )
+    ef.login("second-client", "second-secret-9f2c", base_url=url, remember=True)
+    entries = json.loads(cache_file().read_text())["tokens"]
+    assert sorted(e["client_id"] for e in entries) == sorted(
+        [expertfile_server.client_id, "second-client"]
+    )

@@ -18,7 +18,7 @@ import requests
 from fake_server import FakeExpertFile
 from tests.contract import documented as doc
 from tests.contract import vendor_samples as vs
-from tests.helpers import get_data, get_token, token_form
+from tests.helpers import assert_failure, get_data, get_token, token_form
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -145,10 +145,12 @@ def test_nulls_as_sampled_sends_null_where_the_samples_do(
     expertfile_server: FakeExpertFile, segment: str, key: str
 ) -> None:
     token = get_token(expertfile_server)
-    path = read_path(expertfile_server, token, f"expert.{segment}.list")
-    assert all(item[key] is not None for item in _body(expertfile_server, path, token)["data"])
-    expertfile_server.nulls = "as_sampled"
-    assert all(item[key] is None for item in _body(expertfile_server, path, token)["data"])
+    for suffix in (".list", ".get"):  # both samples show the null
+        path = read_path(expertfile_server, token, f"expert.{segment}{suffix}")
+        expertfile_server.nulls = "never"
+        assert all(item[key] is not None for item in _body(expertfile_server, path, token)["data"])
+        expertfile_server.nulls = "as_sampled"
+        assert all(item[key] is None for item in _body(expertfile_server, path, token)["data"])
 
 
 def test_staff_profile_spelling_follows_doc_version(expertfile_server: FakeExpertFile) -> None:
@@ -270,3 +272,98 @@ def test_parameters_an_endpoint_does_not_list_are_ignored_or_refused(
     expertfile_server.unlisted_params = "refuse"
     response = get_data(expertfile_server, path, token, **{name: value})
     assert response.status_code == 400 and name in response.json()["error_description"]
+
+
+# -- each setting does all its ASSUMPTIONS entry says, not just what one probe sees ------
+def test_guessed_items_as_sampled_sends_the_samples_empty_items(
+    expertfile_server: FakeExpertFile,
+) -> None:
+    token = get_token(expertfile_server)
+    expertfile_server.guessed_items = "as_sampled"
+    org = expertfile_server.org_id
+    experts = _body(expertfile_server, f"/v2/organization/{org}/expert", token)["data"]
+    assert experts["aggregations"] == vs.parsed("expert.list")["data"]["aggregations"]
+    spotlights = _body(expertfile_server, f"/v2/spotlight/{org}/search", token)["data"]
+    assert spotlights["aggregations"] == vs.parsed("spotlight.list")["data"]["aggregations"]
+    (sampled_row,) = vs.parsed("spotlight.list")["data"]["spotlights"]
+    for row in spotlights["spotlights"]:
+        assert {k: row[k] for k in ("tags", "tagged_experts", "assets")} == {
+            k: sampled_row[k] for k in ("tags", "tagged_experts", "assets")
+        }
+    (record,) = _body(
+        expertfile_server, read_path(expertfile_server, token, "spotlight.get"), token
+    )["data"]["spotlight"]
+    (sampled,) = vs.parsed("spotlight.get")["data"]["spotlight"]
+    assert (record["tags"], record["tagged_experts"]) == (
+        sampled["tags"],
+        sampled["tagged_experts"],
+    )
+    for name in ("expert.get", "staff.get"):  # both documents show avatar (and profiletype) []
+        profile = _body(expertfile_server, read_path(expertfile_server, token, name), token)["data"]
+        guessed = [k for k in ("avatar", "profiletype") if k in profile]
+        assert guessed and all(profile[k] == [] for k in guessed), (name, guessed)
+
+
+@pytest.mark.parametrize("endpoint", doc.LIST_ENDPOINTS, ids=lambda e: e.name)
+def test_unlisted_params_refuse_still_takes_every_documented_parameter(
+    expertfile_server: FakeExpertFile, endpoint: doc.ListEndpoint
+) -> None:
+    token = get_token(expertfile_server)
+    expertfile_server.unlisted_params = "refuse"
+    path = endpoint.path.format(org=expertfile_server.org_id)
+    values = {"q": "a", "fields": "username", "searchfield": "fullname"}
+    for name, (default, _) in endpoint.params.items():
+        response = get_data(
+            expertfile_server, path, token, **{name: default or values.get(name, "x")}
+        )
+        assert response.status_code == 200, (name, response.text)
+
+
+def test_the_staff_lists_plain_parameters_are_never_split(
+    expertfile_server: FakeExpertFile,
+) -> None:
+    """The staff list's countries and fields are plain strings (undocumented as arrays):
+    with array_params=comma the experts' are split at commas, the staff list's are not."""
+    token = get_token(expertfile_server)
+    expertfile_server.array_params = "comma"
+    org = expertfile_server.org_id
+    experts, staff = f"/v2/organization/{org}/expert", f"/v2/organization/{org}/employee"
+    assert _body(expertfile_server, experts, token, countries="US,CA")["data"]["total"] > 0
+    assert _body(expertfile_server, staff, token, countries="US")["data"]["total"] > 0
+    assert _body(expertfile_server, staff, token, countries="US,CA")["data"]["total"] == 0
+    assert get_data(expertfile_server, experts, token, fields="email,city").status_code == 200
+    refused = get_data(expertfile_server, staff, token, fields="email,city")
+    assert refused.status_code == 400 and "email,city" in refused.json()["error_description"]
+
+
+def test_foreign_org_status_404_answers_not_found(expertfile_server: FakeExpertFile) -> None:
+    token = get_token(expertfile_server)
+    url = f"/v2/organization/{expertfile_server.org_id + 1}/expert"
+    assert_failure(get_data(expertfile_server, url, token), 403, "forbidden")
+    expertfile_server.foreign_org_status = 404
+    assert_failure(get_data(expertfile_server, url, token), 404, "not_found")
+
+
+def test_month_as_year_month_means_that_month_of_that_year(
+    expertfile_server: FakeExpertFile,
+) -> None:
+    """ASSUMPTIONS: month takes 1 to 12 or year-month such as 2024-05 — the latter is May
+    2024 (as month=5&year=2024), not May of every year; a year that disagrees is a 400."""
+    token = get_token(expertfile_server)
+    path = f"/v2/spotlight/{expertfile_server.org_id}/search"
+    every = _body(expertfile_server, path, token, page_size=100)["data"]["spotlights"]
+    year_month = every[3]["year-month"]
+    year, month = year_month.split("-")
+
+    def ids(**params: str) -> list[int]:
+        rows = _body(expertfile_server, path, token, page_size=100, **params)["data"]
+        return [row["id"] for row in rows["spotlights"]]
+
+    expected = [row["id"] for row in every if row["year-month"] == year_month]
+    assert expected and len(ids(month=month)) > len(expected)  # other years have that month
+    assert ids(month=year_month) == ids(month=month, year=year) == expected
+    assert ids(month=year_month, year=year) == expected
+    other = str(int(year) + 1)
+    refused = get_data(expertfile_server, path, token, month=year_month, year=other)
+    assert_failure(refused, 400, "invalid_request")
+    assert "year" in refused.json()["error_description"]

@@ -52,7 +52,15 @@ def test_every_documented_parameter_is_a_keyword(endpoint: doc.ListEndpoint) -> 
         ),
         (ef.get_experts, {"countries": ["CA", "US"]}, {"countries": '["CA","US"]'}),
         (ef.get_experts, {"topics": "Genomics"}, {"topics": '["Genomics"]'}),
-        (ef.get_experts, {"companies": ["Acme"]}, {"companies": '["Acme"]'}),
+        # documented as a plain string: one company is sent as it is; several (no form is
+        # documented) as JSON-array text; "all", the documented default, as the word
+        (ef.get_experts, {"companies": ["Acme"]}, {"companies": "Acme"}),
+        (ef.get_experts, {"companies": "Acme, Inc."}, {"companies": "Acme, Inc."}),
+        (ef.get_experts, {"companies": ["A", "B"]}, {"companies": '["A","B"]'}),
+        (ef.get_experts, {"countries": "all", "tags": "ALL"}, {"countries": "all", "tags": "all"}),
+        (ef.get_spotlights, {"month": "all", "year": "all"}, {"month": "all", "year": "all"}),
+        (ef.get_spotlights, {"month": "2024-05"}, {"month": "2024-05"}),
+        (ef.get_experts, {"q": "x", "searchfield": "email"}, {"q": "x", "searchfield": "email"}),
         (
             ef.get_experts,
             {"q": "smith", "searchfield": "fullname"},
@@ -61,7 +69,7 @@ def test_every_documented_parameter_is_a_keyword(endpoint: doc.ListEndpoint) -> 
         (
             ef.get_staff,
             {"access": "private", "countries": ("CA",)},
-            {"access": "private", "countries": '["CA"]'},
+            {"access": "private", "countries": "CA"},  # a plain string here
         ),
         (
             ef.get_spotlights,
@@ -173,3 +181,17 @@ def test_a_username_that_cannot_be_sent_is_a_configuration_error(username: Any) 
     with pytest.raises(ef.ConfigurationError) as caught:
         ef.get_expert(username)  # refused before logging in
     assert not isinstance(caught.value, ef.NotLoggedInError)
+
+
+@pytest.mark.parametrize(
+    ("countries", "words"),
+    [(["XX"], "not a documented country code"), (["ca"], "Did you mean 'CA'"), ("U S", "code")],
+)
+def test_country_codes_are_the_documented_ones(
+    plain: PlainService, countries: Any, words: str
+) -> None:
+    with pytest.raises(ef.ConfigurationError, match=words):
+        ef.get_experts(countries=countries)
+    with pytest.raises(ef.ConfigurationError, match=words):
+        ef.get_staff(countries=countries)
+    assert plain.data_queries() == []

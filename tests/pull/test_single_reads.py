@@ -70,8 +70,11 @@ def test_an_undocumented_profile_shape_is_an_api_error(
 
 def test_a_spotlight_is_unwrapped(plain: PlainService) -> None:
     plain.route(SPOTLIGHT, pages.SPOTLIGHT_ONE)
-    assert ef.get_spotlight(9001) == pages.SPOTLIGHT_ONE["data"]["spotlight"][0]
-    assert ef.get_spotlight("9001") == pages.SPOTLIGHT_ONE["data"]["spotlight"][0]
+    sent = pages.SPOTLIGHT_ONE["data"]["spotlight"][0]
+    for spotlight in (ef.get_spotlight(9001), ef.get_spotlight("9001")):
+        assert spotlight["title"] == sent["title"] and spotlight["id"] == sent["id"]
+        assert spotlight["created"].timestamp() == sent["created"]  # a UTC datetime
+        assert spotlight["created"].tzinfo is not None
 
 
 @pytest.mark.parametrize(
@@ -98,3 +101,32 @@ def test_a_deeply_nested_answer_is_an_api_error(plain: PlainService) -> None:
     plain.route(PROFILE, lambda _r: Response(deep, content_type="application/json"))
     with pytest.raises(ef.APIError, match="envelope"):
         ef.get_expert("peter.evans")
+
+
+def test_an_item_by_id_is_unwrapped_and_checked(plain: PlainService) -> None:
+    one = pages.EXPERT_EDUCATION_ONE
+    plain.route(PROFILE + "/education/12", one)
+    assert ef.get_section_item("peter.evans", "education", 12) == one["data"][0]
+    two = {"data": [{"id": 7, "name": "a", "url": "u"}] * 2, "success": True}
+    plain.route(PROFILE + "/link/7", two)  # two items: not "a specific" one
+    with pytest.raises(ef.APIError, match="one-element list"):
+        ef.get_section_item("peter.evans", "link", "7")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "words"),
+    [
+        (("peter.evans", "biography", 1), "not a documented section"),  # one record: no id
+        (("peter.evans", "educaton", 1), "Did you mean 'education'"),
+        (("peter.evans", "education", ""), "item_id"),
+        (("peter.evans", "education", True), "item_id"),
+    ],
+)
+def test_an_item_read_checks_its_arguments_first(
+    plain: PlainService, arguments: tuple[Any, ...], words: str
+) -> None:
+    with pytest.raises(ef.ConfigurationError, match=words):
+        ef.get_section_item(*arguments)
+    with pytest.raises(ef.ConfigurationError, match="kind"):
+        ef.get_section_item("peter.evans", "education", 1, kind="expert")  # type: ignore[arg-type]
+    assert plain.data_queries() == []
