@@ -287,7 +287,15 @@ class ChangePlan:
 
 
 def _status(n: int, change: Change, status: str, detail: str = "", **extra: Any) -> dict[str, Any]:
-    return {"n": n, **asdict(change), "status": status, "detail": detail, **extra}
+    # a shallow dict, not asdict (which deep-copies every before-image)
+    fields = {
+        "action": change.action,
+        "username": change.username,
+        "field": change.field,
+        "old": change.old,
+        "new": change.new,
+    }
+    return {"n": n, **fields, "status": status, "detail": detail, **extra}
 
 
 def _split(
