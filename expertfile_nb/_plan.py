@@ -447,7 +447,7 @@ class _Applier:
         with Journal(self.path) as journal:
             self.journal = journal
             if fresh:
-                journal.write(self.plan._record())
+                journal.write(self.plan._record(), sync=True)
             todo = []
             for group in _groups(self.plan.changes):
                 if all(n in done for n in group):
@@ -567,7 +567,7 @@ class _Applier:
                 )
         ours = [n for n in group if self.plan.changes[n].field in send]
         for section, ns, fields in _split([self.plan.changes[n] for n in ours], ours):
-            self.journal.write({"type": "sending", "n": ns})
+            self.journal.write({"type": "sending", "n": ns}, sync=True)
             self._wait_turn()
             if section is None:
                 self._call("update")(
@@ -596,7 +596,7 @@ class _Applier:
         if existing:
             self._finish(n, "already applied", username=existing)
             return
-        self.journal.write({"type": "sending", "n": [n]})
+        self.journal.write({"type": "sending", "n": [n]}, sync=True)
         self._wait_turn()
         answer = self._call("create")(session=self.session, deadline=self.deadline, **change.new)
         name = answer.get("username") if isinstance(answer, dict) else None
@@ -618,7 +618,7 @@ class _Applier:
         if edited:
             self._finish(n, "conflict", f"edited meanwhile: {', '.join(edited)}")
             return
-        self.journal.write({"type": "sending", "n": [n]})
+        self.journal.write({"type": "sending", "n": [n]}, sync=True)
         self._wait_turn()
         self._call("delete")(change.username, session=self.session, deadline=self.deadline)
         self._finish(n, "applied")
