@@ -54,6 +54,7 @@ DOCUMENTED = {
     "add_section_item",
     "update_section_item",
     "delete_section_item",
+    "send_inquiry",
     "plan_changes",
     "ChangePlan",
     "ApplyResult",
