@@ -111,4 +111,34 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
         "token path",
         "both /v2/oauth/token (code samples) and /oauth/token (current site's header line)",
     ),
+    Assumption(
+        "a write missing a required field, or with a value outside the documented ones",
+        "400 invalid_request naming the fields (required fields, enums such as accomplishment "
+        "type 71/73 and media type, 1/0 flags, whole numbers); "
+        "FakeExpertFile(write_validation='lenient') stores it as sent instead (not a check "
+        "setting: the check command never writes)",
+    ),
+    Assumption(
+        "write bodies",
+        "form-encoded (the vendor's samples) or a JSON object (the current site's header "
+        "tables); fields the documents do not list are ignored",
+    ),
+    Assumption(
+        "the username of a created expert or staff member",
+        "first-last-new-N (lower case); the expert create answer does not carry it (it echoes "
+        "the body), the staff create answer does",
+    ),
+    Assumption(
+        "the biography, tagline and social POST answers (samples not valid JSON)",
+        "biography [{id: null}], tagline [{tagline: {id: null}}], social {id: null}; "
+        "fee {id}; availability echoes the flags as a one-element list",
+    ),
+    Assumption(
+        "the accomplishment date field",
+        "lands in the item's start (the item has start and end, the body date)",
+    ),
+    Assumption(
+        "a write to a section the documents give no such write for (e.g. PUT on a topic)",
+        "405 with Allow",
+    ),
 )

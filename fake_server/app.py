@@ -11,6 +11,7 @@ silent the fake makes a choice, listed with the setting that flips it in
 from __future__ import annotations
 
 import math
+import random
 import threading
 import time
 from collections import deque
@@ -26,9 +27,18 @@ from fake_server._dataset import DATASET_ROUTES, Dataset
 from fake_server._journal import JournalEntry, Redactor, record, record_rejected
 from fake_server._query import ArrayParams, FieldsMode, ListSettings, OversizePages, Paging
 from fake_server._routes import ROUTES, route
+from fake_server._store import WRITE_METHODS, Store, WriteValidation, with_writes
 from fake_server._tokens import TOKEN_PATHS, Client, TokenIssuer
 from fake_server._wsgi import Answer, close_connections, read_body, serve
-from fake_server.faults import MALFORMED, Delay, MalformedKind, PendingFault, Raw, Responder
+from fake_server.faults import (
+    MALFORMED,
+    Delay,
+    Disconnect,
+    MalformedKind,
+    PendingFault,
+    Raw,
+    Responder,
+)
 
 __all__ = [
     "DEFAULT_CLIENT_ID",
@@ -84,6 +94,14 @@ class FakeExpertFile(HTTPServer):
         dataset: a folder written by ``expertfile-nb capture``: the data endpoints then
             answer from it (see ``fake_server._dataset`` for the filters it supports)
             instead of the synthetic organization (``experts`` and ``seed`` unused).
+            Writes change the fake's memory only: the folder is never written.
+        write_validation: a write missing a required field or with a value outside the
+            documented ones is ``"strict"``-ly refused (400) or ``"lenient"``-ly stored.
+        write_failure_rate: the share of writes (0 to 1) answered 500 *after* the change
+            was made (``write_failure="error"``) or cut without an answer (``"drop"``),
+            drawn from a generator seeded with ``write_failure_seed``.
+        write_failure: ``"error"`` or ``"drop"`` (see ``write_failure_rate``).
+        write_failure_seed: the seed of the random failures.
     """
 
     def __init__(
@@ -106,6 +124,10 @@ class FakeExpertFile(HTTPServer):
         array_params: ArrayParams = "json",
         fields_mode: FieldsMode = "add",
         dataset: str | Path | None = None,
+        write_validation: WriteValidation = "strict",
+        write_failure_rate: float = 0.0,
+        write_failure: str = "error",
+        write_failure_seed: int = 0,
     ) -> None:
         super().__init__(host, port, threaded=True)
         self.dataset: Dataset | None = None if dataset is None else Dataset(dataset)
@@ -123,7 +145,14 @@ class FakeExpertFile(HTTPServer):
             "error_body": error_body,
             "array_params": array_params,
             "fields_mode": fields_mode,
+            "write_validation": write_validation,
+            "write_failure_rate": write_failure_rate,
+            "write_failure": write_failure,
+            "write_failure_seed": write_failure_seed,
         }
+        # writes: kept in memory (never in the dataset folder), behind the read routes
+        self.store = Store()
+        self.write_routes = with_writes(ROUTES if self.dataset is None else DATASET_ROUTES)
         self.tokens = TokenIssuer(journal_size)
         self._lock = threading.Lock()
         self._journal: deque[JournalEntry] = deque(maxlen=journal_size)
@@ -160,6 +189,12 @@ class FakeExpertFile(HTTPServer):
             self._token_requests = 0
             self._clock_offset = 0.0
             self._experts_change: tuple[int, int] | None = None
+            self.write_validation: WriteValidation = self._defaults["write_validation"]
+            self.write_failure_rate: float = self._defaults["write_failure_rate"]
+            self.write_failure: str = self._defaults["write_failure"]
+            self._write_rng = random.Random(self._defaults["write_failure_seed"])  # noqa: S311 -- test faults, not secrets
+            self._after_write: list[PendingFault] = []
+        self.store.reset()
         self.tokens.forget()
         super().clear()
 
@@ -309,6 +344,84 @@ class FakeExpertFile(HTTPServer):
         with self._lock:
             self._faults.append(PendingFault(n, path, respond, TOKEN_PATHS))
 
+    def fail_writes_next(
+        self,
+        n: int = 1,
+        status: int = 429,
+        *,
+        retry_after: float | None = 1,
+        path: str | None = None,
+        error: str = "rate_limited",
+    ) -> None:
+        """Refuse the next ``n`` writes (POST, PUT, DELETE) *before* making the change.
+
+        Args:
+            n: how many writes.
+            status: the status (429 by default, with ``Retry-After``).
+            retry_after: the ``Retry-After`` header in seconds (``None``: no header).
+            path: which writes, as in :meth:`fail_next`.
+            error: the ``error`` code in the body.
+        """
+        headers = {} if retry_after is None else {"Retry-After": str(math.ceil(retry_after))}
+        description = f"fake server: injected failure {status}, nothing was changed"
+        with self._lock:
+            self._faults.append(
+                PendingFault(
+                    n,
+                    path,
+                    lambda _req: self.failure(status, error, description, headers),
+                    TOKEN_PATHS,
+                    WRITE_METHODS,
+                )
+            )
+
+    def fail_after_write_next(
+        self, n: int = 1, status: int = 500, *, path: str | None = None, error: str = "server_error"
+    ) -> None:
+        """Make the next ``n`` writes, then answer each with ``status`` as if it had failed.
+
+        The change is kept: a client that retries blindly writes twice.
+        """
+        description = f"fake server: injected failure {status}"
+        self._add_after_write(n, lambda _req: self.failure(status, error, description), path)
+
+    def drop_after_write_next(self, n: int = 1, *, path: str | None = None) -> None:
+        """Make the next ``n`` writes, then cut each connection without an answer (the
+        client sees a dropped connection or a timeout; the change is kept)."""
+        self._add_after_write(n, Disconnect(), path)
+
+    def _add_after_write(self, n: int, respond: Responder, path: str | None) -> None:
+        with self._lock:
+            self._after_write.append(PendingFault(n, path, respond, TOKEN_PATHS, WRITE_METHODS))
+
+    def after_write(self, request: Request) -> Answer | None:
+        """The answer that replaces a successful write's (after-write faults), or ``None``."""
+        respond: Responder | None = None
+        with self._lock:
+            for fault in self._after_write:
+                if fault.matches(request.path, request.method):
+                    fault.remaining -= 1
+                    if fault.remaining <= 0:
+                        self._after_write.remove(fault)
+                    respond = fault.respond
+                    break
+            if (
+                respond is None
+                and self.write_failure_rate > 0
+                and self._write_rng.random() < self.write_failure_rate
+            ):
+                respond = (
+                    Disconnect()
+                    if self.write_failure == "drop"
+                    else lambda _req: self.failure(
+                        500, "server_error", "fake server: random failure after the write"
+                    )
+                )
+        if respond is None:
+            return None
+        answer = respond(request)
+        return answer if isinstance(answer, Answer) else None
+
     def change_experts_after(self, requests: int, experts: int) -> None:
         """After ``requests`` more list requests, the organization has ``experts`` experts.
 
@@ -317,12 +430,12 @@ class FakeExpertFile(HTTPServer):
         with self._lock:
             self._experts_change = (requests, experts)
 
-    def _take_fault(self, path: str) -> Responder | None:
+    def _take_fault(self, path: str, method: str = "GET") -> Responder | None:
         if not self._faults:  # the common case, without the lock
             return None
         with self._lock:
             for fault in self._faults:
-                if fault.matches(path):
+                if fault.matches(path, method):
                     fault.remaining -= 1
                     if fault.remaining <= 0:
                         self._faults.remove(fault)
@@ -419,14 +532,14 @@ class FakeExpertFile(HTTPServer):
             with self._lock:
                 if self._current(request):
                     self._token_requests += 1  # every POST received, faulted ones too
-        respond = self._take_fault(path)
+        respond = self._take_fault(path, request.method)
         if respond is not None:
             answer = respond(request)
             if answer is not None:
                 return answer
         if self.latency:
             time.sleep(self.latency)
-        return route(self, request, ROUTES if self.dataset is None else DATASET_ROUTES)
+        return route(self, request, self.write_routes)
 
     def _current(self, request: Request) -> bool:
         """Whether ``request`` began after the last reset (call with the lock held)."""

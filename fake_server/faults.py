@@ -134,8 +134,11 @@ class PendingFault:
     path: str | None
     respond: Responder
     token_paths: tuple[str, ...]
+    methods: frozenset[str] | None = None  # None: any method (writes only: POST, PUT, DELETE)
 
-    def matches(self, path: str) -> bool:
+    def matches(self, path: str, method: str = "GET") -> bool:
+        if self.methods is not None and method not in self.methods:
+            return False
         if self.path is None:
             return True
         is_token = path.rstrip("/") in self.token_paths  # the routes accept a trailing /

@@ -284,13 +284,24 @@ def test_token_of_another_org_is_403(expertfile_server: FakeExpertFile, token: s
     assert_failure(response, 403, "forbidden")
 
 
-def test_post_to_data_is_405(expertfile_server: FakeExpertFile, token: str) -> None:
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("DELETE", "/expert"), ("PUT", "/employee"), ("POST", "/expert/{user}/cv")],
+)
+def test_undocumented_write_is_405(
+    expertfile_server: FakeExpertFile, token: str, method: str, path: str
+) -> None:
+    """A write the documents do not list (deleting the whole list, writing a read-only
+    section) is 405; the documented writes are served (tests/contract/test_fake_writes_contract)."""
     import requests
 
-    response = requests.post(
-        expertfile_server.url + experts_path(expertfile_server),
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=10,
+    org = experts_path(expertfile_server)
+    user = requests.get(
+        expertfile_server.url + org, headers={"Authorization": f"Bearer {token}"}, timeout=10
+    ).json()["data"]["experts"][0]["username"]
+    url = expertfile_server.url + org.rsplit("/", 1)[0] + path.format(user=user)
+    response = requests.request(
+        method, url, headers={"Authorization": f"Bearer {token}"}, timeout=10
     )
     assert_failure(response, 405, "invalid_request")
 
