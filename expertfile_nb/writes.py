@@ -129,29 +129,30 @@ def _check_deleted(data: Any) -> dict[str, Any]:
 
 def find_person(person: PersonKind, body: Mapping[str, str], s: requests.Session) -> str | None:
     """The username of a person whose account shows every value of ``body`` ("" if none
-    is found; ``None`` if the list could not be read): searched by email, each
-    candidate's account read."""
+    is found; ``None`` if the list could not be read): searched by full name (the
+    documented ``searchfield=fullname``), each candidate's account read and compared."""
     org = _org(s)
     list_path = f"/v2/organization/{org}/" + ("expert" if person.kind == "experts" else "employee")
     key = "experts" if person.kind == "experts" else "staff"
     access = ("all",) if person.kind == "experts" else ("public", "private")
+    name = f"{body.get('firstname', '')} {body.get('lastname', '')}".strip()
     for level in access:
-        query = {"q": body.get("email", ""), "access": level, "page_size": "20"}
+        query = {"q": name, "searchfield": "fullname", "access": level, "page_size": "50"}
         if person.kind == "experts":
             query["status"] = "all"
         data = _get_data(s, list_path, query)
         if not isinstance(data, dict) or not isinstance(data.get(key), list):
             return None
         for row in data[key]:
-            name = row.get("username") if isinstance(row, dict) else None
-            if not isinstance(name, str) or not name.strip():
+            username = row.get("username") if isinstance(row, dict) else None
+            if not isinstance(username, str) or not username.strip():
                 continue
             try:
-                account = _account(s, person.path(org, person_segment(name)))
+                account = _account(s, person.path(org, person_segment(username)))
             except NotFoundError:
                 continue
             if account is not None and _matches(account, body):
-                return name
+                return username
     return ""
 
 

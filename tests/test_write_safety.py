@@ -184,7 +184,8 @@ def test_a_created_expert_found_after_a_500_is_not_created_twice(server: PlainSe
         return _json({"success": False}, 500)
 
     def search(request: Request) -> Response:
-        rows = [{"username": "ada.byron"}] if request.args.get("q") == "ada@example.org" else []
+        asked = (request.args.get("q"), request.args.get("searchfield"))
+        rows = [{"username": "ada.byron"}] if asked == ("Ada Byron", "fullname") else []
         return _json({"data": {"experts": rows, "total": len(rows)}, "success": True})
 
     base = f"/v2/organization/{ORG}/expert"
