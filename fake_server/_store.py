@@ -37,7 +37,7 @@ from fake_server._layouts import (
     Layout,
 )
 from fake_server._query import BadRequest, people_query, window
-from fake_server._routes import NotFound, Route, Server, _path
+from fake_server._routes import ROUTES, NotFound, Route, Server, _path
 from fake_server._wsgi import Answer
 
 __all__ = [
@@ -519,13 +519,18 @@ class Store:
             return person, {}
         if self.is_deleted(org, username):
             raise NotFound(_no_person(expert, username, org))
-        base = _base_json(
-            s,
-            request,
-            org,
-            {"org": params["org"], "username": username},
-            "_expert" if expert else "_staff_member",
-        )
+        try:
+            base = _base_json(
+                s,
+                request,
+                org,
+                {"org": params["org"], "username": username},
+                "_expert" if expert else "_staff_member",
+            )
+        except NotFound:
+            if not _listed_in_capture(s, username, expert):
+                raise
+            base = {}  # listed in a capture whose profile was not captured
         if person is None:
             account = (base.get("account") or [{}])[0]
             person = _Person(
@@ -588,7 +593,11 @@ class Store:
         if op != "d":
             _check(form, rules.required if op == "c" else (), rules.values, rules.ints, strict)
         values = {
-            rules.rename.get(k, k): _value(rules.rename.get(k, k), form[k])
+            rules.rename.get(k, k): (
+                int(form[k])
+                if k in rules.ints and _WHOLE.fullmatch(form[k])
+                else _value(rules.rename.get(k, k), form[k])
+            )
             for k in fields
             if k in form
         }
@@ -876,6 +885,14 @@ class _MethodNotAllowed(Exception):
         super().__init__(f"this endpoint answers {self.allow} only")
 
 
+def _listed_in_capture(s: Server, username: str, expert: bool) -> bool:
+    dataset = getattr(s, "dataset", None)
+    if dataset is None:
+        return False
+    noun = "experts" if expert else "staff"
+    return any(row.get("username") == username for row in dataset.lists[noun][noun])
+
+
 def _no_person(expert: bool, username: str, org: int) -> str:
     return f"no {'expert' if expert else 'staff member'} {username[:60]!r} in organization {org}"
 
@@ -993,8 +1010,10 @@ def with_writes(routes: tuple[Route, ...]) -> tuple[Route, ...]:
     """``routes`` answering the documented writes too: the write methods added to the rows
     of the people and their sections, and rows for staff create and the inquiries."""
     out = []
+    # the kind of each row, by its path (a capture's table has handlers of other names)
+    kinds = {row.pattern.pattern: row.handler.__name__ for row in ROUTES}
     for row in routes:
-        kind = row.handler.__name__
+        kind = kinds.get(row.pattern.pattern, row.handler.__name__)
         extra = _PERSON_ROWS.get(kind)
         if extra is None and kind != "_staff":
             out.append(row)
