@@ -703,9 +703,9 @@ class Store:
         base: Callable[..., Answer],
     ) -> Answer:
         """A read, with the changes applied (``base`` answers it without them)."""
+        if not self.dirty(org):  # nothing written here: the base answer, without the lock
+            return base()
         with self._lock:
-            if not self.dirty(org):
-                return base()
             if kind in ("_experts", "_staff"):
                 return self._list(server, request, org, kind == "_staff", base)
             username = params["username"]

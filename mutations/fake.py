@@ -8,6 +8,8 @@ CONTRACT = "tests/contract/test_fake_contract.py"
 DATA = "tests/test_fake_data_endpoints.py"
 READS = "tests/test_fake_reads.py"
 ROBUST = "tests/test_fake_robustness.py"
+WRITES = "tests/test_fake_writes.py"
+WRITES_CONTRACT = "tests/contract/test_fake_writes_contract.py"
 
 MUTATIONS = [
     Mutation(
@@ -218,5 +220,98 @@ MUTATIONS = [
         tests=[
             "tests/test_fake_robustness.py::test_requests_refused_before_parsing_are_enveloped_and_recorded"
         ],
+    ),
+    # -- writes (fake_server/_store.py) ------------------------------------------------
+    Mutation(
+        name="fake writes: the store is not thread-safe (a write does not take its lock)",
+        path="fake_server/_store.py",
+        old='        with self._lock:\n            if kind == "_create_person":',
+        new='        if True:\n            if kind == "_create_person":',
+        tests=[f"{WRITES}::test_store_serializes_writes"],
+    ),
+    Mutation(
+        name="fake writes: a write is not visible to later reads",
+        path="fake_server/_store.py",
+        old="        if not self.dirty(org):  # nothing written here",
+        new="        if True:  # nothing written here",
+        tests=[
+            f"{WRITES_CONTRACT}::test_section_write_is_visible_to_reads",
+            f"{WRITES_CONTRACT}::test_person_update_is_visible_to_reads",
+        ],
+    ),
+    Mutation(
+        name="fake writes: the required-field check removed",
+        path="fake_server/_store.py",
+        old='    missing = [name for name in required if not form.get(name, "").strip()]',
+        new="    missing: list[str] = []",
+        tests=[f"{WRITES_CONTRACT}::test_missing_required_field_is_refused_and_changes_nothing"],
+    ),
+    Mutation(
+        name="fake writes: the documented-values check removed",
+        path="fake_server/_store.py",
+        old="        if name in form and form[name] not in allowed:",
+        new="        if False:",
+        tests=[f"{WRITES_CONTRACT}::test_value_outside_the_documented_ones_is_refused"],
+    ),
+    Mutation(
+        name="fake writes: a fault after the write answers before writing",
+        path="fake_server/_store.py",
+        old=(
+            "            try:\n"
+            "                answer = s.store.write(server, request, org, params, kind_)"
+        ),
+        new=(
+            "            early = s.after_write(request)\n"
+            "            if early is not None:\n"
+            "                return early\n"
+            "            try:\n"
+            "                answer = s.store.write(server, request, org, params, kind_)"
+        ),
+        tests=[
+            f"{WRITES}::test_failure_after_the_write_keeps_the_change",
+            f"{WRITES}::test_dropped_connection_after_the_write_keeps_the_change",
+        ],
+    ),
+    Mutation(
+        name="fake writes: a deleted section item is still read",
+        path="fake_server/_store.py",
+        old="            if key in self.deleted:",
+        new="            if key in ():",
+        tests=[f"{WRITES_CONTRACT}::test_initial_items_can_be_updated_and_deleted"],
+    ),
+    Mutation(
+        name="fake writes: an update of an initial item is not read back",
+        path="fake_server/_store.py",
+        old="item if change is None else item | {k: change[k] for k in item if k in change}",
+        new="item",
+        tests=[f"{WRITES_CONTRACT}::test_initial_items_can_be_updated_and_deleted"],
+    ),
+    Mutation(
+        name="fake writes: expert create answers an object, not the body as a one-element list",
+        path="fake_server/_store.py",
+        old="            return ok([echo])",
+        new="            return ok(echo)",
+        tests=[f"{WRITES_CONTRACT}::test_write_answers_as_documented"],
+    ),
+    Mutation(
+        name="fake writes: reset keeps the writes",
+        path="fake_server/app.py",
+        old="        self.store.reset()",
+        new="        pass",
+        tests=[f"{WRITES_CONTRACT}::test_reset_restores_the_initial_data"],
+    ),
+    Mutation(
+        name="fake writes: a deleted person is still listed",
+        path="fake_server/_store.py",
+        old="[i for i in found if d.username(i) not in deleted and i not in touched]",
+        new="[i for i in found if i not in touched]",
+        tests=[f"{WRITES_CONTRACT}::test_person_delete_is_visible_to_reads"],
+    ),
+    Mutation(
+        name="fake writes: the 429 before a write is sent after making the change",
+        path="fake_server/app.py",
+        old="                    WRITE_METHODS,\n                )\n            )",
+        new="                    frozenset({'GET'}),\n                )\n            )",
+        tests=[f"{WRITES}::test_refused_before_the_write_changes_nothing"],
     ),
 ]

@@ -335,3 +335,35 @@ def test_reset_restores_the_initial_data(expertfile_server: FakeExpertFile, clie
     assert client.data(path) != before
     expertfile_server.reset()
     assert Client(expertfile_server).data(path) == before
+
+
+def _initial_item(client: Client, w: wr.Write) -> tuple[str, dict[str, Any]] | None:
+    """A person of the initial data with an item in ``w``'s section, and that item."""
+    noun, key = ("expert", "experts") if w.person == "expert" else ("employee", "staff")
+    rows = client.data(f"/v2/organization/{{org}}/{noun}", page_size=20)[key]
+    for row in rows:
+        items = client.data(_section_path(w, row["username"]))
+        if items:
+            return row["username"], items[0]
+    return None
+
+
+@pytest.mark.parametrize("w", [w for w in SECTION_WRITES if w.op != "create"], ids=repr)
+def test_initial_items_can_be_updated_and_deleted(client: Client, w: wr.Write) -> None:
+    found = _initial_item(client, w)
+    if found is None:
+        pytest.skip(f"no {w.section} item in the first people of the initial data")
+    username, item = found
+    body = wr.example_body(w)
+    data = _ok(client.send(w, body, username, item["id"]))
+    assert data["id"] == item["id"]
+    items = client.data(_section_path(w, username))
+    one = client.get(_section_path(w, username) + f"/{item['id']}")
+    if w.op == "delete":
+        assert _item(items, item["id"]) is None
+        assert_failure(one, 404, "not_found")
+        assert_failure(client.send(w, {}, username, item["id"]), 404, "not_found")
+        return
+    expected = _expected_item(w, body)
+    assert _ok(one) == [item | expected]
+    assert _item(items, item["id"]) == item | expected
