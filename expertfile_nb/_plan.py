@@ -271,6 +271,10 @@ class ChangePlan:
             raise ConfigurationError(f"workers must be 1 to 32; got {workers!r:.40}.")
         if isinstance(pace, bool) or not isinstance(pace, (int, float)) or not pace >= 0:
             raise ConfigurationError(f"pace must be seconds (0 or more); got {pace!r:.40}.")
+        from expertfile_nb._config import positive_seconds
+
+        if deadline is not None and not positive_seconds(deadline):
+            raise ConfigurationError(f"deadline must be seconds above 0; got {deadline!r:.40}.")
         if dry_run:
             org = getattr(session, "org_id", None) or "{org}"
             statuses = [_status(i, c, "would send") for i, c in enumerate(self.changes)]

@@ -136,6 +136,7 @@ def test_a_dry_run_sends_nothing_and_says_what_would_be_sent() -> None:
         ({"workers": True}, "workers must be 1 to 32"),
         ({"pace": -1}, "pace must be seconds"),
         ({"pace": float("nan")}, "pace must be seconds"),
+        ({"deadline": 0}, "deadline must be seconds above 0"),
     ],
 )
 def test_apply_options_are_checked_before_anything_is_sent(
