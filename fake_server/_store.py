@@ -28,6 +28,7 @@ from urllib.parse import parse_qsl
 from werkzeug.wrappers import Request
 
 from fake_server._answers import ok
+from fake_server._fields import field_values
 from fake_server._layouts import (
     EXPERT_PROFILE,
     EXPERT_SEGMENTS,
@@ -36,7 +37,7 @@ from fake_server._layouts import (
     STAFF_SEGMENTS,
     Layout,
 )
-from fake_server._query import BadRequest, people_query, window
+from fake_server._query import BadRequest, people_query, requested_fields, window
 from fake_server._routes import ROUTES, NotFound, Route, Server, _path
 from fake_server._wsgi import Answer
 
@@ -851,11 +852,35 @@ class Store:
         size, start = window(request.args, server.list_settings())
         corporation = d.corporation
 
+        fields = requested_fields(request.args, server.list_settings())
+        only = getattr(server, "fields_mode", "add") == "only"
+
         def make(h: Any) -> dict[str, Any]:
+            person: _Person | None
             if isinstance(h, str):
-                return _created_item(people[h], staff, corporation)
-            item = d.staff_item(h) if staff else d.expert_item(h)
-            return self._patched_row(people.get(d.username(h)), item)
+                person = people[h]
+                item = _created_item(person, staff, corporation)
+                values = dict.fromkeys(fields, "")
+            else:
+                person = people.get(d.username(h))
+                item = self._patched_row(person, d.staff_item(h) if staff else d.expert_item(h))
+                values = field_values(d, h, fields) if fields else {}
+            if not fields:
+                return item
+            for name in fields:  # the account fields a write changed
+                key = _ACCOUNT_FIELDS.get(name)
+                if person is not None and key is not None and key in person.account:
+                    values[name] = person.account[key]
+            if person is not None and "fullname" in values and person.account:
+                values["fullname"] = " ".join(
+                    (
+                        person.account.get("firstname", values.get("firstname", "")),
+                        person.account.get("lastname", values.get("lastname", "")),
+                    )
+                ).strip()
+            if person is not None and person.created and "username" in values:
+                values["username"] = person.username
+            return ({} if only else item) | values
 
         rows = [make(h) for h in hits[start : start + size]]
         answer: dict[str, Any] = {noun: rows, "total": len(hits)}
@@ -883,6 +908,26 @@ class _MethodNotAllowed(Exception):
             methods.append("POST")
         self.allow = ", ".join(methods)
         super().__init__(f"this endpoint answers {self.allow} only")
+
+
+#: return field (``fields=[…]``) → the account key a person write changes
+_ACCOUNT_FIELDS = {
+    "address": "location_address",
+    "building": "location_building",
+    "city": "location_city",
+    "company": "company",
+    "country": "location_country",
+    "department": "department",
+    "email": "email",
+    "firstname": "firstname",
+    "jobtitle": "job_title",
+    "lastname": "lastname",
+    "phone_number": "phone_number",
+    "phone_number_extension": "phone_number_extension",
+    "postal": "location_postal",
+    "room": "location_room",
+    "state": "location_state",
+}
 
 
 def _listed_in_capture(s: Server, username: str, expert: bool) -> bool:

@@ -314,4 +314,11 @@ MUTATIONS = [
         new="                    frozenset({'GET'}),\n                )\n            )",
         tests=[f"{WRITES}::test_refused_before_the_write_changes_nothing"],
     ),
+    Mutation(
+        name="fake writes: fields=[...] on a list shows the account as it was before a write",
+        path="fake_server/_store.py",
+        old="                    values[name] = person.account[key]",
+        new="                    pass",
+        tests=[f"{WRITES_CONTRACT}::test_list_fields_show_written_account_values"],
+    ),
 ]

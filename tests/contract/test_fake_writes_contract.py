@@ -367,3 +367,17 @@ def test_initial_items_can_be_updated_and_deleted(client: Client, w: wr.Write) -
     expected = _expected_item(w, body)
     assert _ok(one) == [item | expected]
     assert _item(items, item["id"]) == item | expected
+
+
+def test_list_fields_show_written_account_values(client: Client) -> None:
+    username = client.first()
+    _ok(client.send(wr.write("update_expert"), {"job_title": "Dean of Fields"}, username))
+    _ok(client.send(wr.write("create_expert"), wr.example_body(wr.write("create_expert"))))
+    rows = client.data(
+        "/v2/organization/{org}/expert", fields='["jobtitle","username"]', page_size=100
+    )
+    by_name = {row["username"]: row for row in rows["experts"]}
+    assert by_name[username]["jobtitle"] == "Dean of Fields"
+    created = [row for row in rows["experts"] if row["jobtitle"] == "Example job_title"]
+    assert len(created) == 1 and "-new-" in created[0]["username"]
+    assert doc.mismatches(created[0], doc.EXPERTS.item, exact=False) == []
