@@ -17,6 +17,7 @@ from expertfile_nb._version import __version__
 from expertfile_nb.data import (
     get_expert,
     get_experts,
+    get_profiles,
     get_spotlight,
     get_spotlights,
     get_staff,
@@ -67,6 +68,7 @@ __all__ = [
     "check",
     "get_expert",
     "get_experts",
+    "get_profiles",
     "get_session",
     "get_spotlight",
     "get_spotlights",
