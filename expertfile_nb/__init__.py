@@ -18,6 +18,7 @@ from expertfile_nb._version import __version__
 from expertfile_nb.data import (
     get_expert,
     get_experts,
+    get_profiles,
     get_spotlight,
     get_spotlights,
     get_staff,
@@ -90,6 +91,7 @@ __all__ = [
     "delete_staff_member",
     "get_expert",
     "get_experts",
+    "get_profiles",
     "get_session",
     "get_spotlight",
     "get_spotlights",

@@ -38,8 +38,10 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack  # typing.Unpack for **kwargs is 3.12+
 
 _SINGLE_READS = ["RETURN_FIELDS", "get_expert", "get_spotlight", "get_staff_member"]
+_BULK_READS = ["get_profiles"]
 __all__ = [
     *_SINGLE_READS,
+    *_BULK_READS,
     "get_experts",
     "get_spotlights",
     "get_staff",
@@ -438,3 +440,74 @@ def get_spotlight(
         ConfigurationError: an empty id.
     """
     return read_spotlight(SPOTLIGHT_PATH, spotlight_id, _session(session))
+
+
+# -- whole profiles in bulk -------------------------------------------------------------
+def get_profiles(
+    usernames: Iterable[str] | str | None = None,
+    *,
+    kind: Literal["experts", "staff"] = "experts",
+    sections: Iterable[str] | str | None = None,
+    workers: int = 4,
+    progress: bool | None = None,
+    session: requests.Session | None = None,
+) -> pd.DataFrame:
+    """Whole profiles as a DataFrame: one row per person, the account fields as columns.
+
+    A list item (:func:`get_experts`, :func:`get_staff`) has no name, email or job
+    title; a profile does. This reads the profile of each person at once (``workers``
+    at a time) and checks that every username asked came back exactly once and
+    nothing else. It is the frame that round-trip editing starts from.
+
+    Args:
+        usernames: the people, e.g. ``["peter.evans"]``; ``None``: everyone in the
+            organization's list (:func:`get_experts` or :func:`get_staff`, every page).
+            A username given twice is read once.
+        kind: ``"experts"`` (expert profiles) or ``"staff"`` (staff profiles).
+        sections: profile sections to add as columns, each cell the section's list of
+            dicts as the service sent it (e.g. ``["biography", "education"]``; the
+            ``section=`` names of :func:`get_expert` / :func:`get_staff_member`). A
+            section absent from the whole profile is read from its sub-resource.
+        workers: profiles read at once (1-16).
+        progress: a progress bar that goes away when done; default: in notebooks and
+            terminals only, and never for one profile.
+        session: a session from :func:`expertfile_nb.get_session`; default: the shared one.
+
+    Returns:
+        One row per username, in the order asked, with these columns always, in this
+        order and with these dtypes (also when empty): ``username``, ``id``,
+        ``firstname``, ``lastname``, ``corporation_id``, ``job_title``, ``gener`` (spelt
+        so by the service), ``email``, ``company``, ``department``, ``phone_number``,
+        ``phone_number_extension``, ``location_address``, ``location_building``,
+        ``location_room``, ``location_city``, ``location_state``, ``location_postal``,
+        ``location_country``, ``is_private``, ``is_published``; ``id``,
+        ``corporation_id``, ``gener``, ``is_private`` and ``is_published`` (1 or 0) are
+        ``Int64``, the others strings; a field the service did not send is missing
+        (``<NA>``). Then the ``sections`` asked (lists), then any other account key the
+        service sent.
+
+    Raises:
+        IncompleteDataError: a profile could not be read (not found, refused, broken,
+            no account record, another person's) or the list pull failed: the message
+            names each username; no frame is returned.
+        NotLoggedInError: no login and no credentials in the environment.
+        ConfigurationError: a bad ``kind``, ``workers``, username or section.
+    """
+    from expertfile_nb._profiles import read_profiles
+
+    def everyone() -> list[str]:
+        function = get_experts if kind == "experts" else get_staff
+        frame = function(workers=workers, progress=progress, session=session)
+        return [str(name) for name in frame["username"]]
+
+    return read_profiles(
+        None
+        if usernames is None
+        else ([usernames] if isinstance(usernames, str) else list(usernames)),
+        kind,
+        sections,
+        workers=workers,
+        progress=progress,
+        session=_session(session),
+        everyone=everyone,
+    )

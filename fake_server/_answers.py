@@ -17,9 +17,11 @@ ErrorBody = Literal["error", "message"]
 _NO_STORE = ("Cache-Control", "no-store")
 
 
-def ok(data: Any) -> Answer:
-    """``data`` in the documented success envelope."""
-    return Answer(json.dumps({"data": data, "success": True}, separators=(",", ":")).encode())
+def ok(data: Any, *, success: bool = True) -> Answer:
+    """``data`` in the documented success envelope (``success=False``: without the
+    ``"success"`` key, as some of the vendor's samples show it)."""
+    body = {"data": data, "success": True} if success else {"data": data}
+    return Answer(json.dumps(body, separators=(",", ":")).encode())
 
 
 def failure(

@@ -59,6 +59,7 @@ class PeopleQuery:
     tags: tuple[str, ...] = ()
     companies: tuple[str, ...] = ()
     sort: str = "name"
+    name_order: str = "last"  # sort=name: by last name then first ("first": the reverse)
 
 
 class Directory:
@@ -231,6 +232,8 @@ class Directory:
             hits.append(i)
 
         def by_name(i: int) -> tuple[str, str, int]:
+            if query.name_order == "first":
+                return self.first_name(i), self.last_name(i), i
             return self.last_name(i), self.first_name(i), i
 
         if query.sort == "featured":

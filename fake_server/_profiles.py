@@ -286,14 +286,38 @@ def _profile(d: Directory, i: int, layout: Layout) -> dict[str, list[dict[str, A
     }
 
 
-def expert_profile(d: Directory, i: int) -> dict[str, list[dict[str, Any]]]:
-    """The profile of expert ``i``: the documented sections, then the inferred ones."""
-    return _profile(d, i, EXPERT_PROFILE | INFERRED_EXPERT_SECTIONS)
+#: profile sections whose items no document shows (the fake's guesses; see guessed_items)
+GUESSED_SECTIONS = ("avatar", "profiletype")
 
 
-def staff_profile(d: Directory, i: int) -> dict[str, list[dict[str, Any]]]:
-    """The profile of staff member ``i`` (an expert or staff only), as the current site names it."""
-    return _profile(d, i, STAFF_PROFILE)
+def _guessed(profile: dict[str, list[dict[str, Any]]], fill: bool) -> dict[str, Any]:
+    return profile if fill else profile | {k: [] for k in GUESSED_SECTIONS if k in profile}
+
+
+def expert_profile(
+    d: Directory, i: int, *, inferred: bool = True, fill: bool = True
+) -> dict[str, list[dict[str, Any]]]:
+    """The profile of expert ``i``: the documented sections, then the inferred ones.
+
+    Args:
+        d: the organization.
+        i: the expert.
+        inferred: add the sections the documented sample lacks (avatar, tagline, …).
+        fill: fill avatar and profiletype with the fake's guesses (else ``[]``, as documented).
+    """
+    layout = EXPERT_PROFILE | INFERRED_EXPERT_SECTIONS if inferred else EXPERT_PROFILE
+    return _guessed(_profile(d, i, layout), fill)
+
+
+def staff_profile(d: Directory, i: int, *, fill: bool = True) -> dict[str, list[dict[str, Any]]]:
+    """The profile of staff member ``i`` (an expert or staff only), as the current site names it.
+
+    Args:
+        d: the organization.
+        i: the person.
+        fill: fill avatar and profiletype with the fake's guesses (else ``[]``, as documented).
+    """
+    return _guessed(_profile(d, i, STAFF_PROFILE), fill)
 
 
 def sections(d: Directory, i: int) -> dict[str, list[dict[str, Any]]]:
@@ -301,6 +325,16 @@ def sections(d: Directory, i: int) -> dict[str, list[dict[str, Any]]]:
     return _generate(d, i)
 
 
-def segment_items(d: Directory, i: int, segment: str) -> list[dict[str, Any]]:
-    """The items of one sub-resource (``education``, ``media/youtube``, …) of person ``i``."""
-    return _project(_generate(d, i).get(segment, []), EXPERT_SEGMENTS[segment])
+#: the older reference's affiliation item (the current site's has id and name only)
+SLATE_AFFILIATION = ("id", "name", "notes", "link")
+
+
+def segment_items(
+    d: Directory, i: int, segment: str, *, slate: bool = False
+) -> list[dict[str, Any]]:
+    """The items of one sub-resource (``education``, ``media/youtube``, …) of person ``i``.
+
+    ``slate``: an affiliation keeps the older reference's ``notes`` and ``link``.
+    """
+    keys = SLATE_AFFILIATION if slate and segment == "affiliation" else EXPERT_SEGMENTS[segment]
+    return _project(_generate(d, i).get(segment, []), keys)

@@ -34,6 +34,20 @@ from fake_server._query import (
     spotlight_query,
     window,
 )
+from fake_server._reads import (
+    SAMPLED_WITHOUT_SUCCESS,
+    CorporationValue,
+    DocVersion,
+    GuessedItems,
+    InferredSections,
+    Nulls,
+    SuccessKey,
+    TokenJson,
+    TokenPaths,
+    section_items,
+    spotlight_data,
+    staff_profile_keys,
+)
 from fake_server._tokens import Client, TokenIssuer, bearer_challenge
 from fake_server._wsgi import Answer
 
@@ -46,6 +60,15 @@ class Server(Protocol):
     tokens: TokenIssuer
     token_ttl: float
     fields_mode: FieldsMode
+    success_key: SuccessKey
+    nulls: Nulls
+    doc_version: DocVersion
+    guessed_items: GuessedItems
+    inferred_sections: InferredSections
+    token_paths: TokenPaths
+    token_json: TokenJson
+    foreign_org_status: int
+    corporation_value: CorporationValue
 
     def failure(
         self, status: int, error: str, description: str, headers: dict[str, str] | None = None
@@ -86,8 +109,14 @@ def _path(template: str) -> re.Pattern[str]:
 
 # -- handlers -----------------------------------------------------------------
 def _token(server: Server, request: Request, org: int, params: dict[str, str]) -> Answer:
+    if server.token_paths == "v2" and not request.path.startswith("/v2/"):  # noqa: S105 -- a setting
+        raise NotFound("no route for POST /oauth/token: use /v2/oauth/token")
     return server.tokens.answer(
-        request, server.clients(), server.now() + server.token_ttl, server.failure
+        request,
+        server.clients(),
+        server.now() + server.token_ttl,
+        server.failure,
+        json_body=server.token_json == "accept",  # noqa: S105 -- a setting
     )
 
 
@@ -100,8 +129,11 @@ def _page(
 ) -> tuple[list[dict[str, Any]], int]:
     size, start = window(request.args, server.list_settings())
     rows = [make(i) for i in hits[start : start + size]]
+    if directory is not None and server.corporation_value == "name":
+        rows = [row | {"corporation": directory.name} for row in rows]
     if directory is not None:
-        fields = requested_fields(request.args, server.list_settings())
+        staff = request.path.rstrip("/").endswith("/employee")
+        fields = requested_fields(request.args, server.list_settings(), staff=staff)
         if fields:
             keep = () if server.fields_mode == "only" else tuple(rows[0]) if rows else ()
             rows = [
@@ -117,6 +149,8 @@ def _experts(server: Server, request: Request, org: int, params: dict[str, str])
         people_query(request.args, server.list_settings(), staff=False)
     )
     rows, total = _page(server, request, hits, d.expert_item, d)
+    if server.guessed_items == "as_sampled":
+        aggregations = {}  # as in the documented sample
     return ok({"experts": rows, "total": total, "aggregations": aggregations})
 
 
@@ -132,6 +166,9 @@ def _spotlights(server: Server, request: Request, org: int, params: dict[str, st
     spotlights = d.spotlights
     hits, aggregations = spotlights.search(spotlight_query(request.args, server.list_settings()))
     rows, total = _page(server, request, hits, spotlights.item)
+    if server.guessed_items == "as_sampled":  # as in the documented sample
+        aggregations = {"year": {}, "tagged_experts": [], "tags": []}
+    rows = [spotlight_data(row, server.guessed_items) for row in rows]
     return ok({"spotlights": rows, "aggregations": aggregations, "total": total})
 
 
@@ -146,12 +183,14 @@ def _person(server: Server, org: int, username: str, *, expert: bool) -> tuple[D
 
 def _expert(server: Server, request: Request, org: int, params: dict[str, str]) -> Answer:
     d, i = _person(server, org, params["username"], expert=True)
-    return ok(expert_profile(d, i))
+    fill = server.guessed_items == "fill"
+    return ok(expert_profile(d, i, inferred=server.inferred_sections == "add", fill=fill))
 
 
 def _staff_member(server: Server, request: Request, org: int, params: dict[str, str]) -> Answer:
     d, i = _person(server, org, params["username"], expert=False)
-    return ok(staff_profile(d, i))
+    profile = staff_profile(d, i, fill=server.guessed_items == "fill")
+    return ok(staff_profile_keys(profile, server.doc_version))
 
 
 def _segment(server: Server, org: int, params: dict[str, str], *, expert: bool) -> Answer:
@@ -160,14 +199,25 @@ def _segment(server: Server, org: int, params: dict[str, str], *, expert: bool) 
     if segment not in allowed:
         raise NotFound(f"no section {segment!r}; sections: {', '.join(allowed)}")
     d, i = _person(server, org, params["username"], expert=expert)
-    items = segment_items(d, i, segment)
+    items = segment_items(d, i, segment, slate=server.doc_version == "slate")
     item_id = params.get("id")
-    if item_id is None:
-        return ok(items)
-    found = [item for item in items if "id" in item and str(item["id"]) == item_id]
-    if not found:
-        raise NotFound(f"no {segment} item {item_id[:40]!r} for {params['username']!r}")
-    return ok(found)
+    sampled = (
+        server.success_key == "always"
+        or ("expert" if expert else "staff", segment, item_id is not None)
+        not in SAMPLED_WITHOUT_SUCCESS
+    )
+    if item_id is not None:
+        items = [item for item in items if "id" in item and str(item["id"]) == item_id]
+        if not items:
+            raise NotFound(f"no {segment} item {item_id[:40]!r} for {params['username']!r}")
+    shaped = section_items(
+        segment,
+        items,
+        nulls=server.nulls,
+        doc_version=server.doc_version,
+        guessed_items=server.guessed_items,
+    )
+    return ok(shaped, success=sampled)
 
 
 def _expert_segment(server: Server, request: Request, org: int, params: dict[str, str]) -> Answer:
@@ -183,7 +233,7 @@ def _spotlight(server: Server, request: Request, org: int, params: dict[str, str
     s = d.spotlights.index_of(params["id"])
     if s is None:
         raise NotFound(f"no spotlight {params['id'][:40]!r} in organization {org}")
-    return ok({"spotlight": [d.spotlights.record(s)]})
+    return ok({"spotlight": [spotlight_data(d.spotlights.record(s), server.guessed_items)]})
 
 
 ORG = "/v2/organization/{org}"
@@ -232,8 +282,11 @@ def route(server: Server, request: Request, routes: tuple[Route, ...] = ROUTES) 
                 401, "invalid_token", granted, {"WWW-Authenticate": bearer_challenge(granted)}
             )
         if params["org"] != str(granted):
+            status = server.foreign_org_status
             return server.failure(
-                403, "forbidden", f"this token is for organization {granted}, not {params['org']}"
+                status,
+                "forbidden" if status == 403 else "not_found",
+                f"this token is for organization {granted}, not {params['org']}",
             )
         org = granted
     try:

@@ -25,7 +25,29 @@ from fake_server._answers import ErrorBody, failure
 from fake_server._data import Directory
 from fake_server._dataset import DATASET_ROUTES, Dataset
 from fake_server._journal import JournalEntry, Redactor, record, record_rejected
-from fake_server._query import ArrayParams, FieldsMode, ListSettings, OversizePages, Paging
+from fake_server._query import (
+    ArrayParams,
+    FieldsMode,
+    ListSettings,
+    MonthFormat,
+    NameOrder,
+    OversizePages,
+    Paging,
+    PlainParams,
+    SearchfieldValues,
+    UnknownFields,
+    UnlistedParams,
+)
+from fake_server._reads import (
+    CorporationValue,
+    DocVersion,
+    GuessedItems,
+    InferredSections,
+    Nulls,
+    SuccessKey,
+    TokenJson,
+    TokenPaths,
+)
 from fake_server._routes import ROUTES, route
 from fake_server._store import WRITE_METHODS, Store, WriteValidation, with_writes
 from fake_server._tokens import TOKEN_PATHS, Client, TokenIssuer
@@ -91,6 +113,37 @@ class FakeExpertFile(HTTPServer):
             ``"comma"``-separated.
         fields_mode: with ``fields=[…]``, items carry the default keys and the requested
             names (``"add"``) or ``"only"`` the requested names.
+        unlisted_params: a query parameter the endpoint does not document is ``"ignore"``-d or
+            ``"refuse"``-d with a 400 naming it.
+        plain_params: ``companies`` and the staff list's ``countries``/``fields`` (plain strings
+            in the documents): JSON-array text is read as several values (``"array_text"``)
+            or the value is one literal (``"plain"``).
+        searchfield_values: ``searchfield`` other than ``fullname``: a 400 (``"fullname"``) or
+            ignored (``"any"``).
+        month_format: spotlight ``month``: ``1``-``12`` or ``2024-05`` (``"both"``), or only
+            ``1``-``12`` (``"number"``).
+        unknown_fields: a ``fields`` name outside the 45 return fields: a 400 (``"refuse"``) or
+            dropped (``"ignore"``).
+        name_order: ``sort=name`` orders by last name then first (``"last"``) or the reverse.
+        success_key: ``"always"`` sends ``"success": true``; ``"as_sampled"`` leaves it out of
+            the reads whose documented samples have none (biography, tagline, links, …).
+        nulls: ``"as_sampled"`` sends ``null`` where the documented samples do (testimonial
+            and research-focus ``date``, ``cover_alt_title``, media ``thumbnail_alt_title``).
+        doc_version: where the vendor's two documents differ (tag and affiliation items,
+            the staff profile's ``corporationprofile``/``profiletype``), follow ``"gitbook"``
+            or ``"slate"``.
+        guessed_items: items the documents show empty or unusable (social, profile avatar and
+            profiletype, aggregations, spotlight tags/assets): ``"fill"``-ed with the fake's guesses
+            or ``"as_sampled"`` (empty, as in the samples).
+        inferred_sections: the expert profile sections the 2019 sample lacks (avatar, tagline, …):
+            ``"add"`` or ``"omit"``.
+        token_json: the token endpoint takes a JSON body as well as a form (``"accept"``) or
+            only a form (``"refuse"``).
+        token_paths: the token endpoint answers at ``/v2/oauth/token`` and ``/oauth/token``
+            (``"both"``) or at ``/v2/oauth/token`` only (``"v2"``).
+        foreign_org_status: the status for another organization's data (403; 404 hides it).
+        corporation_value: ``corporation`` in list items: the organization's ``"slug"`` or
+            its ``"name"``.
         dataset: a folder written by ``expertfile-nb capture``: the data endpoints then
             answer from it (see ``fake_server._dataset`` for the filters it supports)
             instead of the synthetic organization (``experts`` and ``seed`` unused).
@@ -123,6 +176,21 @@ class FakeExpertFile(HTTPServer):
         error_body: ErrorBody = "error",
         array_params: ArrayParams = "json",
         fields_mode: FieldsMode = "add",
+        unlisted_params: UnlistedParams = "ignore",
+        plain_params: PlainParams = "array_text",
+        searchfield_values: SearchfieldValues = "fullname",
+        month_format: MonthFormat = "both",
+        unknown_fields: UnknownFields = "refuse",
+        name_order: NameOrder = "last",
+        success_key: SuccessKey = "always",
+        nulls: Nulls = "never",
+        doc_version: DocVersion = "gitbook",
+        guessed_items: GuessedItems = "fill",
+        inferred_sections: InferredSections = "add",
+        token_json: TokenJson = "accept",  # noqa: S107 -- a setting, not a password
+        token_paths: TokenPaths = "both",  # noqa: S107 -- a setting, not a password
+        foreign_org_status: int = 403,
+        corporation_value: CorporationValue = "slug",
         dataset: str | Path | None = None,
         write_validation: WriteValidation = "strict",
         write_failure_rate: float = 0.0,
@@ -149,6 +217,21 @@ class FakeExpertFile(HTTPServer):
             "write_failure_rate": write_failure_rate,
             "write_failure": write_failure,
             "write_failure_seed": write_failure_seed,
+            "unlisted_params": unlisted_params,
+            "plain_params": plain_params,
+            "searchfield_values": searchfield_values,
+            "month_format": month_format,
+            "unknown_fields": unknown_fields,
+            "name_order": name_order,
+            "success_key": success_key,
+            "nulls": nulls,
+            "doc_version": doc_version,
+            "guessed_items": guessed_items,
+            "inferred_sections": inferred_sections,
+            "token_json": token_json,
+            "token_paths": token_paths,
+            "foreign_org_status": foreign_org_status,
+            "corporation_value": corporation_value,
         }
         # writes: kept in memory (never in the dataset folder), behind the read routes
         self.store = Store()
@@ -180,6 +263,21 @@ class FakeExpertFile(HTTPServer):
             self.error_body: ErrorBody = self._defaults["error_body"]
             self.array_params: ArrayParams = self._defaults["array_params"]
             self.fields_mode: FieldsMode = self._defaults["fields_mode"]
+            self.unlisted_params: UnlistedParams = self._defaults["unlisted_params"]
+            self.plain_params: PlainParams = self._defaults["plain_params"]
+            self.searchfield_values: SearchfieldValues = self._defaults["searchfield_values"]
+            self.month_format: MonthFormat = self._defaults["month_format"]
+            self.unknown_fields: UnknownFields = self._defaults["unknown_fields"]
+            self.name_order: NameOrder = self._defaults["name_order"]
+            self.success_key: SuccessKey = self._defaults["success_key"]
+            self.nulls: Nulls = self._defaults["nulls"]
+            self.doc_version: DocVersion = self._defaults["doc_version"]
+            self.guessed_items: GuessedItems = self._defaults["guessed_items"]
+            self.inferred_sections: InferredSections = self._defaults["inferred_sections"]
+            self.token_json: TokenJson = self._defaults["token_json"]
+            self.token_paths: TokenPaths = self._defaults["token_paths"]
+            self.foreign_org_status: int = self._defaults["foreign_org_status"]
+            self.corporation_value: CorporationValue = self._defaults["corporation_value"]
             self._clients = {
                 self.client_id: Client(self.client_id, self.client_secret, self.org_id)
             }
@@ -246,7 +344,18 @@ class FakeExpertFile(HTTPServer):
 
     def list_settings(self) -> ListSettings:
         """The list endpoints' settings, as they are now."""
-        return ListSettings(self.paging, self.max_page_size, self.oversize_pages, self.array_params)
+        return ListSettings(
+            self.paging,
+            self.max_page_size,
+            self.oversize_pages,
+            self.array_params,
+            self.unlisted_params,
+            self.plain_params,
+            self.searchfield_values,
+            self.month_format,
+            self.unknown_fields,
+            self.name_order,
+        )
 
     def failure(
         self, status: int, error: str, description: str, headers: dict[str, str] | None = None

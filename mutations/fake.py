@@ -50,8 +50,8 @@ MUTATIONS = [
     Mutation(
         name="fake: single spotlight not wrapped in a one-element list",
         path="fake_server/_routes.py",
-        old='return ok({"spotlight": [d.spotlights.record(s)]})',
-        new='return ok({"spotlight": d.spotlights.record(s)})',
+        old='{"spotlight": [spotlight_data(d.spotlights.record(s), server.guessed_items)]}',
+        new='{"spotlight": spotlight_data(d.spotlights.record(s), server.guessed_items)}',
         tests=[f"{CONTRACT}::test_spotlight_is_documented"],
     ),
     Mutation(

@@ -72,7 +72,10 @@ def test_a_flipped_setting_is_exactly_the_difference(
 
 def test_assumed_values_are_the_fakes_defaults() -> None:
     defaults = {a.setting: a.default for a in ASSUMPTIONS if a.setting}
-    assert {k: str(v) for k, v in ASSUMED.items()} == defaults
+    # the check probes these settings; the fake's read-fidelity settings (issue 17) are not
+    # probed yet, so ASSUMED is a part of the fake's defaults, each one the same
+    assert {k: str(v) for k, v in ASSUMED.items()}.items() <= defaults.items()
+    assert {"paging", "max_page_size", "oversize_pages", "error_body"} <= set(ASSUMED)
 
 
 def record_values(server: FakeExpertFile, token: str) -> set[str]:

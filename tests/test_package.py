@@ -13,6 +13,7 @@ DOCUMENTED = {
     "logout",
     "status",
     "get_session",
+    "get_profiles",
     "Token",
     "LoginStatus",
     "__version__",

@@ -22,6 +22,28 @@ from typing import Any
 ANY_ITEMS: list[Any] = []  # an array; the documents show no item
 Shape = Any
 
+
+class Nullable:
+    """A value of ``shape``, or ``null`` (the vendor's sample shows ``null`` here)."""
+
+    def __init__(self, shape: Shape) -> None:
+        self.shape = shape
+
+    def __repr__(self) -> str:
+        return f"Nullable({self.shape!r})"
+
+
+class OneOf:
+    """Any one of ``shapes``: the two vendor documents disagree (``labels`` says which is which)."""
+
+    def __init__(self, *shapes: Shape, labels: tuple[str, ...] = ()) -> None:
+        self.shapes = shapes
+        self.labels = labels
+
+    def __repr__(self) -> str:
+        return f"OneOf({', '.join(self.labels)})"
+
+
 AVATAR: Shape = {"small": str, "medium": str, "large": str, "original": str}
 
 # -- token (DOC-GB, the vendor's Authentication page) ---------------------------------
@@ -88,15 +110,15 @@ EXPERTS = ListEndpoint(
         "access": ("public", ("public", "private", "all")),
         "status": ("all", ("published", "unpublished", "all")),
         **PAGING,
-        "countries": (None, None),
-        "topics": (None, None),
-        "industries": (None, None),
-        "categories": (None, None),
-        "tags": (None, None),
-        "companies": (None, None),
+        "countries": ("all", None),
+        "topics": ("all", None),
+        "industries": ("all", None),
+        "categories": ("all", None),
+        "tags": ("all", None),
+        "companies": ("all", None),  # a plain string: no array example is documented
         "fields": (None, None),
         "sort": ("name", ("name", "featured")),
-        "searchfield": (None, ("fullname",)),
+        "searchfield": (None, ("fullname",)),  # "fullname to query only name field"
     },
     array_params=("countries", "topics", "industries", "categories", "tags", "fields"),
 )
@@ -112,13 +134,13 @@ STAFF = ListEndpoint(
         "q": (None, None),
         "access": ("public", ("public", "private")),
         **PAGING,
-        "countries": (None, None),
-        "companies": (None, None),
-        "fields": (None, None),
+        "countries": (None, None),  # undescribed: the fake reads it as the experts' (a guess)
+        "companies": (None, None),  # undescribed
+        "fields": (None, None),  # undescribed: the fake reads it as the experts' (a guess)
         "sort": ("name", ("name", "featured")),
         "searchfield": (None, ("fullname",)),
     },
-    array_params=("countries", "fields"),
+    array_params=(),  # none documented as an array here
 )
 
 # DOC-SL §Spotlights > Get All Spotlights (note the path: /v2/spotlight/{org}/search)
@@ -149,10 +171,10 @@ SPOTLIGHTS = ListEndpoint(
         "q": (None, None),
         "status": ("all", ("published", "unpublished", "all")),
         **PAGING,
-        "tags": (None, None),
-        "tagged": (None, None),
-        "month": (None, None),
-        "year": (None, None),
+        "tags": ("all", None),
+        "tagged": ("all", None),
+        "month": ("all", None),  # a string; its format is not given
+        "year": ("all", None),
     },
     array_params=("tags", "tagged"),
     timestamps=("created_date", "modified_date", "published_date"),
@@ -341,7 +363,11 @@ EXPERT_SECTIONS: dict[str, Shape] = {
     "link": {"id": int, "name": str, "url": str},
     "sampletalk": {"id": int, "title": str, "description": str},
     "accomplishment": EXPERT_PROFILE["accomplishment"][0],
-    "affiliation": {"id": int, "name": str},  # DOC-GB; DOC-SL adds notes, link
+    "affiliation": OneOf(
+        {"id": int, "name": str},
+        {"id": int, "name": str, "notes": str, "link": str},
+        labels=("DOC-GB", "DOC-SL"),
+    ),
     "eventappearance": {"id": int, "title": str, "event_name": str, "location": str, "date": int},
     "mediaappearance": {
         "id": int,
@@ -364,7 +390,7 @@ EXPERT_SECTIONS: dict[str, Shape] = {
         "company": str,
         "url": str,
         "recommendation": str,
-        "date": int,
+        "date": Nullable(int),  # null in both DOC-SL samples
     },
     "patent": EXPERT_PROFILE["patents"][0],
     "researchgrant": {
@@ -384,11 +410,11 @@ EXPERT_SECTIONS: dict[str, Shape] = {
         "title": str,
         "subtitle": str,
         "details": str,
-        "date": int,
+        "date": Nullable(int),  # null in both DOC-SL samples
         "url": str,
         "cover_url": str,
         "large_cover_url": str,
-        "cover_alt_title": str,
+        "cover_alt_title": Nullable(str),  # null in both DOC-SL samples
     },
     "topic": {"id": int, "name": str},
     "industry": {"id": int, "name": str},
@@ -396,10 +422,66 @@ EXPERT_SECTIONS: dict[str, Shape] = {
     "fee": {"fee_min": int, "fee_max": int},
     "availability": EXPERT_PROFILE["availability"][0],
     "category": {"id": int, "name": str},
-    "tag": {"id": int, "content_tag_id": int, "tag": str},  # DOC-GB; DOC-SL {id, name}
+    "tag": OneOf(
+        {"id": int, "content_tag_id": int, "tag": str},
+        {"id": int, "name": str},
+        labels=("DOC-GB", "DOC-SL"),
+    ),
 }
 # sections without an id: GET .../{segment} only (one item, or none)
 SECTIONS_WITHOUT_ID = ("biography", "tagline", "fee", "availability")
+
+# -- the rest of DOC-SL §3.4: social, CV and the six media lists -------------------------
+_YOUTUBE: Shape = {
+    "id": int,
+    "title": str,
+    "description": str,
+    "watch_page_url": str,
+    "thumbnail_url": str,
+    "flash_player_url": str,
+    "video_id": str,
+    "thumbnail_alt_title": Nullable(str),  # null in every DOC-SL media sample
+}
+MORE_EXPERT_SECTIONS: dict[str, Shape] = {
+    # DOC-SL's sample is not usable ({ { "id" : null } }): no item shape is documented.
+    # The POST body's eleven URL names are the fake's guess (setting guessed_items).
+    "social": dict,  # an object, keys undocumented
+    "cv": {"id": str, "url": str, "document_url": str},  # id is a string ("ID")
+    "media/youtube": _YOUTUBE,
+    "media/vimeo": {
+        "id": int,
+        "title": str,
+        "description": str,
+        "url": str,
+        "external_id": str,
+        "thumbnail_small": str,
+        "thumbnail_alt_title": Nullable(str),
+    },
+    "media/slideshare": {
+        "id": int,
+        "title": str,
+        "description": str,
+        "url": str,
+        "embed": str,
+        "thumbnail_url": str,
+        "external_id": str,
+    },
+    # DOC-SL copies the YouTube sample for these three (API_REFERENCE: unreliable)
+    "media/document": _YOUTUBE,
+    "media/photo": _YOUTUBE,
+    "media/video": _YOUTUBE,
+}
+SECTIONS_WITHOUT_ID += ("social", "cv")
+# DOC-SL §Staff: the staff sub-resources, with the experts' item shapes
+STAFF_SECTIONS = ("biography", "tagline", "link", "education", "language", "category", "tag")
+
+# DOC-SL §4.2: the staff profile as the older reference spells it
+STAFF_PROFILE_SLATE: dict[str, Shape] = {
+    ("corporationProfile" if k == "corporationprofile" else k): v
+    for k, v in STAFF_PROFILE.items()
+    if k != "profiletype"
+}
+STAFF_PROFILE_EITHER = OneOf(STAFF_PROFILE, STAFF_PROFILE_SLATE, labels=("DOC-GB", "DOC-SL"))
 
 # -- one spotlight: GET /v2/spotlight/{org}/{id} (DOC-SL §5.2) --------------------------
 SPOTLIGHT: Shape = {
@@ -429,6 +511,11 @@ def mismatches(value: Any, shape: Shape, where: str = "data", *, exact: bool = T
         where: the path shown in the messages.
         exact: objects must have exactly the documented keys (``False``: at least them).
     """
+    if isinstance(shape, Nullable):
+        return [] if value is None else mismatches(value, shape.shape, where, exact=exact)
+    if isinstance(shape, OneOf):
+        tried = [mismatches(value, one, where, exact=exact) for one in shape.shapes]
+        return [] if any(not problems for problems in tried) else min(tried, key=len)
     if isinstance(shape, dict):
         if not isinstance(value, dict):
             return [f"{where}: expected an object, got {type(value).__name__}"]
@@ -455,3 +542,59 @@ def mismatches(value: Any, shape: Shape, where: str = "data", *, exact: bool = T
     if not isinstance(value, shape):
         return [f"{where}: expected {shape.__name__}, got {type(value).__name__} {value!r:.40}"]
     return []
+
+
+# -- every documented read, by the vendor sample's name (tests/contract/vendor_samples.py) ---
+#: the reads whose DOC-SL sample has no "success" key (every other sample has "success": true)
+SUCCESS_OMITTED = frozenset(
+    {
+        "expert.biography",
+        "expert.tagline",
+        "expert.link.list",
+        "expert.researchgrant.list",
+        "expert.industry.get",
+        "staff.biography",
+        "staff.tagline",
+        "staff.link.list",
+    }
+)
+
+
+def _section_reads() -> dict[str, Shape]:
+    shapes: dict[str, Shape] = {}
+    for who, names in (
+        ("expert", (*EXPERT_SECTIONS, *MORE_EXPERT_SECTIONS)),
+        ("staff", STAFF_SECTIONS),
+    ):
+        for segment in names:
+            item = {**EXPERT_SECTIONS, **MORE_EXPERT_SECTIONS}[segment]
+            name = f"{who}.{segment.replace('/', '.')}"
+            if segment in SECTIONS_WITHOUT_ID:
+                shapes[name] = [item]
+            else:
+                shapes[name + ".list"] = [item]
+                shapes[name + ".get"] = [item]  # a one-element list
+    return shapes
+
+
+#: name -> the documented shape of ``data`` (the whole answer for "token")
+READ_SHAPES: dict[str, Shape] = {
+    "token": TOKEN_DATA,
+    "expert.list": EXPERTS.data | {"experts": [EXPERTS.item]},
+    "expert.get": EXPERT_PROFILE,
+    "staff.list": STAFF.data | {"staff": [STAFF.item]},
+    "staff.get": STAFF_PROFILE_EITHER,
+    "spotlight.list": SPOTLIGHTS.data | {"spotlights": [SPOTLIGHTS.item]},
+    "spotlight.get": SPOTLIGHT_DATA,
+    **_section_reads(),
+}
+#: item keys the vendor's samples show as null: (read names, key)
+NULLABLE: tuple[tuple[str, str], ...] = (
+    ("testimonial", "date"),
+    ("researchfocus", "date"),
+    ("researchfocus", "cover_alt_title"),
+    *(
+        (f"media.{m}", "thumbnail_alt_title")
+        for m in ("youtube", "vimeo", "document", "photo", "video")
+    ),
+)
