@@ -27,8 +27,8 @@ def log_in(server: FakeExpertFile) -> None:
 
 
 def profiles(usernames: list[str]) -> pd.DataFrame:
-    """One row per person, the account fields as columns (as ef.get_profiles gives them)."""
-    return pd.DataFrame([ef.get_expert(u)["account"][0] for u in usernames])
+    """The profile frame the round trip starts from: one row per person."""
+    return ef.get_profiles(usernames, progress=False)
 
 
 def usernames(count: int, offset: int = 0) -> list[str]:
