@@ -3,8 +3,10 @@
 - Plan: 10,000 profiles x 20 columns with 1 % of the editable cells changed, planned
   by ``ef.plan_changes``; the baseline, in the same run, is pandas' own
   ``DataFrame.compare`` on the same frames (a diff with no plan behind it). Goal: <= 1 s.
-- Apply: 1,000 updates against a server in a child process (its own GIL) answering
-  every request after 50 ms, with ``workers`` writes at once. The limit is
+- Apply: 1,000 updates against the bundled fake (``python -m fake_server --latency
+  0.05``, a child process with its own GIL; ``--server plain`` uses a plain
+  ``pytest_httpserver`` directory instead), every answer after 50 ms, with ``workers``
+  writes at once. The limit is
   (writes / workers) x 50 ms; the goal is >= 80 % of it. Each update also re-reads the
   person first (conflict check); those reads run ahead of the writes in their own
   pool. The baseline, in the same run, is a hand-written pool of bare PUTs at the
@@ -42,7 +44,8 @@ def profiles(count: int) -> pd.DataFrame:
     data["id"] = np.arange(count)
     data["corporation_id"] = np.full(count, 4242)
     data["gener"] = np.zeros(count, dtype="int64")
-    return pd.DataFrame(data)
+    frame: pd.DataFrame = pd.DataFrame(data)
+    return frame
 
 
 def bench_plan(count: int, rounds: int) -> None:
@@ -108,16 +111,50 @@ def serve(count: int, latency: float) -> None:
         service.stop()
 
 
-def bench_apply(count: int, workers: int, latency: float) -> None:
+def start_fake(count: int, latency: float) -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "fake_server", "--port", "0",
+            "--experts", str(count), "--latency", str(latency),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    return proc, proc.stdout.readline().split(" on ", 1)[1].split()[0]
+
+
+def read_accounts(count: int, workers: int) -> pd.DataFrame:
+    """The first ``count`` experts' accounts, read ``workers`` at a time."""
+    names = ef.get_experts(limit=count, progress=False, access="all", status="all").username
+    session = ef.get_session()
+    path = f"/v2/organization/{session.org_id}/expert/"
+    with ThreadPoolExecutor(workers) as pool:
+        rows = list(pool.map(lambda u: session.get(path + u).json()["data"]["account"][0], names))
+    frame: pd.DataFrame = pd.DataFrame(rows)
+    return frame
+
+
+def bench_apply(count: int, workers: int, latency: float, server: str) -> None:
     sys.path.insert(0, str(ROOT))
     from tests.contract import pages
     from tests.writes_directory import make_accounts
 
-    proc, url = start_server(count * 2, latency)
+    if server == "fake":
+        proc, url = start_fake(count * 2, latency)
+    else:
+        proc, url = start_server(count * 2, latency)
     try:
-        ef.login(pages.CLIENT_ID, pages.SECRET, base_url=url)
-        accounts = pd.DataFrame(list(make_accounts(count * 2).values()))
-        before = accounts.iloc[:count]
+        if server == "fake":
+            ef.login("demo-client", "demo-secret", base_url=url)
+            accounts = read_accounts(count * 2, 2 * workers)
+        else:
+            ef.login(pages.CLIENT_ID, pages.SECRET, base_url=url)
+            accounts = pd.DataFrame(list(make_accounts(count * 2).values()))
+        before = accounts.iloc[:count].reset_index(drop=True)
         after = before.assign(job_title=[f"Dean {i}" for i in range(count)])
         plan = ef.plan_changes(before, after)
         assert len(plan) == count
@@ -129,18 +166,20 @@ def bench_apply(count: int, workers: int, latency: float) -> None:
         assert result.counts == {"applied": count}, result.counts
         # the baseline: bare PUTs of the other half, same concurrency, same session
         others = accounts.username.iloc[count:].tolist()
-        path = f"/v2/organization/{pages.ORG}/expert/"
+        path = f"/v2/organization/{session.org_id}/expert/"
         t0 = time.perf_counter()
         with ThreadPoolExecutor(workers) as pool:
             list(pool.map(lambda u: session.put(path + u, data={"job_title": "x"}), others))
         bare = time.perf_counter() - t0
     finally:
         assert proc.stdin is not None
-        proc.stdin.close()
+        proc.stdin.close()  # the plain server's signal to stop
+        proc.terminate()  # the fake's
         proc.wait(timeout=30)
     limit = count / workers * latency
     print(
-        f"apply {count:,} updates, {workers} workers, {latency * 1000:.0f} ms latency: "
+        f"apply {count:,} updates ({server} server), {workers} workers, "
+        f"{latency * 1000:.0f} ms latency: "
         f"{ours:.2f} s = {limit / ours:.0%} of the (writes / workers) x RTT limit "
         f"{limit:.2f} s (goal >= 80 %); bare PUTs {bare:.2f} s = {limit / bare:.0%} "
         f"(ours / bare {ours / bare:.2f}); {count / ours:.0f} writes/s"
@@ -152,16 +191,17 @@ def main() -> None:
     parser.add_argument("--tiny", action="store_true", help="a smoke run (not a measurement)")
     parser.add_argument("--serve", nargs=2, metavar=("COUNT", "LATENCY"), help=argparse.SUPPRESS)
     parser.add_argument("--workers", type=int, default=16)
+    parser.add_argument("--server", choices=("fake", "plain"), default="fake")
     args = parser.parse_args()
     if args.serve:
         serve(int(args.serve[0]), float(args.serve[1]))
         return
     if args.tiny:
         bench_plan(500, 1)
-        bench_apply(40, 4, 0.01)
+        bench_apply(40, 4, 0.01, args.server)
     else:
         bench_plan(10_000, 5)
-        bench_apply(1_000, args.workers, 0.05)
+        bench_apply(1_000, args.workers, 0.05, args.server)
 
 
 if __name__ == "__main__":

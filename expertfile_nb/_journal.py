@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,11 +35,15 @@ def default_journal_path() -> Path:
 
 class Journal:
     """An open journal file; :meth:`write` appends one record with one ``write(2)``
-    (``O_APPEND``: records from several threads never interleave) and syncs it."""
+    (``O_APPEND``: records from several threads never interleave, no lock needed).
+
+    A record announcing a write (``sending``) is synced to disk before the write is
+    sent: after a crash, the journal knows every write that may have happened (undo
+    needs them). Other records are not synced: a lost ``result`` only makes a resume
+    read that person again, which finds the change already made."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        self._lock = threading.Lock()
         try:
             self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         except OSError as exc:
@@ -50,10 +53,10 @@ class Journal:
             ) from None
         os.fchmod(self._fd, 0o600)  # a file made earlier with wider rights is narrowed
 
-    def write(self, record: dict[str, Any]) -> None:
+    def write(self, record: dict[str, Any], *, sync: bool = False) -> None:
         line = (json.dumps(record, separators=(",", ":"), default=str) + "\n").encode()
-        with self._lock:
-            os.write(self._fd, line)
+        os.write(self._fd, line)
+        if sync:
             os.fsync(self._fd)
 
     def close(self) -> None:

@@ -271,6 +271,10 @@ class ChangePlan:
             raise ConfigurationError(f"workers must be 1 to 32; got {workers!r:.40}.")
         if isinstance(pace, bool) or not isinstance(pace, (int, float)) or not pace >= 0:
             raise ConfigurationError(f"pace must be seconds (0 or more); got {pace!r:.40}.")
+        from expertfile_nb._config import positive_seconds
+
+        if deadline is not None and not positive_seconds(deadline):
+            raise ConfigurationError(f"deadline must be seconds above 0; got {deadline!r:.40}.")
         if dry_run:
             org = getattr(session, "org_id", None) or "{org}"
             statuses = [_status(i, c, "would send") for i, c in enumerate(self.changes)]
@@ -287,7 +291,15 @@ class ChangePlan:
 
 
 def _status(n: int, change: Change, status: str, detail: str = "", **extra: Any) -> dict[str, Any]:
-    return {"n": n, **asdict(change), "status": status, "detail": detail, **extra}
+    # a shallow dict, not asdict (which deep-copies every before-image)
+    fields = {
+        "action": change.action,
+        "username": change.username,
+        "field": change.field,
+        "old": change.old,
+        "new": change.new,
+    }
+    return {"n": n, **fields, "status": status, "detail": detail, **extra}
 
 
 def _split(
@@ -439,7 +451,7 @@ class _Applier:
         with Journal(self.path) as journal:
             self.journal = journal
             if fresh:
-                journal.write(self.plan._record())
+                journal.write(self.plan._record(), sync=True)
             todo = []
             for group in _groups(self.plan.changes):
                 if all(n in done for n in group):
@@ -559,7 +571,7 @@ class _Applier:
                 )
         ours = [n for n in group if self.plan.changes[n].field in send]
         for section, ns, fields in _split([self.plan.changes[n] for n in ours], ours):
-            self.journal.write({"type": "sending", "n": ns})
+            self.journal.write({"type": "sending", "n": ns}, sync=True)
             self._wait_turn()
             if section is None:
                 self._call("update")(
@@ -588,7 +600,7 @@ class _Applier:
         if existing:
             self._finish(n, "already applied", username=existing)
             return
-        self.journal.write({"type": "sending", "n": [n]})
+        self.journal.write({"type": "sending", "n": [n]}, sync=True)
         self._wait_turn()
         answer = self._call("create")(session=self.session, deadline=self.deadline, **change.new)
         name = answer.get("username") if isinstance(answer, dict) else None
@@ -610,7 +622,7 @@ class _Applier:
         if edited:
             self._finish(n, "conflict", f"edited meanwhile: {', '.join(edited)}")
             return
-        self.journal.write({"type": "sending", "n": [n]})
+        self.journal.write({"type": "sending", "n": [n]}, sync=True)
         self._wait_turn()
         self._call("delete")(change.username, session=self.session, deadline=self.deadline)
         self._finish(n, "applied")

@@ -16,7 +16,12 @@ __all__ = [
     "ACCOUNT_REQUIRED",
     "ACCOUNT_UPDATE",
     "FLAG_FIELDS",
+    "INQUIRIES",
+    "INQUIRY_OPTIONAL",
+    "INQUIRY_REQUIRED",
+    "INTEGER_FIELDS",
     "KINDS",
+    "READ_AS",
     "Kind",
     "PersonKind",
     "Section",
@@ -41,6 +46,18 @@ FLAG_FIELDS = frozenset(
         "availability_appearance", "availability_corptraining", "availability_open",
     }
 )  # fmt: skip
+
+
+#: sent as whole numbers: Unix seconds (``date`` is a year in education), ints
+INTEGER_FIELDS = frozenset({"date", "fee_min", "fee_max", "event_date", "media_deadline"})
+
+#: (section, body field) → the keys a read item may show it under (the documents differ)
+READ_AS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("biography", "description"): ("biography",),
+    ("tag", "name"): ("name", "tag"),  # Slate {id, name}; the current site {id, …, tag}
+    ("researchgrant", "detail"): ("details",),  # sic: the body says detail
+    ("accomplishment", "date"): ("start",),  # the item has start/end, not date
+}
 
 
 @dataclass(frozen=True)
@@ -114,7 +131,8 @@ _SECTIONS = [
     Section("industry", ("name",), ops=_ADD_DELETE),
     Section("language", ("name",)),
     Section("fee", ("fee_min", "fee_max"), ops=_ADD),
-    Section("availability", (), _AVAILABILITY, _ADD),
+    # §3.4: the flags "except _open" are the body (the read item has _open too)
+    Section("availability", (), _AVAILABILITY[:-1], _ADD),
     Section("social", (), _SOCIAL, _ADD),
     Section("category", ("name",), ops=_ADD_DELETE),
     Section("tag", ("name",), ops=_ADD_DELETE),
@@ -156,3 +174,79 @@ KINDS: dict[str, PersonKind] = {
         },
     ),
 }
+
+
+# §6: inquiries, POST …/inquiry/<type>; the common body, then each type's own fields
+INQUIRY_REQUIRED = (
+    "firstname", "lastname", "email", "message", "location_city", "location_state",
+    "location_country", "username",
+)  # fmt: skip
+INQUIRY_OPTIONAL = ("phone", "website", "organization")
+_ORG_TYPES = ("corporate", "government", "ngo", "not_for_profit", "other")
+#: type → (its required fields, its optional fields, documented values)
+INQUIRIES: dict[str, tuple[tuple[str, ...], tuple[str, ...], dict[str, tuple[str, ...]]]] = {
+    "general": ((), (), {}),
+    "event": (("event_name", "event_location", "event_date", "event_description"), (), {}),
+    "media": (
+        ("media_position", "media_type", "media_deadline"),
+        (),
+        {
+            "media_position": ("reporter", "editor", "news_director", "researcher", "other"),
+            "media_type": ("print", "online", "tv", "radio"),
+        },
+    ),
+    "partnership": (
+        ("partner_organization_type", "partner_focus"),
+        (),
+        {
+            "partner_organization_type": _ORG_TYPES,
+            "partner_focus": (
+                "business_development", "corporate", "fundraising", "licensing", "research",
+                "sponsorship", "technology", "other",
+            ),
+        },
+    ),
+    "admission": (
+        ("admission_type", "admission_program_name", "admission_faculty"),
+        (),
+        {"admission_type": ("undergraduate", "graduate")},
+    ),
+    "research": (
+        ("research_area", "research_stage_in_process"),
+        ("research_deadline",),
+        {"research_stage_in_process": ("collaboration", "funding", "partnership", "other")},
+    ),
+    "business": (
+        ("business_opportunity_type",),
+        (),
+        {
+            "business_opportunity_type": (
+                "consulting_engagement", "new_ventures/partnerships", "business_deals",
+                "corporate_training",
+            )
+        },
+    ),
+    "donor": (
+        ("donor_type", "donor_focus"),
+        (),
+        {
+            "donor_type": _ORG_TYPES,
+            "donor_focus": (
+                "one_time_gift", "recurring_gift", "endowments", "bequests", "other",
+            ),
+        },
+    ),
+    "expertwitness": (
+        ("expertwitness_stage_in_process", "expertwitness_organization_type"),
+        (),
+        {
+            "expertwitness_stage_in_process": (
+                "investigation", "in_litigation", "approaching_trial", "other",
+            ),
+            "expertwitness_organization_type": (
+                "legal_firm", "corporate_legal_department", "insurance_provider",
+                "government_agency", "legal_nurse_consultant", "other",
+            ),
+        },
+    ),
+}  # fmt: skip

@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 from expertfile_nb._query import sendable, shown
 from expertfile_nb._wire import data_of, load_json
-from expertfile_nb._write_table import FLAG_FIELDS, KINDS, PersonKind, Section
+from expertfile_nb._write_table import FLAG_FIELDS, INTEGER_FIELDS, KINDS, PersonKind, Section
 from expertfile_nb.errors import (
     APIError,
     ConfigurationError,
@@ -110,7 +110,13 @@ def _encode(name: str, value: object) -> str:
         value = int(value)
     if not isinstance(value, (str, int, float)):
         raise ConfigurationError(f"{name} must be text or a number; got {shown(value)}.")
-    return sendable(name, str(value))
+    text = sendable(name, str(value))
+    if name in INTEGER_FIELDS and text and not text.lstrip("-").isdigit():
+        raise ConfigurationError(
+            f"{name} must be a whole number (dates: Unix seconds; an education date: a "
+            f"year); got {shown(value)}."
+        )
+    return text
 
 
 def encode_fields(

@@ -15,7 +15,7 @@ documented answer's ``data``:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from expertfile_nb._config import positive_seconds
@@ -25,9 +25,11 @@ from expertfile_nb._write_table import (
     ACCOUNT_CREATE,
     ACCOUNT_REQUIRED,
     ACCOUNT_UPDATE,
+    INQUIRIES,
+    INQUIRY_OPTIONAL,
+    INQUIRY_REQUIRED,
     Kind,
     PersonKind,
-    Section,
 )
 from expertfile_nb._writing import (
     DEFAULT_WRITE_DEADLINE,
@@ -53,13 +55,11 @@ __all__ = [
     "delete_section_item",
     "delete_staff_member",
     "find_person",
+    "send_inquiry",
     "update_expert",
     "update_section_item",
     "update_staff_member",
 ]
-
-#: a single section's read key for a field its POST takes under another name
-_READ_AS = {("biography", "description"): "biography"}
 
 
 def _session_and_deadline(
@@ -129,29 +129,30 @@ def _check_deleted(data: Any) -> dict[str, Any]:
 
 def find_person(person: PersonKind, body: Mapping[str, str], s: requests.Session) -> str | None:
     """The username of a person whose account shows every value of ``body`` ("" if none
-    is found; ``None`` if the list could not be read): searched by email, each
-    candidate's account read."""
+    is found; ``None`` if the list could not be read): searched by full name (the
+    documented ``searchfield=fullname``), each candidate's account read and compared."""
     org = _org(s)
     list_path = f"/v2/organization/{org}/" + ("expert" if person.kind == "experts" else "employee")
     key = "experts" if person.kind == "experts" else "staff"
     access = ("all",) if person.kind == "experts" else ("public", "private")
+    name = f"{body.get('firstname', '')} {body.get('lastname', '')}".strip()
     for level in access:
-        query = {"q": body.get("email", ""), "access": level, "page_size": "20"}
+        query = {"q": name, "searchfield": "fullname", "access": level, "page_size": "50"}
         if person.kind == "experts":
             query["status"] = "all"
         data = _get_data(s, list_path, query)
         if not isinstance(data, dict) or not isinstance(data.get(key), list):
             return None
         for row in data[key]:
-            name = row.get("username") if isinstance(row, dict) else None
-            if not isinstance(name, str) or not name.strip():
+            username = row.get("username") if isinstance(row, dict) else None
+            if not isinstance(username, str) or not username.strip():
                 continue
             try:
-                account = _account(s, person.path(org, person_segment(name)))
+                account = _account(s, person.path(org, person_segment(username)))
             except NotFoundError:
                 continue
             if account is not None and _matches(account, body):
-                return name
+                return username
     return ""
 
 
@@ -376,10 +377,6 @@ def _section_list(s: requests.Session, path: str) -> list[dict[str, Any]] | None
     return [item for item in data if isinstance(item, dict)]
 
 
-def _read_as(row: Section) -> Callable[[str], str]:
-    return lambda name: _READ_AS.get((row.name, name), name)
-
-
 def add_section_item(
     username: str,
     section: str,
@@ -422,8 +419,12 @@ def add_section_item(
     created: dict[str, Any] = {"id": None}
 
     def parse(data: Any) -> dict[str, Any]:
-        if isinstance(data, list) and len(data) == 1:  # the biography sample: [{"id": null}]
-            data = data[0]
+        if row.single:  # each answers its own way: [{"id": null}], {"id": null}, the flags
+            if isinstance(data, list) and len(data) == 1:
+                data = data[0]
+            if not isinstance(data, dict):
+                raise ValueError("not an object")
+            return data
         if not isinstance(data, dict) or "id" not in data:
             raise ValueError("no id")
         return data
@@ -432,7 +433,7 @@ def add_section_item(
         items = _section_list(s, path)
         if items is None:
             return None
-        results = [_matches(item, body, _read_as(row)) for item in items]
+        results = [_matches(item, body, row.name) for item in items]
         for item, result in zip(items, results, strict=True):
             if result:
                 created["id"] = item.get("id")
@@ -487,7 +488,7 @@ def update_section_item(
     def probe(s: requests.Session) -> bool | None:
         items = _section_list(s, path)
         mine = [i for i in items or [] if compare_value(i.get("id")) == str(item_id)]
-        return _matches(mine[0], body) if mine else None
+        return _matches(mine[0], body, row.name) if mine else None
 
     write = Write(
         "PUT",
@@ -550,5 +551,68 @@ def delete_section_item(
         _check_deleted,
         probe,
         lambda: {"id": item_id, "deleted": True},
+    )
+    return send_write(write, active, seconds)  # type: ignore[no-any-return] # parse returns a dict
+
+
+def send_inquiry(
+    inquiry_type: str,
+    *,
+    session: requests.Session | None = None,
+    deadline: float | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
+    """Send an inquiry to one of the organization's experts (``POST …/inquiry/<type>``).
+
+    No documented read shows an inquiry, so one that got no clear answer is never sent
+    again (it would reach the expert twice): :class:`UnconfirmedWriteError` says so.
+
+    Args:
+        inquiry_type: ``general``, ``event``, ``media``, ``partnership``, ``admission``,
+            ``research``, ``business``, ``donor`` or ``expertwitness``.
+        session: a session from :func:`expertfile_nb.get_session`; default: the shared one.
+        deadline: seconds for the whole call, waits included (default 120).
+        **fields: ``firstname``, ``lastname``, ``email``, ``message``, ``location_city``,
+            ``location_state``, ``location_country``, ``username`` (the expert), optionally
+            ``phone``, ``website``, ``organization``; and the type's own fields (e.g.
+            ``media``: ``media_position``, ``media_type``, ``media_deadline``).
+
+    Returns:
+        ``{"id": …}``, the inquiry's id.
+
+    Raises:
+        ConfigurationError: an unknown type, a required field missing, an unknown field
+            or a value outside a documented list, before any request.
+        UnconfirmedWriteError: no clear answer; it was not sent again.
+        APIError: the service refused it.
+    """
+    if inquiry_type not in INQUIRIES:
+        raise ConfigurationError(
+            f"inquiry_type must be one of {', '.join(INQUIRIES)}; got {inquiry_type!r:.40}."
+        )
+    required, optional, choices = INQUIRIES[inquiry_type]
+    what = f"Send a {inquiry_type} inquiry"
+    body = encode_fields(
+        fields,
+        INQUIRY_REQUIRED + INQUIRY_OPTIONAL + required + optional,
+        required=INQUIRY_REQUIRED + required,
+        choices=choices,
+        what=what,
+    )
+    active, seconds = _session_and_deadline(session, deadline)
+
+    def parse(data: Any) -> dict[str, Any]:
+        if not isinstance(data, dict) or "id" not in data:
+            raise ValueError("no id")
+        return data
+
+    write = Write(
+        "POST",
+        f"/v2/organization/{_org(active)}/inquiry/{inquiry_type}",
+        body,
+        what,
+        parse,
+        lambda s: None,  # nothing to read back
+        dict,
     )
     return send_write(write, active, seconds)  # type: ignore[no-any-return] # parse returns a dict

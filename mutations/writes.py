@@ -67,7 +67,7 @@ MUTATIONS = [
         old='            return "1"\n        if value in (False, 0, "0"):',
         new='            return "true"\n        if value in (False, 0, "0"):',
         tests=[
-            f"{CONTRACT}::test_update_person_sends_flags_as_1_0_and_returns_the_documented_data"
+            f"{CONTRACT}::test_every_documented_write_sends_the_form_and_returns_the_documented_data"
         ],
     ),
     Mutation(
@@ -75,7 +75,7 @@ MUTATIONS = [
         path="expertfile_nb/_writing.py",
         old="    if missing:\n",
         new="    if False:\n",
-        tests=[f"{CONTRACT}::test_a_bad_write_is_refused_before_any_request"],
+        tests=[f"{CONTRACT}::test_each_required_field_is_checked_before_any_request"],
     ),
     Mutation(
         name="writes: an unknown field is sent anyway",
@@ -89,7 +89,7 @@ MUTATIONS = [
         path="expertfile_nb/_writing.py",
         old="if body.get(name) and body[name] not in values:",
         new="if False:",
-        tests=[f"{CONTRACT}::test_a_bad_write_is_refused_before_any_request"],
+        tests=[f"{CONTRACT}::test_a_value_outside_a_documented_list_is_refused"],
     ),
     Mutation(
         name="writes: an operation a section does not document is sent anyway",
@@ -104,6 +104,29 @@ MUTATIONS = [
         old='if not isinstance(data, dict) or data.get("updated") is not True:',
         new="if not isinstance(data, dict):",
         tests=[f"{CONTRACT}::test_an_answer_that_is_not_the_documented_one_is_an_api_error"],
+    ),
+    Mutation(
+        name="writes: a tagline/availability answer (no id) taken for a broken one",
+        path="expertfile_nb/writes.py",
+        old="        if row.single:  # each answers its own way",
+        new="        if False:  # each answers its own way",
+        tests=[
+            f"{CONTRACT}::test_every_documented_write_sends_the_form_and_returns_the_documented_data"
+        ],
+    ),
+    Mutation(
+        name="writes: a date that is not a whole number is sent",
+        path="expertfile_nb/_writing.py",
+        old='    if name in INTEGER_FIELDS and text and not text.lstrip("-").isdigit():',
+        new="    if False:",
+        tests=[f"{CONTRACT}::test_a_bad_write_is_refused_before_any_request"],
+    ),
+    Mutation(
+        name="writes: an inquiry that got no clear answer is sent again",
+        path="expertfile_nb/writes.py",
+        old="        lambda s: None,  # nothing to read back",
+        new="        lambda s: False,  # nothing to read back",
+        tests=[f"{SAFETY}::test_an_inquiry_without_a_clear_answer_is_not_sent_again"],
     ),
     Mutation(
         name="plan: cells compared as equal when they differ",

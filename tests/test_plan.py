@@ -127,3 +127,21 @@ def test_a_dry_run_sends_nothing_and_says_what_would_be_sent() -> None:
     ]
     with pytest.raises(ef.ConfigurationError, match="nothing to undo"):
         result.undo()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"workers": 0}, "workers must be 1 to 32"),
+        ({"workers": True}, "workers must be 1 to 32"),
+        ({"pace": -1}, "pace must be seconds"),
+        ({"pace": float("nan")}, "pace must be seconds"),
+        ({"deadline": 0}, "deadline must be seconds above 0"),
+    ],
+)
+def test_apply_options_are_checked_before_anything_is_sent(
+    options: dict[str, object], message: str
+) -> None:
+    plan = ef.plan_changes(frame(), frame().assign(job_title="x"))
+    with pytest.raises(ef.ConfigurationError, match=message):
+        plan.apply(**options)  # type: ignore[arg-type] # the point of the test

@@ -184,7 +184,8 @@ def test_a_created_expert_found_after_a_500_is_not_created_twice(server: PlainSe
         return _json({"success": False}, 500)
 
     def search(request: Request) -> Response:
-        rows = [{"username": "ada.byron"}] if request.args.get("q") == "ada@example.org" else []
+        asked = (request.args.get("q"), request.args.get("searchfield"))
+        rows = [{"username": "ada.byron"}] if asked == ("Ada Byron", "fullname") else []
         return _json({"data": {"experts": rows, "total": len(rows)}, "success": True})
 
     base = f"/v2/organization/{ORG}/expert"
@@ -195,3 +196,21 @@ def test_a_created_expert_found_after_a_500_is_not_created_twice(server: PlainSe
     )
     assert ef.create_expert(**fields) == fields
     assert created == [fields]
+
+
+def test_an_inquiry_without_a_clear_answer_is_not_sent_again(server: PlainService) -> None:
+    server.begin()
+    received: list[str] = []
+
+    def fail(request: Request) -> Response:
+        received.append(request.path)
+        return _json({"success": False}, 502)
+
+    path = f"/v2/organization/{ORG}/inquiry/general"
+    server.server.expect_request(path, method="POST").respond_with_handler(fail)
+    fields = dict.fromkeys(
+        ("firstname", "lastname", "message", "location_city", "location_state"), "x"
+    ) | {"email": "a@b.org", "location_country": "CA", "username": USER}
+    with pytest.raises(ef.UnconfirmedWriteError, match="may or may not"):
+        ef.send_inquiry("general", **fields)
+    assert received == [path]  # the expert gets it once at most

@@ -110,8 +110,12 @@ class Directory:
     def _read(self, name: str | None, request: Request) -> Response:
         with self.lock:
             if name is None:
-                q = request.args.get("q", "")
-                rows = [{"username": u} for u, a in self.accounts.items() if a.get("email") == q]
+                q = request.args.get("q", "").lower()  # searchfield=fullname: the name
+                rows = [
+                    {"username": u}
+                    for u, a in self.accounts.items()
+                    if q in f"{a.get('firstname', '')} {a.get('lastname', '')}".lower()
+                ]
                 return _json({"data": {"experts": rows, "total": len(rows)}, "success": True})
             if name not in self.accounts:
                 return _json({"success": False, "error": "not_found"}, 404)

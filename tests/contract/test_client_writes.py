@@ -18,7 +18,7 @@ import pytest
 
 import expertfile_nb as ef
 from tests.contract import pages
-from tests.contract import writes_provisional as doc
+from tests.contract import writes as doc
 from tests.pull.service import PlainService
 
 ORG = pages.ORG
@@ -55,108 +55,117 @@ def writes_received(plain: PlainService) -> list[tuple[str, str, dict[str, str],
     ]
 
 
-def filled(names: tuple[str, ...], choices: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    # the availability flags are documented as 1/0
-    return {
-        n: choices[n][0] if n in choices else "1" if n.startswith("availability_") else f"{n} v"
-        for n in names
-    }
+def concrete(shape: Any) -> Any:
+    """A value of a documented shape (ints 2, strings "text", null, lists of one)."""
+    if shape is doc.NULL:
+        return None
+    if isinstance(shape, dict):
+        return {key: concrete(sub) for key, sub in shape.items()}
+    if isinstance(shape, list):
+        return [concrete(shape[0])] if shape else []
+    return {int: 2, str: "text", bool: True}[shape]
 
 
-PERSON = {
-    "experts": (ef.create_expert, ef.update_expert, ef.delete_expert, "expert"),
-    "staff": (ef.create_staff_member, ef.update_staff_member, ef.delete_staff_member, "staff"),
-}
+def documented_answer(w: doc.Write) -> dict[str, Any]:
+    """The vendor's sample verbatim where it is valid JSON in the envelope; else one of the
+    documented shape."""
+    try:
+        sample = json.loads(w.sample or "")
+    except ValueError:
+        sample = None
+    if isinstance(sample, dict) and sample.get("success") is True:
+        return sample
+    return {"data": concrete(w.answer), "success": True}
 
 
-@pytest.mark.parametrize("kind", ["experts", "staff"])
-def test_create_person_sends_the_form_and_returns_the_documented_data(
-    plain: PlainService, kind: str
+def call_for(w: doc.Write, body: dict[str, str]) -> Callable[[], Any]:
+    """The client function of a documented write, called with ``body``."""
+    kind = "experts" if w.person == "expert" else "staff"
+    noun = "expert" if w.person == "expert" else "staff_member"
+    if w.name.startswith("inquiry["):
+        return lambda: ef.send_inquiry(w.path.rsplit("/", 1)[-1], **body)
+    if w.section is None:
+        if w.op == "create":
+            return lambda: getattr(ef, f"create_{noun}")(**body)
+        if w.op == "update":
+            return lambda: getattr(ef, f"update_{noun}")(USER, **body)
+        return lambda: getattr(ef, f"delete_{noun}")(USER)
+    section = w.section
+    if w.op == "create":
+        return lambda: ef.add_section_item(USER, section, kind=kind, **body)  # type: ignore[arg-type] # kind is one of the two
+    if w.op == "update":
+        return lambda: ef.update_section_item(USER, section, 7, kind=kind, **body)  # type: ignore[arg-type] # kind is one of the two
+    return lambda: ef.delete_section_item(USER, section, 7, kind=kind)  # type: ignore[arg-type] # kind is one of the two
+
+
+@pytest.mark.parametrize("w", doc.WRITES, ids=lambda w: w.name)
+def test_every_documented_write_sends_the_form_and_returns_the_documented_data(
+    plain: PlainService, w: doc.Write
 ) -> None:
-    create, _, _, segment = PERSON[kind]
-    fields = filled(doc.ACCOUNT_REQUIRED + doc.ACCOUNT_OPTIONAL, {})
-    documented = doc.EXPERT_CREATE_ANSWER if kind == "experts" else doc.STAFF_CREATE_ANSWER
-    answer(plain, "POST", f"/v2/organization/{ORG}/{segment}", documented)
-    got = create(**fields)
-    [(method, path, form, ctype)] = writes_received(plain)
-    assert (method, path, form) == ("POST", f"/v2/organization/{ORG}/{segment}", fields)
-    assert ctype == "application/x-www-form-urlencoded"
+    body = doc.example_body(w, username=USER)
+    path = w.url_path(ORG, USER, 7)
+    documented = documented_answer(w)
+    answer(plain, w.method, path, documented)
+    got = call_for(w, body)()
+    [(method, sent_path, form, ctype)] = writes_received(plain)
+    assert (method, sent_path, form) == (w.method, path, body)
+    if body:
+        assert ctype == "application/x-www-form-urlencoded"
     data = documented["data"]
-    assert got == (data[0] if kind == "experts" else data)
+    one = isinstance(data, list) and len(data) == 1  # an echo, or a single section's list
+    assert got == (data[0] if one else data)
 
 
-@pytest.mark.parametrize("kind", ["experts", "staff"])
-def test_update_person_sends_flags_as_1_0_and_returns_the_documented_data(
-    plain: PlainService, kind: str
+@pytest.mark.parametrize("w", [w for w in doc.WRITES if w.required], ids=lambda w: w.name)
+def test_each_required_field_is_checked_before_any_request(
+    plain: PlainService, w: doc.Write
 ) -> None:
-    _, update, _, segment = PERSON[kind]
-    path = f"/v2/organization/{ORG}/{segment}/{USER}"
-    answer(plain, "PUT", path, doc.UPDATE_ANSWER)
-    got = update(USER, job_title="Dean", is_private=False, is_published=True)
-    [(method, sent_path, form, _)] = writes_received(plain)
-    assert (method, sent_path) == ("PUT", path)
-    assert form == {"job_title": "Dean", "is_private": "0", "is_published": "1"}
-    assert got == doc.UPDATE_ANSWER["data"]
+    body = doc.example_body(w, username=USER)
+    for name in w.required:
+        with pytest.raises(ef.ConfigurationError) as caught:
+            call_for(w, {k: v for k, v in body.items() if k != name})()
+        assert name in str(caught.value)
+    assert writes_received(plain) == []
 
 
-@pytest.mark.parametrize("kind", ["experts", "staff"])
-def test_delete_person_returns_the_documented_data(plain: PlainService, kind: str) -> None:
-    _, _, delete, segment = PERSON[kind]
-    path = f"/v2/organization/{ORG}/{segment}/{USER}"
-    answer(plain, "DELETE", path, doc.DELETE_ANSWER)
-    assert delete(USER) == doc.DELETE_ANSWER["data"]
-    assert [(m, p) for m, p, _, _ in writes_received(plain)] == [("DELETE", path)]
+ENUMS = [(w, f) for w in doc.WRITES for f in w.fields if f.values and w.op != "delete"]
 
 
-SECTION_CASES = [
-    (kind, name, op)
-    for kind, sections in (("experts", doc.EXPERT_SECTIONS), ("staff", doc.STAFF_SECTIONS))
-    for name in sections
-    for op in sorted(doc.SECTIONS[name].ops)
-]
-
-
-@pytest.mark.parametrize(("kind", "section", "op"), SECTION_CASES)
-def test_every_documented_section_write(
-    plain: PlainService, kind: str, section: str, op: str
+@pytest.mark.parametrize(("w", "field"), ENUMS, ids=[f"{w.name}-{f.name}" for w, f in ENUMS])
+def test_a_value_outside_a_documented_list_is_refused(
+    plain: PlainService, w: doc.Write, field: doc.Field
 ) -> None:
-    spec = doc.SECTIONS[section]
-    base = f"/v2/organization/{ORG}/{PERSON[kind][3]}/{USER}/{section}"
-    call: Callable[[], Any]
-    if op == "add":
-        fields = filled(spec.required + spec.optional, spec.choices)
-        documented = doc.SINGLE_POST_ANSWER if spec.single else doc.ITEM_CREATE_ANSWER
-        method, path = "POST", base
-        call = lambda: ef.add_section_item(USER, section, kind=kind, **fields)  # noqa: E731 # one call per case
-        expected = documented["data"][0] if spec.single else documented["data"]
-    elif op == "update":
-        fields = filled(spec.required[:1] or spec.optional[:1], spec.choices)
-        documented, method, path = doc.ITEM_UPDATE_ANSWER, "PUT", f"{base}/7"
-        call = lambda: ef.update_section_item(USER, section, 7, kind=kind, **fields)  # noqa: E731 # one call per case
-        expected = documented["data"]
-    else:
-        fields, documented, method, path = {}, doc.ITEM_DELETE_ANSWER, "DELETE", f"{base}/7"
-        call = lambda: ef.delete_section_item(USER, section, 7, kind=kind)  # noqa: E731 # one call per case
-        expected = documented["data"]
-    answer(plain, method, path, documented)
-    assert call() == expected
-    [(sent_method, sent_path, form, _)] = writes_received(plain)
-    assert (sent_method, sent_path, form) == (method, path, fields)
+    body = doc.example_body(w, username=USER) | {field.name: "not-documented"}
+    with pytest.raises(ef.ConfigurationError, match=field.name):
+        call_for(w, body)()
+    assert writes_received(plain) == []
 
 
-def test_every_documented_write_is_wrapped() -> None:
-    # the client's sections and operations are exactly the documented ones
-    from expertfile_nb._write_table import KINDS
+def test_the_client_table_is_the_documented_one() -> None:
+    from expertfile_nb._write_table import (
+        ACCOUNT_CREATE,
+        ACCOUNT_REQUIRED,
+        ACCOUNT_UPDATE,
+        INQUIRIES,
+        KINDS,
+    )
 
-    for kind, names in (("experts", doc.EXPERT_SECTIONS), ("staff", doc.STAFF_SECTIONS)):
+    names = {"create": "add", "update": "update", "delete": "delete"}
+    for kind, person, ops in (
+        ("experts", "expert", doc.EXPERT_SECTION_OPS),
+        ("staff", "staff", doc.STAFF_SECTION_OPS),
+    ):
         table = KINDS[kind].sections
-        assert set(table) == set(names)
-        for name in names:
-            assert table[name].ops == doc.SECTIONS[name].ops, name
-            assert set(table[name].required) == set(doc.SECTIONS[name].required), name
-            assert set(table[name].fields) == set(
-                doc.SECTIONS[name].required + doc.SECTIONS[name].optional
-            ), name
+        assert set(table) == set(ops)
+        for section, allowed in ops.items():
+            assert table[section].ops == {names[o] for o in allowed}, section
+            fields = doc.SECTION_CREATE_FIELDS[section]
+            assert set(table[section].required) == {f.name for f in fields if f.required}
+            assert set(table[section].fields) == {f.name for f in fields}, section
+        assert set(ACCOUNT_CREATE) == set(doc.write(f"create_{person}").field_names)
+        assert set(ACCOUNT_REQUIRED) == set(doc.write(f"create_{person}").required)
+        assert set(ACCOUNT_UPDATE) == set(doc.write(f"update_{person}").field_names)
+    assert set(INQUIRIES) == set(doc.INQUIRY_TYPES)
 
 
 @pytest.mark.parametrize(
@@ -178,6 +187,13 @@ def test_every_documented_write_is_wrapped() -> None:
             "type must be one of print, online, tv, radio",
         ),
         (lambda: ef.delete_expert(""), "username must be a non-empty string"),
+        (
+            lambda: ef.add_section_item(
+                USER, "education", institution="U", degree="D", date="1998-05"
+            ),
+            "date must be a whole number",
+        ),
+        (lambda: ef.send_inquiry("gossip", message="x"), "inquiry_type must be one of"),
         (lambda: ef.update_expert(USER, deadline=0, job_title="x"), "deadline must be"),
         (lambda: ef.delete_staff_member(USER, deadline=-1), "deadline must be"),
     ],
