@@ -31,12 +31,15 @@ from expertfile_nb.errors import (
     ResponseTooLargeError,
     TokenCacheWarning,
     TokenResponseError,
+    UnconfirmedWriteError,
 )
 
 __all__ = [
     "APIError",
+    "ApplyResult",
     "AuthenticationError",
     "BrokenResponseError",
+    "ChangePlan",
     "CheckReport",
     "ConfigurationError",
     "DeadlineExceededError",
@@ -52,8 +55,15 @@ __all__ = [
     "Token",
     "TokenCacheWarning",
     "TokenResponseError",
+    "UnconfirmedWriteError",
     "__version__",
+    "add_section_item",
     "check",
+    "create_expert",
+    "create_staff_member",
+    "delete_expert",
+    "delete_section_item",
+    "delete_staff_member",
     "get_expert",
     "get_experts",
     "get_profiles",
@@ -69,12 +79,20 @@ __all__ = [
     "login",
     "login_widget",
     "logout",
+    "plan_changes",
+    "resume",
+    "send_inquiry",
     "status",
+    "undo",
+    "update_expert",
+    "update_section_item",
+    "update_staff_member",
 ]
 
 if TYPE_CHECKING:
     from expertfile_nb._check import check
     from expertfile_nb._check_report import CheckReport
+    from expertfile_nb._plan import ApplyResult, ChangePlan, plan_changes, resume, undo
     from expertfile_nb._profile_frame import get_profiles
     from expertfile_nb.data import (
         get_expert,
@@ -89,6 +107,18 @@ if TYPE_CHECKING:
         iter_staff,
     )
     from expertfile_nb.widget import login_widget
+    from expertfile_nb.writes import (
+        add_section_item,
+        create_expert,
+        create_staff_member,
+        delete_expert,
+        delete_section_item,
+        delete_staff_member,
+        send_inquiry,
+        update_expert,
+        update_section_item,
+        update_staff_member,
+    )
 
 _DATA = "expertfile_nb.data"
 _LAZY = {
@@ -96,6 +126,24 @@ _LAZY = {
     "CheckReport": "expertfile_nb._check_report",
     "login_widget": "expertfile_nb.widget",
     "get_profiles": "expertfile_nb._profile_frame",
+    **dict.fromkeys(
+        ["ApplyResult", "ChangePlan", "plan_changes", "resume", "undo"], "expertfile_nb._plan"
+    ),
+    **dict.fromkeys(
+        [
+            "add_section_item",
+            "create_expert",
+            "create_staff_member",
+            "delete_expert",
+            "delete_section_item",
+            "delete_staff_member",
+            "send_inquiry",
+            "update_expert",
+            "update_section_item",
+            "update_staff_member",
+        ],
+        "expertfile_nb.writes",
+    ),
     **dict.fromkeys(
         [
             "get_expert",

@@ -15,6 +15,9 @@ Also ``python -m expertfile_nb …``; messages name the program the way it was i
   differs from what the fake server assumes.
 - ``capture --out DIR``: save the organization's answers for ``python -m fake_server
   --dataset DIR`` (``--anonymize`` replaces personal data with pseudonyms).
+- ``apply EDITS.csv [--dry-run]``: profile edits from a CSV keyed by username, planned,
+  printed and applied with a journal; ``apply JOURNAL`` finishes one, ``--undo`` reverts
+  it (exit 3: conflicts or failed changes; see ``_apply_cli.py``).
 - ``token --export``: print ``export EXPERTFILE_ACCESS_TOKEN=… EXPERTFILE_ORG_ID=…`` —
   the one place a token is ever printed, and only on that explicit request.
 """
@@ -30,6 +33,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from expertfile_nb import __version__, _login
+from expertfile_nb._apply_cli import add_apply_command
 from expertfile_nb._config import (
     ENV_ACCESS_TOKEN,
     ENV_BASE_URL,
@@ -308,6 +312,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
         "one, so that captures made with it give the same pseudonyms; never inside --out",
     )
     capture.set_defaults(run=_cmd_capture)
+    add_apply_command(commands)
     return parser
 
 

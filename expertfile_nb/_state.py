@@ -44,8 +44,10 @@ class Login:
         *,
         max_bytes: int = MAX_DATA_BYTES,
         deadline: float = DEFAULT_DEADLINE,
+        pool_size: int = 16,
     ) -> ExpertFileSession:
-        """A session signed by this login's provider (asks for a token if none is held)."""
+        """A session signed by this login's provider (asks for a token if none is held);
+        ``pool_size``: connections kept open (the most requests in flight at once)."""
         token = self.provider.get()
         return ExpertFileSession(
             self.provider.base_url,
@@ -53,7 +55,7 @@ class Login:
             timeout=self.timeout if timeout is None else timeout,
             retries=self.retries if retries is None else retries,
             org_id=token.org_id,
-            pool_size=16,  # the most pages a pull fetches at once
+            pool_size=pool_size,  # 16: the most pages a pull fetches at once
             max_bytes=max_bytes,
             deadline=deadline,
         )

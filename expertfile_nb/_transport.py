@@ -47,6 +47,7 @@ __all__ = [
     "configure",
     "default_retry",
     "login_deadline",
+    "without_writes",
 ]
 
 Timeout = float | tuple[float, float]
@@ -66,6 +67,10 @@ _SHORTEST_LOGIN_DEADLINE = 5.0
 #: the default deadline of ``login()`` (seconds), when set
 ENV_DEADLINE = "EXPERTFILE_DEADLINE"
 _CHUNK = 64 * 1024
+
+
+#: never resent by urllib3 once they may have been received (``writes.py`` re-reads first)
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def login_deadline(timeout: float | tuple[float, float], deadline: float | None = None) -> float:
@@ -97,9 +102,29 @@ def login_deadline(timeout: float | tuple[float, float], deadline: float | None 
 
 
 class CappedRetry(Retry):
-    """``urllib3`` ``Retry`` whose wait for ``Retry-After`` is capped at ``max_retry_after`` s."""
+    """``urllib3`` ``Retry`` whose wait for ``Retry-After`` is capped at ``max_retry_after`` s,
+    and that never resends a method it does not allow once the request may have been sent:
+    urllib3 itself resends any method after an "other" error (an SSL or proxy error)."""
 
     max_retry_after: float = 30.0
+
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: Any = None,
+        error: Exception | None = None,
+        _pool: Any = None,
+        _stacktrace: Any = None,
+    ) -> CappedRetry:
+        if (
+            error is not None
+            and method is not None
+            and not self._is_method_retryable(method)
+            and not self._is_connection_error(error)  # not connected: nothing was sent
+        ):
+            raise error
+        return super().increment(method, url, response, error, _pool, _stacktrace)
 
     def get_retry_after(self, response: Any) -> float | None:
         try:
@@ -115,6 +140,24 @@ def asked_to_wait(response: requests.Response) -> float | None:
         return Retry().get_retry_after(response)  # type: ignore[arg-type] # a requests.Response has the headers it reads
     except InvalidHeader:
         return None
+
+
+def without_writes(policy: Retry | int, *, post: bool = False) -> Retry:
+    """``policy`` as a :class:`CappedRetry` that never resends a write (POST, PUT, PATCH,
+    DELETE; the token POST when ``post``): a number or a plain ``Retry`` (whose default
+    methods include PUT and DELETE) is converted, the caller's other settings kept."""
+    if not isinstance(policy, Retry):  # as requests' HTTPAdapter reads a number
+        policy = Retry(0, read=False) if policy == 0 else Retry.from_int(policy)
+    if isinstance(policy, CappedRetry):
+        capped = policy  # its own class kept (a subclass may set its own cap)
+    else:
+        capped = CappedRetry.__new__(CappedRetry)
+        capped.__dict__.update(policy.__dict__)  # the same settings, in the capped class
+    methods = capped.allowed_methods
+    if methods is None:  # urllib3's "any method"
+        methods = Retry.DEFAULT_ALLOWED_METHODS | WRITE_METHODS
+    refused = WRITE_METHODS - ({"POST"} if post else set())
+    return capped.new(allowed_methods=frozenset(m for m in methods if m.upper() not in refused))
 
 
 def default_retry(*, post: bool = False) -> Retry:
@@ -268,7 +311,7 @@ def configure(
     """
     session.headers["User-Agent"] = USER_AGENT
     session.headers["Accept"] = "application/json"
-    policy = default_retry(post=post) if retries is None else retries
+    policy = default_retry(post=post) if retries is None else without_writes(retries, post=post)
     adapter = LimitedAdapter(
         max_bytes=max_bytes,
         deadline=deadline,

@@ -16,6 +16,7 @@
      ├── APIError (requests.HTTPError)    a data call failed (.status, .url, .error, .response)
      │    ├── NotFoundError               404
      │    └── RateLimitError              429 (.retry_after, seconds)
+     ├── UnconfirmedWriteError            a write may have happened; re-reading could not tell
      └── IncompleteDataError              a pull could not prove it got every record
 
 Messages say what happened and what to do. They never hold a client secret
@@ -60,6 +61,7 @@ __all__ = [
     "ResponseTooLargeError",
     "TokenCacheWarning",
     "TokenResponseError",
+    "UnconfirmedWriteError",
 ]
 
 
@@ -202,6 +204,21 @@ class RateLimitError(APIError):
     def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any):
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
+
+
+class UnconfirmedWriteError(ExpertFileError):
+    """A write got no clear answer (no answer, a timeout after sending, a 5xx) and reading
+    the record back could not tell whether it was carried out. Nothing was sent again.
+
+    Attributes:
+        method: the write's HTTP method.
+        path: the write's path (it never holds a token).
+    """
+
+    def __init__(self, message: str, *, method: str, path: str) -> None:
+        super().__init__(message)
+        self.method = method
+        self.path = path
 
 
 class IncompleteDataError(ExpertFileError):

@@ -224,6 +224,10 @@ class FakeExpertFile(HTTPServer):
             "error_body": error_body,
             "array_params": array_params,
             "fields_mode": fields_mode,
+            "write_validation": write_validation,
+            "write_failure_rate": write_failure_rate,
+            "write_failure": write_failure,
+            "write_failure_seed": write_failure_seed,
             "unlisted_params": unlisted_params,
             "plain_params": plain_params,
             "searchfield_values": searchfield_values,
@@ -239,10 +243,6 @@ class FakeExpertFile(HTTPServer):
             "token_paths": token_paths,
             "foreign_org_status": foreign_org_status,
             "corporation_value": corporation_value,
-            "write_validation": write_validation,
-            "write_failure_rate": write_failure_rate,
-            "write_failure": write_failure,
-            "write_failure_seed": write_failure_seed,
         }
         # writes: kept in memory (never in the dataset folder), behind the read routes
         self.store = Store()

@@ -1,7 +1,8 @@
-"""A real browser: JupyterLab under headless Chromium, logging in through the form.
+"""A real browser: JupyterLab under headless Chromium, logging in through the form, and
+the plan of a profile edit as a person sees it.
 
-JupyterLab runs on 127.0.0.1 with the quickstart notebook; Playwright drives Debian's
-``chromium`` (``executable_path``: Playwright's own browser download is not used).
+JupyterLab runs on 127.0.0.1 with the quickstart and edit_profiles notebooks; Playwright
+drives Debian's ``chromium`` (``executable_path``: Playwright's own browser download is not used).
 On a machine without Chromium the test is skipped — except in CI, where it fails.
 """
 
@@ -53,7 +54,8 @@ def jupyterlab(
 ) -> Iterator[tuple[str, Path]]:
     root = tmp_path / "work"
     root.mkdir()
-    shutil.copy(NOTEBOOKS / "quickstart.ipynb", root)
+    for name in ("quickstart.ipynb", "edit_profiles.ipynb"):
+        shutil.copy(NOTEBOOKS / name, root)
     # Save widget state with the notebook (off by default): the strictest case for the secret.
     settings = tmp_path / "lab-settings" / "@jupyter-widgets" / "jupyterlab-manager"
     settings.mkdir(parents=True)
@@ -126,6 +128,36 @@ def run_cell(page: Any, index: int) -> None:
     expect(prompt).to_have_text(re.compile(r"\[\d+\]"))
 
 
+def launch(playwright: Any, chromium: str) -> Any:
+    return playwright.chromium.launch(
+        executable_path=chromium,
+        headless=True,
+        args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        ],
+    )  # fmt: skip
+
+
+def open_notebook(browser: Any, base: str, name: str) -> Any:
+    """A page with notebook ``name`` open and its kernel idle."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(60_000)
+    # On a busy machine (parallel test workers) JupyterLab may ask which kernel to
+    # start, its kernel list having come late: the preselected one is the notebook's.
+    dialog = page.locator(".jp-Dialog:has-text('Select Kernel')")
+    page.add_locator_handler(dialog, lambda: dialog.get_by_role("button", name="Select").click())
+    page.goto(f"{base}/lab/tree/{name}?token={TOKEN}")
+    expect(page.locator(".jp-Notebook .jp-Cell").first).to_be_visible()
+    # the kernel must be idle before we run anything
+    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_be_attached(
+        timeout=90_000
+    )
+    return page
+
+
 def test_quickstart_login_form_in_jupyterlab(
     chromium: str, jupyterlab: tuple[str, Path], expertfile_server: FakeExpertFile, tmp_path: Path
 ) -> None:
@@ -135,29 +167,9 @@ def test_quickstart_login_form_in_jupyterlab(
     expertfile_server.experts = 600
     expect.set_options(timeout=60_000)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium,
-            headless=True,
-            args=[
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            ],
-        )  # fmt: skip
+        browser = launch(playwright, chromium)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(60_000)
-            # On a busy machine (parallel test workers) JupyterLab may ask which kernel to
-            # start, its kernel list having come late: the preselected one is the notebook's.
-            dialog = page.locator(".jp-Dialog:has-text('Select Kernel')")
-            page.add_locator_handler(
-                dialog, lambda: dialog.get_by_role("button", name="Select").click()
-            )
-            page.goto(f"{base}/lab/tree/quickstart.ipynb?token={TOKEN}")
-            expect(page.locator(".jp-Notebook .jp-Cell").first).to_be_visible()
-            # the kernel must be idle before we run anything
-            expect(
-                page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
-            ).to_be_attached(timeout=90_000)
+            page = open_notebook(browser, base, "quickstart.ipynb")
             # saved in the form Jupyter writes: opening it changes nothing
             expect(page.locator(".jp-mod-current.jp-mod-dirty")).to_have_count(0)
 
@@ -198,3 +210,32 @@ def test_quickstart_login_form_in_jupyterlab(
     for secret in [expertfile_server.client_secret, *expertfile_server.issued_tokens]:
         assert secret not in saved  # ...but neither the secret nor the token
     assert expertfile_server.token_requests == 1
+
+
+def test_the_plan_of_a_profile_edit_in_jupyterlab(
+    chromium: str, jupyterlab: tuple[str, Path], tmp_path: Path
+) -> None:
+    """edit_profiles.ipynb in a real browser: the plan's HTML view shows each old and new
+    value (a screenshot is kept), then the notebook applies, undoes and stops its server."""
+    from playwright.sync_api import expect, sync_playwright
+
+    base, _root = jupyterlab
+    expect.set_options(timeout=60_000)
+    with sync_playwright() as playwright:
+        browser = launch(playwright, chromium)
+        try:
+            page = open_notebook(browser, base, "edit_profiles.ipynb")
+            for index in (1, 3, 5):  # the bundled fake and login; the audit; the plan
+                run_cell(page, index)
+            plan = page.locator(".jp-Notebook .jp-Cell").nth(5).locator(".jp-OutputArea-output")
+            expect(plan).to_contain_text("Business School")  # old
+            expect(plan).to_contain_text("School of Business")  # new
+            expect(plan).to_contain_text("company")
+            plan.screenshot(path=str(tmp_path / "plan.png"))
+            assert (tmp_path / "plan.png").stat().st_size > 1000
+            for index in (7, 8, 12, 13):  # dry run, apply, undo, stop the server
+                run_cell(page, index)
+            undone = page.locator(".jp-Notebook .jp-Cell").nth(12).locator(".jp-OutputArea")
+            expect(undone).to_contain_text("'applied': 8")
+        finally:
+            browser.close()

@@ -32,7 +32,9 @@ def assert_clean(text: str, server: FakeExpertFile) -> None:
         assert secret not in text
 
 
-@pytest.mark.parametrize("name", ["quickstart.ipynb", "offline_testing.ipynb"])
+@pytest.mark.parametrize(
+    "name", ["quickstart.ipynb", "offline_testing.ipynb", "edit_profiles.ipynb"]
+)
 def test_notebooks_are_saved_without_outputs(name: str) -> None:
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)
     for cell in nb.cells:
@@ -81,3 +83,21 @@ def test_no_credentials_stops_at_once_with_not_logged_in(
     shown = json.dumps(nb.cells[0].outputs)
     assert "application/vnd.jupyter.widget-view+json" in shown and "EXPERTFILE_CLIENT_ID" in shown
     assert expertfile_server.token_requests == 0
+
+
+def test_edit_profiles_round_trip_headless(tmp_path: Path) -> None:
+    """Audit, plan, dry run (no write), apply, re-apply (no write), undo (old values back)."""
+    nb = nbformat.read(NOTEBOOKS / "edit_profiles.ipynb", as_version=4)
+    execute(nb, tmp_path)
+    text = [json.dumps(cell.get("outputs", [])) for cell in nb.cells]
+    assert "8 still name the old unit" in text[3]
+    assert "8 update, 0 create, 0 delete" in text[5]  # the plan, HTML and text
+    assert "Business School" in text[5] and "School of Business" in text[5]
+    assert "writes received by the service: 0" in text[7]  # the dry run sent nothing
+    assert "{'applied': 8} | writes received: 8" in text[8]
+    assert "{'already applied': 8} | writes received: 8" in text[10]  # nothing written again
+    assert "School of Business    8" in text[10]
+    assert "{'applied': 8}" in text[12] and "Business School    8" in text[12]  # undone
+    saved = tmp_path / "executed.ipynb"
+    nbformat.write(nb, saved)
+    assert "demo-secret" not in saved.read_text()  # the in-kernel server's secret

@@ -1,0 +1,864 @@
+"""Round-trip editing: compare two profile frames, review the plan, apply it, undo it.
+
+``plan_changes(before, after)`` compares the frames by ``username`` (vectorized: a
+10,000 x 20 frame takes milliseconds) and lists one change per edited field
+(update), per new row (create) and per removed row (delete, only with
+``allow_delete=True``; otherwise the removed rows are listed as skipped, since a
+filtered copy of ``before`` is the usual way to pick rows to edit).
+
+``plan.apply()`` sends the writes of ``writes.py`` (one PUT per person, carrying
+that person's changed fields), several at once, paced, and keeps a journal
+(``_journal.py``). Before each write the person is read again: a field whose
+value is no longer the ``before`` value is a *conflict* (someone else edited it)
+and is not written; a field that already holds the new value is *already applied*
+and is not written either, which is what makes applying a plan twice, or resuming
+it, safe.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from expertfile_nb._journal import VERSION, Journal, default_journal_path, read_journal
+from expertfile_nb._write_table import ACCOUNT_CREATE, ACCOUNT_REQUIRED, ACCOUNT_UPDATE, Kind
+from expertfile_nb._writing import compare_value, kind_of, person_segment
+from expertfile_nb.errors import ConfigurationError, ExpertFileError, NotFoundError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import requests
+
+__all__ = ["ApplyResult", "Change", "ChangePlan", "plan_changes", "resume", "undo"]
+
+Action = Literal["update", "create", "delete"]
+#: statuses after which a change is finished (a resume does not touch it again)
+FINAL = frozenset({"applied", "already applied", "conflict"})
+_HIDDEN = ("token", "secret", "password")
+_SHOWN = 50  # changes listed in the text and HTML views
+#: profile columns set by a single section's POST (API reference §3.4): column →
+#: (section, form field); read back from the profile's section of the column's name
+SECTION_COLUMNS = {"biography": ("biography", "description"), "tagline": ("tagline", "tagline")}
+EDITABLE = (*ACCOUNT_UPDATE, *SECTION_COLUMNS)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One planned change.
+
+    Attributes:
+        action: ``"update"``, ``"create"`` or ``"delete"``.
+        username: the person (``None`` for a create: the service names new people).
+        field: the field an update changes (``None`` for a create or a delete).
+        old: the value in ``before`` (a delete: the before-image, a dict).
+        new: the value in ``after`` (a create: the fields sent, a dict).
+    """
+
+    action: Action
+    username: str | None
+    field: str | None
+    old: Any
+    new: Any
+
+
+def _plain(value: Any) -> Any:
+    """A cell as a JSON-able Python value (numpy scalars unwrapped, NA as None)."""
+    import pandas as pd
+
+    if isinstance(value, (list, dict)):
+        return value
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        return str(value)
+    item = getattr(value, "item", None)
+    return item() if callable(item) else value
+
+
+def _hidden(name: str | None) -> bool:
+    return name is not None and any(word in name.lower() for word in _HIDDEN)
+
+
+def _show(name: str | None, value: Any, width: int = 60) -> str:
+    if _hidden(name):
+        return "•••"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_show(k, v, 30)}" for k, v in value.items())
+    text = "∅" if value is None else repr(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class ChangePlan:
+    """The changes between two profile frames; nothing is sent until :meth:`apply`.
+
+    Attributes:
+        kind: ``"experts"`` or ``"staff"``.
+        changes: the changes :meth:`apply` makes, in order.
+        skipped: changes listed but not made (removed rows without ``allow_delete``).
+    """
+
+    def __init__(self, kind: Kind, changes: list[Change], skipped: list[Change]) -> None:
+        self.kind = kind
+        self.changes = changes
+        self.skipped = skipped
+
+    def __len__(self) -> int:
+        return len(self.changes)
+
+    def __iter__(self) -> Any:
+        return iter(self.changes)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The plan as a DataFrame: ``action``, ``username``, ``field``, ``old``, ``new``,
+        ``skipped`` (one row per change; skipped ones last)."""
+        import pandas as pd
+
+        rows = [{**asdict(c), "skipped": False} for c in self.changes]
+        rows += [{**asdict(c), "skipped": True} for c in self.skipped]
+        columns = ["action", "username", "field", "old", "new", "skipped"]
+        frame: pd.DataFrame = pd.DataFrame(rows, columns=columns)
+        hidden = frame["field"].map(_hidden).astype(bool)
+        frame.loc[hidden, ["old", "new"]] = "•••"
+        return frame
+
+    def _lines(self) -> list[tuple[str, Change]]:
+        lines: list[tuple[str, Change]] = []
+        for change in self.changes:
+            if change.action == "update":
+                text = (
+                    f"~ {change.username}.{change.field}: {_show(change.field, change.old)}"
+                    f" → {_show(change.field, change.new)}"
+                )
+            elif change.action == "create":
+                text = f"+ create {self.kind[:-1] if self.kind == 'experts' else 'staff'}: "
+                text += _show(None, change.new, 200)
+            else:
+                text = f"- delete {change.username}"
+            lines.append((text, change))
+        for change in self.skipped:
+            lines.append((f"  (skipped: {change.username} was removed; pass allow_delete=True "
+                          "to delete)", change))  # fmt: skip
+        return lines
+
+    def __str__(self) -> str:
+        counts = self._counts()
+        head = f"Plan for {self.kind}: {counts}"
+        lines = self._lines()
+        body = [text for text, _ in lines[:_SHOWN]]
+        if len(lines) > _SHOWN:
+            body.append(f"… and {len(lines) - _SHOWN} more (plan.to_frame() lists them all)")
+        return "\n".join([head, *body])
+
+    def __repr__(self) -> str:
+        return f"<ChangePlan {self.kind}: {self._counts()}>"
+
+    def _counts(self) -> str:
+        parts = [
+            f"{sum(c.action == a for c in self.changes)} {a}"
+            for a in ("update", "create", "delete")
+        ]
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} skipped")
+        return ", ".join(parts)
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        rows = []
+        colour = {"update": "#fff8e1", "create": "#e8f5e9", "delete": "#ffebee"}
+        for change in (self.changes + self.skipped)[:_SHOWN]:
+            skipped = change in self.skipped
+            style = "color:#888" if skipped else f"background:{colour[change.action]}"
+            if change.action == "update":
+                old = f'<del style="color:#b71c1c">{esc(_show(change.field, change.old))}</del>'
+                new = f'<ins style="color:#1b5e20">{esc(_show(change.field, change.new))}</ins>'
+            elif change.action == "create":
+                old, new = (
+                    "",
+                    f'<ins style="color:#1b5e20">{esc(_show(None, change.new, 200))}</ins>',
+                )
+            else:
+                old = f'<del style="color:#b71c1c">{esc(_show(None, change.old, 200))}</del>'
+                new = "(skipped: allow_delete=False)" if skipped else "(deleted)"
+            rows.append(
+                f'<tr style="{style}"><td>{esc(change.action)}</td>'
+                f"<td>{esc(str(change.username or ''))}</td><td>{esc(str(change.field or ''))}"
+                f"</td><td>{old}</td><td>→</td><td>{new}</td></tr>"
+            )
+        more = len(self.changes) + len(self.skipped) - _SHOWN
+        tail = f"<p>… and {more} more (plan.to_frame() lists them all)</p>" if more > 0 else ""
+        return (
+            f"<div><b>Plan for {esc(self.kind)}</b>: {esc(self._counts())}"
+            "<table><thead><tr><th>action</th><th>username</th><th>field</th><th>old</th>"
+            f"<th></th><th>new</th></tr></thead><tbody>{''.join(rows)}</tbody></table>{tail}"
+            "</div>"
+        )
+
+    # -- applying ---------------------------------------------------------------------
+    def would_send(self, org: object = "{org}") -> list[dict[str, Any]]:
+        """What :meth:`apply` would send (if nobody else edits meanwhile): one dict per
+        write with ``method``, ``path``, ``body`` and ``changes`` (indexes into
+        :attr:`changes`)."""
+        from expertfile_nb._writing import encode_fields
+
+        person = kind_of(self.kind)
+        sent: list[dict[str, Any]] = []
+        for group in _groups(self.changes):
+            first = self.changes[group[0]]
+            if first.action == "update":
+                where = person.path(org, person_segment(first.username))
+                for section, ns, fields in _split([self.changes[i] for i in group], group):
+                    method, path = (
+                        ("PUT", where) if section is None else ("POST", f"{where}/{section}")
+                    )
+                    allowed = tuple(fields) if section else ACCOUNT_UPDATE
+                    form = encode_fields(fields, allowed, what=f"Update {first.username}")
+                    sent.append({"method": method, "path": path, "body": form, "changes": ns})
+                continue
+            body: dict[str, str] | None
+            if first.action == "create":
+                body = encode_fields(first.new, ACCOUNT_CREATE, what="Create")
+                method, path = "POST", person.path(org)
+            else:
+                method, path, body = (
+                    "DELETE",
+                    person.path(org, person_segment(first.username)),
+                    None,
+                )
+            sent.append({"method": method, "path": path, "body": body, "changes": group})
+        return sent
+
+    def apply(
+        self,
+        *,
+        dry_run: bool = False,
+        workers: int = 8,
+        pace: float = 0.0,
+        journal: str | Path | None = None,
+        session: requests.Session | None = None,
+        deadline: float | None = None,
+    ) -> ApplyResult:
+        """Make the changes: re-read each person, skip conflicts, send the writes.
+
+        Args:
+            dry_run: send nothing (not even a read); the result's ``requests`` says
+                what would be sent.
+            workers: writes in flight at once (1-32).
+            pace: at least this many seconds between the starts of two writes (0: none).
+            journal: the journal file (JSON lines, ``0600``); default: a new file in the
+                user data folder (``result.journal``). An existing journal of the same
+                plan is resumed: finished changes are not touched again.
+            session: a session from :func:`expertfile_nb.get_session`; default: the
+                shared one.
+            deadline: seconds for each write, waits and re-reads included (default 120).
+
+        Returns:
+            An :class:`ApplyResult` with a status per change: ``applied``,
+            ``already applied`` (the service already held the new value: nothing sent),
+            ``conflict`` (the service no longer held the ``before`` value: not written),
+            ``failed`` (the error said), or ``would send`` in a dry run.
+
+        Raises:
+            ConfigurationError: a bad argument, or ``journal`` is the journal of another plan.
+        """
+        if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 32:
+            raise ConfigurationError(f"workers must be 1 to 32; got {workers!r:.40}.")
+        if isinstance(pace, bool) or not isinstance(pace, (int, float)) or not pace >= 0:
+            raise ConfigurationError(f"pace must be seconds (0 or more); got {pace!r:.40}.")
+        from expertfile_nb._config import positive_seconds
+
+        if deadline is not None and not positive_seconds(deadline):
+            raise ConfigurationError(f"deadline must be seconds above 0; got {deadline!r:.40}.")
+        if dry_run:
+            org = getattr(session, "org_id", None) or "{org}"
+            statuses = [_status(i, c, "would send") for i, c in enumerate(self.changes)]
+            return ApplyResult(self, statuses, None, self.would_send(org))
+        return _Applier(self, workers, float(pace), journal, session, deadline).run()
+
+    def _record(self) -> dict[str, Any]:
+        return {
+            "v": VERSION,
+            "type": "plan",
+            "kind": self.kind,
+            "changes": [asdict(c) for c in self.changes],
+        }
+
+
+def _status(n: int, change: Change, status: str, detail: str = "", **extra: Any) -> dict[str, Any]:
+    # a shallow dict, not asdict (which deep-copies every before-image)
+    fields = {
+        "action": change.action,
+        "username": change.username,
+        "field": change.field,
+        "old": change.old,
+        "new": change.new,
+    }
+    return {"n": n, **fields, "status": status, "detail": detail, **extra}
+
+
+def _split(
+    changes: list[Change], ns: list[int]
+) -> list[tuple[str | None, list[int], dict[str, Any]]]:
+    """A person's updates as writes: (section or None for the account, change indexes,
+    form fields): the account fields in one PUT, each section column in its own POST."""
+    account = [(n, c) for n, c in zip(ns, changes, strict=True) if c.field not in SECTION_COLUMNS]
+    writes: list[tuple[str | None, list[int], dict[str, Any]]] = []
+    if account:
+        writes.append((None, [n for n, _ in account], {str(c.field): c.new for _, c in account}))
+    for n, change in zip(ns, changes, strict=True):
+        if change.field in SECTION_COLUMNS:
+            section, form = SECTION_COLUMNS[change.field]
+            writes.append((section, [n], {form: change.new}))
+    return writes
+
+
+def _groups(changes: list[Change]) -> list[list[int]]:
+    """Indexes of the changes sent together: a person's updates in one PUT; each create
+    and each delete alone."""
+    groups: dict[Any, list[int]] = {}
+    for n, change in enumerate(changes):
+        key = ("u", change.username) if change.action == "update" else (change.action, n)
+        groups.setdefault(key, []).append(n)
+    return list(groups.values())
+
+
+class ApplyResult:
+    """What :meth:`ChangePlan.apply` did, change by change.
+
+    Attributes:
+        plan: the plan applied.
+        statuses: one dict per change (``n``, ``action``, ``username``, ``field``,
+            ``old``, ``new``, ``status``, ``detail``).
+        journal: the journal file (``None`` for a dry run).
+        requests: a dry run: what would be sent (see :meth:`ChangePlan.would_send`).
+    """
+
+    def __init__(
+        self,
+        plan: ChangePlan,
+        statuses: list[dict[str, Any]],
+        journal: Path | None,
+        requests: list[dict[str, Any]] | None = None,
+    ) -> None:
+        self.plan = plan
+        self.statuses = statuses
+        self.journal = journal
+        self.requests = requests
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many changes ended in each status."""
+        counts: dict[str, int] = {}
+        for status in self.statuses:
+            counts[status["status"]] = counts.get(status["status"], 0) + 1
+        return counts
+
+    @property
+    def ok(self) -> bool:
+        """Whether every change is applied (or already was): no conflict, no failure."""
+        return all(s["status"] in ("applied", "already applied") for s in self.statuses)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The statuses as a DataFrame, one row per change."""
+        import pandas as pd
+
+        columns = ["n", "action", "username", "field", "old", "new", "status", "detail"]
+        frame: pd.DataFrame = pd.DataFrame(self.statuses, columns=columns)
+        hidden = frame["field"].map(_hidden).astype(bool)
+        frame.loc[hidden, ["old", "new"]] = "•••"
+        return frame
+
+    def __repr__(self) -> str:
+        where = f", journal {self.journal}" if self.journal else " (dry run: nothing sent)"
+        counts = ", ".join(f"{n} {s}" for s, n in sorted(self.counts.items())) or "nothing"
+        return f"<ApplyResult {counts}{where}>"
+
+    def undo(
+        self,
+        *,
+        workers: int = 8,
+        pace: float = 0.0,
+        session: requests.Session | None = None,
+        deadline: float | None = None,
+    ) -> ApplyResult:
+        """Restore the before-images of what this apply wrote (see :func:`undo`).
+
+        Raises:
+            ConfigurationError: a dry run (nothing to undo).
+        """
+        if self.journal is None:
+            raise ConfigurationError("A dry run wrote nothing: there is nothing to undo.")
+        return undo(self.journal, workers=workers, pace=pace, session=session, deadline=deadline)
+
+
+class _Applier:
+    """One run of a plan: the journal, the pacing, the workers."""
+
+    def __init__(
+        self,
+        plan: ChangePlan,
+        workers: int,
+        pace: float,
+        journal: str | Path | None,
+        session: requests.Session | None,
+        deadline: float | None,
+    ) -> None:
+        from expertfile_nb._login import _ensure_login
+
+        self.plan = plan
+        self.person = kind_of(plan.kind)
+        self.workers = workers
+        self.pace = pace
+        self.path = Path(journal) if journal is not None else default_journal_path()
+        if session is None:  # its own, with a connection for each read and write in flight
+            session = _ensure_login().new_session(pool_size=max(16, 2 * workers))
+        self.session = session
+        self.deadline = deadline
+        self.statuses: dict[int, dict[str, Any]] = {}
+        self._next = time.monotonic()
+        self._pace_lock = threading.Lock()
+        self._reads: dict[int, Future[dict[str, Any] | None]] = {}
+        self._todo: list[list[int]] = []
+        self._reader = ThreadPoolExecutor(max_workers=1)  # replaced in run()
+
+    def _finished(self) -> dict[int, dict[str, Any]]:
+        """The changes an earlier run of this journal finished (by index)."""
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            return {}
+        header, records = read_journal(self.path)
+        if header.get("kind") != self.plan.kind or header.get("changes") != [
+            asdict(c) for c in self.plan.changes
+        ]:
+            raise ConfigurationError(
+                f"{str(self.path)!r} is the journal of another plan; pass a new path "
+                "(or ef.resume(path) to finish that plan)."
+            )
+        done = {}
+        for record in records:
+            if record.get("type") == "result" and record.get("status") in FINAL:
+                done[record["n"]] = record
+        return done
+
+    def run(self) -> ApplyResult:
+        done = self._finished()
+        fresh = not self.path.exists() or self.path.stat().st_size == 0
+        with Journal(self.path) as journal:
+            self.journal = journal
+            if fresh:
+                journal.write(self.plan._record(), sync=True)
+            todo = []
+            for group in _groups(self.plan.changes):
+                if all(n in done for n in group):
+                    for n in group:
+                        self.statuses[n] = {
+                            **_status(n, self.plan.changes[n], done[n]["status"]),
+                            "detail": "finished by an earlier run of this journal",
+                        }
+                else:
+                    todo.append(group)
+            # the re-reads run ahead in their own pool, at most two rounds of workers
+            # ahead of the writes: a person's GET overlaps the PUTs of the people before
+            # it, so the writes keep every worker busy, and no re-read is long stale
+            reads = ThreadPoolExecutor(max_workers=self.workers)
+            pool = ThreadPoolExecutor(max_workers=self.workers)
+            try:
+                self._todo, self._reader = todo, reads
+                for k in range(min(len(todo), 2 * self.workers)):
+                    self._prefetch(k)
+                list(pool.map(self._step, range(len(todo))))
+            finally:
+                # on an interrupt (Ctrl-C) the writes not started are dropped; those in
+                # flight finish and are journaled; ef.resume(journal) does the rest
+                pool.shutdown(wait=True, cancel_futures=True)
+                reads.shutdown(wait=True, cancel_futures=True)
+        ordered = [self.statuses[n] for n in range(len(self.plan.changes))]
+        return ApplyResult(self.plan, ordered, self.path)
+
+    def _wait_turn(self) -> None:
+        if not self.pace:
+            return
+        with self._pace_lock:
+            start = max(self._next, time.monotonic())
+            self._next = start + self.pace
+        time.sleep(max(0.0, start - time.monotonic()))
+
+    def _finish(self, n: int, status: str, detail: str = "", **extra: Any) -> None:
+        record = _status(n, self.plan.changes[n], status, detail, **extra)
+        self.statuses[n] = record
+        self.journal.write({"type": "result", "n": n, "status": status, "detail": detail, **extra})
+
+    def _group(self, group: list[int]) -> None:
+        first = self.plan.changes[group[0]]
+        try:
+            if first.action == "update":
+                self._update(first.username or "", group)
+            elif first.action == "create":
+                self._create(group[0], first)
+            else:
+                self._delete(group[0], first)
+        except ExpertFileError as error:
+            for n in group:
+                if n not in self.statuses:
+                    self._finish(n, "failed", f"{type(error).__name__}: {error}")
+
+    def _prefetch(self, k: int) -> None:
+        if k < len(self._todo):
+            first = self.plan.changes[self._todo[k][0]]
+            if first.action != "create":
+                future = self._reader.submit(self._read, first.username or "")
+                self._reads[self._todo[k][0]] = future
+
+    def _step(self, k: int) -> None:
+        self._prefetch(k + 2 * self.workers)
+        self._group(self._todo[k])
+
+    def _account(self, n: int) -> dict[str, Any] | None:
+        """The account re-read for the group of change ``n`` (raises what the read raised)."""
+        return self._reads.pop(n).result()
+
+    def _read(self, username: str) -> dict[str, Any] | None:
+        """The person's current values: the account fields and the section columns."""
+        from expertfile_nb.writes import _get_data
+
+        path = self.person.path(self.session.org_id, person_segment(username))  # type: ignore[attr-defined] # an ExpertFileSession
+        data = _get_data(self.session, path)
+        rows = data.get("account") if isinstance(data, dict) else None
+        if not isinstance(rows, list) or not rows or not isinstance(rows[0], dict):
+            return None
+        current = dict(rows[0])
+        for column in SECTION_COLUMNS:
+            items = data.get(column)
+            if isinstance(items, list):  # an empty section: no value
+                first = items[0] if items and isinstance(items[0], dict) else {}
+                current[column] = first.get(column)
+        return current
+
+    def _call(self, name: str) -> Callable[..., Any]:
+        from expertfile_nb import writes
+
+        noun = "expert" if self.plan.kind == "experts" else "staff_member"
+        function: Callable[..., Any] = getattr(writes, f"{name}_{noun}")
+        return function
+
+    def _update(self, username: str, group: list[int]) -> None:
+        try:
+            account = self._account(group[0])
+        except NotFoundError:
+            for n in group:
+                self._finish(n, "conflict", "the person no longer exists")
+            return
+        if account is None:
+            raise ConfigurationError(f"The profile of {username!r} has no account to compare.")
+        send: dict[str, Any] = {}
+        for n in group:
+            change = self.plan.changes[n]
+            now = compare_value(account.get(change.field or ""))
+            if change.field not in account:
+                send[change.field or ""] = change.new  # not shown by a read: cannot compare
+            elif now == compare_value(change.new):
+                self._finish(n, "already applied")
+            elif now == compare_value(change.old):
+                send[change.field or ""] = change.new
+            else:
+                self._finish(
+                    n, "conflict", "edited meanwhile", current=account.get(change.field or "")
+                )
+        ours = [n for n in group if self.plan.changes[n].field in send]
+        for section, ns, fields in _split([self.plan.changes[n] for n in ours], ours):
+            self.journal.write({"type": "sending", "n": ns}, sync=True)
+            self._wait_turn()
+            if section is None:
+                self._call("update")(
+                    username, session=self.session, deadline=self.deadline, **fields
+                )
+            else:
+                from expertfile_nb.writes import add_section_item
+
+                add_section_item(
+                    username,
+                    section,
+                    kind=self.plan.kind,
+                    session=self.session,
+                    deadline=self.deadline,
+                    **fields,
+                )
+            for n in ns:
+                self._finish(n, "applied")
+
+    def _create(self, n: int, change: Change) -> None:
+        from expertfile_nb._writing import encode_fields
+        from expertfile_nb.writes import find_person
+
+        body = encode_fields(change.new, ACCOUNT_CREATE, what="Create")
+        existing = find_person(self.person, body, self.session)
+        if existing:
+            self._finish(n, "already applied", username=existing)
+            return
+        self.journal.write({"type": "sending", "n": [n]}, sync=True)
+        self._wait_turn()
+        answer = self._call("create")(session=self.session, deadline=self.deadline, **change.new)
+        name = answer.get("username") if isinstance(answer, dict) else None
+        self._finish(n, "applied", **({"username": name} if name else {}))
+
+    def _delete(self, n: int, change: Change) -> None:
+        try:
+            account = self._account(n)
+        except NotFoundError:
+            self._finish(n, "already applied")
+            return
+        image = change.old if isinstance(change.old, dict) else {}
+        shown = account or {}
+        edited = [
+            k
+            for k, v in image.items()
+            if k in shown and compare_value(shown[k]) != compare_value(v)
+        ]
+        if edited:
+            self._finish(n, "conflict", f"edited meanwhile: {', '.join(edited)}")
+            return
+        self.journal.write({"type": "sending", "n": [n]}, sync=True)
+        self._wait_turn()
+        self._call("delete")(change.username, session=self.session, deadline=self.deadline)
+        self._finish(n, "applied")
+
+
+# -- planning ----------------------------------------------------------------------------
+def _check_frame(frame: object, name: str) -> pd.DataFrame:
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        raise ConfigurationError(f"{name} must be a DataFrame; got {type(frame).__name__}.")
+    if "username" not in frame.columns:
+        raise ConfigurationError(
+            f"{name} has no 'username' column: plan from the frame of ef.get_profiles()."
+        )
+    if frame.columns.duplicated().any():
+        raise ConfigurationError(f"{name} has duplicated column names.")
+    return frame
+
+
+def plan_changes(
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    *,
+    kind: Kind = "experts",
+    allow_delete: bool = False,
+) -> ChangePlan:
+    """The changes that turn ``before`` into ``after``; nothing is sent.
+
+    Rows are matched by ``username``. The editable columns are the account fields the
+    service lets one update (``firstname``, ``job_title``, ``email``, …,
+    ``is_published``) and ``biography`` and ``tagline`` (set through their section). A
+    row of ``after`` whose username is empty or not
+    in ``before`` is a new person (its username is not sent: the service names new
+    people). A row of ``before`` missing from ``after`` is a delete only with
+    ``allow_delete=True``; otherwise it is listed in ``plan.skipped`` and not deleted.
+
+    Args:
+        before: the profiles as read (``ef.get_profiles()``): one row per person.
+        after: an edited copy of ``before``.
+        kind: ``"experts"`` (default) or ``"staff"``.
+        allow_delete: delete the people removed from ``after``.
+
+    Returns:
+        A :class:`ChangePlan`: ``len(plan)`` changes, ``plan.to_frame()``, its HTML view
+        in notebooks and ``print(plan)`` in terminals; ``plan.apply()`` makes them.
+
+    Raises:
+        ConfigurationError: a frame without ``username``, a username twice, a column of
+            ``after`` not in ``before``, an edit of a field the service does not let
+            one change (named, with a username), a new row missing a required field.
+    """
+    import numpy as np
+    import pandas as pd
+
+    kind_of(kind)
+    before = _check_frame(before, "before")
+    after = _check_frame(after, "after")
+    extra = [c for c in after.columns if c not in before.columns]
+    if extra:
+        raise ConfigurationError(
+            f"after has column(s) that before has not: {', '.join(map(str, extra))}. Add "
+            "them to before too (with the values the service holds) to plan their edits."
+        )
+    b_names = before["username"]
+    if b_names.isna().any() or b_names.duplicated().any():
+        twice = b_names[b_names.duplicated()].astype(str).tolist()[:5]
+        raise ConfigurationError(
+            f"before must have one row per username, none empty (repeated: {twice})."
+        )
+    a_names = after["username"]
+    known = a_names.isin(b_names) & a_names.notna()
+    if a_names[known].duplicated().any():
+        twice = a_names[known][a_names[known].duplicated()].astype(str).tolist()[:5]
+        raise ConfigurationError(f"after has usernames twice: {twice}.")
+
+    changes: list[Change] = []
+    columns = [c for c in after.columns if c != "username"]
+    kept = after.loc[known.to_numpy()]
+    if len(kept) and columns:
+        new = kept.set_index("username")[columns]
+        old = before.set_index("username").loc[new.index, columns]
+        nv = new.to_numpy(dtype=object)
+        ov = old.to_numpy(dtype=object)
+        n_na, o_na = pd.isna(nv), pd.isna(ov)
+        marker = object()
+        nv[n_na] = marker
+        ov[o_na] = marker
+        rows, cols = np.nonzero(nv != ov)
+        names = new.index.to_numpy()
+        readonly: dict[str, str] = {}
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+            a, b = _plain(new.iat[r, c]), _plain(old.iat[r, c])
+            if compare_value(a) == compare_value(b):
+                continue  # "" for None, 1.0 for 1: the same value as the service shows it
+            field = str(columns[c])
+            if field not in EDITABLE:
+                readonly.setdefault(field, str(names[r]))
+                continue
+            changes.append(Change("update", str(names[r]), field, b, a))
+        if readonly:
+            listed = ", ".join(f"{f!r} (e.g. {u!r})" for f, u in readonly.items())
+            raise ConfigurationError(
+                f"after changes field(s) the service does not let one change: {listed}. "
+                f"The editable fields are: {', '.join(EDITABLE)}."
+            )
+    for position, (_, row) in enumerate(after.loc[~known.to_numpy()].iterrows()):
+        fields = {
+            k: _plain(v) for k, v in row.items() if k in ACCOUNT_CREATE and _plain(v) is not None
+        }
+        missing = [f for f in ACCOUNT_REQUIRED if not compare_value(fields.get(f))]
+        if missing:
+            raise ConfigurationError(
+                f"New row {position + 1} of after (username {_plain(row['username'])!r}) "
+                f"lacks required field(s): {', '.join(missing)}."
+            )
+        changes.append(Change("create", None, None, None, fields))
+    removed = before.loc[~b_names.isin(a_names[known]).to_numpy()]
+    deletes = [
+        Change(
+            "delete",
+            str(row["username"]),
+            None,
+            {k: _plain(v) for k, v in row.items() if k in ACCOUNT_UPDATE},
+            None,
+        )
+        for _, row in removed.iterrows()
+    ]
+    if allow_delete:
+        return ChangePlan(kind, changes + deletes, [])
+    return ChangePlan(kind, changes, deletes)
+
+
+# -- resume and undo ---------------------------------------------------------------------
+def _plan_of(header: Mapping[str, Any]) -> ChangePlan:
+    changes = [Change(**c) for c in header.get("changes", [])]
+    return ChangePlan(header.get("kind", "experts"), changes, [])
+
+
+def resume(
+    journal: str | Path,
+    *,
+    workers: int = 8,
+    pace: float = 0.0,
+    session: requests.Session | None = None,
+    deadline: float | None = None,
+) -> ApplyResult:
+    """Finish an apply that stopped: the plan is read from its journal; changes it
+    finished are not touched, the others are re-read and applied (into the same journal).
+
+    Args:
+        journal: the journal file of the apply (``result.journal``).
+        workers: writes in flight at once.
+        pace: seconds between the starts of two writes.
+        session: a session from :func:`expertfile_nb.get_session`; default: the shared one.
+        deadline: seconds for each write, waits and re-reads included.
+
+    Returns:
+        The :class:`ApplyResult` of the whole plan.
+
+    Raises:
+        ConfigurationError: not a journal of ``plan.apply()``.
+    """
+    header, _ = read_journal(journal)
+    return _plan_of(header).apply(
+        journal=journal, workers=workers, pace=pace, session=session, deadline=deadline
+    )
+
+
+def _reverse(plan: ChangePlan, records: Iterable[Mapping[str, Any]]) -> list[Change]:
+    sent: set[int] = set()
+    names: dict[int, str] = {}
+    for record in records:
+        if record.get("type") == "sending":
+            sent.update(record.get("n", []))
+        if record.get("type") == "result" and record.get("username"):
+            names[record["n"]] = record["username"]
+    reverse: list[Change] = []
+    for n in sorted(sent):
+        change = plan.changes[n]
+        if change.action == "update":
+            reverse.append(Change("update", change.username, change.field, change.new, change.old))
+        elif change.action == "create":
+            reverse.append(Change("delete", names.get(n), None, change.new, None))
+        else:
+            image = {k: v for k, v in (change.old or {}).items() if k in ACCOUNT_CREATE}
+            reverse.append(Change("create", None, None, None, image))
+    return reverse
+
+
+def undo(
+    journal: str | Path,
+    *,
+    workers: int = 8,
+    pace: float = 0.0,
+    session: requests.Session | None = None,
+    deadline: float | None = None,
+) -> ApplyResult:
+    """Restore the before-images of what an apply wrote, from its journal.
+
+    Each change the apply sent is reversed (an update back to its old value, a created
+    person deleted, a deleted person created again from its before-image, under a new
+    username), with the same care as an apply: a field edited since is a conflict and
+    is left alone. The undo keeps its own journal, ``<journal>.undo.jsonl``.
+
+    Args:
+        journal: the journal file of the apply (``result.journal``).
+        workers: writes in flight at once.
+        pace: seconds between the starts of two writes.
+        session: a session from :func:`expertfile_nb.get_session`; default: the shared one.
+        deadline: seconds for each write, waits and re-reads included.
+
+    Returns:
+        The :class:`ApplyResult` of the undo.
+
+    Raises:
+        ConfigurationError: not a journal of ``plan.apply()``.
+    """
+    from expertfile_nb.writes import find_person
+
+    header, records = read_journal(journal)
+    plan = _plan_of(header)
+    reverse = _reverse(plan, records)
+    missing = [i for i, c in enumerate(reverse) if c.action == "delete" and not c.username]
+    if missing:
+        from expertfile_nb._login import shared_session
+
+        active = session if session is not None else shared_session()
+        from expertfile_nb._writing import encode_fields
+
+        for i in missing:
+            body = encode_fields(reverse[i].old, ACCOUNT_CREATE, what="Find")
+            name = find_person(kind_of(plan.kind), body, active) or None
+            reverse[i] = Change("delete", name, None, reverse[i].old, None)
+    reverse = [c for c in reverse if c.action != "delete" or c.username]
+    target = Path(str(journal) + ".undo.jsonl")
+    return ChangePlan(plan.kind, reverse, []).apply(
+        journal=target, workers=workers, pace=pace, session=session, deadline=deadline
+    )
