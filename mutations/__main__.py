@@ -1,8 +1,10 @@
-"""``python -m mutations [-k WORD] [--list]``: run the mutation catalogue; exit 1 if any survives.
+"""``python -m mutations [-k WORD] [--list] [-j N]``: run the mutation catalogue; exit 1 if
+any survives.
 
-Every mutation runs in one scratch copy of the repository (the work tree is never
+Every mutation runs in a scratch copy of the repository (the work tree is never
 touched): the file is changed, the mutation's tests run with ``-x``, the file is
-restored. A mutation whose ``old`` text is not found exactly once is an error
+restored. ``-j N`` runs N at once, each in its own copy (default: the number of CPUs).
+A mutation whose ``old`` text is not found exactly once is an error
 too: the catalogue has fallen behind the code.
 """
 
@@ -16,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -69,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mutations", description=__doc__)
     parser.add_argument("-k", dest="word", help="only mutations whose name contains WORD")
     parser.add_argument("--list", action="store_true", help="list the catalogue and exit")
+    parser.add_argument(
+        "-j", dest="jobs", type=int, default=os.cpu_count() or 1, help="mutations run at once"
+    )
     args = parser.parse_args(argv)
     mutations = [m for m in catalogue() if not args.word or args.word in m.name]
     if args.list:
@@ -78,15 +84,34 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     started = time.monotonic()
     failures: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="mutations-") as scratch:
-        copy = Path(scratch) / "repo"
-        shutil.copytree(ROOT, copy, ignore=IGNORE)
-        for index, mutation in enumerate(mutations, 1):
+    jobs = max(1, min(args.jobs, len(mutations)))
+    done = iter(range(1, len(mutations) + 1))
+    lock = threading.Lock()
+
+    def work(chunk: list[Mutation], copy: Path) -> None:
+        for mutation in chunk:
             outcome, seconds = run_one(mutation, copy)
-            print(f"[{index:>3}/{len(mutations)}] {outcome:<8} {seconds:5.1f}s  {mutation.name}")
-            sys.stdout.flush()
-            if outcome != "killed":
-                failures.append(f"{mutation.name}: {outcome}")
+            with lock:
+                index = next(done)
+                print(
+                    f"[{index:>3}/{len(mutations)}] {outcome:<8} {seconds:5.1f}s  {mutation.name}"
+                )
+                sys.stdout.flush()
+                if outcome != "killed":
+                    failures.append(f"{mutation.name}: {outcome}")
+
+    with tempfile.TemporaryDirectory(prefix="mutations-") as scratch:
+        copies = [Path(scratch) / f"repo{n}" for n in range(jobs)]
+        for copy in copies:
+            shutil.copytree(ROOT, copy, ignore=IGNORE)
+        threads = [
+            threading.Thread(target=work, args=(mutations[n::jobs], copy))
+            for n, copy in enumerate(copies)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     total = time.monotonic() - started
     killed = len(mutations) - len(failures)
     print(f"\n{killed} of {len(mutations)} mutations killed in {total:.0f} s.")
