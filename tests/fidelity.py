@@ -21,11 +21,16 @@ import fake_server
 from fake_server import FakeExpertFile
 from tests.contract import documented as doc
 from tests.contract import test_client_contract as client_contract
+from tests.contract import test_client_vendor_samples as client_samples
+from tests.contract import test_client_writes as client_writes
 from tests.contract import test_fake_reads as fake_reads
+from tests.contract import test_fake_writes_contract as fake_writes
 from tests.contract import vendor_samples as vs
+from tests.contract import writes as wr
 
 #: the client function for a read, and the contract test that serves it the documented page
-#: (tests/contract/test_client_contract.py); a read not here has no client function yet
+#: (tests/contract/test_client_contract.py); every read is also served the vendor's own
+#: sample by tests/contract/test_client_vendor_samples.py
 CLIENT: dict[str, tuple[str, str]] = {
     "token": ("login", ""),
     "expert.list": (
@@ -48,6 +53,62 @@ CLIENT: dict[str, tuple[str, str]] = {
         for segment in doc.EXPERT_SECTIONS
     },
 }
+_BY_ID = "get_section_item(…, section, item_id)"
+_SAMPLE_TEST = "test_the_vendors_sample_comes_back_from_the_client"
+
+
+def _client_of(name: str) -> tuple[str, str]:
+    """The client function of a read and the contract test(s) that hold it."""
+    function, test = CLIENT.get(name, ("", ""))
+    if not function:
+        kind, _, rest = name.partition(".")
+        if rest.endswith(".get") and rest != "get":
+            function = _BY_ID if kind == "expert" else _BY_ID.replace(")", ", kind='staff')")
+        elif kind == "staff":
+            function = "get_staff_member(…, section=…)"
+        else:
+            function = "get_expert(…, section=…)"
+    if name == "token":
+        return function, test
+    if test:
+        assert hasattr(client_contract, test), test
+    tests = [t for t in (test, _SAMPLE_TEST) if t]
+    if name in ("expert.list", "staff.list", "spotlight.list"):
+        tests[-1] = "test_the_vendors_list_sample_becomes_a_frame"
+    for t in tests:
+        assert hasattr(client_contract, t) or hasattr(client_samples, t), t
+    return function, ", ".join(tests)
+
+
+def _client_write(w: wr.Write) -> str:
+    """The client function of a documented write (what test_client_writes calls)."""
+    noun = "expert" if w.person == "expert" else "staff_member"
+    if w.name.startswith("inquiry["):
+        return "send_inquiry(kind, …)"
+    if w.section is None:
+        return f"{w.op}_{noun}(…)"
+    verb = {"create": "add", "update": "update", "delete": "delete"}[w.op]
+    staff = ", kind='staff'" if w.person == "staff" else ""
+    return f"{verb}_section_item(…, {w.section!r}{staff}, …)"
+
+
+def _write_verdicts() -> dict[str, list[str]]:
+    """Per documented write: the fake's problems, from test_fake_writes_contract's own
+    check (the write sent with a valid body to a fresh fake; the answer held to the
+    documented shape)."""
+    results: dict[str, list[str]] = {}
+    with FakeExpertFile() as server:
+        for w in wr.WRITES:
+            server.reset()  # each write against the fake's starting data
+            client = fake_writes.Client(server)
+            body = wr.example_body(w, username=client.first())
+            try:
+                data, _, _ = fake_writes._do(client, w, body)
+            except AssertionError as exc:
+                results[w.name] = [str(exc).splitlines()[0][:80]]
+                continue
+            results[w.name] = doc.mismatches(data, fake_writes._expected_answer(w, body))
+    return results
 
 
 def _source(name: str) -> str:
@@ -119,21 +180,45 @@ def render(**fake_settings: Any) -> str:
         under = "—" if name == "token" else f"{passed} of {settings}"
         if name != "token" and passed != settings:
             under = f"DIFFERS under {settings - passed} of {settings}"
-        client, test = "—", "—"
-        if name in CLIENT:
-            function, contract = CLIENT[name]
-            first = function.split(",")[0].split("(")[0].strip()
-            assert hasattr(ef, first), first
-            client = f"`ef.{function}`"
-            if contract:
-                assert hasattr(client_contract, contract), contract
-                test = f"`{contract}`"
+        function, contract = _client_of(name)
+        first = function.split(",")[0].split("(")[0].strip()
+        assert hasattr(ef, first), first
+        client = f"`ef.{function}`"
+        test = f"`{contract}`" if contract else "—"
         path = f"`{sample.method} {sample.path}`"
         if sample.path_note:
             path += f" ({sample.path_note})"
         lines.append(
             f"| {name} | {_cell(sample.section)}: {_cell(sample.title)} | {_cell(path)} "
             f"| {_source(name)} | {_cell(verdict)} | {under} | {client} | {test} |"
+        )
+    write_verdicts = _write_verdicts()
+    lines += [
+        "",
+        "## Every documented write",
+        "",
+        f"{len(wr.WRITES)} writes (`tests/contract/writes.py`: the reference's expert and staff",
+        "create/update/delete, section items and inquiries). The fake's column is",
+        "`tests/contract/test_fake_writes_contract.py`'s check, run now against a",
+        "`FakeExpertFile` reset to its starting data (the write sent with a valid body, the",
+        "answer held to the documented shape); the client function is held to the documented",
+        "form and answer, served by a plain `pytest_httpserver`, by `test_every_documented_write_sends_the_form_and_returns"
+        "_the_documented_data` (`tests/contract/test_client_writes.py`).",
+        "",
+        "| write | method and path | fake's answer | client |",
+        "| --- | --- | --- | --- |",
+    ]
+    assert hasattr(
+        client_writes, "test_every_documented_write_sends_the_form_and_returns_the_documented_data"
+    )
+    for w in wr.WRITES:
+        problems = write_verdicts[w.name]
+        verdict = "documented shape" if not problems else f"DIFFERS: {problems[0]}"
+        function = _client_write(w)
+        assert hasattr(ef, function.split("(")[0]), function
+        lines.append(
+            f"| {_cell(w.name)} | `{w.method} {_cell(w.path)}` | {_cell(verdict)} "
+            f"| `ef.{_cell(function)}` |"
         )
     lines += [
         "",
@@ -163,10 +248,17 @@ def render(**fake_settings: Any) -> str:
         "  boundary read again once all pages are in.",
         "- Page size: a page shorter than asked is followed (a capped service); a 400 naming",
         "  `page_size` is retried with a smaller size, logged once.",
-        "- Errors: any non-200, non-JSON or `success` other than `true` is a failure; `error`,",
-        "  `error_description` and `message` are quoted when present (redacted).",
-        "- Arrays go out as JSON-array text, as the documents write them; only the parameters",
-        "  the caller set are sent, so the service's documented defaults apply.",
+        "- Errors: any non-200, non-JSON or `success` other than `true` is a failure; an answer",
+        "  with no `success` at all (as in some of the vendor's samples) is read by its `data`,",
+        "  held to the documented shape; `error`, `error_description` and `message` are quoted",
+        "  when present (redacted).",
+        "- Arrays go out as JSON-array text, as the documents write them; parameters documented",
+        "  as plain strings (`companies`, the staff list's `countries`) as plain strings;",
+        "  `all`, the documented default, as the word. Only the parameters the caller set are",
+        "  sent, so the service's documented defaults apply. Country codes are checked against",
+        "  the vendor's list (`expertfile_nb.codes`).",
+        "- Writes are never resent by the transport: one that may have happened is read back",
+        "  first (`UnconfirmedWriteError` when the read cannot tell).",
         "- Frames have the documented columns (also when empty) plus whatever else the service",
         "  sent, flattened; nothing is invented.",
         "",
