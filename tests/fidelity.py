@@ -202,8 +202,9 @@ def render(**fake_settings: Any) -> str:
         "`tests/contract/test_fake_writes_contract.py`'s check, run now against a",
         "`FakeExpertFile` reset to its starting data (the write sent with a valid body, the",
         "answer held to the documented shape); the client function is held to the documented",
-        "form and answer, served by a plain `pytest_httpserver`, by `test_every_documented_write_sends_the_form_and_returns"
-        "_the_documented_data` (`tests/contract/test_client_writes.py`).",
+        "form and answer, served by a plain `pytest_httpserver`, by",
+        "`test_every_documented_write_sends_the_form_and_returns_the_documented_data`",
+        "(`tests/contract/test_client_writes.py`).",
         "",
         "| write | method and path | fake's answer | client |",
         "| --- | --- | --- | --- |",
