@@ -10,6 +10,7 @@ READS = "tests/test_fake_reads.py"
 ROBUST = "tests/test_fake_robustness.py"
 WRITES = "tests/test_fake_writes.py"
 WRITES_CONTRACT = "tests/contract/test_fake_writes_contract.py"
+FLIPS = "tests/contract/test_assumptions.py::test_each_setting_flips_its_behaviour"
 
 MUTATIONS = [
     Mutation(
@@ -320,5 +321,40 @@ MUTATIONS = [
         old="                    values[name] = person.account[key]",
         new="                    pass",
         tests=[f"{WRITES_CONTRACT}::test_list_fields_show_written_account_values"],
+    ),
+    Mutation(
+        name="fake writes: write_json=refuse still takes a JSON body",
+        path="fake_server/_store.py",
+        old='form = read_form(request, json_body=s.write_json == "accept")',
+        new="form = read_form(request, json_body=True)",
+        tests=[f"{FLIPS}[write bodies]"],
+    ),
+    Mutation(
+        name="fake writes: new_username=numbered still names the username after the person",
+        path="fake_server/_store.py",
+        old='prefix = "" if s.new_username == "numbered" else f"{stem}-"',
+        new='prefix = f"{stem}-"',
+        tests=[f"{FLIPS}[the username of a created expert or staf]"],
+    ),
+    Mutation(
+        name="fake writes: section_post_answer=id_null still answers the guessed shapes",
+        path="fake_server/_store.py",
+        old='            if s.section_post_answer == "id_null":',
+        new="            if False:",
+        tests=[f"{FLIPS}[the biography, tagline and social POST a]"],
+    ),
+    Mutation(
+        name="fake writes: accomplishment_date=both leaves the end unset",
+        path="fake_server/_store.py",
+        old='            values["end"] = values["start"]  # a one-day accomplishment',
+        new="            pass  # a one-day accomplishment",
+        tests=[f"{FLIPS}[the accomplishment date field]"],
+    ),
+    Mutation(
+        name="fake writes: undocumented_write_status=404 still answers 405",
+        path="fake_server/_store.py",
+        old="                if s.undocumented_write_status == 404:",
+        new="                if False:",
+        tests=[f"{FLIPS}[a write to a section the documents give ]"],
     ),
 ]
