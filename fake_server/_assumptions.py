@@ -224,31 +224,51 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
     Assumption(
         "a write missing a required field, or with a value outside the documented ones",
         "400 invalid_request naming the fields (required fields, enums such as accomplishment "
-        "type 71/73 and media type, 1/0 flags, whole numbers); "
-        "FakeExpertFile(write_validation='lenient') stores it as sent instead (not a check "
-        "setting: the check command never writes)",
+        "type 71/73 and media type, 1/0 flags, whole numbers); 'lenient' stores it as sent "
+        "instead (not a check setting: the check command never writes)",
+        "write_validation",
+        ("strict", "lenient"),
+        "strict",
     ),
     Assumption(
         "write bodies",
         "form-encoded (the vendor's samples) or a JSON object (the current site's header "
-        "tables); fields the documents do not list are ignored",
+        "tables); fields the documents do not list are ignored; 'refuse' takes only the form "
+        "(a JSON body is a 400), as token_json does for the token",
+        "write_json",
+        ("accept", "refuse"),
+        "accept",
     ),
     Assumption(
         "the username of a created expert or staff member",
-        "first-last-new-N (lower case); the expert create answer does not carry it (it echoes "
-        "the body), the staff create answer does",
+        "first-last-new-N (lower case); 'numbered' makes new-N; the expert create answer does "
+        "not carry it (it echoes the body), the staff create answer does",
+        "new_username",
+        ("name", "numbered"),
+        "name",
     ),
     Assumption(
         "the biography, tagline and social POST answers (samples not valid JSON)",
         "biography [{id: null}], tagline [{tagline: {id: null}}], social {id: null}; "
-        "fee {id}; availability echoes the flags as a one-element list",
+        "'id_null' answers {id: null} for all three (fee {id} and availability, the flags "
+        "echoed as a one-element list, either way)",
+        "section_post_answer",
+        ("as_guessed", "id_null"),
+        "as_guessed",
     ),
     Assumption(
         "the accomplishment date field",
-        "lands in the item's start (the item has start and end, the body date)",
+        "lands in the item's start (the item has start and end, the body date); 'both' sets "
+        "start and end to it",
+        "accomplishment_date",
+        ("start", "both"),
+        "start",
     ),
     Assumption(
         "a write to a section the documents give no such write for (e.g. PUT on a topic)",
-        "405 with Allow",
+        "405 with Allow; '404' answers 404 (no such route)",
+        "undocumented_write_status",
+        ("405", "404"),
+        "405",
     ),
 )

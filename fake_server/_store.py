@@ -43,13 +43,21 @@ from fake_server._wsgi import Answer
 
 __all__ = [
     "WRITE_METHODS",
+    "AccomplishmentDate",
+    "NewUsername",
+    "SectionPostAnswer",
     "Store",
+    "WriteJson",
     "WriteValidation",
     "with_writes",
 ]
 
 WRITE_METHODS = frozenset({"POST", "PUT", "DELETE"})
 WriteValidation = Literal["strict", "lenient"]
+WriteJson = Literal["accept", "refuse"]
+AccomplishmentDate = Literal["start", "both"]
+SectionPostAnswer = Literal["as_guessed", "id_null"]
+NewUsername = Literal["name", "numbered"]
 
 # -- what each write takes (docs/API_REFERENCE.md §3.3, §3.4, §4.3, §6) -------------------
 _PERSON_FIELDS = (
@@ -272,8 +280,8 @@ _INT_KEYS = frozenset(
 # -- request bodies -----------------------------------------------------------------------
 
 
-def read_form(request: Request) -> dict[str, str]:
-    """The write's body as text fields: form-encoded or a JSON object (as the token's form).
+def read_form(request: Request, *, json_body: bool = True) -> dict[str, str]:
+    """The write's body as text fields: form-encoded or (``json_body``) a JSON object.
 
     Raises:
         BadRequest: the body is neither, or a field is repeated or not a scalar.
@@ -288,6 +296,8 @@ def read_form(request: Request) -> dict[str, str]:
     except UnicodeDecodeError:
         raise BadRequest("the body is not UTF-8 text") from None
     if mimetype == "application/json" or (not mimetype and text.lstrip().startswith("{")):
+        if not json_body:
+            raise BadRequest("send the fields as application/x-www-form-urlencoded, not JSON")
         try:
             data = json.loads(text)
         except ValueError:
@@ -414,6 +424,11 @@ class _Person:
 class _StoreServer(Server, Protocol):
     store: Store
     write_validation: WriteValidation
+    write_json: WriteJson
+    accomplishment_date: AccomplishmentDate
+    section_post_answer: SectionPostAnswer
+    new_username: NewUsername
+    undocumented_write_status: int
     write_routes: tuple[Route, ...]
 
     def after_write(self, request: Request) -> Answer | None: ...
@@ -460,7 +475,7 @@ class Store:
         """Apply one write and answer it as documented (or raise BadRequest / NotFound)."""
         s = cast(_StoreServer, server)
         strict = s.write_validation == "strict"
-        form = read_form(request)
+        form = read_form(request, json_body=s.write_json == "accept")
         request.environ["fake_server.form"] = {k: v[:200] for k, v in form.items()}
         method = request.method
         with self._lock:
@@ -491,11 +506,12 @@ class Store:
             ).strip("-")
             or "person"
         )
+        prefix = "" if s.new_username == "numbered" else f"{stem}-"
         n = len(people) + 1
-        username = f"{stem}-new-{n}"
+        username = f"{prefix}new-{n}"
         while username in people:
             n += 1
-            username = f"{stem}-new-{n}"
+            username = f"{prefix}new-{n}"
         account = {k: form[k] for k in _PERSON_FIELDS if k in form}
         person = _Person(
             username, expert, account, created=True, account_id=self._new_id(), order=n, org=org
@@ -602,6 +618,8 @@ class Store:
             for k in fields
             if k in form
         }
+        if section == "accomplishment" and s.accomplishment_date == "both" and "start" in values:
+            values["end"] = values["start"]  # a one-day accomplishment: start and end
         if op == "c" and rules.single:
             if section == "availability":
                 merged = (
@@ -614,6 +632,8 @@ class Store:
             changes.single = (changes.single or {}) | values
             if section == "fee":
                 return ok({"id": self._new_id()})
+            if s.section_post_answer == "id_null":
+                return ok({"id": None})
             if section == "biography":
                 return ok([{"id": None}])
             if section == "tagline":
@@ -1018,6 +1038,8 @@ def _wrap(kind: str, base: Handler) -> Handler:
             try:
                 answer = s.store.write(server, request, org, params, kind_)
             except _MethodNotAllowed as exc:
+                if s.undocumented_write_status == 404:
+                    raise NotFound(f"no such write: {exc}") from None
                 return server.failure(405, "invalid_request", str(exc), {"Allow": exc.allow})
             after = s.after_write(request)
             return answer if after is None else after

@@ -49,7 +49,16 @@ from fake_server._reads import (
     TokenPaths,
 )
 from fake_server._routes import ROUTES, route
-from fake_server._store import WRITE_METHODS, Store, WriteValidation, with_writes
+from fake_server._store import (
+    WRITE_METHODS,
+    AccomplishmentDate,
+    NewUsername,
+    SectionPostAnswer,
+    Store,
+    WriteJson,
+    WriteValidation,
+    with_writes,
+)
 from fake_server._tokens import TOKEN_PATHS, Client, TokenIssuer
 from fake_server._wsgi import (
     DEFAULT_IDLE_TIMEOUT,
@@ -156,6 +165,17 @@ class FakeExpertFile(HTTPServer):
             Writes change the fake's memory only: the folder is never written.
         write_validation: a write missing a required field or with a value outside the
             documented ones is ``"strict"``-ly refused (400) or ``"lenient"``-ly stored.
+        write_json: a write's body may be a JSON object as well as a form (``"accept"``), or
+            only a form (``"refuse"``: a JSON body is a 400).
+        accomplishment_date: an accomplishment's body ``date`` lands in the item's
+            ``"start"``, or in ``"both"`` its ``start`` and ``end``.
+        section_post_answer: the biography, tagline and social POST answers: the fake's
+            readings of the invalid samples (``"as_guessed"``) or ``{"id": null}`` for all
+            three (``"id_null"``).
+        new_username: a created person's username: ``first-last-new-N`` (``"name"``) or
+            ``new-N`` (``"numbered"``).
+        undocumented_write_status: the status of a write the documents do not give for that
+            section (e.g. PUT on a topic): 405 with ``Allow``, or 404.
         write_failure_rate: the share of writes (0 to 1) answered 500 *after* the change
             was made (``write_failure="error"``) or cut without an answer (``"drop"``),
             drawn from a generator seeded with ``write_failure_seed``.
@@ -202,6 +222,11 @@ class FakeExpertFile(HTTPServer):
         corporation_value: CorporationValue = "slug",
         dataset: str | Path | None = None,
         write_validation: WriteValidation = "strict",
+        write_json: WriteJson = "accept",
+        accomplishment_date: AccomplishmentDate = "start",
+        section_post_answer: SectionPostAnswer = "as_guessed",
+        new_username: NewUsername = "name",
+        undocumented_write_status: int = 405,
         write_failure_rate: float = 0.0,
         write_failure: str = "error",
         write_failure_seed: int = 0,
@@ -243,6 +268,11 @@ class FakeExpertFile(HTTPServer):
             "token_paths": token_paths,
             "foreign_org_status": foreign_org_status,
             "corporation_value": corporation_value,
+            "write_json": write_json,
+            "accomplishment_date": accomplishment_date,
+            "section_post_answer": section_post_answer,
+            "new_username": new_username,
+            "undocumented_write_status": undocumented_write_status,
         }
         # writes: kept in memory (never in the dataset folder), behind the read routes
         self.store = Store()
@@ -299,6 +329,11 @@ class FakeExpertFile(HTTPServer):
             self._clock_offset = 0.0
             self._experts_change: tuple[int, int] | None = None
             self.write_validation: WriteValidation = self._defaults["write_validation"]
+            self.write_json: WriteJson = self._defaults["write_json"]
+            self.accomplishment_date: AccomplishmentDate = self._defaults["accomplishment_date"]
+            self.section_post_answer: SectionPostAnswer = self._defaults["section_post_answer"]
+            self.new_username: NewUsername = self._defaults["new_username"]
+            self.undocumented_write_status: int = self._defaults["undocumented_write_status"]
             self.write_failure_rate: float = self._defaults["write_failure_rate"]
             self.write_failure: str = self._defaults["write_failure"]
             self._write_rng = random.Random(self._defaults["write_failure_seed"])  # noqa: S311 -- test faults, not secrets

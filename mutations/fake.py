@@ -13,6 +13,7 @@ WRITES_CONTRACT = "tests/contract/test_fake_writes_contract.py"
 DATASET = "fake_server/_dataset.py"
 FOLDER = "tests/test_dataset_folder.py"
 IDLE = "tests/test_fake_idle_timeout.py"
+FLIPS = "tests/contract/test_assumptions.py::test_each_setting_flips_its_behaviour"
 
 MUTATIONS = [
     Mutation(
@@ -417,5 +418,40 @@ MUTATIONS = [
         old='for folder in ("expert", "staff", "spotlight"):',
         new="for folder in ():",
         tests=[f"{FOLDER}::test_the_command_says_what_is_wrong_in_one_line"],
+    ),
+    Mutation(
+        name="fake writes: write_json=refuse still takes a JSON body",
+        path="fake_server/_store.py",
+        old='form = read_form(request, json_body=s.write_json == "accept")',
+        new="form = read_form(request, json_body=True)",
+        tests=[f"{FLIPS}[write bodies]"],
+    ),
+    Mutation(
+        name="fake writes: new_username=numbered still names the username after the person",
+        path="fake_server/_store.py",
+        old='prefix = "" if s.new_username == "numbered" else f"{stem}-"',
+        new='prefix = f"{stem}-"',
+        tests=[f"{FLIPS}[the username of a created expert or staf]"],
+    ),
+    Mutation(
+        name="fake writes: section_post_answer=id_null still answers the guessed shapes",
+        path="fake_server/_store.py",
+        old='            if s.section_post_answer == "id_null":',
+        new="            if False:",
+        tests=[f"{FLIPS}[the biography, tagline and social POST a]"],
+    ),
+    Mutation(
+        name="fake writes: accomplishment_date=both leaves the end unset",
+        path="fake_server/_store.py",
+        old='            values["end"] = values["start"]  # a one-day accomplishment',
+        new="            pass  # a one-day accomplishment",
+        tests=[f"{FLIPS}[the accomplishment date field]"],
+    ),
+    Mutation(
+        name="fake writes: undocumented_write_status=404 still answers 405",
+        path="fake_server/_store.py",
+        old="                if s.undocumented_write_status == 404:",
+        new="                if False:",
+        tests=[f"{FLIPS}[a write to a section the documents give ]"],
     ),
 ]

@@ -24,6 +24,8 @@ Probe = Callable[[FakeExpertFile, str], Any]
 NOT_GUESSES = {
     "host", "port", "client_id", "client_secret", "org_id", "experts", "token_ttl", "seed",
     "latency", "journal_size", "dataset", "idle_timeout",
+    # fault controls, like latency: random failures after a write
+    "write_failure_rate", "write_failure", "write_failure_seed",
 }  # fmt: skip
 
 
@@ -75,6 +77,38 @@ def _token_status(server: FakeExpertFile, path: str, *, json: bool = False) -> i
     form = token_form(server)
     body = {"json": form} if json else {"data": form}
     return requests.post(server.url + path, timeout=10, **body).status_code  # type: ignore[arg-type]  # json= or data=
+
+
+def _write(
+    server: FakeExpertFile, token: str, method: str, path: str, **body: Any
+) -> requests.Response:
+    """A write over HTTP (``data=`` a form or ``json=`` an object) to ``path`` ({org} filled)."""
+    headers = {"Authorization": f"Bearer {token}"}
+    url = server.url + path.format(org=server.org_id)
+    return requests.request(method, url, headers=headers, timeout=10, **body)
+
+
+def _created_username(server: FakeExpertFile, token: str) -> str:
+    person = {"firstname": "Ann", "lastname": "Lee", "job_title": "Dean", "email": "a@e.org"}
+    person["company"] = "Acme"
+    response = _write(server, token, "POST", "/v2/organization/{org}/staff", data=person)
+    assert response.status_code == 200, response.text
+    return str(response.json()["data"]["username"]).rstrip("0123456789")  # N grows each time
+
+
+def _accomplishment_dates(server: FakeExpertFile, token: str) -> list[int]:
+    path = f"{EXPERTS}/{_first_expert(server, token)}/accomplishment"
+    body = {"title": "Prize", "description": "won", "type": "71", "date": "1349841600"}
+    response = _write(server, token, "POST", path, data=body)
+    assert response.status_code == 200, response.text
+    (item,) = _data(server, token, f"{path}/{response.json()['data']['id']}")
+    return [item["start"], item["end"]]
+
+
+def _undocumented_write(server: FakeExpertFile, token: str) -> int:
+    path = f"{EXPERTS}/{_first_expert(server, token)}/topic"
+    topic = _data(server, token, path)[0]["id"]
+    return _write(server, token, "PUT", f"{path}/{topic}", data={"name": "x"}).status_code
 
 
 PROBES: dict[str, Probe] = {
@@ -131,9 +165,25 @@ PROBES: dict[str, Probe] = {
     ),
     "token request body": lambda s, t: _token_status(s, "/v2/oauth/token", json=True),
     "token path": lambda s, t: _token_status(s, "/oauth/token"),
+    "a write missing a required field": lambda s, t: (
+        _write(
+            s, t, "POST", f"{EXPERTS}/{_first_expert(s, t)}/link", data={"name": "no url"}
+        ).status_code
+    ),
+    "write bodies": lambda s, t: (
+        _write(
+            s, t, "POST", f"{EXPERTS}/{_first_expert(s, t)}/link", json={"name": "J", "url": "u"}
+        ).status_code
+    ),
+    "the username of a created expert or staff member": _created_username,
+    "the biography, tagline and social POST answers": lambda s, t: _write(
+        s, t, "POST", f"{EXPERTS}/{_first_expert(s, t)}/biography", data={"description": "d"}
+    ).json()["data"],
+    "the accomplishment date field": _accomplishment_dates,
+    "a write to a section the documents give no such write for": _undocumented_write,
 }
 #: the other value where it is not an identifier
-OTHER = {"max_page_size": 5, "foreign_org_status": 404}
+OTHER = {"max_page_size": 5, "foreign_org_status": 404, "undocumented_write_status": 404}
 
 
 def _probe(assumption: Assumption) -> Probe:
