@@ -77,7 +77,10 @@ MUTATIONS = [
         name="fake: a new guess without an ASSUMPTIONS entry",
         path="fake_server/app.py",
         old="        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,\n    ) -> None:",
-        new="        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,\n        guess: int = 0,\n    ) -> None:",
+        new=(
+            "        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,\n        guess: int = 0,\n"
+            "    ) -> None:"
+        ),
         tests=[f"{ASSUME}::test_assumptions_are_exactly_the_settings"],
     ),
     Mutation(
