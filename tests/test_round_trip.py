@@ -242,3 +242,31 @@ def test_a_journal_path_that_is_a_symlink_is_refused(directory: Directory, tmp_p
     with pytest.raises(ef.ConfigurationError, match="symbolic link"):
         ef.plan_changes(before, edited(before)).apply(journal=journal)
     assert not target.exists() and len(directory.writes) == written
+
+
+def test_an_undo_leaves_alone_what_the_apply_did_not_write(
+    directory: Directory, tmp_path: Path
+) -> None:
+    before = directory.frame()
+    directory.accounts["expert.00001"]["job_title"] = "Dean"  # someone else got there first
+    result = ef.plan_changes(before, edited(before)).apply(journal=tmp_path / "j.jsonl")
+    statuses = {(s["username"], s["field"]): s["status"] for s in result.statuses}
+    assert statuses[("expert.00001", "job_title")] == "already applied"
+    result.undo()
+    assert directory.accounts["expert.00001"]["job_title"] == "Dean"  # not ours to undo
+    assert directory.accounts["expert.00002"]["job_title"] == "job_title 2"
+
+
+def test_a_person_edited_or_gone_meanwhile_is_a_conflict(
+    directory: Directory, tmp_path: Path
+) -> None:
+    before = directory.frame()
+    after = edited(before)[lambda f: f.username != "expert.00004"]
+    plan = ef.plan_changes(before, after, allow_delete=True)
+    directory.accounts["expert.00004"]["job_title"] = "Changed meanwhile"
+    del directory.accounts["expert.00001"]
+    result = plan.apply(journal=tmp_path / "j.jsonl")
+    statuses = {s["username"]: (s["status"], s["detail"]) for s in result.statuses}
+    assert statuses["expert.00004"] == ("conflict", "edited meanwhile: job_title")
+    assert statuses["expert.00001"] == ("conflict", "the person no longer exists")
+    assert "expert.00004" in directory.accounts and not result.ok
