@@ -261,7 +261,8 @@ def test_a_person_edited_or_gone_meanwhile_is_a_conflict(
     directory: Directory, tmp_path: Path
 ) -> None:
     before = directory.frame()
-    after = edited(before)[lambda f: f.username != "expert.00004"]
+    after = edited(before)
+    after = after[after.username != "expert.00004"]
     plan = ef.plan_changes(before, after, allow_delete=True)
     directory.accounts["expert.00004"]["job_title"] = "Changed meanwhile"
     del directory.accounts["expert.00001"]
