@@ -227,6 +227,13 @@ def test_a_resume_after_a_torn_line_is_undone_whole(directory: Directory, tmp_pa
     directory.accounts["expert.00003"]["location_city"] = "location_city 3"  # never sent
     assert ef.resume(journal).ok
     assert directory.accounts["expert.00003"]["location_city"] == ""
+    unreadable = []
+    for line in journal.read_text().splitlines():
+        try:
+            json.loads(line)
+        except ValueError:
+            unreadable.append(line)
+    assert unreadable == ['{"type":"res']  # the records the resume appended are whole
     undone = ef.undo(journal)
     assert undone.ok
     assert directory.frame().equals(before)
