@@ -44,14 +44,20 @@ class Journal:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
+        # O_NOFOLLOW: a symbolic link is refused (ELOOP), never written through
+        flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
         try:
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            self._fd = os.open(self.path, flags, 0o600)
         except OSError as exc:
             raise ConfigurationError(
                 f"The journal {str(self.path)!r} cannot be opened for writing "
                 f"({exc.strerror}); pass journal= a path in a writable folder."
             ) from None
         os.fchmod(self._fd, 0o600)  # a file made earlier with wider rights is narrowed
+        size = os.fstat(self._fd).st_size
+        if size and os.pread(self._fd, 1, size - 1) != b"\n":
+            # a line torn by a crash: end it, so the records appended now stay readable
+            os.write(self._fd, b"\n")
 
     def write(self, record: dict[str, Any], *, sync: bool = False) -> None:
         line = (json.dumps(record, separators=(",", ":"), default=str) + "\n").encode()
@@ -77,7 +83,7 @@ def _lines(path: Path) -> Iterator[dict[str, Any]]:
             try:
                 record = json.loads(raw)
             except ValueError:
-                return
+                continue  # a torn line ended by a later run: the records after it count
             if isinstance(record, dict):
                 yield record
 

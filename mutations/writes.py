@@ -6,6 +6,7 @@ CONTRACT = "tests/contract/test_client_writes.py"
 SAFETY = "tests/test_write_safety.py"
 PLAN = "tests/test_plan.py"
 TRIP = "tests/test_round_trip.py"
+CLI = "tests/test_apply_cli.py"
 
 MUTATIONS = [
     Mutation(
@@ -211,5 +212,126 @@ MUTATIONS = [
         old="        os.fchmod(self._fd, 0o600)",
         new="        pass",
         tests=[f"{TRIP}::test_the_journal_is_private_and_holds_before_images_not_secrets"],
+    ),
+    # -- review (issue 18): the CLI, the journal, resume and undo --------------------------
+    Mutation(
+        name="review: apply CLI: exit 3 never returned (a failed change is exit 0)",
+        path="expertfile_nb/_apply_cli.py",
+        old="    return EXIT_NOT_ALL_APPLIED\n",
+        new="    return 0\n",
+        tests=[f"{CLI}::test_a_refused_write_is_exit_3_and_named"],
+    ),
+    Mutation(
+        name="review: apply CLI: an empty cell taken as 'clear the field'",
+        path="expertfile_nb/_apply_cli.py",
+        old='if field == "username" or text == "":',
+        new='if field == "username":',
+        tests=[f"{CLI}::test_dry_run_apply_again_undo"],
+    ),
+    Mutation(
+        name="review: apply CLI: duplicate usernames accepted",
+        path="expertfile_nb/_apply_cli.py",
+        old="        if name in seen:\n",
+        new="        if name in seen and False:\n",
+        tests=[f"{CLI}::test_a_bad_csv_is_exit_2_and_writes_nothing"],
+    ),
+    Mutation(
+        name="review: apply CLI: integer columns not converted",
+        path="expertfile_nb/_apply_cli.py",
+        old="if pd.api.types.is_integer_dtype(after[field].dtype):",
+        new="if False:",
+        tests=[f"{CLI}::test_a_bad_csv_is_exit_2_and_writes_nothing"],
+    ),
+    Mutation(
+        name="review: apply CLI: --dry-run still applies",
+        path="expertfile_nb/_apply_cli.py",
+        old="        result = plan.apply(dry_run=True)\n",
+        new="        result = plan.apply(dry_run=False)\n",
+        tests=[f"{CLI}::test_dry_run_apply_again_undo"],
+    ),
+    Mutation(
+        name="review: apply CLI: the check of an existing --journal file removed",
+        path="expertfile_nb/_apply_cli.py",
+        old="if journal is not None and journal.exists():",
+        new="if False:",
+        tests=[f"{CLI}::test_an_existing_journal_is_exit_2_and_kept"],
+    ),
+    Mutation(
+        name="review: apply CLI: a journal given without --undo is read as a CSV",
+        path="expertfile_nb/_apply_cli.py",
+        old="if args.undo or _is_journal(source):",
+        new="if args.undo:",
+        tests=[f"{CLI}::test_a_journal_given_to_apply_finishes_its_plan"],
+    ),
+    Mutation(
+        name="review: apply CLI: the CSV's byte-order mark kept in the first column's name",
+        path="expertfile_nb/_apply_cli.py",
+        old='encoding="utf-8-sig"',
+        new='encoding="utf-8"',
+        tests=[f"{CLI}::test_a_journal_given_to_apply_finishes_its_plan"],
+    ),
+    Mutation(
+        name="review: journal: a line torn by a crash is not ended before a resume appends",
+        path="expertfile_nb/_journal.py",
+        old='            os.write(self._fd, b"\\n")\n',
+        new="            pass\n",
+        tests=[f"{TRIP}::test_a_resume_after_a_torn_line_is_undone_whole"],
+    ),
+    Mutation(
+        name="review: journal: reading stops at the first unreadable line",
+        path="expertfile_nb/_journal.py",
+        old="                continue  # a torn line",
+        new="                return  # a torn line",
+        tests=[f"{TRIP}::test_a_resume_after_a_torn_line_is_undone_whole"],
+    ),
+    Mutation(
+        name="review: journal: a symlink at the journal's path is followed",
+        path="expertfile_nb/_journal.py",
+        old=' | getattr(os, "O_NOFOLLOW", 0)',
+        new="",
+        tests=[f"{TRIP}::test_a_journal_path_that_is_a_symlink_is_refused"],
+    ),
+    Mutation(
+        name="review: resume: a failed change counted as finished (never tried again)",
+        path="expertfile_nb/_plan.py",
+        old='FINAL = frozenset({"applied", "already applied", "conflict"})',
+        new='FINAL = frozenset({"applied", "already applied", "conflict", "failed"})',
+        tests=[f"{TRIP}::test_partial_failure_is_reported_per_change_and_resume_finishes"],
+    ),
+    Mutation(
+        name="review: resume: a journal of another plan is appended to",
+        path="expertfile_nb/_plan.py",
+        old='if header.get("kind") != self.plan.kind or header.get("changes") != [',
+        new='if False and header.get("changes") != [',
+        tests=[f"{TRIP}::test_an_interrupted_apply_resumes_where_it_stopped"],
+    ),
+    Mutation(
+        name="review: undo: reverses every change with a result, not only those sent",
+        path="expertfile_nb/_plan.py",
+        old='        if record.get("type") == "sending":\n',
+        new='        if record.get("type") == "result":\n            sent.add(record["n"])\n'
+        "        if False:\n",
+        tests=[f"{TRIP}::test_an_undo_leaves_alone_what_the_apply_did_not_write"],
+    ),
+    Mutation(
+        name="review: apply: a person edited meanwhile is deleted anyway",
+        path="expertfile_nb/_plan.py",
+        old="        if edited:\n",
+        new="        if edited and False:\n",
+        tests=[f"{TRIP}::test_a_person_edited_or_gone_meanwhile_is_a_conflict"],
+    ),
+    Mutation(
+        name="review: apply: a person gone meanwhile reported as already applied",
+        path="expertfile_nb/_plan.py",
+        old='self._finish(n, "conflict", "the person no longer exists")',
+        new='self._finish(n, "already applied", "the person no longer exists")',
+        tests=[f"{TRIP}::test_a_person_edited_or_gone_meanwhile_is_a_conflict"],
+    ),
+    Mutation(
+        name="review: undo: keeps its journal in the apply's journal",
+        path="expertfile_nb/_plan.py",
+        old='    target = Path(str(journal) + ".undo.jsonl")',
+        new="    target = Path(journal)",
+        tests=[f"{TRIP}::test_dry_run_apply_reapply_undo"],
     ),
 ]

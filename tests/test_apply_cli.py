@@ -117,3 +117,41 @@ def test_not_logged_in_is_exit_1(tmp_path: Path) -> None:
     edits.write_text("username,job_title\nx,Dean\n")
     result = run(str(edits))
     assert result.returncode == 1 and "Not logged in" in result.stderr
+
+
+def test_a_refused_write_is_exit_3_and_named(
+    expertfile_env: FakeExpertFile, people: list[str], tmp_path: Path
+) -> None:
+    edits = tmp_path / "edits.csv"
+    edits.write_text(f"username,job_title\n{people[0]},Dean\n")
+    expertfile_env.fail_writes_next(5, 400, path="data")  # refused: nothing to re-read
+    result = run(str(edits), "--journal", str(tmp_path / "j.jsonl"))
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert f"failed: update {people[0]}.job_title" in result.stdout
+
+
+def test_an_existing_journal_is_exit_2_and_kept(
+    expertfile_env: FakeExpertFile, people: list[str], tmp_path: Path
+) -> None:
+    edits = tmp_path / "edits.csv"
+    edits.write_text(f"username,job_title\n{people[0]},Dean\n")
+    journal = tmp_path / "j.jsonl"
+    journal.write_text("someone's notes\n")
+    result = run(str(edits), "--journal", str(journal))
+    assert result.returncode == 2 and "exists" in result.stderr
+    assert journal.read_text() == "someone's notes\n" and writes(expertfile_env) == []
+
+
+def test_a_journal_given_to_apply_finishes_its_plan(
+    expertfile_env: FakeExpertFile, people: list[str], tmp_path: Path
+) -> None:
+    edits = tmp_path / "edits.csv"
+    edits.write_text(f'\ufeffusername,job_title\r\n{people[0]},"Dean\r\nof Arts"\r\n')
+    journal = tmp_path / "j.jsonl"
+    assert run(str(edits), "--journal", str(journal)).returncode == 0
+    assert ef.get_profiles(people[:1]).loc[0, "job_title"] == "Dean\r\nof Arts"
+    # as if it stopped after announcing the write: only the plan and a sending line
+    journal.write_text("".join(journal.read_text().splitlines(keepends=True)[:2]))
+    resumed = run(str(journal))
+    assert resumed.returncode == 0, resumed.stderr
+    assert "1 already applied" in resumed.stdout and len(writes(expertfile_env)) == 1
