@@ -59,6 +59,16 @@ def test_another_persons_account_is_refused(plain: PlainService) -> None:
         ef.get_profiles(["peter.evans"])
 
 
+def test_an_account_without_its_username_is_refused(plain: PlainService) -> None:
+    # the documented accounts (both kinds) carry the username: one without it cannot be
+    # checked to be the person asked for
+    body = profile_of("a")
+    del body["data"]["account"][0]["username"]
+    plain.route(EXPERT + "a", body)
+    with pytest.raises(ef.IncompleteDataError, match="without its username"):
+        ef.get_profiles(["a"])
+
+
 @pytest.mark.parametrize("accounts", [[], [{"username": "a"}, {"username": "a"}]])
 def test_a_profile_without_its_one_account_is_refused(
     plain: PlainService, accounts: list[Any]
