@@ -25,7 +25,7 @@ MUTATIONS = [
         tests=[SINGLE, ODD],
     ),
     Mutation(
-        name='reads: data_of takes success "true" (a string) as success',
+        name='reads17: data_of takes success "true" (a string) as success',
         path="expertfile_nb/_wire.py",
         old='body.get("success", True) is True',
         new='body.get("success", True) in (True, "true")',
@@ -105,7 +105,7 @@ MUTATIONS = [
         tests=[FRAME],
     ),
     Mutation(
-        name='reads: profiles: sections="all" also adds biography/tagline as list columns',
+        name='reads17: profiles: sections="all" also adds biography/tagline as list columns',
         path=PF,
         old="        return tuple(name for name in documented if name not in TEXT_SECTIONS)",
         new="        return documented",
@@ -119,14 +119,14 @@ MUTATIONS = [
         tests=[FRAME],
     ),
     Mutation(
-        name='reads: "all" wrapped as ["all"]',
+        name='reads17: "all" wrapped as ["all"]',
         path=Q,
         old="        return ALL\n",
         new="        return json.dumps([ALL])\n",
         tests=[QUERY],
     ),
     Mutation(
-        name='reads: "all" matched case-sensitively ("ALL" sent as a value)',
+        name='reads17: "all" matched case-sensitively ("ALL" sent as a value)',
         path=Q,
         old="value.strip().lower() == ALL",
         new="value == ALL",
