@@ -178,7 +178,13 @@ def _row(
         )
     account = accounts[0]
     sent = account.get("username")
-    if sent is not None and str(sent) != username:
+    if sent is None:
+        raise IncompleteDataError(
+            f"The profile of {kind} {username!r} came back with an account without its "
+            "username (documented in every account): it cannot be checked to be theirs. "
+            "Nothing was returned; try again."
+        )
+    if str(sent) != username:
         raise IncompleteDataError(
             f"Asked for the profile of {kind} {username!r}, the service answered with the "
             "account of another person. Nothing was returned; try again."

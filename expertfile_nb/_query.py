@@ -144,8 +144,18 @@ def _encode(name: str, param: Param, value: object, record_key: str) -> str:
                 f"{name} must be a whole number like 2024 (or a year-month like 2024-05, or "
                 f'"all"), not {shown(value, 40)}'
             )
+        if (dash or name == "month") and not 1 <= int(month if dash else text) <= 12:
+            raise ConfigurationError(
+                f"the month must be 1 to 12 (in {name}); got {shown(value, 40)}."
+            )
         return text
     items = _strings(name, value)
+    if not items and param.kind in ("array", "plain"):
+        # "[]" would be read as "none of these" (or a value named "[]"): a silently empty frame
+        raise ConfigurationError(
+            f'{name} is an empty list: leave it out (or give "all") for no filter, or name '
+            "at least one value."
+        )
     if name == "countries":
         _check_countries(items)
     if param.kind == "plain" and len(items) == 1:

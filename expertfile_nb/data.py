@@ -278,7 +278,7 @@ def get_experts(
         {pull options}
 
     Array filters and ``companies`` take ``"all"``, their documented default, sent as
-    the word.
+    the word; an empty list is refused (leave the filter out instead).
 
     Returns:
         One row per expert. The documented columns come first, always, with fixed dtypes
@@ -355,8 +355,8 @@ def get_spotlights(
         status: ``"published"``, ``"unpublished"`` or ``"all"`` (the service's default).
         tags: tags to match (sent as a JSON array).
         tagged: usernames of tagged experts (sent as a JSON array).
-        month: a month, e.g. ``11``, or a year-month such as ``"2024-05"`` (a reading of
-            the documented "month" string), or ``"all"`` (the default).
+        month: a month, e.g. ``11`` (1-12), or a year-month such as ``"2024-05"`` (a
+            reading of the documented "month" string), or ``"all"`` (the default).
         year: a year, e.g. ``2024``, or ``"all"`` (the default).
         {pull options}
 

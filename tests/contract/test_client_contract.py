@@ -96,7 +96,9 @@ def _value(name: str, default: str | None, allowed: tuple[str, ...] | None) -> A
         return allowed[-1]
     if name == "fields":
         return ["username"]
-    if name in ("month", "year"):
+    if name == "month":
+        return "11"  # the client refuses a month outside 1-12
+    if name == "year":
         return "2024"
     if name == "countries":
         return ["CA", "US"]  # documented codes (the client checks them)

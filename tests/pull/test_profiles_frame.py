@@ -13,6 +13,7 @@ import pytest
 from werkzeug.wrappers import Request, Response
 
 import expertfile_nb as ef
+from expertfile_nb._profile_frame import PROFILE_COLUMNS, PROFILE_SECTIONS
 from fake_server import FakeExpertFile
 from tests.contract import pages
 from tests.pull.service import PlainService
@@ -57,6 +58,16 @@ def test_another_persons_account_is_refused(plain: PlainService) -> None:
     plain.route(EXPERT + "peter.evans", profile_of("someone.else"))
     with pytest.raises(ef.IncompleteDataError, match="another person"):
         ef.get_profiles(["peter.evans"])
+
+
+def test_an_account_without_its_username_is_refused(plain: PlainService) -> None:
+    # the documented accounts (both kinds) carry the username: one without it cannot be
+    # checked to be the person asked for
+    body = profile_of("a")
+    del body["data"]["account"][0]["username"]
+    plain.route(EXPERT + "a", body)
+    with pytest.raises(ef.IncompleteDataError, match="without its username"):
+        ef.get_profiles(["a"])
 
 
 @pytest.mark.parametrize("accounts", [[], [{"username": "a"}, {"username": "a"}]])
@@ -154,3 +165,18 @@ def test_everyone_from_the_fake(expertfile_server: FakeExpertFile) -> None:
     one = ef.get_expert(frame.loc[5, "username"])["account"][0]
     assert frame.loc[5, "email"] == one["email"] and frame.loc[5, "lastname"] == one["lastname"]
     assert frame["firstname"].notna().all()
+
+
+def test_a_username_with_spaces_is_read_once_as_itself(plain: PlainService) -> None:
+    plain.route(EXPERT + "a", profile_of("a"))
+    frame = ef.get_profiles([" a", "a ", "a"])
+    assert list(frame["username"]) == ["a"] and len(plain.data_queries()) == 1
+
+
+def test_all_sections_keep_biography_and_tagline_as_text(plain: PlainService) -> None:
+    plain.route(STAFF + "mira.okafor", pages.STAFF_PROFILE)
+    frame = ef.get_profiles("mira.okafor", kind="staff", sections="all")
+    fixed = list(PROFILE_COLUMNS["staff"])
+    lists = [s for s in PROFILE_SECTIONS["staff"] if s not in ("biography", "tagline")]
+    assert list(frame.columns) == [*fixed, *lists]
+    assert str(frame["biography"].dtype) == "string"

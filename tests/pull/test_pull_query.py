@@ -195,3 +195,31 @@ def test_country_codes_are_the_documented_ones(
     with pytest.raises(ef.ConfigurationError, match=words):
         ef.get_staff(countries=countries)
     assert plain.data_queries() == []
+
+
+@pytest.mark.parametrize(
+    "month", ["2024-13", "2024-00", "2024-5x", 13, 0, "00", "-05", "2024-"], ids=str
+)
+def test_a_month_outside_1_to_12_is_refused(month: object) -> None:
+    with pytest.raises(ef.ConfigurationError, match="month") as caught:
+        ef.get_spotlights(month=month)
+    assert not isinstance(caught.value, ef.NotLoggedInError)
+
+
+@pytest.mark.parametrize(
+    ("function", "kwargs"),
+    [
+        (ef.get_experts, {"companies": []}),
+        (ef.get_experts, {"countries": []}),
+        (ef.get_experts, {"topics": ()}),
+        (ef.get_staff, {"countries": []}),
+        (ef.get_spotlights, {"tags": []}),
+    ],
+    ids=["companies", "countries", "topics", "staff countries", "spotlight tags"],
+)
+def test_an_empty_filter_list_is_refused(function: Any, kwargs: dict[str, Any]) -> None:
+    # "[]" would be sent and read as "none of these" (or a company named "[]"): an
+    # empty frame without a word; None or "all" is how to ask for no filter
+    with pytest.raises(ef.ConfigurationError, match='"all"') as caught:
+        function(**kwargs)
+    assert not isinstance(caught.value, ef.NotLoggedInError)

@@ -130,3 +130,25 @@ def test_an_item_read_checks_its_arguments_first(
     with pytest.raises(ef.ConfigurationError, match="kind"):
         ef.get_section_item("peter.evans", "education", 1, kind="expert")  # type: ignore[arg-type]
     assert plain.data_queries() == []
+
+
+@pytest.mark.parametrize("success", ["true", None, 1, False], ids=repr)
+def test_a_success_that_is_not_true_is_never_success(plain: PlainService, success: Any) -> None:
+    # absent is read by its data (the vendor's samples); present, only true is success
+    plain.route(PROFILE, {**pages.EXPERT_PROFILE, "success": success})
+    with pytest.raises(ef.APIError, match="envelope"):
+        ef.get_expert("peter.evans")
+
+
+def test_a_spotlight_keeps_a_non_number_time_as_sent(plain: PlainService) -> None:
+    record = {**pages.SPOTLIGHT_ONE["data"]["spotlight"][0], "created": True}
+    plain.route(SPOTLIGHT, {"data": {"spotlight": [record]}, "success": True})
+    assert ef.get_spotlight(9001)["created"] is True  # never 1970-01-01 00:00:01
+
+
+def test_a_staff_profile_has_one_spelling(plain: PlainService) -> None:
+    plain.route("/v2/organization/{org}/staff/mira.okafor", pages.STAFF_PROFILE)
+    assert "corporationprofile" in pages.STAFF_PROFILE["data"]  # the current site's
+    profile = ef.get_staff_member("mira.okafor")
+    assert profile["corporationProfile"] == pages.STAFF_PROFILE["data"]["corporationprofile"]
+    assert "corporationprofile" not in profile
