@@ -120,6 +120,12 @@ if TYPE_CHECKING:
         update_staff_member,
     )
 
+if "ipykernel" in __import__("sys").modules:
+    # In a Jupyter kernel the form's library loads with the package: ipywidgets 8.0 (the
+    # floor) leaves a form at "Loading widget..." when its library was first imported in the
+    # very cell that displays it. Outside a kernel the import stays light.
+    __import__("ipywidgets")
+
 _DATA = "expertfile_nb.data"
 _LAZY = {
     "check": "expertfile_nb._check",
