@@ -159,8 +159,10 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
     ),
     Assumption(
         '"success" in the reads whose samples have none (expert and staff biography, tagline, '
-        "all links; all research grants; one industry)",
-        "sent (the samples read as abbreviated); 'as_sampled' leaves it out there",
+        "all links; all research grants; one industry), and in the expert and staff biography "
+        "and tagline POST answers",
+        "sent (the samples read as abbreviated); 'as_sampled' leaves it out there, also after "
+        "writes to the person",
         "success_key",
         ("always", "as_sampled"),
         "always",
@@ -270,5 +272,14 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
         "undocumented_write_status",
         ("405", "404"),
         "405",
+    ),
+    Assumption(
+        "DELETE /staff/<username> of an expert (experts are on the staff list too)",
+        "deletes the person, expert profile included (the documents do not say whether the "
+        "staff endpoint reaches experts); '404' answers 404 and changes nothing (delete an "
+        "expert with DELETE /expert/<username>)",
+        "staff_delete_of_expert",
+        ("delete", "404"),
+        "delete",
     ),
 )
