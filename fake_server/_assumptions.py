@@ -226,8 +226,9 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
     Assumption(
         "a write missing a required field, or with a value outside the documented ones",
         "400 invalid_request naming the fields (required fields, enums such as accomplishment "
-        "type 71/73 and media type, 1/0 flags, whole numbers); 'lenient' stores it as sent "
-        "instead (not a check setting: the check command never writes)",
+        "type 71/73 and media type, 1/0 flags (an empty one too), whole numbers); 'lenient' "
+        "stores it as sent instead, and leaves a flag that is not 1/0 as it was (not a check "
+        "setting: the check command never writes)",
         "write_validation",
         ("strict", "lenient"),
         "strict",

@@ -165,7 +165,9 @@ class FakeExpertFile(HTTPServer):
             instead of the synthetic organization (``experts`` and ``seed`` unused).
             Writes change the fake's memory only: the folder is never written.
         write_validation: a write missing a required field or with a value outside the
-            documented ones is ``"strict"``-ly refused (400) or ``"lenient"``-ly stored.
+            documented ones is ``"strict"``-ly refused (400) or ``"lenient"``-ly stored (a
+            1/0 flag sent empty or otherwise is then left as it was). An inquiry's
+            ``location_state`` must be a listed code when its country is CA or US (documented).
         write_json: a write's body may be a JSON object as well as a form (``"accept"``), or
             only a form (``"refuse"``: a JSON body is a 400).
         accomplishment_date: an accomplishment's body ``date`` lands in the item's
