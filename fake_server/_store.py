@@ -724,6 +724,7 @@ class Store:
             ("event_date", "media_deadline") if kind in ("event", "media") else (),
             strict,
         )
+        # the country in either case (ca reaches the check too); the state exactly as listed
         country = form.get("location_country", "").strip().upper()
         state = form.get("location_state", "")
         if strict and country in STATES and state not in STATES[country]:
