@@ -1,0 +1,23 @@
+"""Mutations of what an analyst sees in a notebook and around it (issue 22, section 4)."""
+
+from mutations import Mutation
+
+ERRORS = "expertfile_nb/errors.py"
+NB_ERRORS = "tests/test_notebook_errors.py"
+
+MUTATIONS = [
+    Mutation(
+        name="notebook22: an ExpertFileError shows its whole traceback in the cell",
+        path=ERRORS,
+        old='return [f"{type(self).__name__}: {self}", _TRACEBACK_HINT]',
+        new="return _whole_traceback(self)",
+        tests=[f"{NB_ERRORS}::test_an_expertfile_error_shows_as_its_message_in_a_line_or_two"],
+    ),
+    Mutation(
+        name="notebook22: %tb shows the short message again, not the traceback",
+        path=ERRORS,
+        old="if sys.exc_info()[1] is self:",
+        new="if True:",
+        tests=[f"{NB_ERRORS}::test_percent_tb_still_shows_the_whole_traceback"],
+    ),
+]
