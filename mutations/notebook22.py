@@ -21,3 +21,13 @@ MUTATIONS = [
         tests=[f"{NB_ERRORS}::test_percent_tb_still_shows_the_whole_traceback"],
     ),
 ]
+
+MUTATIONS += [
+    Mutation(
+        name="notebook22: a busy port's reason is the server's own 'cannot listen' again",
+        path="fake_server/__main__.py",
+        old="reason = os.strerror(exc.errno) if exc.errno else",
+        new="reason = exc.strerror if exc.errno else",
+        tests=["tests/test_fake_cli.py::test_port_in_use_is_a_clear_error"],
+    ),
+]
