@@ -4,7 +4,10 @@ It uses the bundled fake server only when nothing is configured at all: no
 ``EXPERTFILE_CLIENT_ID``, ``EXPERTFILE_CLIENT_SECRET`` or ``EXPERTFILE_ACCESS_TOKEN``
 and no token remembered (``login --remember``) for the base URL. Then it starts the
 fake as a child process (``python -m fake_server`` — the client never imports the
-fake server) and says so. Otherwise it logs in through the same chain as every
+fake server) and says so. ``EXPERTFILE_BASE_URL`` set alone is not "nothing": it names
+a service the demo has no login for, so the demo stops and says what to set (or to
+unset it for the offline demo) rather than quietly showing the fake instead. Otherwise
+it logs in through the same chain as every
 other command, with read-only calls — half a client id/secret pair, or an expired
 remembered token, is an error, never a reason to fall back to the fake.
 
@@ -30,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from expertfile_nb import _credentials, _login
 from expertfile_nb._cli_state import describe_token
-from expertfile_nb._config import default_cache_file, resolve_base_url
+from expertfile_nb._config import ENV_BASE_URL, default_cache_file, resolve_base_url
 from expertfile_nb._token_file import TokenFile
 from expertfile_nb.data import get_experts
 from expertfile_nb.errors import ConfigurationError
@@ -163,11 +166,20 @@ def run_demo(out: str = "experts.csv", progress: bool = True) -> int:
     """Log in, pull every expert, print a summary and write a CSV. Returns the exit status.
 
     Raises:
-        ConfigurationError: something is configured but unusable (see :func:`_configured`).
+        ConfigurationError: something is configured but unusable (see :func:`_configured`),
+            or ``EXPERTFILE_BASE_URL`` is set with no login for it.
         BrokenPipeError: standard output was closed early (the CSV was written all the same).
     """
     output = _Output()
     source = _configured()
+    named = os.environ.get(ENV_BASE_URL, "").strip()
+    if source is None and named:
+        raise ConfigurationError(
+            f"{ENV_BASE_URL} is set ({resolve_base_url()}) but there is no login for it: set "
+            "EXPERTFILE_CLIENT_ID and EXPERTFILE_CLIENT_SECRET (or run `python -m expertfile_nb "
+            f"login --remember`), or unset {ENV_BASE_URL} for the offline demo on the bundled "
+            "fake server."
+        )
     if source is not None:
         output.say(f"Using the ExpertFile service configured here ({source}; read-only calls).")
         return _pull_and_report(Path(out), progress, output)

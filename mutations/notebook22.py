@@ -31,3 +31,13 @@ MUTATIONS += [
         tests=["tests/test_fake_cli.py::test_port_in_use_is_a_clear_error"],
     ),
 ]
+
+MUTATIONS += [
+    Mutation(
+        name="notebook22: demo ignores EXPERTFILE_BASE_URL set alone (starts the fake)",
+        path="expertfile_nb/_demo.py",
+        old="if source is None and named:",
+        new="if source is None and named and False:",
+        tests=["tests/test_demo.py::test_a_base_url_set_alone_is_an_error_not_the_fake"],
+    ),
+]

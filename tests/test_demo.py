@@ -270,3 +270,19 @@ def test_progress_only_on_a_terminal(expertfile_env: FakeExpertFile, tmp_path: P
     # the bar was drawn on the terminal, then cleared when the pull ended (leave=False)
     assert re.search(r"ExpertFile experts: .*\| \d+/\d+ \[", drawn), drawn
     assert drawn.rstrip(" ").endswith("\r"), drawn  # nothing of it left on the screen
+
+
+def test_a_base_url_set_alone_is_an_error_not_the_fake(
+    expertfile_server: FakeExpertFile, tmp_path: Path
+) -> None:
+    """EXPERTFILE_BASE_URL alone names a service the demo cannot log in to: it says so
+    (and how to go on either way) rather than quietly demonstrating something else."""
+    out = tmp_path / "x.csv"
+    result = run_demo(MODULE, out, bare_environ(EXPERTFILE_BASE_URL=expertfile_server.url))
+    assert result.returncode == 1, result.stdout
+    assert "bundled fake" not in result.stdout and not out.exists()
+    assert result.stderr.startswith("error: EXPERTFILE_BASE_URL is set"), result.stderr
+    assert expertfile_server.url in result.stderr
+    assert "EXPERTFILE_CLIENT_ID" in result.stderr and "unset EXPERTFILE_BASE_URL" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert expertfile_server.journal == []
