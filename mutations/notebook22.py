@@ -64,3 +64,16 @@ MUTATIONS += [
         ],
     ),
 ]
+
+MUTATIONS += [
+    Mutation(
+        name="notebook22: the fake's accomplishments may end before they start",
+        path="fake_server/_profiles.py",
+        old="start, end = sorted((when(), when()))",
+        new="start, end = (when(), when())",
+        tests=[
+            "tests/test_fake_accomplishments.py::"
+            "test_every_accomplishment_ends_no_earlier_than_it_starts"
+        ],
+    ),
+]
