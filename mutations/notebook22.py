@@ -77,3 +77,25 @@ MUTATIONS += [
         ],
     ),
 ]
+
+QUICKSTART = "notebooks/quickstart.ipynb"
+QUICKSTART_TEST = (
+    "tests/test_notebook_analyst.py::"
+    "test_the_quickstart_leads_with_name_job_title_country_and_labels_its_chart_axes"
+)
+MUTATIONS += [
+    Mutation(
+        name="notebook22: the quickstart's chart has no x-axis label",
+        path=QUICKSTART,
+        old='    "ax.set_xlabel(\\"experts\\")\\n",\n',
+        new="",
+        tests=[QUICKSTART_TEST],
+    ),
+    Mutation(
+        name="notebook22: the quickstart's frame without name, job title and country first",
+        path=QUICKSTART,
+        old='ef.get_experts(fields=[\\"fullname\\", \\"jobtitle\\", \\"country\\"])',
+        new="ef.get_experts()",
+        tests=[QUICKSTART_TEST],
+    ),
+]
