@@ -99,3 +99,13 @@ MUTATIONS += [
         tests=[QUICKSTART_TEST],
     ),
 ]
+
+MUTATIONS += [
+    Mutation(
+        name="notebook22: the README's editing example changes nothing against the fake",
+        path="README.md",
+        old='after.loc[after.company == "Business School", "company"] = "School of Business"',
+        new='after.loc[after.job_title.isna(), "job_title"] = "Researcher"',
+        tests=["tests/test_readme.py::test_the_editing_example_changes_something_and_undoes_it"],
+    ),
+]
