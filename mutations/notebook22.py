@@ -4,6 +4,11 @@ from mutations import Mutation
 
 ERRORS = "expertfile_nb/errors.py"
 NB_ERRORS = "tests/test_notebook_errors.py"
+QUICKSTART = "notebooks/quickstart.ipynb"
+QUICKSTART_TEST = (
+    "tests/test_notebook_analyst.py::"
+    "test_the_quickstart_leads_with_name_job_title_country_and_labels_its_chart_axes"
+)
 
 MUTATIONS = [
     Mutation(
@@ -20,9 +25,6 @@ MUTATIONS = [
         new="if True:",
         tests=[f"{NB_ERRORS}::test_percent_tb_still_shows_the_whole_traceback"],
     ),
-]
-
-MUTATIONS += [
     Mutation(
         name="notebook22: a busy port's reason is the server's own 'cannot listen' again",
         path="fake_server/__main__.py",
@@ -30,9 +32,6 @@ MUTATIONS += [
         new="reason = exc.strerror if exc.errno else",
         tests=["tests/test_fake_cli.py::test_port_in_use_is_a_clear_error"],
     ),
-]
-
-MUTATIONS += [
     Mutation(
         name="notebook22: demo ignores EXPERTFILE_BASE_URL set alone (starts the fake)",
         path="expertfile_nb/_demo.py",
@@ -40,9 +39,6 @@ MUTATIONS += [
         new="if source is None and named and False:",
         tests=["tests/test_demo.py::test_a_base_url_set_alone_is_an_error_not_the_fake"],
     ),
-]
-
-MUTATIONS += [
     Mutation(
         name="notebook22: demo's CSV without name, job title and country",
         path="expertfile_nb/_demo.py",
@@ -63,9 +59,6 @@ MUTATIONS += [
             "test_the_csv_leads_with_name_job_title_and_country_and_reproduces_the_summary"
         ],
     ),
-]
-
-MUTATIONS += [
     Mutation(
         name="notebook22: the fake's accomplishments may end before they start",
         path="fake_server/_profiles.py",
@@ -76,14 +69,6 @@ MUTATIONS += [
             "test_every_accomplishment_ends_no_earlier_than_it_starts"
         ],
     ),
-]
-
-QUICKSTART = "notebooks/quickstart.ipynb"
-QUICKSTART_TEST = (
-    "tests/test_notebook_analyst.py::"
-    "test_the_quickstart_leads_with_name_job_title_country_and_labels_its_chart_axes"
-)
-MUTATIONS += [
     Mutation(
         name="notebook22: the quickstart's chart has no x-axis label",
         path=QUICKSTART,
@@ -98,9 +83,6 @@ MUTATIONS += [
         new="ef.get_experts()",
         tests=[QUICKSTART_TEST],
     ),
-]
-
-MUTATIONS += [
     Mutation(
         name="notebook22: the README's editing example changes nothing against the fake",
         path="README.md",
