@@ -388,8 +388,6 @@ def delete_staff_member(
 # -- section items -----------------------------------------------------------------------
 def _section_list(s: requests.Session, path: str) -> list[dict[str, Any]] | None:
     data = _get_data(s, path)
-    if isinstance(data, dict):  # a single section shown as one object, not a list of one
-        data = [data]
     if not isinstance(data, list):
         return None
     return [item for item in data if isinstance(item, dict)]

@@ -127,7 +127,7 @@ class Directory:
         items: (username, section) → its items.
         script: one word per write to come: ``ok``, ``500-after`` (made, then 500),
             ``500-before`` (500, nothing made), ``429-N`` (429 with Retry-After: N).
-        lag: how many searches a person created after a failed answer stays unlisted.
+        lag: how many reads a person or item created before a failed answer stays unlisted.
         show: how a read shows a stored value (default: as stored).
         writes: (method, raw path, form) of every write received.
     """
@@ -187,6 +187,8 @@ class Directory:
         if len(parts) == 3:
             self.next_id += 1
             items.append({"id": self.next_id, **form})
+            if hide:
+                self.hidden[str(self.next_id)] = self.lag
             return _json({"data": {"id": self.next_id}, "success": True})
         mine = [i for i in items if str(i["id"]) == parts[3]]
         if not mine:
@@ -221,7 +223,12 @@ class Directory:
         if len(parts) == 2:
             shown = {k: self.show(k, v) for k, v in account.items()}
             return _json({"data": {"account": [shown]}, "success": True})
-        items = self.items.get((parts[1], parts[2]), [])
+        items = []
+        for item in self.items.get((parts[1], parts[2]), []):
+            if self.hidden.get(str(item["id"]), 0) > 0:
+                self.hidden[str(item["id"])] -= 1
+                continue
+            items.append(item)
         shown_items = [{k: self.show(k, v) for k, v in i.items()} for i in items]
         return _json({"data": shown_items, "success": True})
 
@@ -326,6 +333,17 @@ def test_writes21_a_candidate_gone_while_searching_is_skipped(directory: Directo
     assert len(_posts(directory)) == 1
 
 
+def test_writes21_an_added_item_whose_read_back_lags_is_found_not_added_again(
+    directory: Directory,
+) -> None:
+    directory.script = ["500-after"]
+    directory.lag = 1
+    got = ef.add_section_item("peter.evans", "link", name="Lab", url="https://e.org/lab")
+    assert [i["name"] for i in directory.items["peter.evans", "link"]] == ["Home", "Lab"]
+    assert got == {"id": directory.items["peter.evans", "link"][1]["id"]}
+    assert len(directory.writes) == 1
+
+
 # updates: what the read shows is compared as the write sends it
 def test_writes21_a_read_back_with_spaces_around_the_value_confirms_it(
     directory: Directory,
@@ -399,8 +417,9 @@ def test_writes21_a_deleted_item_is_confirmed_by_its_absence(directory: Director
     assert len(directory.writes) == 1
     directory.items["peter.evans", "link"] = [{"id": 12, "name": "Home", "url": "https://e.org"}]
     directory.script = ["500-before", "500-before"]
-    # not deleted: the read still shows it, so it is sent again (a delete is idempotent)
-    assert ef.delete_section_item("peter.evans", "link", 12)["deleted"] is True
+    # not deleted: the read still shows it (id 12 for "12"), so it is sent again
+    assert ef.delete_section_item("peter.evans", "link", "12")["deleted"] is True
+    assert directory.items["peter.evans", "link"] == []
     assert [m for m, _p, _f in directory.writes].count("DELETE") == 4
 
 
@@ -474,6 +493,14 @@ def test_writes21_an_inquiry_state_that_is_not_a_documented_code_is_refused(
             "general", **INQUIRY | {"location_country": country, "location_state": state}
         )
     assert country in str(caught.value)
+    assert directory.writes == []
+
+
+def test_writes21_an_inquiry_country_that_is_not_a_documented_code_is_refused(
+    directory: Directory,
+) -> None:
+    with pytest.raises(ef.ConfigurationError, match="location_country must be"):
+        ef.send_inquiry("general", **INQUIRY | {"location_country": "Canada"})
     assert directory.writes == []
 
 
