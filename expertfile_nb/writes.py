@@ -261,7 +261,8 @@ def create_expert(
         ConfigurationError: a required field missing or a field not documented (named),
             before any request.
         UnconfirmedWriteError: no clear answer, and the record could not be found or
-            ruled out; nothing was sent again.
+            ruled out (a record not found is looked for again after a settle delay, and
+            sent again only if still absent, within the deadline); nothing was sent again.
         APIError: the service refused it.
     """
     return _create(kind_of("experts"), fields, session, deadline)  # type: ignore[no-any-return] # parse returns a dict
@@ -592,7 +593,9 @@ def send_inquiry(
         session: a session from :func:`expertfile_nb.get_session`; default: the shared one.
         deadline: seconds for the whole call, waits included (default 120).
         **fields: ``firstname``, ``lastname``, ``email``, ``message``, ``location_city``,
-            ``location_state``, ``location_country``, ``username`` (the expert), optionally
+            ``location_state``, ``location_country`` (a documented code; when it is ``CA``
+            or ``US``, ``location_state`` must be one of its documented codes too, see
+            :mod:`expertfile_nb.codes`), ``username`` (the expert), optionally
             ``phone``, ``website``, ``organization``; and the type's own fields (e.g.
             ``media``: ``media_position``, ``media_type``, ``media_deadline``).
 
@@ -600,8 +603,9 @@ def send_inquiry(
         ``{"id": …}``, the inquiry's id.
 
     Raises:
-        ConfigurationError: an unknown type, a required field missing, an unknown field
-            or a value outside a documented list, before any request.
+        ConfigurationError: an unknown type, a required field missing, an unknown field,
+            a value outside a documented list, or a country or (CA/US) state that is not a
+            documented code, before any request.
         UnconfirmedWriteError: no clear answer; it was not sent again.
         APIError: the service refused it.
     """
