@@ -19,6 +19,7 @@ MUTATIONS = [
         tests=[
             _t("an_added_item_the_service_made_then_failed_is_confirmed_once"),
             _t("a_biography_the_service_set_then_failed_is_confirmed_once"),
+            _t("a_plan_whose_biography_post_failed_after_the_write_is_applied_once"),
         ],
     ),
     Mutation(

@@ -17,6 +17,7 @@ import json
 import re
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
@@ -115,6 +116,20 @@ def test_writes21_a_deleted_item_the_service_removed_then_failed_is_confirmed_on
         "deleted": True,
     }
     assert [m for m, _ in _writes(fake)] == ["DELETE"]
+
+
+def test_writes21_a_plan_whose_biography_post_failed_after_the_write_is_applied_once(
+    fake: FakeExpertFile, tmp_path: Path
+) -> None:
+    username = _someone(fake)
+    before = ef.get_profiles([username], progress=False)
+    after = before.copy()
+    after.loc[0, "biography"] = "Rewritten; the answer was a 500."
+    plan = ef.plan_changes(before, after)
+    fake.fail_after_write_next(1, 500)
+    result = plan.apply(journal=tmp_path / "journal.jsonl")
+    assert result.counts == {"applied": 1}
+    assert [m for m, _ in _writes(fake)] == ["POST"]
 
 
 # -- a plain directory that answers as the documents show --------------------------------
