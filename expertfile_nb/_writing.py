@@ -16,6 +16,8 @@
   that wait does not fit in the deadline, ``UnconfirmedWriteError`` and nothing resent.
 - A request whose connection never opened was not sent: the transport retries it
   (``CappedRetry``); one that may have been sent is never resent by the transport.
+- A delete sent again (the re-read still showed the record) that answers 404 was done by
+  the first one: the record is gone, as asked.
 - A 429 means the write was not taken: it is sent again after ``Retry-After``.
 - The whole call, waits and re-reads included, ends by its deadline.
 """
@@ -267,6 +269,11 @@ def send_write(write: Write, session: requests.Session, deadline: float) -> Any:
             time.sleep(wait)  # a 429 was not carried out: safe to send again
             continue
         except (NetworkError, APIError) as error:
+            if isinstance(error, NotFoundError) and write.method == "DELETE" and resends:
+                # sent again after a re-read still showed the record (a read that lagged):
+                # gone now, so the first one did it
+                log.info("%s: not found when sent again: the first one was done", write.what)
+                return write.done()
             if not _uncertain(error) or isinstance(error, NotFoundError):
                 raise
             failure: Exception = error

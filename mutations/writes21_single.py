@@ -209,4 +209,18 @@ MUTATIONS = [
         new='("title", "details"), ("url", "date")',
         tests=[_t("a_research_focus_is_added_with_its_subtitle")],
     ),
+    Mutation(
+        name="writes21: a delete resent after a stale read, answered 404, raised as not found",
+        path="expertfile_nb/_writing.py",
+        old='if isinstance(error, NotFoundError) and write.method == "DELETE" and resends:',
+        new="if False:",
+        tests=[_t("a_delete_resent_after_a_stale_read_that_finds_it_gone_is_done")],
+    ),
+    Mutation(
+        name="writes21: a first delete answered 404 taken as done (no such item)",
+        path="expertfile_nb/_writing.py",
+        old='if isinstance(error, NotFoundError) and write.method == "DELETE" and resends:',
+        new='if isinstance(error, NotFoundError) and write.method == "DELETE":',
+        tests=[_t("a_delete_of_an_item_that_is_not_there_is_not_found")],
+    ),
 ]

@@ -154,6 +154,7 @@ class Directory:
         self.script: list[str] = []
         self.lag = 0
         self.hidden: dict[str, int] = {}
+        self.ghosts: dict[tuple[str, str], tuple[dict[str, Any], int]] = {}
         self.show: Callable[[str, Any], Any] = lambda _key, value: value
         self.writes: list[tuple[str, str, dict[str, str]]] = []
         self.next_id = 100
@@ -210,6 +211,8 @@ class Directory:
             return _json({"success": False, "error": "not_found"}, 404)
         if method == "DELETE":
             items.remove(mine[0])
+            if hide:  # reads keep showing it for a while
+                self.ghosts[parts[1], parts[2]] = (mine[0], self.lag)
             return _json({"data": {"id": mine[0]["id"], "deleted": True}, "success": True})
         mine[0].update(form)
         return _json({"data": {"id": mine[0]["id"], "updated": True}, "success": True})
@@ -244,6 +247,10 @@ class Directory:
                 self.hidden[str(item["id"])] -= 1
                 continue
             items.append(item)
+        ghost, count = self.ghosts.get((parts[1], parts[2]), ({}, 0))
+        if count > 0:
+            self.ghosts[parts[1], parts[2]] = (ghost, count - 1)
+            items.append(ghost)
         shown_items = [{k: self.show(k, v) for k, v in i.items()} for i in items]
         return _json({"data": shown_items, "success": True})
 
@@ -436,6 +443,25 @@ def test_writes21_a_deleted_item_is_confirmed_by_its_absence(directory: Director
     assert ef.delete_section_item("peter.evans", "link", "12")["deleted"] is True
     assert directory.items["peter.evans", "link"] == []
     assert [m for m, _p, _f in directory.writes].count("DELETE") == 4
+
+
+def test_writes21_a_delete_resent_after_a_stale_read_that_finds_it_gone_is_done(
+    directory: Directory,
+) -> None:
+    directory.script = ["500-after"]
+    directory.lag = 1  # the first read after the delete still shows the item
+    assert ef.delete_section_item("peter.evans", "link", 12) == {"id": 12, "deleted": True}
+    assert directory.items["peter.evans", "link"] == []
+    # sent again (a delete is idempotent); its 404 says the first one did it
+    assert [m for m, _p, _f in directory.writes] == ["DELETE", "DELETE"]
+
+
+def test_writes21_a_delete_of_an_item_that_is_not_there_is_not_found(
+    directory: Directory,
+) -> None:
+    with pytest.raises(ef.NotFoundError):
+        ef.delete_section_item("peter.evans", "link", 99)
+    assert len(directory.writes) == 1
 
 
 def test_writes21_an_added_item_read_back_under_its_documented_key(directory: Directory) -> None:
