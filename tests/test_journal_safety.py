@@ -94,7 +94,7 @@ def test_a_journal_is_refused_in_another_organization(fake: FakeExpertFile, tmp_
     header = json.loads(lines[0])
     header["org"] = "9999"
     journal.write_text("\n".join([json.dumps(header), *lines[1:]]) + "\n")
-    with pytest.raises(JournalElsewhereError, match="organization 9999.*organization"):
+    with pytest.raises(JournalElsewhereError, match=r"organization 9999.*organization"):
         ef.undo(journal)
 
 
@@ -242,15 +242,21 @@ def test_each_sending_record_is_synced_before_its_write(
             with lock:
                 calls.append("fsync")
 
+    frame = ef.get_experts(limit=3, progress=False, access="all", status="all")
+    before = ef.get_profiles(list(frame.username[:3]), progress=False)
+    after = before.iloc[:2].copy()
+    after["job_title"] = "Dean"
+    plan = ef.plan_changes(before, after, allow_delete=True)  # two updates, a delete
+    journal = tmp_path / "j.jsonl"
     threading.setprofile(profile)
     _sys.setprofile(profile)
     try:
-        _, journal = applied(tmp_path)
+        assert plan.apply(journal=journal, workers=1).ok
     finally:
         _sys.setprofile(None)
         threading.setprofile(None)  # type: ignore[arg-type]
     sending = [x for x in journal.read_text().splitlines() if '"sending"' in x]
-    assert len(sending) == 3
+    assert len(sending) == 3 and '"image"' in sending[-1]
     assert len(calls) >= 1 + len(sending)  # the plan line, then each announcement
 
 

@@ -175,7 +175,7 @@ def created(fake: FakeExpertFile, tmp_path: Path, kind: str = "experts") -> tupl
 def test_an_undo_of_a_created_person_edited_since_is_a_conflict(
     fake: FakeExpertFile, tmp_path: Path
 ) -> None:
-    result, journal = created(fake, tmp_path)
+    _, journal = created(fake, tmp_path)
     person = find(NEW)
     assert person
     ef.update_expert(person, email="ada@elsewhere.org")  # their own address, set since
@@ -258,3 +258,27 @@ def test_an_undo_that_failed_part_way_is_finished_by_running_it_again(
     assert find(NEW) == ""  # the created person is gone
     restored = [s["username"] for s in finished.statuses if s["action"] == "create"]
     assert len(restored) == 1 and ef.get_expert(restored[0])["account"]
+
+
+def test_a_restore_stopped_part_way_adds_only_what_is_missing(
+    fake: FakeExpertFile, tmp_path: Path
+) -> None:
+    names = experts(2)
+    before = ef.get_profiles(names, progress=False)
+    image = ef.get_expert(names[0])
+    plan = ef.plan_changes(before, before[before.username != names[0]], allow_delete=True)
+    journal = tmp_path / "j.jsonl"
+    plan.apply(journal=journal)
+    new = ef.undo(journal).statuses[0]["username"]
+    # a crash after the create and some of the items: the result line never written,
+    # one link not added yet
+    undo_journal = Path(str(journal) + ".undo.jsonl")
+    lines = undo_journal.read_text().splitlines()
+    undo_journal.write_text("".join(x + "\n" for x in lines if '"result"' not in x))
+    link = ef.get_expert(new)["link"][0]
+    ef.delete_section_item(new, "link", link["id"])
+    start = time.time()
+    again = ef.undo(journal)
+    assert again.ok and again.statuses[0]["username"] == new, again.statuses
+    assert writes_since(fake, start) == [f"POST /v2/organization/{fake.org_id}/expert/{new}/link"]
+    assert restorable(ef.get_expert(new)) == restorable(image)
