@@ -240,8 +240,9 @@ def _check_record(record: dict[str, Any], count: int, where: str, line: int) -> 
         ok = _index(record.get("n"), count) and isinstance(record.get("username"), str)
     if not ok:
         raise JournalError(
-            f"{where!r} is damaged: its {kind} record on line {line} names no change of "
-            "its plan (or has fields of the wrong type). Nothing was sent; use an intact copy."
+            f"{where!r} is damaged: its {kind} record number {line} (the plan is 1) names "
+            "no change of its plan, or has fields of the wrong type. Nothing was sent; use "
+            "an intact copy."
         )
 
 

@@ -683,6 +683,17 @@ class _Applier:
         self._finish(n, "applied", username=username)
         return None
 
+    def _exists(self, username: object) -> bool:
+        from expertfile_nb.writes import _get_data
+
+        if not isinstance(username, str) or not username:
+            return False
+        path = self.person.path(self.session.org_id, person_segment(username))  # type: ignore[attr-defined] # an ExpertFileSession
+        try:
+            return _shown(_get_data(self.session, path)) is not None
+        except NotFoundError:
+            return False
+
     def _find(self, fields: Mapping[str, Any]) -> str | None:
         """The username of the person whose account shows these create fields ("" if
         none, ``None`` if the people could not be searched)."""
@@ -702,6 +713,8 @@ class _Applier:
 
         old = change.old["username"]
         username = self._created.get(n)
+        if not username and self._exists(old):  # the delete was sent but not carried out
+            return self._finish(n, "already applied", f"{old!r} was not deleted: kept as it is")
         if not username and n in self._sent_before:  # an earlier run sent the create
             username = self._find(change.new)
             if not username:
@@ -728,7 +741,7 @@ class _Applier:
         self.journal.write({"type": "created", "n": n, "username": username}, sync=True)
         path = self.person.path(self.session.org_id, person_segment(username))  # type: ignore[attr-defined] # an ExpertFileSession
         now = _get_data(self.session, path)
-        writes, lost = _restore_writes(self.person, change.old["profile"], now)
+        writes, lost, unread = _restore_writes(self.person, change.old["profile"], now)
         for section, fields in writes:
             self.journal.write({"type": "sending", "n": [n], "part": section}, sync=True)
             self._wait_turn()
@@ -748,7 +761,9 @@ class _Applier:
         detail = f"restored as {username!r} (was {old!r})"
         if lost:
             detail += f"; not restorable (no documented write): {', '.join(lost)}"
-        self._finish(n, "applied", detail, username=username, not_restored=lost)
+        if unread:
+            detail += f"; not shown by the read, left as the service sets them: {', '.join(unread)}"
+        self._finish(n, "applied", detail, username=username, not_restored=lost, not_read=unread)
         return None
 
 
@@ -941,10 +956,11 @@ def _same(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
 
 def _restore_writes(
     person: Any, image: Mapping[str, Any], now: Any
-) -> tuple[list[tuple[str | None, dict[str, Any]]], list[str]]:
+) -> tuple[list[tuple[str | None, dict[str, Any]]], list[str], list[str]]:
     """The writes that bring the profile ``image`` back onto a person whose profile reads
-    ``now``: (section or None for the account, fields) in order, and what no documented
-    write can bring back (named)."""
+    ``now``: (section or None for the account, fields) in order; the sections (or items)
+    no documented write can bring back; the account fields the image does not show (never
+    written blind: the new person keeps what the service gives them)."""
     current = now if isinstance(now, dict) else {}
     shown = _shown(current) or {}
     account = (_shown({"account": image.get("account")}) or {}) if image.get("account") else {}
@@ -953,6 +969,7 @@ def _restore_writes(
         for k in ACCOUNT_UPDATE
         if account.get(k) is not None and compare_value(shown.get(k)) != compare_value(account[k])
     }
+    unread = [k for k in ACCOUNT_UPDATE if k not in account]
     writes: list[tuple[str | None, dict[str, Any]]] = [(None, fields)] if fields else []
     lost: list[str] = []
     for key, items in image.items():
@@ -980,7 +997,7 @@ def _restore_writes(
                 have.remove(match)  # one shown item matches one item of the image
                 continue
             writes.append((section.name, want))
-    return writes, lost
+    return writes, lost, unread
 
 
 def binding_of(session: Any) -> dict[str, str | None]:

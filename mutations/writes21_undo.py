@@ -162,4 +162,11 @@ MUTATIONS = [
         " change.new, None))\n",
         tests=[f"{UNDO}::test_an_undo_run_twice_writes_nothing_the_second_time"],
     ),
+    Mutation(
+        name="writes21_undo: a delete never carried out is restored as a second person",
+        path=PLAN,
+        old="        if not username and self._exists(old):",
+        new="        if False:",
+        tests=[f"{UNDO}::test_a_delete_the_service_refused_is_not_restored_twice"],
+    ),
 ]

@@ -102,6 +102,8 @@ def test_a_deleted_person_is_restored_whole_under_a_new_username(
     unwritable = {"avatar", "video", "document", "news", "book", "assessment"}
     assert set(status["not_restored"]) == {k for k in unwritable if image.get(k)}
     assert all(k in status["detail"] for k in status["not_restored"])
+    # fields the read did not show are named too (never written blind)
+    assert status["not_read"] == [k for k in ACCOUNT_UPDATE if k not in image["account"][0]]
     undo_journal = Path(str(journal) + ".undo.jsonl").read_text()
     assert json.dumps(new) in undo_journal  # the new username is in the undo's journal
 
@@ -282,3 +284,18 @@ def test_a_restore_stopped_part_way_adds_only_what_is_missing(
     assert again.ok and again.statuses[0]["username"] == new, again.statuses
     assert writes_since(fake, start) == [f"POST /v2/organization/{fake.org_id}/expert/{new}/link"]
     assert restorable(ef.get_expert(new)) == restorable(image)
+
+
+def test_a_delete_the_service_refused_is_not_restored_twice(
+    fake: FakeExpertFile, tmp_path: Path
+) -> None:
+    names = experts(2)
+    before = ef.get_profiles(names, progress=False)
+    plan = ef.plan_changes(before, before[before.username != names[0]], allow_delete=True)
+    fake.fail_writes_next(1, status=400, retry_after=None, error="invalid")
+    result = plan.apply(journal=tmp_path / "j.jsonl")
+    assert result.counts == {"failed": 1}, result.statuses
+    start = time.time()
+    undone = result.undo()
+    assert undone.counts == {"already applied": 1}, undone.statuses
+    assert writes_since(fake, start) == []  # the person is still there: no second one
