@@ -41,6 +41,7 @@ __all__ = [
 ]
 
 VERSION = 2
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # a symbolic link is refused (ELOOP)
 _ACTIONS = ("update", "create", "delete")
 
 
@@ -104,7 +105,7 @@ def locked(path: str | os.PathLike[str]) -> Iterator[None]:
     """
     where = Path(path)
     try:
-        fd = os.open(where, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(where, os.O_RDONLY | _NOFOLLOW)
     except OSError as exc:
         raise ConfigurationError(
             f"The journal {str(where)!r} cannot be read ({exc.strerror})."

@@ -263,5 +263,6 @@ def test_each_sending_record_is_synced_before_its_write(
 def test_default_journal_paths_never_collide(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    paths = {default_journal_path() for _ in range(200)}
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # never the real data folder
+    paths = {default_journal_path() for _ in range(200)}  # the same second, the same process
     assert len(paths) == 200
