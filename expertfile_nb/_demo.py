@@ -4,16 +4,24 @@ It uses the bundled fake server only when nothing is configured at all: no
 ``EXPERTFILE_CLIENT_ID``, ``EXPERTFILE_CLIENT_SECRET`` or ``EXPERTFILE_ACCESS_TOKEN``
 and no token remembered (``login --remember``) for the base URL. Then it starts the
 fake as a child process (``python -m fake_server`` — the client never imports the
-fake server) and says so. Otherwise it logs in through the same chain as every
+fake server) and says so. ``EXPERTFILE_BASE_URL`` set alone is not "nothing": it names
+a service the demo has no login for, so the demo stops and says what to set (or to
+unset it for the offline demo) rather than quietly showing the fake instead. Otherwise
+it logs in through the same chain as every
 other command, with read-only calls — half a client id/secret pair, or an expired
 remembered token, is an error, never a reason to fall back to the fake.
 
-It pulls the public experts in any status (``access="public"``, ``status="all"``,
-the service's documented defaults) and says so. In the CSV, list columns (``topics``
-and the like) are JSON arrays — ``json.loads`` or any JSON reader splits them — and
-the file is written whatever happens to standard output: a reader that stops early
-(``demo | head -1``) still gets it (the demo stops printing, writes the CSV, and
-exits 141 as a process ended by a closed pipe does).
+It pulls the public experts in any status (``access="public"``, ``status="all"``, the
+service's documented defaults) and says so. It also asks for each expert's name, job
+title and country (``fields=``, :data:`ANALYST_FIELDS`), so the CSV leads with
+``username``, ``fullname``, ``jobtitle``, ``country`` — what an analyst looks for first
+— followed by what the list sends anyway (``topics``, ``tagline``, …). Every count the
+demo prints is counted from the rows it writes (top topics from ``topics``, top
+countries from ``country``; ties in name order), so the CSV reproduces it. In the CSV,
+list columns (``topics`` and the like) are JSON arrays — ``json.loads`` or any JSON
+reader splits them — and the file is written whatever happens to standard output: a
+reader that stops early (``demo | head -1``) still gets it (the demo stops printing,
+writes the CSV, and exits 141 as a process ended by a closed pipe does).
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from expertfile_nb import _credentials, _login
 from expertfile_nb._cli_state import describe_token
-from expertfile_nb._config import default_cache_file, resolve_base_url
+from expertfile_nb._config import ENV_BASE_URL, default_cache_file, resolve_base_url
 from expertfile_nb._token_file import TokenFile
 from expertfile_nb.data import get_experts
 from expertfile_nb.errors import ConfigurationError
@@ -163,11 +171,20 @@ def run_demo(out: str = "experts.csv", progress: bool = True) -> int:
     """Log in, pull every expert, print a summary and write a CSV. Returns the exit status.
 
     Raises:
-        ConfigurationError: something is configured but unusable (see :func:`_configured`).
+        ConfigurationError: something is configured but unusable (see :func:`_configured`),
+            or ``EXPERTFILE_BASE_URL`` is set with no login for it.
         BrokenPipeError: standard output was closed early (the CSV was written all the same).
     """
     output = _Output()
     source = _configured()
+    named = os.environ.get(ENV_BASE_URL, "").strip()
+    if source is None and named:
+        raise ConfigurationError(
+            f"{ENV_BASE_URL} is set ({resolve_base_url()}) but there is no login for it: set "
+            "EXPERTFILE_CLIENT_ID and EXPERTFILE_CLIENT_SECRET (or run `python -m expertfile_nb "
+            f"login --remember`), or unset {ENV_BASE_URL} for the offline demo on the bundled "
+            "fake server."
+        )
     if source is not None:
         output.say(f"Using the ExpertFile service configured here ({source}; read-only calls).")
         return _pull_and_report(Path(out), progress, output)
@@ -187,21 +204,26 @@ def run_demo(out: str = "experts.csv", progress: bool = True) -> int:
         _login.logout()
 
 
-def _top_countries(experts: pd.DataFrame) -> pd.Series[Any]:
-    """The ten countries with most experts, from the first page's aggregations (list items
-    carry no country in the documents; the buckets' shape is the fake's reading)."""
-    import pandas as pd
+#: the return fields the demo asks for besides the default item: name, job title, country
+ANALYST_FIELDS = ("fullname", "jobtitle", "country")
 
-    found = experts.attrs.get("aggregations")
-    countries = found.get("countries") if isinstance(found, dict) else None
-    buckets = countries.get("buckets") if isinstance(countries, dict) else None
-    counts = {
-        b["key"]: b["doc_count"]
-        for b in (buckets if isinstance(buckets, list) else [])
-        if isinstance(b, dict) and "key" in b and "doc_count" in b
-    }
-    top: pd.Series[Any] = pd.Series(counts, dtype="object").head(10)
+
+def _top(values: pd.Series[Any]) -> pd.Series[Any]:
+    """The ten most frequent values (missing and empty ones left out), most first, ties in
+    name order: what ``value_counts`` on the CSV's column gives, order of ties aside."""
+    present = values[values.map(lambda v: isinstance(v, str) and v != "")]
+    counts = present.value_counts().sort_index(kind="stable")
+    top: pd.Series[Any] = counts.sort_values(ascending=False, kind="stable").head(10)
     return top
+
+
+def _list_column(experts: pd.DataFrame) -> str | None:
+    """The column holding each expert's topic titles: ``topics`` (the default item) or
+    ``topic`` (the return field), whichever the service sent."""
+    for name in ("topics", "topic"):
+        if name in experts.columns:
+            return name
+    return None
 
 
 def _pull_and_report(out: Path, progress: bool, output: _Output) -> int:
@@ -214,21 +236,26 @@ def _pull_and_report(out: Path, progress: bool, output: _Output) -> int:
         describe_token(token, assumed=state.expiry_assumed).rstrip("."),
     )
     started = time.perf_counter()
-    experts = get_experts(access="public", status="all", progress=progress)
+    experts = get_experts(
+        access="public", status="all", fields=list(ANALYST_FIELDS), progress=progress
+    )
     elapsed = time.perf_counter() - started
     csv_ready(experts).to_csv(out, index=False)  # whatever became of stdout: see the docstring
     output.done()  # the reader went away: stop here, quietly (exit 141)
     print(f"Pulled {len(experts)} experts (public, any status) in {elapsed:.2f} s")
     if len(experts):
-        topics = experts["topics"].explode().value_counts().head(10)
-        countries = _top_countries(experts)
+        topics_column = _list_column(experts)
+        tables = {
+            "topic": None if topics_column is None else _top(experts[topics_column].explode()),
+            "country": _top(experts["country"]) if "country" in experts.columns else None,
+        }
         with pd.option_context("display.width", 100):
-            print("\nTop topics:")
-            print(topics.rename_axis("topic").reset_index(name="experts").to_string(index=False))
-            print("\nTop countries:")
-            print(
-                countries.rename_axis("country").reset_index(name="experts").to_string(index=False)
-            )
+            for name, top in tables.items():
+                print(f"\nTop {'countries' if name == 'country' else 'topics'}:")
+                if top is None or top.empty:
+                    print(f"(the service sent no {name} for these experts)")
+                else:
+                    print(top.rename_axis(name).reset_index(name="experts").to_string(index=False))
     print(f"\nWrote {len(experts)} rows to {out.resolve()} (list columns as JSON arrays)")
     return 0
 

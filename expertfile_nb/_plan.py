@@ -22,11 +22,19 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from expertfile_nb._journal import VERSION, Journal, default_journal_path, read_journal
+from expertfile_nb._journal import (
+    VERSION,
+    Journal,
+    JournalElsewhereError,
+    JournalError,
+    default_journal_path,
+    locked,
+    read_journal,
+)
 from expertfile_nb._write_table import ACCOUNT_CREATE, ACCOUNT_REQUIRED, ACCOUNT_UPDATE, Kind
 from expertfile_nb._writing import compare_value, kind_of, person_segment
 from expertfile_nb.errors import ConfigurationError, ExpertFileError, NotFoundError
@@ -408,6 +416,8 @@ class _Applier:
         journal: str | Path | None,
         session: requests.Session | None,
         deadline: float | None,
+        *,
+        undoing: bool = False,
     ) -> None:
         from expertfile_nb._login import _ensure_login
 
@@ -426,12 +436,17 @@ class _Applier:
         self._reads: dict[int, Future[dict[str, Any] | None]] = {}
         self._todo: list[list[int]] = []
         self._reader = ThreadPoolExecutor(max_workers=1)  # replaced in run()
+        self.undoing = undoing  # an undo's run: what may not be undone is reported
+        self._created: dict[int, str] = {}  # restores: the person an earlier run created
+        self._sent_before: set[int] = set()  # changes an earlier run announced sending
 
     def _finished(self) -> dict[int, dict[str, Any]]:
-        """The changes an earlier run of this journal finished (by index)."""
-        if not self.path.exists() or self.path.stat().st_size == 0:
+        """The changes an earlier run of this journal finished (by index); the journal
+        is open (and locked)."""
+        if self.journal.empty:
             return {}
         header, records = read_journal(self.path)
+        check_binding(header, self.session, self.path)
         if header.get("kind") != self.plan.kind or header.get("changes") != [
             asdict(c) for c in self.plan.changes
         ]:
@@ -443,21 +458,31 @@ class _Applier:
         for record in records:
             if record.get("type") == "result" and record.get("status") in FINAL:
                 done[record["n"]] = record
+            elif record.get("type") == "sending":
+                self._sent_before.update(record["n"])
+            elif record.get("type") == "created":
+                self._created[record["n"]] = record["username"]
         return done
 
     def run(self) -> ApplyResult:
-        done = self._finished()
-        fresh = not self.path.exists() or self.path.stat().st_size == 0
+        # the journal is opened (and locked) first: a second run on it is refused before
+        # it reads what this one has finished, or writes a plan line of its own
         with Journal(self.path) as journal:
             self.journal = journal
-            if fresh:
-                journal.write(self.plan._record(), sync=True)
+            done = self._finished()
+            if journal.empty:
+                journal.write({**self.plan._record(), **binding_of(self.session)}, sync=True)
             todo = []
             for group in _groups(self.plan.changes):
                 if all(n in done for n in group):
                     for n in group:
+                        extra = {  # e.g. the username the service gave a new person
+                            k: v
+                            for k, v in done[n].items()
+                            if k not in ("type", "n", "status", "detail")
+                        }
                         self.statuses[n] = {
-                            **_status(n, self.plan.changes[n], done[n]["status"]),
+                            **_status(n, self.plan.changes[n], done[n]["status"], **extra),
                             "detail": "finished by an earlier run of this journal",
                         }
                 else:
@@ -495,9 +520,17 @@ class _Applier:
 
     def _group(self, group: list[int]) -> None:
         first = self.plan.changes[group[0]]
+        if self.undoing and first.action == "update":
+            for n in [n for n in group if _never_undone(self.plan.changes[n])]:
+                self._finish(n, "not undone", _NOT_UNDONE)
+                group = [m for m in group if m != n]
+            if not group:
+                return
         try:
             if first.action == "update":
                 self._update(first.username or "", group)
+            elif first.action == "create" and _restoring(first):
+                self._restore(group[0], first)
             elif first.action == "create":
                 self._create(group[0], first)
             else:
@@ -607,25 +640,131 @@ class _Applier:
         self._finish(n, "applied", **({"username": name} if name else {}))
 
     def _delete(self, n: int, change: Change) -> None:
+        """Delete a person unless edited since the plan: the whole profile is read just
+        before, compared with the plan's before values (as the service shows them), and
+        journaled (synced) with the ``sending`` record: the before-image undo restores."""
+        from expertfile_nb.writes import _get_data
+
+        prefetched = self._reads.pop(n, None)
+        if prefetched is not None:
+            prefetched.cancel()  # a delete reads the whole profile itself, just before
+        username = change.username
+        if not username:  # an undo of a create the service did not name: look it up
+            username = self._find(change.old)
+            if username is None:
+                return self._finish(n, "failed", "the people could not be searched; run it again")
+            if not username:
+                return self._finish(
+                    n,
+                    "conflict",
+                    "not found by the fields it was created with: edited or deleted since; "
+                    "nothing deleted",
+                )
+        path = self.person.path(self.session.org_id, person_segment(username))  # type: ignore[attr-defined] # an ExpertFileSession
         try:
-            account = self._account(n)
+            profile = _get_data(self.session, path)
         except NotFoundError:
-            self._finish(n, "already applied")
-            return
+            return self._finish(n, "already applied", username=username)
+        current = _shown(profile)
+        if current is None:
+            raise ConfigurationError(f"The profile of {username!r} has no account to compare.")
         image = change.old if isinstance(change.old, dict) else {}
-        shown = account or {}
         edited = [
             k
             for k, v in image.items()
-            if k in shown and compare_value(shown[k]) != compare_value(v)
+            if k in current and compare_value(current[k]) != compare_value(v)
         ]
         if edited:
-            self._finish(n, "conflict", f"edited meanwhile: {', '.join(edited)}")
-            return
-        self.journal.write({"type": "sending", "n": [n]}, sync=True)
+            self._finish(n, "conflict", f"edited meanwhile: {', '.join(edited)}", username=username)
+            return None
+        self.journal.write({"type": "sending", "n": [n], "image": profile}, sync=True)
         self._wait_turn()
-        self._call("delete")(change.username, session=self.session, deadline=self.deadline)
-        self._finish(n, "applied")
+        self._call("delete")(username, session=self.session, deadline=self.deadline)
+        self._finish(n, "applied", username=username)
+        return None
+
+    def _exists(self, username: object) -> bool:
+        from expertfile_nb.writes import _get_data
+
+        if not isinstance(username, str) or not username:
+            return False
+        path = self.person.path(self.session.org_id, person_segment(username))  # type: ignore[attr-defined] # an ExpertFileSession
+        try:
+            return _shown(_get_data(self.session, path)) is not None
+        except NotFoundError:
+            return False
+
+    def _find(self, fields: Mapping[str, Any]) -> str | None:
+        """The username of the person whose account shows these create fields ("" if
+        none, ``None`` if the people could not be searched)."""
+        from expertfile_nb._writing import encode_fields
+        from expertfile_nb.writes import find_person
+
+        body = encode_fields(fields, ACCOUNT_CREATE, what="Find")
+        return find_person(self.person, body, self.session)
+
+    def _restore(self, n: int, change: Change) -> None:
+        """Undo a delete: create the person again (the service names them anew), then
+        write what the new profile does not show yet: the other account fields,
+        biography and tagline, every section item the documents let one add. Each step
+        compares first, so running it again (a resume, a second undo) writes only what
+        is still missing and never creates the person twice."""
+        from expertfile_nb.writes import _get_data, add_section_item
+
+        old = change.old["username"]
+        username = self._created.get(n)
+        if not username and self._exists(old):  # the delete was sent but not carried out
+            return self._finish(n, "already applied", f"{old!r} was not deleted: kept as it is")
+        if not username and n in self._sent_before:  # an earlier run sent the create
+            username = self._find(change.new)
+            if not username:
+                return self._finish(
+                    n,
+                    "failed",
+                    f"the create of {old!r} was sent by an earlier run and may have been made, "
+                    "but no person shows its fields: not sent again (look for them first)",
+                )
+        if not username:
+            self.journal.write({"type": "sending", "n": [n]}, sync=True)
+            self._sent_before.add(n)
+            self._wait_turn()
+            answer = self._call("create")(
+                session=self.session, deadline=self.deadline, **change.new
+            )
+            named = answer.get("username") if isinstance(answer, dict) else None
+            username = named if isinstance(named, str) and named else self._find(change.new)
+            if not username:
+                return self._finish(
+                    n, "failed", f"{old!r} was created again, but the new person is not found"
+                )
+        self._created[n] = username
+        self.journal.write({"type": "created", "n": n, "username": username}, sync=True)
+        path = self.person.path(self.session.org_id, person_segment(username))  # type: ignore[attr-defined] # an ExpertFileSession
+        now = _get_data(self.session, path)
+        writes, lost, unread = _restore_writes(self.person, change.old["profile"], now)
+        for section, fields in writes:
+            self.journal.write({"type": "sending", "n": [n], "part": section}, sync=True)
+            self._wait_turn()
+            if section is None:
+                self._call("update")(
+                    username, session=self.session, deadline=self.deadline, **fields
+                )
+            else:
+                add_section_item(
+                    username,
+                    section,
+                    kind=self.plan.kind,
+                    session=self.session,
+                    deadline=self.deadline,
+                    **fields,
+                )
+        detail = f"restored as {username!r} (was {old!r})"
+        if lost:
+            detail += f"; not restorable (no documented write): {', '.join(lost)}"
+        if unread:
+            detail += f"; not shown by the read, left as the service sets them: {', '.join(unread)}"
+        self._finish(n, "applied", detail, username=username, not_restored=lost, not_read=unread)
+        return None
 
 
 # -- planning ----------------------------------------------------------------------------
@@ -741,12 +880,14 @@ def plan_changes(
             )
         changes.append(Change("create", None, None, None, fields))
     removed = before.loc[~b_names.isin(a_names[known]).to_numpy()]
+    # a delete's before values: every editable column of the row (None, 0, "" and False
+    # kept), compared with the service's (as it shows them) just before the delete
     deletes = [
         Change(
             "delete",
             str(row["username"]),
             None,
-            {k: _plain(v) for k, v in row.items() if k in ACCOUNT_UPDATE},
+            {k: _plain(v) for k, v in row.items() if k in EDITABLE},
             None,
         )
         for _, row in removed.iterrows()
@@ -757,9 +898,145 @@ def plan_changes(
 
 
 # -- resume and undo ---------------------------------------------------------------------
+_NOT_UNDONE = (
+    "not undone: the value before was never read back (the field was written as "
+    "unverifiable), so writing it back could overwrite what the service holds"
+)
+#: profile sections (as the read names them) → the section the documents let one add to
+_READ_SECTIONS = {
+    "eventAppearance": "eventappearance",
+    "patents": "patent",
+    "corporationSocial": "social",
+    "corporationsocial": "social",
+}
+#: read sections that are not the person's own data (the organization's, the kind's)
+_NOT_THE_PERSONS = frozenset({"account", "corporationProfile", "corporationprofile", "profiletype"})
+
+
+def _never_undone(change: Change) -> bool:
+    """Whether an undo must leave this (reversed) update alone and report it."""
+    return False  # the one line for unverifiable fields: `return change.unverifiable`
+
+
+def _restoring(change: Change) -> bool:
+    """A create that restores a deleted person (an undo's): ``old`` is the image."""
+    return isinstance(change.old, dict) and isinstance(change.old.get("profile"), dict)
+
+
+def _shown(profile: Any) -> dict[str, Any] | None:
+    """The account fields and section columns a profile read shows (None: no account)."""
+    rows = profile.get("account") if isinstance(profile, dict) else None
+    if not isinstance(rows, list) or not rows or not isinstance(rows[0], dict):
+        return None
+    current = dict(rows[0])
+    for column in SECTION_COLUMNS:
+        items = profile.get(column)
+        if isinstance(items, list):  # an empty section: no value
+            first = items[0] if items and isinstance(items[0], dict) else {}
+            current[column] = first.get(column)
+    return current
+
+
+def _item_fields(section: Any, item: Mapping[str, Any]) -> dict[str, Any]:
+    """A read item as the fields of its section's add (keys as the read names them)."""
+    from expertfile_nb._write_table import READ_AS
+
+    fields: dict[str, Any] = {}
+    for name in section.fields:
+        for key in READ_AS.get((section.name, name), (name,)):
+            if item.get(key) is not None:
+                fields[name] = item[key]
+                break
+    return fields
+
+
+def _same(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    return all(compare_value(a.get(k)) == compare_value(b.get(k)) for k in {*a, *b})
+
+
+def _restore_writes(
+    person: Any, image: Mapping[str, Any], now: Any
+) -> tuple[list[tuple[str | None, dict[str, Any]]], list[str], list[str]]:
+    """The writes that bring the profile ``image`` back onto a person whose profile reads
+    ``now``: (section or None for the account, fields) in order; the sections (or items)
+    no documented write can bring back; the account fields the image does not show (never
+    written blind: the new person keeps what the service gives them)."""
+    current = now if isinstance(now, dict) else {}
+    shown = _shown(current) or {}
+    account = (_shown({"account": image.get("account")}) or {}) if image.get("account") else {}
+    fields = {
+        k: account[k]
+        for k in ACCOUNT_UPDATE
+        if account.get(k) is not None and compare_value(shown.get(k)) != compare_value(account[k])
+    }
+    unread = [k for k in ACCOUNT_UPDATE if k not in account]
+    writes: list[tuple[str | None, dict[str, Any]]] = [(None, fields)] if fields else []
+    lost: list[str] = []
+    for key, items in image.items():
+        if key in _NOT_THE_PERSONS or not isinstance(items, list) or not items:
+            continue
+        section = person.sections.get(_READ_SECTIONS.get(key, key.lower()))
+        if section is None or "add" not in section.ops:
+            lost.append(key)
+            continue
+        have = [
+            _item_fields(section, item)
+            for item in current.get(key, []) or []
+            if isinstance(item, dict)
+        ]
+        for i, item in enumerate(items):
+            want = _item_fields(section, item) if isinstance(item, dict) else {}
+            if not section.single:
+                want = {k: v for k, v in want.items() if compare_value(v)}
+            if not want or any(not compare_value(want.get(f)) for f in section.required):
+                if want or section.required:
+                    lost.append(f"{key}[{i}]")
+                continue
+            match = next((h for h in have if _same(h, want)), None)
+            if match is not None:
+                have.remove(match)  # one shown item matches one item of the image
+                continue
+            writes.append((section.name, want))
+    return writes, lost, unread
+
+
+def binding_of(session: Any) -> dict[str, str | None]:
+    """The service and organization a session writes to, as a journal records them."""
+    base = getattr(session, "base_url", None)
+    org = getattr(session, "org_id", None)
+    return {
+        "base_url": None if base is None else str(base).rstrip("/"),
+        "org": None if org is None else str(org),
+    }
+
+
+def check_binding(header: Mapping[str, Any], session: Any, path: str | Path) -> None:
+    """Refuse a journal applied to another service or organization than ``session``'s.
+
+    Raises:
+        JournalElsewhereError: naming both.
+    """
+    here = binding_of(session)
+    there = {k: header.get(k) for k in here}
+    if there != here:
+        raise JournalElsewhereError(
+            f"{str(path)!r} was applied to {there['base_url']} (organization "
+            f"{there['org']}); you are logged in to {here['base_url']} (organization "
+            f"{here['org']}). Nothing was sent: log in to the service the journal names "
+            "to finish or undo it."
+        )
+
+
 def _plan_of(header: Mapping[str, Any]) -> ChangePlan:
-    changes = [Change(**c) for c in header.get("changes", [])]
-    return ChangePlan(header.get("kind", "experts"), changes, [])
+    """The plan of a checked journal header (read_journal checked its shape)."""
+    from dataclasses import fields
+
+    known = {f.name for f in fields(Change)}
+    try:
+        changes = [Change(**{k: v for k, v in c.items() if k in known}) for c in header["changes"]]
+    except TypeError as exc:
+        raise JournalError(f"A change of the journal's plan is malformed ({exc}).") from None
+    return ChangePlan(header["kind"], changes, [])
 
 
 def resume(
@@ -785,6 +1062,10 @@ def resume(
 
     Raises:
         ConfigurationError: not a journal of ``plan.apply()``.
+        JournalError: an older version, a journal damaged by hand, or another run of it
+            is going on.
+        JournalElsewhereError: the journal was applied to another service or
+            organization than the one logged in to (both named).
     """
     header, _ = read_journal(journal)
     return _plan_of(header).apply(
@@ -793,23 +1074,40 @@ def resume(
 
 
 def _reverse(plan: ChangePlan, records: Iterable[Mapping[str, Any]]) -> list[Change]:
+    """The changes that undo what the journal's records say was sent, in plan order.
+
+    Made from the journal alone (no read), so the same journal always gives the same
+    undo plan: an undo run again, or finished after a failure, resumes its own journal.
+    """
     sent: set[int] = set()
     names: dict[int, str] = {}
+    images: dict[int, dict[str, Any]] = {}
     for record in records:
         if record.get("type") == "sending":
-            sent.update(record.get("n", []))
+            sent.update(record["n"])
+            if isinstance(record.get("image"), dict):
+                for n in record["n"]:
+                    images[n] = record["image"]  # the latest read before the delete
         if record.get("type") == "result" and record.get("username"):
             names[record["n"]] = record["username"]
     reverse: list[Change] = []
     for n in sorted(sent):
         change = plan.changes[n]
         if change.action == "update":
-            reverse.append(Change("update", change.username, change.field, change.new, change.old))
+            reverse.append(replace(change, old=change.new, new=change.old))
         elif change.action == "create":
             reverse.append(Change("delete", names.get(n), None, change.new, None))
         else:
-            image = {k: v for k, v in (change.old or {}).items() if k in ACCOUNT_CREATE}
-            reverse.append(Change("create", None, None, None, image))
+            image = images.get(n)
+            rows = image.get("account") if image else None
+            if not isinstance(rows, list) or not rows or not isinstance(rows[0], dict):
+                raise JournalError(
+                    f"The journal announces the delete of {change.username!r} without the "
+                    "profile read before it: it was damaged; nothing was sent."
+                )
+            create = {k: rows[0][k] for k in ACCOUNT_CREATE if rows[0].get(k) is not None}
+            old = {"username": change.username, "profile": image}
+            reverse.append(Change("create", None, None, old, create))
     return reverse
 
 
@@ -823,10 +1121,26 @@ def undo(
 ) -> ApplyResult:
     """Restore the before-images of what an apply wrote, from its journal.
 
-    Each change the apply sent is reversed (an update back to its old value, a created
-    person deleted, a deleted person created again from its before-image, under a new
-    username), with the same care as an apply: a field edited since is a conflict and
-    is left alone. The undo keeps its own journal, ``<journal>.undo.jsonl``.
+    Each change the apply sent is reversed, with the same care as an apply:
+
+    - an update goes back to its old value; a field edited since is a *conflict* and is
+      left alone (an update written as unverifiable is *not undone*: its old value was
+      never read back);
+    - a created person is deleted, unless edited since (a *conflict*, also when they
+      are no longer found by the fields they were created with);
+    - a deleted person is created again from the whole profile read just before the
+      delete: the account fields, biography, tagline and every section item the
+      documents let one add (links, topics, education, …). The service names new
+      people, so they come back under a **new username**: the status's ``username``
+      and ``detail`` give it (and the undo's journal records it). What no documented
+      write restores (an avatar, documents, videos, news) is named in ``detail`` and
+      ``not_restored``.
+
+    The undo keeps its own journal, ``<journal>.undo.jsonl``, made from the apply's
+    journal alone: running the undo again writes nothing more, and an undo that stopped
+    or failed part-way is finished by running it again (``ef.undo(journal)`` or
+    ``expertfile-nb apply --undo JOURNAL``). Only the service and organization the
+    journal was applied to are written.
 
     Args:
         journal: the journal file of the apply (``result.journal``).
@@ -839,26 +1153,22 @@ def undo(
         The :class:`ApplyResult` of the undo.
 
     Raises:
-        ConfigurationError: not a journal of ``plan.apply()``.
+        ConfigurationError: not a journal of ``plan.apply()``, or a bad argument.
+        JournalError: an older version, a journal damaged by hand, or another run of it
+            is going on.
+        JournalElsewhereError: the journal was applied to another service or
+            organization than the one logged in to (both named).
     """
-    from expertfile_nb.writes import find_person
+    from expertfile_nb._login import _ensure_login
 
-    header, records = read_journal(journal)
-    plan = _plan_of(header)
-    reverse = _reverse(plan, records)
-    missing = [i for i, c in enumerate(reverse) if c.action == "delete" and not c.username]
-    if missing:
-        from expertfile_nb._login import shared_session
-
-        active = session if session is not None else shared_session()
-        from expertfile_nb._writing import encode_fields
-
-        for i in missing:
-            body = encode_fields(reverse[i].old, ACCOUNT_CREATE, what="Find")
-            name = find_person(kind_of(plan.kind), body, active) or None
-            reverse[i] = Change("delete", name, None, reverse[i].old, None)
-    reverse = [c for c in reverse if c.action != "delete" or c.username]
-    target = Path(str(journal) + ".undo.jsonl")
-    return ChangePlan(plan.kind, reverse, []).apply(
-        journal=target, workers=workers, pace=pace, session=session, deadline=deadline
-    )
+    ChangePlan("experts", [], []).apply(dry_run=True, workers=workers, pace=pace, deadline=deadline)
+    if session is None:  # its own, with a connection for each read and write in flight
+        session = _ensure_login().new_session(pool_size=max(16, 2 * workers))
+    with locked(journal):  # the apply is not going on meanwhile
+        header, records = read_journal(journal)
+        check_binding(header, session, journal)
+        plan = _plan_of(header)
+        reverse = ChangePlan(plan.kind, _reverse(plan, records), [])
+        target = Path(str(journal) + ".undo.jsonl")
+        applier = _Applier(reverse, workers, float(pace), target, session, deadline, undoing=True)
+        return applier.run()

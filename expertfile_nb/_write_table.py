@@ -126,7 +126,8 @@ _SECTIONS = [
     Section("partnership", ("title", "individual", "details"), ("date", "url", "organization")),
     Section("course", ("title", "details"), ("url",)),
     Section("article", ("title", "publisher", "details"), ("url", "authors")),
-    Section("researchfocus", ("title", "details"), ("url", "date"), update_only=("subtitle",)),
+    # Slate's Add Research Focus lists subtitle too (an older reading had it on update only)
+    Section("researchfocus", ("title", "details"), ("subtitle", "url", "date")),
     Section("topic", ("name",), ops=_ADD_DELETE),
     Section("industry", ("name",), ops=_ADD_DELETE),
     Section("language", ("name",)),

@@ -11,6 +11,13 @@
   delete by reading whether the record still exists, a create by looking for the
   created record. Only if the re-read shows it did not happen is it sent again; if
   the re-read cannot tell, :class:`~expertfile_nb.errors.UnconfirmedWriteError`.
+  A create (or an added item) is sent again only if it is still absent after
+  ``SETTLE_SECONDS`` more (a new record may take a moment to show in reads): when
+  that wait does not fit in the deadline, ``UnconfirmedWriteError`` and nothing resent.
+- A request whose connection never opened was not sent: the transport retries it
+  (``CappedRetry``); one that may have been sent is never resent by the transport.
+- A delete sent again (the re-read still showed the record) that answers 404 was done by
+  the first one: the record is gone, as asked.
 - A 429 means the write was not taken: it is sent again after ``Retry-After``.
 - The whole call, waits and re-reads included, ends by its deadline.
 """
@@ -52,6 +59,8 @@ MAX_RESENDS = 3
 #: the longest wait for a 429's Retry-After, seconds (the deadline bounds it too)
 MAX_WAIT = 60.0
 DEFAULT_WRITE_DEADLINE = 120.0
+#: seconds to wait before reading again a create the first re-read did not find
+SETTLE_SECONDS = 2.0
 
 
 def kind_of(kind: object) -> PersonKind:
@@ -191,6 +200,9 @@ class Write:
         probe: re-reads the service: ``True`` the write happened, ``False`` it did
             not, ``None`` cannot tell.
         done: what to return when the probe shows the write happened.
+        creates: the write adds a record (a create, an added item): resending it after a
+            re-read that lagged would make two, so it is resent only if a second re-read,
+            ``SETTLE_SECONDS`` later, still shows it absent.
     """
 
     method: str
@@ -200,6 +212,7 @@ class Write:
     parse: Callable[[Any], Any]
     probe: Probe
     done: Callable[[], Any]
+    creates: bool = False
     sent: int = field(default=0)
 
 
@@ -256,10 +269,17 @@ def send_write(write: Write, session: requests.Session, deadline: float) -> Any:
             time.sleep(wait)  # a 429 was not carried out: safe to send again
             continue
         except (NetworkError, APIError) as error:
+            if isinstance(error, NotFoundError) and write.method == "DELETE" and resends:
+                # sent again after a re-read still showed the record (a read that lagged):
+                # gone now, so the first one did it
+                log.info("%s: not found when sent again: the first one was done", write.what)
+                return write.done()
             if not _uncertain(error) or isinstance(error, NotFoundError):
                 raise
             failure: Exception = error
         happened = _reread(write, session, end)
+        if happened is False and write.creates:
+            happened = _settled(write, session, end)
         if happened is True:
             log.info("%s: no answer, but re-reading shows it was done", write.what)
             return write.done()
@@ -274,6 +294,16 @@ def send_write(write: Write, session: requests.Session, deadline: float) -> Any:
         if resends > MAX_RESENDS or time.monotonic() >= end:
             raise failure
         log.info("%s: not done (re-read); sending again", write.what)
+
+
+def _settled(write: Write, session: requests.Session, end: float) -> bool | None:
+    """A create the re-read did not find, read again ``SETTLE_SECONDS`` later (``None``
+    when that does not fit in the deadline: it may yet show up, so it is not resent)."""
+    if time.monotonic() + SETTLE_SECONDS >= end:
+        return None
+    log.info("%s: not found yet; reading again in %g s", write.what, SETTLE_SECONDS)
+    time.sleep(SETTLE_SECONDS)
+    return _reread(write, session, end)
 
 
 def _reread(write: Write, session: requests.Session, end: float) -> bool | None:

@@ -286,6 +286,8 @@ def get_experts(
         ``topics`` (a list of topic titles, from ``[{"title": …}]``) and
         ``avatar.small`` … ``avatar.original``; then any other key the service sent,
         flattened. ``frame.attrs["aggregations"]`` holds the first page's aggregations.
+        The list sends no name, job title or country; ask for them with
+        ``fields=["fullname", "jobtitle", "country"]`` and they come right after ``username``.
 
     {raises}
     """

@@ -33,12 +33,19 @@ Whatever the call site, every message (and ``APIError.url``) is also passed thro
 this process holds survives in it, even where a server echoed one into a record key
 or a redirect URL.
 
+In IPython and Jupyter every one of them shows as its name and message and a line
+saying ``%tb`` shows the rest: the traceback would mostly lead through this package's
+internals (and ``requests``) to the same sentence. ``%tb`` (and anything else that
+shows the error again after the cell) gives the whole traceback.
+
 ``APIError`` is also a ``requests.HTTPError``, so ``except requests.HTTPError``
 in existing code keeps working.
 """
 
 from __future__ import annotations
 
+import sys
+import traceback
 from typing import Any
 
 import requests
@@ -75,6 +82,33 @@ class ExpertFileError(Exception):
     def __init__(self, *args: object) -> None:
         super().__init__(*(hide(arg) if isinstance(arg, str) else arg for arg in args))
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows: the message, short, in the cell that raised it; in full later.
+
+        IPython calls this both for the cell that raised the error (while it is being
+        handled: ``sys.exc_info()`` holds it) and for ``%tb`` (after: it does not).
+        """
+        if sys.exc_info()[1] is self:
+            return [f"{type(self).__name__}: {self}", _TRACEBACK_HINT]
+        return _whole_traceback(self)
+
+
+#: the line under an error's message in IPython and Jupyter
+_TRACEBACK_HINT = "(run %tb for the whole traceback)"
+
+
+def _whole_traceback(error: BaseException) -> list[str]:
+    """The traceback IPython would show for ``error`` (plain text outside IPython)."""
+    shell = None
+    if "IPython" in sys.modules:  # only ever called by IPython; never imports it
+        shell = sys.modules["IPython"].get_ipython()
+    if shell is None:
+        return traceback.format_exception(type(error), error, error.__traceback__)
+    lines: list[str] = shell.InteractiveTB.structured_traceback(
+        type(error), error, error.__traceback__
+    )
+    return lines
+
 
 class ConfigurationError(ExpertFileError, ValueError):
     """Settings are missing or contradict each other (credentials, base URL, cache path)."""
@@ -83,12 +117,9 @@ class ConfigurationError(ExpertFileError, ValueError):
 class NotLoggedInError(ConfigurationError):
     """A data call came before any login succeeded.
 
-    In IPython and Jupyter it shows as its message alone: the traceback would only
-    lead through this package's internals to the same sentence.
+    In IPython and Jupyter it shows as its message, as every error here does: the
+    traceback would only lead through this package's internals to the same sentence.
     """
-
-    def _render_traceback_(self) -> list[str]:
-        return [f"NotLoggedInError: {self}"]
 
 
 class InsecureTransportError(ConfigurationError):

@@ -15,7 +15,7 @@ documented answer's ``data``:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from expertfile_nb._config import positive_seconds
@@ -28,6 +28,7 @@ from expertfile_nb._write_table import (
     INQUIRIES,
     INQUIRY_OPTIONAL,
     INQUIRY_REQUIRED,
+    READ_AS,
     Kind,
     PersonKind,
 )
@@ -42,6 +43,7 @@ from expertfile_nb._writing import (
     section_of,
     send_write,
 )
+from expertfile_nb.codes import COUNTRIES, STATES
 from expertfile_nb.errors import ConfigurationError, NotFoundError
 
 if TYPE_CHECKING:
@@ -85,19 +87,33 @@ def _get_data(session: requests.Session, path: str, params: Mapping[str, str] | 
     return data_of(load_json(session.get(path, params=params).content))
 
 
+ReadAs = Callable[[str], tuple[str, ...]]
+
+
 def _matches(
-    record: Mapping[str, Any], body: Mapping[str, str], read_as: Any = None
+    record: Mapping[str, Any], body: Mapping[str, str], read_as: ReadAs | None = None
 ) -> bool | None:
-    """Whether ``record`` shows every sent value it has a key for (None: it shows none)."""
+    """Whether ``record`` shows every sent value it has a key for (None: it shows none).
+
+    ``read_as`` gives the keys a read may show a body field under (the first one the
+    record has is compared); by default the field's own name. Values are compared as
+    :func:`compare_value` puts them, both sides trimmed (a service that trims what it
+    stores, or shows a value as a float, still confirms the write).
+    """
     seen = False
     for name, value in body.items():
-        key = read_as(name) if read_as else name
-        if key not in record:
+        key = next((k for k in (read_as(name) if read_as else (name,)) if k in record), None)
+        if key is None:
             continue
         seen = True
         if compare_value(record[key]) != value.strip():
             return False
     return True if seen else None
+
+
+def _item_keys(section: str) -> ReadAs:
+    """Where a read item of ``section`` shows each body field (``READ_AS``, else its name)."""
+    return lambda name: READ_AS.get((section, name), (name,))
 
 
 def _account(session: requests.Session, path: str) -> dict[str, Any] | None:
@@ -185,7 +201,7 @@ def _create(person: PersonKind, fields: dict[str, Any], session: Any, deadline: 
             return dict(body)
         return {"username": found.get("username"), "inserted": True}
 
-    write = Write("POST", person.path(_org(active)), body, what, parse, probe, done)
+    write = Write("POST", person.path(_org(active)), body, what, parse, probe, done, creates=True)
     return send_write(write, active, seconds)
 
 
@@ -245,7 +261,8 @@ def create_expert(
         ConfigurationError: a required field missing or a field not documented (named),
             before any request.
         UnconfirmedWriteError: no clear answer, and the record could not be found or
-            ruled out; nothing was sent again.
+            ruled out (a record not found is looked for again after a settle delay, and
+            sent again only if still absent, within the deadline); nothing was sent again.
         APIError: the service refused it.
     """
     return _create(kind_of("experts"), fields, session, deadline)  # type: ignore[no-any-return] # parse returns a dict
@@ -433,14 +450,17 @@ def add_section_item(
         items = _section_list(s, path)
         if items is None:
             return None
-        results = [_matches(item, body, row.name) for item in items]
+        results = [_matches(item, body, _item_keys(row.name)) for item in items]
         for item, result in zip(items, results, strict=True):
             if result:
                 created["id"] = item.get("id")
                 return True
         return False if any(r is False for r in results) or not items else None
 
-    write = Write("POST", path, body, what, parse, probe, lambda: dict(created))
+    # a single section is set, not added to: sending it again cannot make two
+    write = Write(
+        "POST", path, body, what, parse, probe, lambda: dict(created), creates=not row.single
+    )
     return send_write(write, active, seconds)  # type: ignore[no-any-return] # parse returns a dict
 
 
@@ -487,8 +507,8 @@ def update_section_item(
 
     def probe(s: requests.Session) -> bool | None:
         items = _section_list(s, path)
-        mine = [i for i in items or [] if compare_value(i.get("id")) == str(item_id)]
-        return _matches(mine[0], body, row.name) if mine else None
+        mine = [i for i in items or [] if compare_value(i.get("id")) == compare_value(item_id)]
+        return _matches(mine[0], body, _item_keys(row.name)) if mine else None
 
     write = Write(
         "PUT",
@@ -541,7 +561,7 @@ def delete_section_item(
         items = _section_list(s, path)
         if items is None:
             return None
-        return not any(compare_value(i.get("id")) == str(item_id) for i in items)
+        return not any(compare_value(i.get("id")) == compare_value(item_id) for i in items)
 
     write = Write(
         "DELETE",
@@ -573,7 +593,9 @@ def send_inquiry(
         session: a session from :func:`expertfile_nb.get_session`; default: the shared one.
         deadline: seconds for the whole call, waits included (default 120).
         **fields: ``firstname``, ``lastname``, ``email``, ``message``, ``location_city``,
-            ``location_state``, ``location_country``, ``username`` (the expert), optionally
+            ``location_state``, ``location_country`` (a documented code; when it is ``CA``
+            or ``US``, ``location_state`` must be one of its documented codes too, see
+            :mod:`expertfile_nb.codes`), ``username`` (the expert), optionally
             ``phone``, ``website``, ``organization``; and the type's own fields (e.g.
             ``media``: ``media_position``, ``media_type``, ``media_deadline``).
 
@@ -581,8 +603,9 @@ def send_inquiry(
         ``{"id": …}``, the inquiry's id.
 
     Raises:
-        ConfigurationError: an unknown type, a required field missing, an unknown field
-            or a value outside a documented list, before any request.
+        ConfigurationError: an unknown type, a required field missing, an unknown field,
+            a value outside a documented list, or a country or (CA/US) state that is not a
+            documented code, before any request.
         UnconfirmedWriteError: no clear answer; it was not sent again.
         APIError: the service refused it.
     """
@@ -599,6 +622,7 @@ def send_inquiry(
         choices=choices,
         what=what,
     )
+    _check_place(body, what)
     active, seconds = _session_and_deadline(session, deadline)
 
     def parse(data: Any) -> dict[str, Any]:
@@ -616,3 +640,22 @@ def send_inquiry(
         dict,
     )
     return send_write(write, active, seconds)  # type: ignore[no-any-return] # parse returns a dict
+
+
+def _check_place(body: Mapping[str, str], what: str) -> None:
+    """The documented inquiry rule: ``location_country`` a code of the documented list,
+    and ``location_state`` one of its documented codes when the country is CA or US
+    (free text elsewhere). Codes are compared as the documents write them (uppercase)."""
+    country = body.get("location_country", "").strip()
+    if country not in COUNTRIES:
+        raise ConfigurationError(
+            f"{what}: location_country must be a documented country code (e.g. US, CA, GB; "
+            f"see expertfile_nb.codes.COUNTRIES); got {country!r:.40}."
+        )
+    state = body.get("location_state", "").strip()
+    if country in STATES and state not in STATES[country]:
+        raise ConfigurationError(
+            f"{what}: location_state must be one of the documented codes of "
+            f"{COUNTRIES[country].title()} ({country}) when location_country is {country}: "
+            f"{', '.join(STATES[country])}; got {state!r:.40}."
+        )

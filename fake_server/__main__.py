@@ -219,8 +219,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.redirect_stderr(io.StringIO()):  # werkzeug's own text: ours is below
             server.start()
     except OSError as exc:
+        # the reason from its number ("Address already in use"): the server's own text
+        # repeats "cannot listen on ..."
+        reason = os.strerror(exc.errno) if exc.errno else (exc.strerror or type(exc).__name__)
         print(
-            f"fake_server: cannot listen on {args.host}:{args.port} ({exc.strerror}); "
+            f"fake_server: cannot listen on {args.host}:{args.port} ({reason}); "
             "choose another --port, or --port 0 for any free port",
             file=sys.stderr,
         )

@@ -49,6 +49,10 @@ def _generate(d: Directory, i: int) -> dict[str, list[dict[str, Any]]]:
     def when() -> int:  # a Unix time between 2012 and 2026
         return rng.randrange(1_325_376_000, 1_767_225_600)
 
+    def span() -> dict[str, int]:  # two draws, as before, in order: it ends after it starts
+        start, end = sorted((when(), when()))
+        return {"start": start, "end": end}
+
     def some(k_max: int, make: Any, k_min: int = 0) -> list[dict[str, Any]]:
         return [make(n) for n in range(rng.randint(k_min, k_max))]
 
@@ -157,7 +161,7 @@ def _generate(d: Directory, i: int) -> dict[str, list[dict[str, Any]]]:
         sections |= {
             "accomplishment": some(
                 2,
-                lambda n: titled(n, {"start": when(), "end": when(), "type": (71, 73)[n % 2]}),
+                lambda n: titled(n, {**span(), "type": (71, 73)[n % 2]}),
             ),
             "affiliation": some(
                 2,

@@ -195,8 +195,8 @@ MUTATIONS = [
     Mutation(
         name="undo: an update is undone to its new value",
         path="expertfile_nb/_plan.py",
-        old='Change("update", change.username, change.field, change.new, change.old)',
-        new='Change("update", change.username, change.field, change.old, change.new)',
+        old="reverse.append(replace(change, old=change.new, new=change.old))",
+        new="reverse.append(replace(change, old=change.old, new=change.new))",
         tests=[f"{TRIP}::test_dry_run_apply_reapply_undo"],
     ),
     Mutation(

@@ -270,3 +270,54 @@ def test_progress_only_on_a_terminal(expertfile_env: FakeExpertFile, tmp_path: P
     # the bar was drawn on the terminal, then cleared when the pull ended (leave=False)
     assert re.search(r"ExpertFile experts: .*\| \d+/\d+ \[", drawn), drawn
     assert drawn.rstrip(" ").endswith("\r"), drawn  # nothing of it left on the screen
+
+
+def test_a_base_url_set_alone_is_an_error_not_the_fake(
+    expertfile_server: FakeExpertFile, tmp_path: Path
+) -> None:
+    """EXPERTFILE_BASE_URL alone names a service the demo cannot log in to: it says so
+    (and how to go on either way) rather than quietly demonstrating something else."""
+    out = tmp_path / "x.csv"
+    result = run_demo(MODULE, out, bare_environ(EXPERTFILE_BASE_URL=expertfile_server.url))
+    assert result.returncode == 1, result.stdout
+    assert "bundled fake" not in result.stdout and not out.exists()
+    assert result.stderr.startswith("error: EXPERTFILE_BASE_URL is set"), result.stderr
+    assert expertfile_server.url in result.stderr
+    assert "EXPERTFILE_CLIENT_ID" in result.stderr and "unset EXPERTFILE_BASE_URL" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert expertfile_server.journal == []
+
+
+def printed_table(text: str, title: str) -> list[tuple[str, int]]:
+    """The rows of the table printed under ``title`` (name, count), in order."""
+    block = text.split(f"\n{title}:\n", 1)[1].split("\n\n", 1)[0]
+    rows = []
+    for line in block.splitlines()[1:]:  # the first line is the header
+        name, count = line.rsplit(maxsplit=1)
+        rows.append((name.strip(), int(count)))
+    return rows
+
+
+def test_the_csv_leads_with_name_job_title_and_country_and_reproduces_the_summary(
+    expertfile_env: FakeExpertFile, tmp_path: Path
+) -> None:
+    """What an analyst looks for first comes first, and every count the demo prints can be
+    counted again from its CSV alone."""
+    import pandas as pd
+
+    out = tmp_path / "experts.csv"
+    result = run_demo(MODULE, out, dict(os.environ))
+    assert result.returncode == 0, result.stderr
+    csv_frame = pd.read_csv(out, keep_default_na=False)
+    assert list(csv_frame.columns[:4]) == ["username", "fullname", "jobtitle", "country"]
+    assert (csv_frame["fullname"] != "").all() and (csv_frame["country"] != "").all()
+
+    countries = printed_table(result.stdout, "Top countries")
+    counted = csv_frame["country"].value_counts()
+    assert countries and all(counted[code] == n for code, n in countries)
+    assert [n for _, n in countries] == counted.sort_values(ascending=False).head(10).tolist()
+
+    topics = printed_table(result.stdout, "Top topics")
+    by_topic = csv_frame["topics"].map(json.loads).explode().value_counts()
+    assert topics and all(by_topic[name] == n for name, n in topics)
+    assert [n for _, n in topics] == by_topic.head(10).tolist()

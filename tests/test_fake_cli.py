@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import signal
 import subprocess
 import sys
@@ -81,6 +83,9 @@ def test_port_in_use_is_a_clear_error() -> None:
         # one line of our own (werkzeug's text is not shown), with the way out
         assert second.stderr.startswith(f"fake_server: cannot listen on 127.0.0.1:{port} ")
         assert "--port 0 for any free port" in second.stderr
+        # the reason, said once: "(Address already in use)", not "(cannot listen ...)" again
+        assert f"({os.strerror(errno.EADDRINUSE)})" in second.stderr, second.stderr
+        assert second.stderr.count("cannot listen") == 1, second.stderr
         assert len(second.stderr.strip().splitlines()) == 1, second.stderr
     finally:
         proc.send_signal(signal.SIGINT)

@@ -97,3 +97,33 @@ def test_documented_settings_and_no_path_outside_the_repository() -> None:
     named = r"`((?:docs|notebooks|bench|tests|fake_server|expertfile_nb)/[^`\s]*)`"
     for link in re.findall(named, README):
         assert (ROOT / link).exists(), link
+
+
+def test_the_editing_example_changes_something_and_undoes_it(
+    expertfile_env: FakeExpertFile, tmp_path: Path
+) -> None:
+    """Run against the fake as written, the example plans real changes, applies them (the
+    service receives the writes) and puts the old values back."""
+    expertfile_env.experts = 60
+    (example,) = python_blocks("Editing profiles")
+    check = (
+        "\nprint('PLANNED', len(plan))"
+        "\nprint('APPLIED', result.counts.get('applied', 0))"
+        "\nback = ef.get_profiles()"
+        "\nprint('SAME', back.set_index('username')[before.columns.drop('username')]"
+        ".sort_index().equals(before.set_index('username').sort_index()))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "import expertfile_nb as ef\n" + example + check],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    said = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
+    assert int(said["PLANNED"]) > 0 and int(said["APPLIED"]) == int(said["PLANNED"])
+    assert said["SAME"] == "True"  # undone: the service holds what it held before
+    writes = [e for e in expertfile_env.journal if e.method in ("PUT", "POST", "DELETE")]
+    assert len([e for e in writes if "/oauth/" not in e.path]) >= 2 * int(said["PLANNED"])

@@ -393,6 +393,7 @@ SECTION_CREATE_FIELDS: dict[str, tuple[Field, ...]] = {
     ),
     "researchfocus": (
         Field("title", True),
+        Field("subtitle"),  # DOC-SL: Add Research Focus lists it (optional)
         Field("details", True),
         Field("url"),
         Field("date", kind="unix"),
@@ -434,8 +435,9 @@ SECTION_CREATE_FIELDS: dict[str, tuple[Field, ...]] = {
     # DOC-SL and DOC-GB: body name*; the current site's item {id, content_tag_id, tag}
     "tag": (Field("name", True, item_key="tag", source="DOC-GB"),),
 }
-#: update bodies that add a field to the create body (DOC-SL: research focus subtitle)
-_UPDATE_EXTRA: dict[str, tuple[Field, ...]] = {"researchfocus": (Field("subtitle"),)}
+#: update bodies that add a field to the create body (none since research focus subtitle,
+#: which DOC-SL lists on Add Research Focus too)
+_UPDATE_EXTRA: dict[str, tuple[Field, ...]] = {}
 
 #: sections with one item and no id: POST sets it, there is no PUT or DELETE
 SINGLE_SECTIONS = ("biography", "tagline", "fee", "availability", "social")
