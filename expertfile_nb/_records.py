@@ -169,8 +169,30 @@ def read_spotlight(
 
 def one_spelling(profile: dict[str, Any]) -> dict[str, Any]:
     """The profile with the current site's ``corporationprofile`` named
-    ``corporationProfile`` (the older reference's and the expert profile's spelling)."""
-    return {_SPELLINGS.get(key, key): value for key, value in profile.items()}
+    ``corporationProfile`` (the older reference's and the expert profile's spelling).
+
+    A profile that carries both spellings loses nothing: the one holding data is kept (an
+    empty list under the other spelling does not replace it, whichever comes first); when
+    both hold items, ``corporationProfile``'s come first, then those of
+    ``corporationprofile`` it does not already hold. A value that is not a list is kept as
+    sent unless the other spelling holds items.
+    """
+    out: dict[str, Any] = {}
+    for key, value in profile.items():
+        name = _SPELLINGS.get(key, key)
+        if name not in out:
+            out[name] = value
+            continue
+        # both spellings: merge, whichever order they came in, the older spelling's first
+        kept = out[name]
+        first, second = (value, kept) if key == name else (kept, value)
+        if not isinstance(second, list) or not second:
+            out[name] = first
+        elif not isinstance(first, list) or not first:
+            out[name] = second
+        else:
+            out[name] = first + [item for item in second if item not in first]
+    return out
 
 
 def with_datetimes(record: dict[str, Any]) -> dict[str, Any]:

@@ -433,8 +433,9 @@ def get_staff_member(
         The whole profile as a dict, section name → list (``avatar``, ``account``,
         ``biography``, ``corporationProfile``, …, as the service sent them, except that
         the current site's ``corporationprofile`` is given as ``corporationProfile``, the
-        older reference's and the expert profile's spelling); or, with ``section``, that
-        section's list.
+        older reference's and the expert profile's spelling: a profile carrying both keeps
+        the one holding items, or both's items, ``corporationProfile``'s first); or, with
+        ``section``, that section's list.
 
     Raises:
         NotFoundError: no such staff member in the organization.

@@ -159,8 +159,10 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
     ),
     Assumption(
         '"success" in the reads whose samples have none (expert and staff biography, tagline, '
-        "all links; all research grants; one industry)",
-        "sent (the samples read as abbreviated); 'as_sampled' leaves it out there",
+        "all links; all research grants; one industry), and in the expert and staff biography "
+        "and tagline POST answers",
+        "sent (the samples read as abbreviated); 'as_sampled' leaves it out there, also after "
+        "writes to the person",
         "success_key",
         ("always", "as_sampled"),
         "always",
@@ -224,8 +226,9 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
     Assumption(
         "a write missing a required field, or with a value outside the documented ones",
         "400 invalid_request naming the fields (required fields, enums such as accomplishment "
-        "type 71/73 and media type, 1/0 flags, whole numbers); 'lenient' stores it as sent "
-        "instead (not a check setting: the check command never writes)",
+        "type 71/73 and media type, 1/0 flags (an empty one too), whole numbers); 'lenient' "
+        "stores it as sent instead, and leaves a flag that is not 1/0 as it was (not a check "
+        "setting: the check command never writes)",
         "write_validation",
         ("strict", "lenient"),
         "strict",
@@ -270,5 +273,14 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
         "undocumented_write_status",
         ("405", "404"),
         "405",
+    ),
+    Assumption(
+        "DELETE /staff/<username> of an expert (experts are on the staff list too)",
+        "deletes the person, expert profile included (the documents do not say whether the "
+        "staff endpoint reaches experts); '404' answers 404 and changes nothing (delete an "
+        "expert with DELETE /expert/<username>)",
+        "staff_delete_of_expert",
+        ("delete", "404"),
+        "delete",
     ),
 )

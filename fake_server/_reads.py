@@ -23,6 +23,7 @@ __all__ = [
     "TokenJson",
     "TokenPaths",
     "section_items",
+    "sends_success",
     "spotlight_data",
     "staff_profile_keys",
 ]
@@ -49,6 +50,14 @@ SAMPLED_WITHOUT_SUCCESS = frozenset(
         ("staff", "link", False),
     }
 )
+
+
+def sends_success(success_key: SuccessKey, person: str, segment: str, by_id: bool) -> bool:
+    """Whether a section read of a ``person`` (``expert``, ``staff``) carries ``"success"``:
+    ``"always"``, or (``"as_sampled"``) unless its documented sample has none."""
+    return success_key == "always" or (person, segment, by_id) not in SAMPLED_WITHOUT_SUCCESS
+
+
 #: segment -> the item keys the documented samples show as null
 SAMPLED_NULLS: dict[str, tuple[str, ...]] = {
     "testimonial": ("date",),

@@ -35,7 +35,6 @@ from fake_server._query import (
     window,
 )
 from fake_server._reads import (
-    SAMPLED_WITHOUT_SUCCESS,
     CorporationValue,
     DocVersion,
     GuessedItems,
@@ -45,6 +44,7 @@ from fake_server._reads import (
     TokenJson,
     TokenPaths,
     section_items,
+    sends_success,
     spotlight_data,
     staff_profile_keys,
 )
@@ -201,10 +201,8 @@ def _segment(server: Server, org: int, params: dict[str, str], *, expert: bool) 
     d, i = _person(server, org, params["username"], expert=expert)
     items = segment_items(d, i, segment, slate=server.doc_version == "slate")
     item_id = params.get("id")
-    sampled = (
-        server.success_key == "always"
-        or ("expert" if expert else "staff", segment, item_id is not None)
-        not in SAMPLED_WITHOUT_SUCCESS
+    sampled = sends_success(
+        server.success_key, "expert" if expert else "staff", segment, item_id is not None
     )
     if item_id is not None:
         items = [item for item in items if "id" in item and str(item["id"]) == item_id]

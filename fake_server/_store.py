@@ -38,6 +38,7 @@ from fake_server._layouts import (
     Layout,
 )
 from fake_server._query import BadRequest, people_query, requested_fields, window
+from fake_server._reads import sends_success
 from fake_server._routes import ROUTES, NotFound, Route, Server, _path
 from fake_server._wsgi import Answer
 
@@ -46,6 +47,7 @@ __all__ = [
     "AccomplishmentDate",
     "NewUsername",
     "SectionPostAnswer",
+    "StaffDeleteOfExpert",
     "Store",
     "WriteJson",
     "WriteValidation",
@@ -58,6 +60,7 @@ WriteJson = Literal["accept", "refuse"]
 AccomplishmentDate = Literal["start", "both"]
 SectionPostAnswer = Literal["as_guessed", "id_null"]
 NewUsername = Literal["name", "numbered"]
+StaffDeleteOfExpert = Literal["delete", "404"]
 
 # -- what each write takes (docs/API_REFERENCE.md §3.3, §3.4, §4.3, §6) -------------------
 _PERSON_FIELDS = (
@@ -101,7 +104,6 @@ class _Section:
 
     required: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
-    update_extra: tuple[str, ...] = ()
     rename: dict[str, str] = field(default_factory=dict)  # body field -> item key
     values: dict[str, tuple[str, ...]] = field(default_factory=dict)
     ints: tuple[str, ...] = ()  # whole numbers
@@ -147,7 +149,8 @@ SECTIONS: dict[str, _Section] = {
     ),
     "course": _Section(("title", "details"), ("url",)),
     "article": _Section(("title", "publisher", "details"), ("url", "authors")),
-    "researchfocus": _Section(("title", "details"), ("url", "date"), ("subtitle",), ints=_DATES),
+    # DOC-SL's Add Research Focus lists subtitle as optional (its row reads "sub`title`")
+    "researchfocus": _Section(("title", "details"), ("url", "date", "subtitle"), ints=_DATES),
     "topic": _Section(("name",), ops="cd"),
     "industry": _Section(("name",), ops="cd"),
     "language": _Section(("name",)),
@@ -174,6 +177,8 @@ SECTIONS: dict[str, _Section] = {
     "category": _Section(("name",), ops="cd"),
     "tag": _Section(("name",), rename={"name": "tag"}, ops="cd"),
 }
+#: the single sections whose POST samples (expert and staff, DOC-SL) have no "success"
+_POSTS_SAMPLED_WITHOUT_SUCCESS = frozenset({"biography", "tagline"})
 _STAFF_OPS = {
     "biography": "c",
     "tagline": "c",
@@ -193,6 +198,19 @@ _INQUIRY_COMMON = (
     "location_country",
     "username",
 )
+#: DOC-SL §Helper > State/Province: an inquiry's location_state must be one of these codes
+#: when its location_country is CA or US (as listed: upper case; NF, not NL)
+STATES: dict[str, frozenset[str]] = {
+    "CA": frozenset({
+        "BC", "ON", "NF", "NS", "PE", "NU", "NB", "QC", "MB", "SK", "AB", "NT", "YT",
+    }),
+    "US": frozenset({
+        "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL",
+        "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE",
+        "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD",
+        "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY",
+    }),
+}  # fmt: skip
 _INQUIRIES: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]] = {
     "general": ((), {}),
     "event": (("event_name", "event_location", "event_date", "event_description"), {}),
@@ -429,6 +447,7 @@ class _StoreServer(Server, Protocol):
     section_post_answer: SectionPostAnswer
     new_username: NewUsername
     undocumented_write_status: int
+    staff_delete_of_expert: StaffDeleteOfExpert
     write_routes: tuple[Route, ...]
 
     def after_write(self, request: Request) -> Answer | None: ...
@@ -571,6 +590,18 @@ class Store:
         strict: bool,
         kind: str,
     ) -> Answer:
+        username = params["username"]
+        if (
+            method == "DELETE"
+            and kind == "_staff_member"
+            and s.staff_delete_of_expert == "404"
+            and self._is_expert(s, request, org, params["org"], username)
+        ):  # checked first: a refused delete leaves the store as it was
+            raise NotFound(
+                f"{username[:60]!r} is an expert: DELETE /staff/<username> deletes staff "
+                "members only (staff_delete_of_expert='404'); delete an expert with "
+                "DELETE /expert/<username>"
+            )
         person, _ = self._base_person(s, request, org, params, kind)
         if method == "DELETE":
             self._deleted.setdefault(org, set()).add(person.username)
@@ -606,7 +637,7 @@ class Store:
             raise _MethodNotAllowed(section, item_id is not None, ops)
         person, _ = self._base_person(s, request, org, params, kind)
         changes = person.changes(section)
-        fields = rules.required + rules.optional + (rules.update_extra if op == "u" else ())
+        fields = rules.required + rules.optional
         if op != "d":
             _check(form, rules.required if op == "c" else (), rules.values, rules.ints, strict)
         values = {
@@ -632,12 +663,13 @@ class Store:
             changes.single = (changes.single or {}) | values
             if section == "fee":
                 return ok({"id": self._new_id()})
+            success = s.success_key == "always" or section not in _POSTS_SAMPLED_WITHOUT_SUCCESS
             if s.section_post_answer == "id_null":
-                return ok({"id": None})
+                return ok({"id": None}, success=success)
             if section == "biography":
-                return ok([{"id": None}])
+                return ok([{"id": None}], success=success)
             if section == "tagline":
-                return ok([{"tagline": {"id": None}}])
+                return ok([{"tagline": {"id": None}}], success=success)
             return ok({"id": None})  # social
         if op == "c":
             new_id = self._new_id()
@@ -692,6 +724,15 @@ class Store:
             ("event_date", "media_deadline") if kind in ("event", "media") else (),
             strict,
         )
+        # the country in either case (ca reaches the check too); the state exactly as listed
+        country = form.get("location_country", "").strip().upper()
+        state = form.get("location_state", "")
+        if strict and country in STATES and state not in STATES[country]:
+            raise BadRequest(
+                f"field location_state: {state[:40]!r} is not a state or province code of "
+                f"{country} (when location_country is CA or US it must be one of: "
+                f"{', '.join(sorted(STATES[country]))})"
+            )
         username = form.get("username", "")
         if strict and not self._is_expert(s, request, org, params["org"], username):
             raise BadRequest(f"username: {username[:60]!r} is not an expert of organization {org}")
@@ -751,12 +792,16 @@ class Store:
             if change is not None:
                 items = change.apply(items, EXPERT_SEGMENTS[section], section)
             item_id = params.get("id")
+            # "success" as the base read sends it (success_key), changed or not
+            success = sends_success(
+                server.success_key, "expert" if expert else "staff", section, item_id is not None
+            )
             if item_id is None:
-                return ok(items)
+                return ok(items, success=success)
             found = [i for i in items if isinstance(i, dict) and str(i.get("id")) == item_id]
             if not found:
                 raise NotFound(f"no {section} item {item_id[:40]!r} for {username[:60]!r}")
-            return ok(found)
+            return ok(found, success=success)
 
     def _profile(self, person: _Person, data: dict[str, Any], expert: bool) -> dict[str, Any]:
         layout = _layout(expert)

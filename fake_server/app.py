@@ -54,6 +54,7 @@ from fake_server._store import (
     AccomplishmentDate,
     NewUsername,
     SectionPostAnswer,
+    StaffDeleteOfExpert,
     Store,
     WriteJson,
     WriteValidation,
@@ -164,7 +165,9 @@ class FakeExpertFile(HTTPServer):
             instead of the synthetic organization (``experts`` and ``seed`` unused).
             Writes change the fake's memory only: the folder is never written.
         write_validation: a write missing a required field or with a value outside the
-            documented ones is ``"strict"``-ly refused (400) or ``"lenient"``-ly stored.
+            documented ones is ``"strict"``-ly refused (400) or ``"lenient"``-ly stored (a
+            1/0 flag sent empty or otherwise is then left as it was). An inquiry's
+            ``location_state`` must be a listed code when its country is CA or US (documented).
         write_json: a write's body may be a JSON object as well as a form (``"accept"``), or
             only a form (``"refuse"``: a JSON body is a 400).
         accomplishment_date: an accomplishment's body ``date`` lands in the item's
@@ -176,6 +179,9 @@ class FakeExpertFile(HTTPServer):
             ``new-N`` (``"numbered"``).
         undocumented_write_status: the status of a write the documents do not give for that
             section (e.g. PUT on a topic): 405 with ``Allow``, or 404.
+        staff_delete_of_expert: ``DELETE /staff/<username>`` of someone who is an expert
+            (experts are on the staff list too): deletes the person, expert profile
+            included (``"delete"``), or answers 404 and changes nothing (``"404"``).
         write_failure_rate: the share of writes (0 to 1) answered 500 *after* the change
             was made (``write_failure="error"``) or cut without an answer (``"drop"``),
             drawn from a generator seeded with ``write_failure_seed``.
@@ -227,6 +233,7 @@ class FakeExpertFile(HTTPServer):
         section_post_answer: SectionPostAnswer = "as_guessed",
         new_username: NewUsername = "name",
         undocumented_write_status: int = 405,
+        staff_delete_of_expert: StaffDeleteOfExpert = "delete",
         write_failure_rate: float = 0.0,
         write_failure: str = "error",
         write_failure_seed: int = 0,
@@ -273,6 +280,7 @@ class FakeExpertFile(HTTPServer):
             "section_post_answer": section_post_answer,
             "new_username": new_username,
             "undocumented_write_status": undocumented_write_status,
+            "staff_delete_of_expert": staff_delete_of_expert,
         }
         # writes: kept in memory (never in the dataset folder), behind the read routes
         self.store = Store()
@@ -334,6 +342,9 @@ class FakeExpertFile(HTTPServer):
             self.section_post_answer: SectionPostAnswer = self._defaults["section_post_answer"]
             self.new_username: NewUsername = self._defaults["new_username"]
             self.undocumented_write_status: int = self._defaults["undocumented_write_status"]
+            self.staff_delete_of_expert: StaffDeleteOfExpert = self._defaults[
+                "staff_delete_of_expert"
+            ]
             self.write_failure_rate: float = self._defaults["write_failure_rate"]
             self.write_failure: str = self._defaults["write_failure"]
             self._write_rng = random.Random(self._defaults["write_failure_seed"])  # noqa: S311 -- test faults, not secrets

@@ -40,9 +40,9 @@ MUTATIONS = [
     ),
     Mutation(
         name="fake: success_key=as_sampled leaves success out of every read",
-        path="fake_server/_routes.py",
-        old='server.success_key == "always"\n        or (',
-        new='server.success_key == "always"\n        and (',
+        path="fake_server/_reads.py",
+        old='return success_key == "always" or (person, segment, by_id)',
+        new='return success_key == "always" and (person, segment, by_id)',
         tests=[f"{READS}::test_every_read_is_documented"],
     ),
     Mutation(

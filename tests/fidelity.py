@@ -95,7 +95,7 @@ def _client_write(w: wr.Write) -> str:
 def _write_verdicts() -> dict[str, list[str]]:
     """Per documented write: the fake's problems, from test_fake_writes_contract's own
     check (the write sent with a valid body to a fresh fake; the answer held to the
-    documented shape)."""
+    documented shape, or to the contract's guess where ``Write.answer_guess`` names one)."""
     results: dict[str, list[str]] = {}
     with FakeExpertFile() as server:
         for w in wr.WRITES:
@@ -201,7 +201,8 @@ def render(**fake_settings: Any) -> str:
         "create/update/delete, section items and inquiries). The fake's column is",
         "`tests/contract/test_fake_writes_contract.py`'s check, run now against a",
         "`FakeExpertFile` reset to its starting data (the write sent with a valid body, the",
-        "answer held to the documented shape); the client function is held to the documented",
+        "answer held to the documented shape, or where the documents give none to the",
+        "contract's guess, named in the row); the client function is held to the documented",
         "form and answer, served by a plain `pytest_httpserver`, by",
         "`test_every_documented_write_sends_the_form_and_returns_the_documented_data`",
         "(`tests/contract/test_client_writes.py`).",
@@ -214,7 +215,8 @@ def render(**fake_settings: Any) -> str:
     )
     for w in wr.WRITES:
         problems = write_verdicts[w.name]
-        verdict = "documented shape" if not problems else f"DIFFERS: {problems[0]}"
+        held_to = f"the guess: {w.answer_guess}" if w.answer_guess else "documented shape"
+        verdict = held_to if not problems else f"DIFFERS: {problems[0]}"
         function = _client_write(w)
         assert hasattr(ef, function.split("(")[0]), function
         lines.append(

@@ -33,3 +33,25 @@ def test_a_fake_that_differs_shows_in_its_rows() -> None:
             assert "DIFFERS under 5 of 6" in rows[name], rows[name]
         else:
             assert "documented keys and types | 6 of 6" in rows[name], rows[name]
+
+
+def test_write_rows_say_what_each_answer_was_held_to() -> None:
+    """A write row says "documented shape" only where the check held the fake's answer to a
+    documented shape; where it held it to a guess (create_expert: the body echoed; biography,
+    tagline and social: a reading of samples that are not JSON) the row names the guess."""
+    from tests.contract import writes as wr
+
+    rows = {
+        line.split(" | ")[0].removeprefix("| "): line
+        for line in DOC.read_text().splitlines()
+        if line.startswith("| ") and " | " in line
+    }
+    guessed = {w.name for w in wr.WRITES if w.answer_guess}
+    assert {"create_expert", "add_item[biography]", "add_item[staff/tagline]"} <= guessed
+    for w in wr.WRITES:
+        if w.name in guessed:
+            assert "documented shape" not in rows[w.name], rows[w.name]
+            assert f"the guess: {w.answer_guess}" in rows[w.name], rows[w.name]
+        else:
+            assert "| documented shape |" in rows[w.name], rows[w.name]
+    assert "echo" in rows["create_expert"], rows["create_expert"]

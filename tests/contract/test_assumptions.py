@@ -111,6 +111,13 @@ def _undocumented_write(server: FakeExpertFile, token: str) -> int:
     return _write(server, token, "PUT", f"{path}/{topic}", data={"name": "x"}).status_code
 
 
+def _staff_delete_of_expert(server: FakeExpertFile, token: str) -> list[int]:
+    """DELETE /staff/<an expert>: its status, then the status of that expert's profile."""
+    expert = _first_expert(server, token)
+    deleted = _write(server, token, "DELETE", f"/v2/organization/{{org}}/staff/{expert}")
+    return [deleted.status_code, _get(server, token, f"{EXPERTS}/{expert}").status_code]
+
+
 PROBES: dict[str, Probe] = {
     "meaning of page_from": lambda s, t: [
         r["username"] for r in _data(s, t, EXPERTS, page_size=2, page_from=1)["experts"]
@@ -181,6 +188,7 @@ PROBES: dict[str, Probe] = {
     ).json()["data"],
     "the accomplishment date field": _accomplishment_dates,
     "a write to a section the documents give no such write for": _undocumented_write,
+    "DELETE /staff/<username> of an expert": _staff_delete_of_expert,
 }
 #: the other value where it is not an identifier
 OTHER = {"max_page_size": 5, "foreign_org_status": 404, "undocumented_write_status": 404}

@@ -157,3 +157,38 @@ def test_get_spotlight_is_the_documented_record(plain: PlainService) -> None:
     for key in ("published_date", "created"):
         assert spotlight.pop(key) == pd.Timestamp(sent[key], unit="s", tz="UTC")
     assert spotlight == {k: v for k, v in sent.items() if k not in ("published_date", "created")}
+
+
+@pytest.mark.parametrize("empty_first", [True, False], ids=["empty first", "empty last"])
+def test_a_staff_profile_with_both_spellings_keeps_the_one_holding_data(
+    plain: PlainService, empty_first: bool
+) -> None:
+    """A page carrying ``corporationProfile: []`` and ``corporationprofile: [item]`` (in
+    either order) gives the item under the one spelling; nothing is lost."""
+    documented = dict(pages.STAFF_PROFILE["data"])
+    items = documented.pop("corporationprofile")
+    both = (
+        {"corporationProfile": [], "corporationprofile": items}
+        if empty_first
+        else {"corporationprofile": items, "corporationProfile": []}
+    )
+    page = {"data": {**documented, **both}, "success": True}
+    plain.route("/v2/organization/{org}/staff/mira.okafor", page)
+    member = ef.get_staff_member("mira.okafor")
+    assert member == {**documented, "corporationProfile": items}
+
+
+def test_a_staff_profile_with_two_different_spellings_keeps_every_item(
+    plain: PlainService,
+) -> None:
+    """Both spellings holding items: the older reference's first, then the current site's
+    items it does not already hold (each once)."""
+    documented = dict(pages.STAFF_PROFILE["data"])
+    (item,) = documented.pop("corporationprofile")
+    other = {**item, "id": item["id"] + 1, "name": "Another Corporation"}
+    page = {
+        "data": {**documented, "corporationprofile": [other, item], "corporationProfile": [item]},
+        "success": True,
+    }
+    plain.route("/v2/organization/{org}/staff/mira.okafor", page)
+    assert ef.get_staff_member("mira.okafor")["corporationProfile"] == [item, other]

@@ -367,3 +367,28 @@ def test_month_as_year_month_means_that_month_of_that_year(
     refused = get_data(expertfile_server, path, token, month=year_month, year=other)
     assert_failure(refused, 400, "invalid_request")
     assert "year" in refused.json()["error_description"]
+
+
+#: the reads of one person (their profile, and each section list or item)
+PERSON_READS = [name for name in vs.READS if "{username}" in vs.SAMPLES[name].path]
+
+
+@pytest.mark.parametrize("name", PERSON_READS)
+def test_reads_of_a_person_written_to_are_still_documented(
+    expertfile_server: FakeExpertFile, name: str
+) -> None:
+    """A write to a person makes the store answer that person's reads: each must still be
+    documented under every read setting (no "success" where the samples have none)."""
+    token = get_token(expertfile_server)
+    path = read_path(expertfile_server, token, name)
+    person, username = path.split("/")[4:6]
+    response = requests.put(
+        f"{expertfile_server.url}/v2/organization/{expertfile_server.org_id}/{person}/{username}",
+        data={"job_title": "Written to"},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    assert expertfile_server.store.person(expertfile_server.org_id, username) is not None
+    for settings in SETTINGS:
+        assert fake_problems(expertfile_server, token, name, settings) == [], settings

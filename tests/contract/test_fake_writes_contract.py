@@ -15,6 +15,7 @@ import requests
 
 from fake_server import FakeExpertFile
 from tests.contract import documented as doc
+from tests.contract import vendor_samples as vs
 from tests.contract import writes as wr
 from tests.helpers import assert_failure, get_token
 
@@ -78,8 +79,10 @@ def _expected_answer(w: wr.Write, body: dict[str, str]) -> Any:
     return w.answer
 
 
-def _do(client: Client, w: wr.Write, body: dict[str, str] | None = None) -> tuple[Any, str, Any]:
-    """Send ``w`` with a valid body to a fresh target; (answer data, username, item id)."""
+def _send(
+    client: Client, w: wr.Write, body: dict[str, str] | None = None
+) -> tuple[requests.Response, str, Any]:
+    """Send ``w`` with a valid body to a fresh target; (the response, username, item id)."""
     username = (
         "" if w.person is None or (w.op == "create" and w.section is None) else _target(client, w)
     )
@@ -89,7 +92,13 @@ def _do(client: Client, w: wr.Write, body: dict[str, str] | None = None) -> tupl
         item_id = _ok(client.send(add, wr.example_body(add), username))["id"]
     if body is None:
         body = wr.example_body(w, username=client.first())
-    return _ok(client.send(w, body, username, item_id)), username, item_id
+    return client.send(w, body, username, item_id), username, item_id
+
+
+def _do(client: Client, w: wr.Write, body: dict[str, str] | None = None) -> tuple[Any, str, Any]:
+    """Send ``w`` with a valid body to a fresh target; (answer data, username, item id)."""
+    response, username, item_id = _send(client, w, body)
+    return _ok(response), username, item_id
 
 
 @pytest.mark.parametrize("w", wr.WRITES, ids=repr)
@@ -381,3 +390,146 @@ def test_list_fields_show_written_account_values(client: Client) -> None:
     created = [row for row in rows["experts"] if row["jobtitle"] == "Example job_title"]
     assert len(created) == 1 and "-new-" in created[0]["username"]
     assert doc.mismatches(created[0], doc.EXPERTS.item, exact=False) == []
+
+
+# -- issue 21: fidelity of the writes -------------------------------------------------------
+def test_research_focus_create_keeps_its_subtitle(client: Client) -> None:
+    """DOC-SL's *Add Research Focus* lists an optional subtitle (its row reads "sub`title`"):
+    the item made shows it in the section's reads, the list and the one by id."""
+    w = wr.write("add_item[researchfocus]")
+    username = client.first()
+    data = _ok(client.send(w, wr.example_body(w) | {"subtitle": "A subtitle"}, username))
+    path = _section_path(w, username)
+    written = _item(client.data(path), data["id"])
+    assert written is not None and written["subtitle"] == "A subtitle", written
+    assert _ok(client.get(f"{path}/{data['id']}")) == [written]
+    assert doc.mismatches(written, doc.EXPERT_SECTIONS["researchfocus"]) == []
+
+
+def _inquiry(client: Client, country: str, state: str) -> requests.Response:
+    w = wr.write("inquiry[general]")
+    body = wr.example_body(w, username=client.first())
+    return client.send(w, body | {"location_country": country, "location_state": state})
+
+
+def test_inquiry_state_is_a_documented_code_in_canada_and_the_us(
+    expertfile_server: FakeExpertFile, client: Client
+) -> None:
+    """DOC-SL, every inquiry's location_state: "if country is Canada or U.S.A valid state or
+    province codes must be passed" (the §Helper lists, kept in tests/contract/vendor/)."""
+    for country, states in vs.state_codes().items():
+        for state in states:
+            _ok(_inquiry(client, country, state))
+    for country, state in (("FR", "Île-de-France"), ("GB", "ZZ"), ("MX", "ON")):
+        _ok(_inquiry(client, country, state))  # elsewhere any text
+    sent = len(expertfile_server.store.inquiries)
+    for country, state in (("CA", "NY"), ("US", "ON"), ("US", "ZZ"), ("CA", "Ontario")):
+        response = _inquiry(client, country, state)
+        description = assert_failure(response, 400, "invalid_request")["error_description"]
+        assert "location_state" in description and country in description, description
+    assert len(expertfile_server.store.inquiries) == sent  # nothing recorded
+    expertfile_server.write_validation = "lenient"  # as the other checks: stored as sent
+    _ok(_inquiry(client, "US", "ZZ"))
+
+
+@pytest.mark.parametrize("post_answer", ["as_guessed", "id_null"])
+@pytest.mark.parametrize("w", wr.WRITES, ids=repr)
+def test_success_as_sampled_answers_each_write_as_its_sample(
+    expertfile_server: FakeExpertFile, client: Client, w: wr.Write, post_answer: str
+) -> None:
+    """With success_key="as_sampled" a write's answer has "success" where its sample has it
+    (the biography and tagline POST samples have none), whatever section_post_answer."""
+    expertfile_server.success_key = "as_sampled"
+    expertfile_server.section_post_answer = post_answer  # type: ignore[assignment]  # a value it takes
+    response, _, _ = _send(client, w)
+    assert response.status_code == 200, response.text
+    sampled = w.sample is None or '"success"' in w.sample
+    body = response.json()
+    assert set(body) == ({"data", "success"} if sampled else {"data"}), body
+    if post_answer == "as_guessed":
+        assert doc.mismatches(body["data"], _expected_answer(w, wr.example_body(w))) == []
+
+
+def test_staff_delete_of_an_expert_deletes_the_expert_or_is_404(
+    expertfile_server: FakeExpertFile, client: Client
+) -> None:
+    """Experts are on the staff list too; DELETE /staff/<an expert> is not documented: the
+    fake deletes the person, expert profile included (staff_delete_of_expert="delete"), or
+    answers 404 ("404") and changes nothing; a staff member who is no expert is deleted."""
+    w = wr.write("delete_staff")
+    expert = client.first()
+    profile = f"/v2/organization/{{org}}/expert/{expert}"
+    assert expertfile_server.staff_delete_of_expert == "delete"
+    assert _ok(client.send(w, {}, expert))["deleted"] is True
+    assert_failure(client.get(profile), 404, "not_found")
+    assert_failure(client.get(f"/v2/organization/{{org}}/staff/{expert}"), 404, "not_found")
+    expertfile_server.reset()
+    expertfile_server.staff_delete_of_expert = "404"
+    client = Client(expertfile_server)
+    before = client.data(profile)
+    description = assert_failure(client.send(w, {}, expert), 404, "not_found")
+    assert "expert" in description["error_description"]
+    assert client.data(profile) == before
+    rows = client.data("/v2/organization/{org}/employee", page_size=100)["staff"]
+    staff_only = next(
+        r["username"]
+        for r in rows
+        if client.get(f"/v2/organization/{{org}}/expert/{r['username']}").status_code == 404
+    )
+    assert _ok(client.send(w, {}, staff_only))["deleted"] is True
+    assert_failure(client.get(f"/v2/organization/{{org}}/staff/{staff_only}"), 404, "not_found")
+
+
+def _created(client: Client, person: str, lastname: str) -> str:
+    """The username of a person created now (the expert create answer does not carry it)."""
+    w = wr.write(f"create_{person}")
+    _ok(client.send(w, wr.example_body(w) | {"lastname": lastname}))
+    rows = client.data("/v2/organization/{org}/employee", q=lastname)["staff"]
+    return str(rows[0]["username"])
+
+
+def _listed(client: Client, person: str, username: str) -> list[bool]:
+    """Whether ``username`` is on the published, unpublished, public, private lists."""
+    noun, key = ("expert", "experts") if person == "expert" else ("employee", "staff")
+    out = []
+    for name, value in (
+        ("status", "published"),
+        ("status", "unpublished"),
+        ("access", "public"),
+        ("access", "private"),
+    ):
+        if person == "staff" and name == "status":
+            continue  # the staff list documents no status
+        rows = client.data(f"/v2/organization/{{org}}/{noun}", page_size=100, **{name: value})
+        out.append(username in [r["username"] for r in rows[key]])
+    return out
+
+
+@pytest.mark.parametrize("created", [False, True], ids=["of the data", "created"])
+@pytest.mark.parametrize("flag", ["is_published", "is_private"])
+@pytest.mark.parametrize("person", ["expert", "staff"])
+def test_an_empty_flag_is_refused_or_left_alone(
+    expertfile_server: FakeExpertFile, client: Client, person: str, flag: str, created: bool
+) -> None:
+    """A flag sent empty (a form's ``is_published=``, JSON null) is not 1 or 0: strict
+    validation answers 400 naming it and changes nothing; lenient validation leaves the flag
+    as it was and stores the rest of the body. Never a 500 (a crash of the store)."""
+    w = wr.write(f"update_{person}")
+    username = _created(client, person, "Flagless") if created else _target(client, w)
+    path = f"/v2/organization/{{org}}/{person}/{username}"
+    before, listed = client.data(path), _listed(client, person, username)
+    response = client.send(w, {flag: "", "job_title": "Not kept"}, username)
+    assert flag in assert_failure(response, 400, "invalid_request")["error_description"]
+    assert client.data(path) == before
+    expertfile_server.write_validation = "lenient"
+    url = client.server.url + w.url_path(client.org, username)
+    for sent in (
+        client.send(w, {flag: "", "job_title": "Kept"}, username),
+        client.http.put(url, json={flag: None, "job_title": "Kept"}, timeout=10),
+    ):
+        assert _ok(sent) == {"user": username, "updated": True}
+    after = client.data(path)
+    assert after["account"][0].pop("job_title") == "Kept"
+    unchanged = {k: v for k, v in before["account"][0].items() if k != "job_title"}
+    assert after["account"][0] == unchanged
+    assert _listed(client, person, username) == listed

@@ -100,6 +100,8 @@ class Write:
         sample: the vendor's sample answer, verbatim (``None``: none given).
         source: where the write is documented.
         notes: what is inferred or odd.
+        answer_guess: empty when ``answer`` is the documented shape; else what ``answer``
+            guesses (INFERRED), e.g. the body echoed where the sample shows fixed fields.
     """
 
     name: str
@@ -113,6 +115,7 @@ class Write:
     sample: str | None
     source: str = "DOC-SL"
     notes: str = ""
+    answer_guess: str = ""
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -243,6 +246,8 @@ _PEOPLE: list[Write] = [
         "the answer echoes the body as a one-element list (the sample shows the 11 fields "
         "above; INFERRED: the fields sent are echoed, so its keys are those of the body). "
         "The new username is not in the answer (GAP).",
+        answer_guess="the body echoed as a one-element list, its keys those sent (the sample "
+        "echoes 11 fields)",
     ),
     Write(
         "update_expert",
@@ -482,6 +487,12 @@ STAFF_SECTION_OPS: dict[str, frozenset[Op]] = {
     "tag": _ADD_DELETE,
 }
 
+#: the single-section answers read from samples that are not JSON (INFERRED readings)
+_ANSWER_GUESSES = {
+    "biography": "[{id: null}], read from a sample that is not JSON",
+    "tagline": "[{tagline: {id: null}}], read from a sample that is not JSON",
+    "social": "{id: null}, read from a sample that is not JSON",
+}
 # single sections: each answers its own way (samples verbatim; answers INFERRED readings)
 _SINGLE_ANSWERS: dict[str, tuple[Shape, str, str]] = {
     "biography": (
@@ -544,6 +555,7 @@ def _section_writes(person: Person, ops: dict[str, frozenset[Op]]) -> list[Write
                     sample,
                     "DOC-SL" + (", DOC-GB" if section == "tag" else ""),
                     notes or "Slate writes the path with a trailing / (both accepted)",
+                    _ANSWER_GUESSES.get(section, ""),
                 )
             )
         if "update" in allowed:
@@ -590,7 +602,8 @@ INQUIRY_COMMON: tuple[Field, ...] = (
     Field("email", True, item_key=None),
     Field("message", True, item_key=None),
     Field("location_city", True, item_key=None),
-    # a valid §7.3 code when the country is CA or US (not checked by the fake: INFERRED)
+    # DOC-SL: a valid §Helper state/province code when the country is CA or US (documented;
+    # vendor_samples.state_codes(); the fake refuses another with a 400)
     Field("location_state", True, item_key=None),
     Field("location_country", True, item_key=None),  # a §7.2 code
     Field("username", True, item_key=None),  # the recipient: one of the organization's experts
