@@ -202,6 +202,7 @@ def find(
     *,
     profile: str | None = None,
     url_given: bool = False,
+    for_client: bool = False,
 ) -> Found | None:
     """The first source, in the documented order, that has something to log in with.
 
@@ -209,8 +210,10 @@ def find(
         base_url: where to log in (a profile's own ``base_url`` replaces it unless
             ``url_given``).
         leeway: a remembered token due within this many seconds is not used.
-        profile: a profile named explicitly (it comes before the environment).
+        profile: a profile named explicitly (it comes before the environment); default,
+            for the default login, the one ``--profile`` chose (``STATE.profile``).
         url_given: ``base_url`` was passed explicitly: it wins over a profile's.
+        for_client: the chain of an ``ef.Client``: only ``profile`` is named explicitly.
 
     Raises:
         ConfigurationError: half a pair in the environment.
@@ -223,6 +226,10 @@ def find(
         url = resolve_base_url(named.base_url) if moved else base_url
         return _with_profile(named, url, leeway, moved)
 
+    if profile is None and not for_client:
+        from expertfile_nb._state import STATE  # the default login's choice (``--profile``)
+
+        profile = STATE.profile
     if profile is not None:
         return use(profile)
     credentials = from_environment()

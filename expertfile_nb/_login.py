@@ -45,7 +45,6 @@ from expertfile_nb._config import (
 )
 from expertfile_nb._credentials import Credentials, find
 from expertfile_nb._deadline import within
-from expertfile_nb._profiles_file import profile_from_environment
 from expertfile_nb._redact import mask
 from expertfile_nb._session import ExpertFileSession
 from expertfile_nb._state import STATE, Login
@@ -153,7 +152,7 @@ def _login_with(
 
 def _login_from_chain(url: str, settings: Options, *, url_given: bool = False) -> Token:
     """Log in from the first source that has credentials (never shows a form)."""
-    found = _credentials.find(url, settings.leeway, profile=STATE.profile, url_given=url_given)
+    found = _credentials.find(url, settings.leeway, url_given=url_given)
     if found is None:
         raise NotLoggedInError(FORM_ON_SCREEN if STATE.form_shown else HOW_TO_LOG_IN)
     url = found.base_url or url
@@ -473,12 +472,13 @@ def status_before_login(
             False, base_url or os.environ.get(ENV_BASE_URL, ""), problem=str(exc), profile=profile
         )
     try:
-        found = find(url, profile=profile, url_given=base_url is not None)
+        found = find(
+            url, profile=profile, url_given=base_url is not None, for_client=not default_login
+        )
     except ConfigurationError as exc:
         return LoginStatus(False, url, problem=str(exc), profile=profile)
     if found is None:
-        chosen = profile or (profile_from_environment() if default_login else None)
-        return LoginStatus(False, url, profile=chosen)
+        return LoginStatus(False, url, profile=profile)
     return LoginStatus(False, found.base_url or url, ready=found.source, profile=found.profile)
 
 

@@ -311,7 +311,9 @@ class Client:
                 _credentials.SOURCE_ARGUMENTS, self._credentials
             )
         else:
-            found = _credentials.find(url, profile=self._profile, url_given=url_given)
+            found = _credentials.find(
+                url, profile=self._profile, url_given=url_given, for_client=True
+            )
         if found is None:
             raise NotLoggedInError(HOW_TO_LOG_IN)
         url = found.base_url or url
