@@ -237,3 +237,20 @@ def test_client_with_an_unknown_profile_lists_the_profiles(
     monkeypatch.setenv("EXPERTFILE_CONFIG", str(config))
     with pytest.raises(ef.ProfileError, match=r"No profile 'stagng'.*prod"):
         ef.Client(profile="stagng")
+
+
+def test_logout_deletes_only_its_own_entry_at_a_shared_base_url(
+    expertfile_server: FakeExpertFile,
+) -> None:
+    expertfile_server.add_client("second-client", "second-secret", 99)
+    url = expertfile_server.url
+    a = ef.Client(expertfile_server.client_id, expertfile_server.client_secret, base_url=url,
+                  remember=True)  # fmt: skip
+    b = ef.Client("second-client", "second-secret", base_url=url, remember=True)
+    assert (a.login().org_id, b.login().org_id) == (expertfile_server.org_id, 99)
+    cache = Path(os.environ["EXPERTFILE_TOKEN_CACHE"])
+    assert len(json.loads(cache.read_text())["tokens"]) == 2
+    assert "deleted" in a.logout()
+    left = json.loads(cache.read_text())["tokens"]
+    assert [e["client_id"] for e in left] == ["second-client"]
+    assert b.status().logged_in and not a.status().logged_in
