@@ -1,6 +1,8 @@
 """Command line: ``expertfile-nb demo | login | status | logout | token --export``.
 
 Also ``python -m expertfile_nb …``; messages name the program the way it was invoked.
+Every command takes ``--profile NAME`` (before or after the command): a ``[profiles.NAME]``
+table of the profiles file, used before ``EXPERTFILE_CLIENT_ID``/``SECRET``.
 
 - ``demo``: the main job — log in, pull every expert, print a summary, write a CSV
   (with nothing configured at all — no client id, secret, access token or remembered
@@ -336,7 +338,9 @@ def _add_profile_option(
 EXIT_CLOSED_PIPE = 141
 
 _ENV_HELP = (
+    "--profile NAME (a [profiles.NAME] of the profiles file)",
     f"{ENV_CLIENT_ID} and {ENV_CLIENT_SECRET}",
+    "EXPERTFILE_PROFILE",
     f"{ENV_ACCESS_TOKEN} with {ENV_ORG_ID}",
     ENV_BASE_URL,
 )

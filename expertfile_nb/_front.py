@@ -98,10 +98,13 @@ def login(
 ) -> Token | None:
     """Log in to the ExpertFile API and keep the token for this session.
 
-    Credentials are looked for in this order: the arguments, the environment
-    (``EXPERTFILE_CLIENT_ID``/``EXPERTFILE_CLIENT_SECRET``), Colab's secrets, a
-    prepared token (``EXPERTFILE_ACCESS_TOKEN`` with ``EXPERTFILE_ORG_ID``), a
-    remembered token. Once logged in (from any source, the form included, at
+    Credentials are looked for in this order: the arguments, a profile named with
+    ``--profile`` (command line), the environment
+    (``EXPERTFILE_CLIENT_ID``/``EXPERTFILE_CLIENT_SECRET``), the profile named by
+    ``EXPERTFILE_PROFILE`` (a ``[profiles.NAME]`` table of the profiles file, whose
+    ``base_url`` is used unless ``base_url`` is passed), Colab's secrets, a prepared token
+    (``EXPERTFILE_ACCESS_TOKEN`` with ``EXPERTFILE_ORG_ID``), a remembered token. For
+    several organizations in one process, use :class:`expertfile_nb.Client`. Once logged in (from any source, the form included, at
     any base URL), ``login()`` without credentials or ``base_url`` returns the
     token in use without a request; with the same credentials again, the
     cached token is reused. In a notebook with no credentials anywhere, it

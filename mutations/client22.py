@@ -172,4 +172,11 @@ MUTATIONS = [
         new="        pass\n\n    def _set_editable",
         tests=[f"{RERUN}::test_show_logged_in_offers_log_out"],
     ),
+    Mutation(
+        name="client22: a profile's secret is not looked for in the keyring",
+        path="expertfile_nb/_profiles_file.py",
+        old="        secret = _keyring_secret(client_id)",
+        new="        secret = None",
+        tests=[f"{PROFILES}::test_the_secret_from_a_keyring_backend"],
+    ),
 ]

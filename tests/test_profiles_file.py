@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,25 @@ def test_status_card_when_not_logged_in_says_what_to_do() -> None:
     card = ef.status()._repr_html_()
     assert "border" in card and "not logged in" in card
     assert "ef.login(client_id, client_secret)" in card and "EXPERTFILE_CLIENT_ID" in card
+
+
+def test_the_secret_from_a_keyring_backend(
+    config: Path,
+    expertfile_server: FakeExpertFile,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a stand-in for the optional `keyring` package: its one documented call
+    secrets = {("expertfile-nb", expertfile_server.client_id): expertfile_server.client_secret}
+    keyring = types.ModuleType("keyring")
+    keyring.get_password = lambda service, user: secrets.get((service, user))  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "keyring", keyring)
+    write(
+        config,
+        f'[profiles.k]\nbase_url = "{expertfile_server.url}"\n'
+        f'client_id = "{expertfile_server.client_id}"\n',
+        0o644,  # no secret in the file: it may be readable
+    )
+    assert ef.Client(profile="k").login().org_id == expertfile_server.org_id
+    secrets.clear()
+    with pytest.raises(ef.ProfileError, match="no client_secret"):
+        ef.Client(profile="k")
