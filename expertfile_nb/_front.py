@@ -104,8 +104,9 @@ def login(
     ``EXPERTFILE_PROFILE`` (a ``[profiles.NAME]`` table of the profiles file, whose
     ``base_url`` is used unless ``base_url`` is passed), Colab's secrets, a prepared token
     (``EXPERTFILE_ACCESS_TOKEN`` with ``EXPERTFILE_ORG_ID``), a remembered token. For
-    several organizations in one process, use :class:`expertfile_nb.Client`. Once logged in (from any source, the form included, at
-    any base URL), ``login()`` without credentials or ``base_url`` returns the
+    several organizations in one process, use :class:`expertfile_nb.Client`.
+
+    Once logged in (from any source, the form included, at any base URL), ``login()`` without credentials or ``base_url`` returns the
     token in use without a request; with the same credentials again, the
     cached token is reused. In a notebook with no credentials anywhere, it
     shows the login form and returns ``None``; data calls then raise
