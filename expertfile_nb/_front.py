@@ -106,10 +106,10 @@ def login(
     (``EXPERTFILE_ACCESS_TOKEN`` with ``EXPERTFILE_ORG_ID``), a remembered token. For
     several organizations in one process, use :class:`expertfile_nb.Client`.
 
-    Once logged in (from any source, the form included, at any base URL), ``login()`` without credentials or ``base_url`` returns the
-    token in use without a request; with the same credentials again, the
-    cached token is reused. In a notebook with no credentials anywhere, it
-    shows the login form and returns ``None``; data calls then raise
+    Once logged in (from any source, the form included, at any base URL), ``login()``
+    without credentials or ``base_url`` returns the token in use without a request; with
+    the same credentials again, the cached token is reused. In a notebook with no
+    credentials anywhere, it shows the login form and returns ``None``; data calls then raise
     :class:`NotLoggedInError` at once until the form has logged in (so "Run
     All" and headless runs never hang).
 
