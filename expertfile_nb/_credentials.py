@@ -179,7 +179,8 @@ def _with_profile(profile: Profile, url: str, leeway: float | None, moved: bool)
     if profile.client_id and profile.client_secret:
         credentials = Credentials(profile.client_id, profile.client_secret)
         return Found(profile_source(profile), credentials, profile=profile.name, base_url=where)
-    found = _after_environment(url, leeway)
+    paired = from_environment()
+    found = Found(SOURCE_ENV, paired) if paired else _after_environment(url, leeway)
     return found._replace(profile=profile.name, base_url=where) if found else None
 
 

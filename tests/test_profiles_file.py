@@ -196,3 +196,16 @@ def test_the_secret_from_a_keyring_backend(
     secrets.clear()
     with pytest.raises(ef.ProfileError, match="no client_secret"):
         ef.Client(profile="k")
+
+
+def test_a_profile_without_credentials_sets_the_base_url_for_the_rest_of_the_chain(
+    config: Path, expertfile_server: FakeExpertFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(config, f'[profiles.fake]\nbase_url = "{expertfile_server.url}"\n', 0o644)
+    monkeypatch.setenv("EXPERTFILE_CLIENT_ID", expertfile_server.client_id)
+    monkeypatch.setenv("EXPERTFILE_CLIENT_SECRET", expertfile_server.client_secret)
+    client = ef.Client(profile="fake")  # EXPERTFILE_BASE_URL unset: the real service else
+    assert client.login().org_id == expertfile_server.org_id
+    state = client.status()
+    assert state.base_url == expertfile_server.url and state.profile == "fake"
+    assert state.source is not None and "EXPERTFILE_CLIENT_ID" in state.source
