@@ -254,3 +254,45 @@ def test_logout_deletes_only_its_own_entry_at_a_shared_base_url(
     left = json.loads(cache.read_text())["tokens"]
     assert [e["client_id"] for e in left] == ["second-client"]
     assert b.status().logged_in and not a.status().logged_in
+
+
+def test_two_clients_apply_at_once_each_to_its_own_organization(
+    expertfile_server: FakeExpertFile, other: FakeExpertFile
+) -> None:
+    clients = {
+        "a": (
+            ef.Client(
+                expertfile_server.client_id,
+                expertfile_server.client_secret,
+                base_url=expertfile_server.url,
+            ),
+            expertfile_server,
+        ),
+        "b": (ef.Client(other.client_id, other.client_secret, base_url=other.url), other),
+    }
+    results: dict[str, ef.ApplyResult] = {}
+    errors: list[BaseException] = []
+
+    def edit(name: str) -> None:
+        client, _server = clients[name]
+        try:
+            names = client.get_experts(limit=3, progress=False, access="all").username.tolist()
+            before = client.get_profiles(names, progress=False)
+            after = before.copy()
+            after["job_title"] = f"Title of {name}"
+            results[name] = client.plan_changes(before, after).apply()
+        except BaseException as exc:  # collected: a thread's failure must fail the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=edit, args=(name,)) for name in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert results["a"].ok and results["b"].ok
+    assert results["a"].journal != results["b"].journal  # one journal each
+    for name, (client, server) in clients.items():
+        titles = client.get_profiles(progress=False, kind="experts").job_title
+        assert (titles == f"Title of {name}").sum() == 3, name
+        assert server.token_requests == 1
