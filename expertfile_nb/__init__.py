@@ -3,6 +3,8 @@
 >>> import expertfile_nb as ef
 >>> ef.login()                # or ef.login_widget() in a notebook
 >>> experts = ef.get_experts()
+>>> staging = ef.Client(profile="staging")   # one organization of several
+>>> staging.get_experts()
 
 ``import expertfile_nb`` stays light: it loads the login; the data functions,
 the form and ``check`` load their modules when first used, and pandas and
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from expertfile_nb._front import login
 from expertfile_nb._login import LoginStatus, get_session, logout, status
+from expertfile_nb._profiles_file import ProfileError
 from expertfile_nb._token import Token
 from expertfile_nb._version import __version__
 from expertfile_nb.errors import (
@@ -41,6 +44,7 @@ __all__ = [
     "BrokenResponseError",
     "ChangePlan",
     "CheckReport",
+    "Client",
     "ConfigurationError",
     "DeadlineExceededError",
     "ExpertFileError",
@@ -50,6 +54,7 @@ __all__ = [
     "NetworkError",
     "NotFoundError",
     "NotLoggedInError",
+    "ProfileError",
     "RateLimitError",
     "ResponseTooLargeError",
     "Token",
@@ -94,6 +99,7 @@ if TYPE_CHECKING:
     from expertfile_nb._check_report import CheckReport
     from expertfile_nb._plan import ApplyResult, ChangePlan, plan_changes, resume, undo
     from expertfile_nb._profile_frame import get_profiles
+    from expertfile_nb.client import Client
     from expertfile_nb.data import (
         get_expert,
         get_experts,
@@ -130,6 +136,7 @@ _DATA = "expertfile_nb.data"
 _LAZY = {
     "check": "expertfile_nb._check",
     "CheckReport": "expertfile_nb._check_report",
+    "Client": "expertfile_nb.client",
     "login_widget": "expertfile_nb.widget",
     "get_profiles": "expertfile_nb._profile_frame",
     **dict.fromkeys(

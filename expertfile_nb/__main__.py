@@ -1,6 +1,8 @@
 """Command line: ``expertfile-nb demo | login | status | logout | token --export``.
 
 Also ``python -m expertfile_nb …``; messages name the program the way it was invoked.
+Every command takes ``--profile NAME`` (before or after the command): a ``[profiles.NAME]``
+table of the profiles file, used before ``EXPERTFILE_CLIENT_ID``/``SECRET``.
 
 - ``demo``: the main job — log in, pull every expert, print a summary, write a CSV
   (with nothing configured at all — no client id, secret, access token or remembered
@@ -29,7 +31,7 @@ import io
 import os
 import shlex
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from expertfile_nb import __version__, _login
@@ -313,14 +315,32 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     )
     capture.set_defaults(run=_cmd_capture)
     add_apply_command(commands)
+    _add_profile_option(parser, commands.choices.values())
     return parser
+
+
+def _add_profile_option(
+    parser: argparse.ArgumentParser, commands: Iterable[argparse.ArgumentParser]
+) -> None:
+    """``--profile NAME`` before or after any command: a [profiles.NAME] of the profiles
+    file, used before EXPERTFILE_CLIENT_ID/SECRET (a choice made on purpose wins)."""
+    what = (
+        "a [profiles.NAME] table of the profiles file (EXPERTFILE_CONFIG, default "
+        "expertfile-nb/config.toml in the user config folder); wins over EXPERTFILE_* "
+        "credentials and EXPERTFILE_PROFILE"
+    )
+    parser.add_argument("--profile", metavar="NAME", help=what)
+    for command in commands:  # after the command too; SUPPRESS keeps one given before it
+        command.add_argument("--profile", metavar="NAME", default=argparse.SUPPRESS, help=what)
 
 
 #: 128 + SIGPIPE: what a shell reports for a program whose reader went away
 EXIT_CLOSED_PIPE = 141
 
 _ENV_HELP = (
+    "--profile NAME (a [profiles.NAME] of the profiles file)",
     f"{ENV_CLIENT_ID} and {ENV_CLIENT_SECRET}",
+    "EXPERTFILE_PROFILE",
     f"{ENV_ACCESS_TOKEN} with {ENV_ORG_ID}",
     ENV_BASE_URL,
 )
@@ -376,6 +396,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = build_parser().parse_args(argv)
     try:
+        if args.profile is not None:
+            from expertfile_nb._state import STATE
+
+            STATE.profile = args.profile  # the default login's chain starts with it
         status: int = args.run(args)
         sys.stdout.flush()  # a closed pipe shows up here, inside the handler below
     except ExpertFileError as exc:

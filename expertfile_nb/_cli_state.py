@@ -22,7 +22,9 @@ from expertfile_nb._config import (
     resolve_base_url,
 )
 from expertfile_nb._credentials import prepared_token
+from expertfile_nb._profiles_file import load_profile, profile_from_environment
 from expertfile_nb._redact import mask
+from expertfile_nb._state import STATE
 from expertfile_nb._token import Token, validity
 from expertfile_nb._token_file import TokenFile
 
@@ -61,15 +63,29 @@ def report_status(prog: str) -> tuple[str, bool]:
 
     Raises:
         ConfigurationError: ``EXPERTFILE_BASE_URL`` or a prepared token is not usable.
+        ProfileError: the profile named (``--profile``, ``EXPERTFILE_PROFILE``) cannot be used.
     """
     url = resolve_base_url()
     cache = default_cache_file()
     client_id, secret = _env_pair()
+    lines: list[str] = []
+    # the profile in use: --profile, else EXPERTFILE_PROFILE unless the pair is set
+    chosen = STATE.profile or (None if client_id and secret else profile_from_environment())
+    profile = load_profile(chosen) if chosen else None
+    if profile is not None:
+        url = resolve_base_url(profile.base_url) if profile.base_url else url
+        if profile.client_id:
+            lines.append(
+                f"Profile: {profile.name} (in {profile.path}), client id {mask(profile.client_id)}"
+                f"; the next command logs in to {url} with it."
+            )
+            lines.append("Not checked: status makes no request (`login` does).")
+            return "\n".join(lines), True
+        lines.append(f"Profile: {profile.name} (in {profile.path}): its base URL, {url}.")
     prepared = prepared_token()
     kept = _remembered(cache)
     here = [token for kept_url, token in kept if kept_url == url]
     here_valid = [token for token in here if not token.is_expired()]
-    lines: list[str] = []
     ready = True
     if client_id and secret:
         lines.append(
@@ -137,6 +153,10 @@ def report_logout(prog: str) -> str:
         ConfigurationError: ``EXPERTFILE_BASE_URL`` is not usable.
     """
     url = resolve_base_url()
+    chosen = STATE.profile or profile_from_environment()
+    profile = load_profile(chosen) if chosen else None
+    if profile is not None and profile.base_url:
+        url = resolve_base_url(profile.base_url)
     cache = TokenFile(default_cache_file())
     kept = _remembered(cache.path)
     lines: list[str] = []

@@ -7,11 +7,12 @@ the other back.
 
 from __future__ import annotations
 
-from typing import overload
+from typing import Any, overload
 
 from urllib3.util.retry import Retry
 
 from expertfile_nb._config import resolve_base_url
+from expertfile_nb._credentials import SOURCE_FORM
 from expertfile_nb._login import Options, in_notebook, login_quietly
 from expertfile_nb._redact import drop_secret_locals
 from expertfile_nb._state import STATE
@@ -19,7 +20,41 @@ from expertfile_nb._token import Token
 from expertfile_nb._transport import Timeout
 from expertfile_nb.errors import NotLoggedInError
 
-__all__ = ["login"]
+__all__ = ["FormToken", "login"]
+
+
+class FormToken(Token):
+    """The token of a login made with the form, as a bare ``ef.login()`` returns it in a
+    notebook: a :class:`Token` for code, shown as the form in its logged-in state (with
+    *Log out*) when it ends a cell. So a second *Run All* shows the form where the first
+    did, not a ``Token(...)``. Copied or pickled, it is a plain :class:`Token`."""
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, token: Token) -> FormToken:
+        """``token`` as a :class:`FormToken`."""
+        return cls(
+            token.access_token, token.expires_at, token.org_id, token.client_id, token.obtained_at
+        )
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        from expertfile_nb.widget import LoginForm  # ipywidgets: only when it is shown
+
+        current = STATE.current
+        base_url = current.provider.base_url if current is not None else None
+        remember = current is not None and current.provider.token_file is not None
+        form = LoginForm(client_id=self.client_id, base_url=base_url, remember=remember)
+        form.show_logged_in(self)
+        bundle = form._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = repr(self)
+        return bundle
+
+
+def _form_is_the_front() -> bool:
+    """Whether the login in use came from the login form."""
+    current = STATE.current
+    return current is not None and current.source == SOURCE_FORM
 
 
 @overload
@@ -63,14 +98,18 @@ def login(
 ) -> Token | None:
     """Log in to the ExpertFile API and keep the token for this session.
 
-    Credentials are looked for in this order: the arguments, the environment
-    (``EXPERTFILE_CLIENT_ID``/``EXPERTFILE_CLIENT_SECRET``), Colab's secrets, a
-    prepared token (``EXPERTFILE_ACCESS_TOKEN`` with ``EXPERTFILE_ORG_ID``), a
-    remembered token. Once logged in (from any source, the form included, at
-    any base URL), ``login()`` without credentials or ``base_url`` returns the
-    token in use without a request; with the same credentials again, the
-    cached token is reused. In a notebook with no credentials anywhere, it
-    shows the login form and returns ``None``; data calls then raise
+    Credentials are looked for in this order: the arguments, a profile named with
+    ``--profile`` (command line), the environment
+    (``EXPERTFILE_CLIENT_ID``/``EXPERTFILE_CLIENT_SECRET``), the profile named by
+    ``EXPERTFILE_PROFILE`` (a ``[profiles.NAME]`` table of the profiles file, whose
+    ``base_url`` is used unless ``base_url`` is passed), Colab's secrets, a prepared token
+    (``EXPERTFILE_ACCESS_TOKEN`` with ``EXPERTFILE_ORG_ID``), a remembered token. For
+    several organizations in one process, use :class:`expertfile_nb.Client`.
+
+    Once logged in (from any source, the form included, at any base URL), ``login()``
+    without credentials or ``base_url`` returns the token in use without a request; with
+    the same credentials again, the cached token is reused. In a notebook with no
+    credentials anywhere, it shows the login form and returns ``None``; data calls then raise
     :class:`NotLoggedInError` at once until the form has logged in (so "Run
     All" and headless runs never hang).
 
@@ -95,6 +134,9 @@ def login(
 
     Returns:
         The token (its ``repr`` hides the token itself), or ``None`` when the form was shown.
+        In a notebook, once the form has logged in, a bare ``login()`` (a second *Run
+        All*) returns the token as a :class:`FormToken`: the form, logged in, with *Log
+        out*, when it ends a cell; a :class:`Token` for code.
 
     Raises:
         NotLoggedInError: no credentials were found anywhere.
@@ -107,7 +149,10 @@ def login(
     """
     try:
         options = Options(remember, leeway, timeout, retries, deadline)
-        return login_quietly(client_id, client_secret, base_url, options)
+        token = login_quietly(client_id, client_secret, base_url, options)
+        if client_id is None and _form_is_the_front() and in_notebook():
+            return FormToken.of(token)
+        return token
     except NotLoggedInError:
         if not in_notebook():
             raise

@@ -3,12 +3,14 @@
 Where credentials come from, first match wins (:mod:`expertfile_nb._credentials`):
 
 1. ``login(client_id=…, client_secret=…)``;
-2. the environment: ``EXPERTFILE_CLIENT_ID`` and ``EXPERTFILE_CLIENT_SECRET``, as a pair;
-3. in Google Colab, the same two names in Colab's secrets;
-4. ``EXPERTFILE_ACCESS_TOKEN`` with ``EXPERTFILE_ORG_ID``: a token prepared elsewhere;
-5. a token remembered on disk by an earlier ``login(..., remember=True)``;
-6. in a notebook, the login form (``login_widget()``);
-7. otherwise a :class:`~expertfile_nb.errors.NotLoggedInError` saying how to log in.
+2. a profile named on the command line (``--profile``; ``ef.Client(profile=…)`` for a client);
+3. the environment: ``EXPERTFILE_CLIENT_ID`` and ``EXPERTFILE_CLIENT_SECRET``, as a pair;
+4. the profile named by ``EXPERTFILE_PROFILE`` (:mod:`expertfile_nb._profiles_file`);
+5. in Google Colab, the same two names in Colab's secrets;
+6. ``EXPERTFILE_ACCESS_TOKEN`` with ``EXPERTFILE_ORG_ID``: a token prepared elsewhere;
+7. a token remembered on disk by an earlier ``login(..., remember=True)``;
+8. in a notebook, the login form (``login_widget()``);
+9. otherwise a :class:`~expertfile_nb.errors.NotLoggedInError` saying how to log in.
 
 Once logged in, ``login()`` returns the token in use without a request. Tokens
 are cached in memory per (base URL, client id) for the whole process; they are
@@ -131,23 +133,31 @@ def _provider(url: str, credentials: Credentials, settings: Options) -> TokenPro
     return STATE.keep(key, fresh)
 
 
-def _login_with(credentials: Credentials, url: str, source: str, settings: Options) -> Token:
+def _login_with(
+    credentials: Credentials,
+    url: str,
+    source: str,
+    settings: Options,
+    profile: str | None = None,
+) -> Token:
     """Log in with these credentials (the one place every front end ends up)."""
     provider = _provider(url, credentials, settings)
     if settings.remember:
         provider.remember_in(TokenFile(default_cache_file()))
     token = provider.get()
-    STATE.use(Login(provider, source, settings.timeout or DEFAULT_TIMEOUT, settings.retries))
+    timeout = settings.timeout or DEFAULT_TIMEOUT
+    STATE.use(Login(provider, source, timeout, settings.retries, profile))
     return token
 
 
-def _login_from_chain(url: str, settings: Options) -> Token:
+def _login_from_chain(url: str, settings: Options, *, url_given: bool = False) -> Token:
     """Log in from the first source that has credentials (never shows a form)."""
-    found = _credentials.find(url, settings.leeway)
+    found = _credentials.find(url, settings.leeway, url_given=url_given)
     if found is None:
         raise NotLoggedInError(FORM_ON_SCREEN if STATE.form_shown else HOW_TO_LOG_IN)
+    url = found.base_url or url
     if found.credentials is not None:
-        return _login_with(found.credentials, url, found.source, settings)
+        return _login_with(found.credentials, url, found.source, settings, found.profile)
     assert found.token is not None  # noqa: S101 -- find() gives credentials or a token
 
     def cannot_fetch(_credentials: Credentials) -> Token:
@@ -163,7 +173,8 @@ def _login_from_chain(url: str, settings: Options) -> Token:
     )
     if settings.remember:
         provider.remember_in(TokenFile(default_cache_file()))
-    STATE.use(Login(provider, found.source, settings.timeout or DEFAULT_TIMEOUT, settings.retries))
+    timeout = settings.timeout or DEFAULT_TIMEOUT
+    STATE.use(Login(provider, found.source, timeout, settings.retries, found.profile))
     return provider.get()
 
 
@@ -214,7 +225,7 @@ def login_quietly(
             assert current is not None  # noqa: S101 -- _logged_in_at found it
             current.provider.remember_in(TokenFile(default_cache_file()))
         return in_use
-    return _login_from_chain(url, settings)
+    return _login_from_chain(url, settings, url_given=base_url is not None)
 
 
 def in_notebook() -> bool:
@@ -233,7 +244,8 @@ def login_from_environment(
         ConfigurationError: ``deadline`` (or ``EXPERTFILE_DEADLINE``) is not seconds above 0.
     """
     settings = Options(remember=remember, deadline=login_deadline(DEFAULT_TIMEOUT, deadline))
-    return _login_from_chain(resolve_base_url(base_url), settings)
+    url = resolve_base_url(base_url)
+    return _login_from_chain(url, settings, url_given=base_url is not None)
 
 
 def login_from_form(client_id: str, client_secret: str, base_url: str, remember: bool) -> Token:
@@ -320,6 +332,8 @@ class LoginStatus(NamedTuple):
     problem: str | None = None
     #: a prepared token with no EXPERTFILE_TOKEN_EXPIRES_AT: ``expires_at`` is a guess
     expiry_assumed: bool = False
+    #: the named profile in use (logged in), or the one the next login would use
+    profile: str | None = None
 
     @property
     def time_left(self) -> str:
@@ -347,6 +361,8 @@ class LoginStatus(NamedTuple):
             f"  from:      {self.source}",
             f"  token:     {expiry}",
         ]
+        if self.profile:
+            lines.insert(1, f"  profile:   {self.profile}")
         if self.remembered_in:
             lines.append(f"  remembered in {self.remembered_in}")
         return "\n".join(lines)
@@ -355,11 +371,9 @@ class LoginStatus(NamedTuple):
         return self.__str__()
 
     def _repr_html_(self) -> str:
-        from html import escape
 
         if not self.logged_in:
-            text = str(self).split("\n", 1)[0]
-            return f"<div><b>ExpertFile:</b> {escape(text)}</div>"
+            return self._card_not_logged_in()
         rows = [
             ("Organization", str(self.org_id)),
             ("Client id", self.client_id or "(prepared token)"),
@@ -372,18 +386,53 @@ class LoginStatus(NamedTuple):
         ]
         if self.remembered_in:
             rows.append(("Remembered in", self.remembered_in))
-        cell = "text-align:left;padding:2px 12px 2px 0;vertical-align:top"
-        body = "".join(
-            f"<tr><th style='{cell};font-weight:normal;color:#555'>{escape(k)}</th>"
-            f"<td style='{cell}'>{escape(v)}</td></tr>"
-            for k, v in rows
-        )
-        return (
-            "<div style='display:inline-block;border:1px solid #ccc;border-radius:6px;"
-            "padding:8px 14px;text-align:left'>"
-            "<div style='font-weight:bold;margin-bottom:4px'>ExpertFile: logged in ✓</div>"
-            f"<table style='border-collapse:collapse;margin:0'>{body}</table></div>"
-        )
+        if self.profile:
+            rows.insert(0, ("Profile", self.profile))
+        return _card("ExpertFile: logged in ✓", rows)
+
+    def _card_not_logged_in(self) -> str:
+        """The card of ``status()`` before any login: what is wrong or ready, and what to do."""
+        rows = [("Base URL", self.base_url or "(not usable)")]
+        if self.profile:
+            rows.insert(0, ("Profile", self.profile))
+        if self.problem:
+            title = "ExpertFile: not logged in ✗"
+            rows += [
+                ("Problem", self.problem),
+                ("To do", "Fix the setting above, then ef.login()."),
+            ]
+        elif self.ready:
+            title = "ExpertFile: not logged in yet"
+            rows += [
+                ("Ready from", self.ready),
+                ("To do", "ef.login(), or the first data call, logs in with it."),
+            ]
+        else:
+            title = "ExpertFile: not logged in"
+            rows += [
+                ("To do", "ef.login(client_id, client_secret), or ef.login_widget() for a form"),
+                ("Or", "set EXPERTFILE_CLIENT_ID and EXPERTFILE_CLIENT_SECRET, then ef.login()"),
+                ("Or", "EXPERTFILE_PROFILE=NAME: a [profiles.NAME] of the profiles file"),
+            ]
+        return _card(title, rows)
+
+
+def _card(title: str, rows: list[tuple[str, str]]) -> str:
+    """A small bordered table: the notebook view of :class:`LoginStatus`."""
+    from html import escape
+
+    cell = "text-align:left;padding:2px 12px 2px 0;vertical-align:top"
+    body = "".join(
+        f"<tr><th style='{cell};font-weight:normal;color:#555'>{escape(k)}</th>"
+        f"<td style='{cell}'>{escape(v)}</td></tr>"
+        for k, v in rows
+    )
+    return (
+        "<div style='display:inline-block;border:1px solid #ccc;border-radius:6px;"
+        "padding:8px 14px;text-align:left'>"
+        f"<div style='font-weight:bold;margin-bottom:4px'>{escape(title)}</div>"
+        f"<table style='border-collapse:collapse;margin:0'>{body}</table></div>"
+    )
 
 
 def status() -> LoginStatus:
@@ -394,15 +443,7 @@ def status() -> LoginStatus:
     """
     current = STATE.current
     if current is None or current.provider.token is None:
-        try:
-            url = resolve_base_url()
-        except ConfigurationError as exc:
-            return LoginStatus(False, os.environ.get(ENV_BASE_URL, ""), problem=str(exc))
-        try:
-            found = find(url)
-        except ConfigurationError as exc:
-            return LoginStatus(False, url, problem=str(exc))
-        return LoginStatus(False, url, ready=found.source if found else None)
+        return status_before_login(STATE.profile)
     token = current.provider.token
     provider = current.provider
     return LoginStatus(
@@ -415,7 +456,30 @@ def status() -> LoginStatus:
         remembered_in=str(provider.token_file.path) if provider.token_file else None,
         expiry_assumed=current.source == _credentials.SOURCE_ENV_TOKEN
         and not os.environ.get(ENV_TOKEN_EXPIRES_AT, "").strip(),
+        profile=current.profile,
     )
+
+
+def status_before_login(
+    profile: str | None, base_url: str | None = None, *, default_login: bool = True
+) -> LoginStatus:
+    """``status()`` with nothing logged in: where the next login would come from, or what
+    is wrong with the settings. Reads the environment and files; makes no request."""
+    try:
+        url = resolve_base_url(base_url)
+    except ConfigurationError as exc:
+        return LoginStatus(
+            False, base_url or os.environ.get(ENV_BASE_URL, ""), problem=str(exc), profile=profile
+        )
+    try:
+        found = find(
+            url, profile=profile, url_given=base_url is not None, for_client=not default_login
+        )
+    except ConfigurationError as exc:
+        return LoginStatus(False, url, problem=str(exc), profile=profile)
+    if found is None:
+        return LoginStatus(False, url, profile=profile)
+    return LoginStatus(False, found.base_url or url, ready=found.source, profile=found.profile)
 
 
 def logout() -> str:

@@ -26,13 +26,19 @@ __all__ = ["STATE", "Login", "LoginState"]
 class Login:
     """The login in use: its token provider, where its credentials came from, its settings."""
 
-    __slots__ = ("_session", "provider", "retries", "source", "timeout")
+    __slots__ = ("_session", "profile", "provider", "retries", "source", "timeout")
 
     def __init__(
-        self, provider: TokenProvider, source: str, timeout: Timeout, retries: Retry | int | None
+        self,
+        provider: TokenProvider,
+        source: str,
+        timeout: Timeout,
+        retries: Retry | int | None,
+        profile: str | None = None,
     ) -> None:
         self.provider = provider
         self.source = source
+        self.profile = profile  # the named profile the credentials came from, if any
         self.timeout = timeout
         self.retries = retries
         self._session: ExpertFileSession | None = None
@@ -73,6 +79,8 @@ class LoginState:
         self._providers: dict[tuple[str, str], TokenProvider] = {}
         self._current: Login | None = None
         self.form_shown = False  # a login form was displayed: NotLoggedInError points at it
+        #: the profile the command line's ``--profile`` named for the default login
+        self.profile: str | None = None
 
     @property
     def current(self) -> Login | None:
@@ -125,6 +133,7 @@ class LoginState:
             providers = list(self._providers.values())
             self._providers.clear()
             self.form_shown = False
+            self.profile = None
         if current is not None:
             current.close()
         return current, providers

@@ -14,7 +14,7 @@ from typing import Any
 
 from expertfile_nb import _login
 from expertfile_nb._config import DEFAULT_BASE_URL, ENV_BASE_URL
-from expertfile_nb._token import time_left
+from expertfile_nb._token import Token, time_left
 from expertfile_nb.errors import (
     AuthenticationError,
     ConfigurationError,
@@ -152,11 +152,7 @@ class LoginForm:
                 token = _login.login_from_form(client_id, secret, base_url, self.remember.value)
             finally:
                 del secret
-            expiry = token.expires_at.strftime("%Y-%m-%d %H:%M UTC")
-            self.status.value = (
-                f"<span style='color:#1b5e20'>✓ Logged in to organization {token.org_id} — "
-                f"token valid until {escape(expiry)} ({time_left(token.expires_at)} left)</span>"
-            )
+            self._say_logged_in(token)
             logged_in = True
         except ExpertFileError as exc:
             self.status.value = explain(exc, base_url)
@@ -170,6 +166,21 @@ class LoginForm:
             self._set_editable(not logged_in)
             self.login_button.layout.display = "none" if logged_in else None
             self.logout_button.layout.display = None if logged_in else "none"
+
+    def _say_logged_in(self, token: Token) -> None:
+        expiry = token.expires_at.strftime("%Y-%m-%d %H:%M UTC")
+        self.status.value = (
+            f"<span style='color:#1b5e20'>✓ Logged in to organization {token.org_id} — "
+            f"token valid until {escape(expiry)} ({time_left(token.expires_at)} left)</span>"
+        )
+
+    def show_logged_in(self, token: Token) -> None:
+        """Show the form as after a login with ``token``: fields read-only, *Log out* offered
+        (what a second *Run All* shows where the first showed the empty form)."""
+        self._say_logged_in(token)
+        self._set_editable(False)
+        self.login_button.layout.display = "none"
+        self.logout_button.layout.display = None
 
     def _set_editable(self, editable: bool) -> None:
         for field in (self.client_id, self.client_secret, self.remember, self.base_url):

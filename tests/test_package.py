@@ -10,6 +10,8 @@ import expertfile_nb as ef
 
 DOCUMENTED = {
     "login",
+    "Client",
+    "ProfileError",
     "logout",
     "status",
     "get_session",
