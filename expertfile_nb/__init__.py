@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from expertfile_nb._front import login
 from expertfile_nb._login import LoginStatus, get_session, logout, status
-from expertfile_nb._profiles_file import ProfileError
 from expertfile_nb._token import Token
 from expertfile_nb._version import __version__
 from expertfile_nb.errors import (
@@ -27,9 +26,12 @@ from expertfile_nb.errors import (
     ExpertFileError,
     IncompleteDataError,
     InsecureTransportError,
+    JournalElsewhereError,
+    JournalError,
     NetworkError,
     NotFoundError,
     NotLoggedInError,
+    ProfileError,
     RateLimitError,
     ResponseTooLargeError,
     TokenCacheWarning,
@@ -50,6 +52,8 @@ __all__ = [
     "ExpertFileError",
     "IncompleteDataError",
     "InsecureTransportError",
+    "JournalElsewhereError",
+    "JournalError",
     "LoginStatus",
     "NetworkError",
     "NotFoundError",

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from expertfile_nb.errors import ConfigurationError
+from expertfile_nb.errors import ConfigurationError, JournalElsewhereError, JournalError
 
 __all__ = [
     "Journal",
@@ -43,16 +43,6 @@ __all__ = [
 VERSION = 2
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # a symbolic link is refused (ELOOP)
 _ACTIONS = ("update", "create", "delete")
-
-
-class JournalError(ConfigurationError):
-    """A journal that cannot be used: not one of ours, an older version, damaged by
-    hand, or in use by another run. Nothing was sent."""
-
-
-class JournalElsewhereError(JournalError):
-    """A journal resumed or undone against another service or organization than the
-    one it was applied to. Nothing was sent."""
 
 
 def default_journal_path() -> Path:

@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from expertfile_nb.errors import ConfigurationError
+from expertfile_nb.errors import ProfileError
 
 __all__ = ["ENV_CONFIG", "ENV_PROFILE", "Profile", "ProfileError", "config_file", "load_profile"]
 
@@ -37,11 +37,6 @@ KEYS = ("base_url", "client_id", "client_secret")
 #: the keyring service name under which ``keyring set expertfile-nb CLIENT_ID`` keeps a secret
 KEYRING_SERVICE = "expertfile-nb"
 _MAX_BYTES = 1024 * 1024
-
-
-class ProfileError(ConfigurationError):
-    """A named profile cannot be used: no such profile, no file, a malformed file, or a
-    file holding a secret that other users can read."""
 
 
 class Profile(NamedTuple):

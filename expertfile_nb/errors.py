@@ -5,7 +5,10 @@
     ExpertFileError                      catch this to catch them all
      ├── ConfigurationError (ValueError)  missing or contradictory settings
      │    ├── NotLoggedInError            no login yet (finish the form, or set env vars)
-     │    └── InsecureTransportError      http:// to a host that is not loopback
+     │    ├── InsecureTransportError      http:// to a host that is not loopback
+     │    ├── ProfileError                a named profile cannot be used (file, name, mode)
+     │    └── JournalError                a journal that cannot be used (version, damage, lock)
+     │         └── JournalElsewhereError  a journal of another service or organization
      ├── AuthenticationError              the service refused the credentials or token
      │                                    (.status, .error: the OAuth error code)
      ├── TokenResponseError               the token endpoint answered something unreadable
@@ -61,9 +64,12 @@ __all__ = [
     "ExpertFileError",
     "IncompleteDataError",
     "InsecureTransportError",
+    "JournalElsewhereError",
+    "JournalError",
     "NetworkError",
     "NotFoundError",
     "NotLoggedInError",
+    "ProfileError",
     "RateLimitError",
     "ResponseTooLargeError",
     "TokenCacheWarning",
@@ -124,6 +130,21 @@ class NotLoggedInError(ConfigurationError):
 
 class InsecureTransportError(ConfigurationError):
     """A plain ``http://`` URL for a host that is not loopback; use ``https://``."""
+
+
+class ProfileError(ConfigurationError):
+    """A named profile cannot be used: no such profile, no file, a malformed file, or a
+    file holding a secret that other users can read."""
+
+
+class JournalError(ConfigurationError):
+    """A journal that cannot be used: not one of ours, an older version, damaged by
+    hand, or in use by another run. Nothing was sent."""
+
+
+class JournalElsewhereError(JournalError):
+    """A journal resumed or undone against another service or organization than the
+    one it was applied to. Nothing was sent."""
 
 
 class AuthenticationError(ExpertFileError):

@@ -12,6 +12,8 @@ DOCUMENTED = {
     "login",
     "Client",
     "ProfileError",
+    "JournalError",
+    "JournalElsewhereError",
     "logout",
     "status",
     "get_session",
