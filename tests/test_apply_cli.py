@@ -87,9 +87,9 @@ def test_dry_run_apply_again_undo(
         ("name,job_title\nx,Dean\n", "username"),
         ("username,job_title\n{0},Dean\n{0},Chair\n", "edited twice"),
         ("username,job_title\n,Dean\n", "no username"),
-        ("username,shoe_size\n{0},42\n", "'shoe_size' are not profile fields"),
-        ("username,is_published\n{0},yes\n", "is_published must be a whole number"),
-        ("username,job_title\n{0},Dean,extra\n", "more cells"),
+        ("username,shoe_size\n{0},42\n", "column 'shoe_size' is not a profile field"),
+        ("username,is_published\n{0},yes\n", "column is_published: must be a whole number"),
+        ("username,job_title\n{0},Dean,extra\n", "more than the header's 2 columns"),
         ("username,id\n{0},5\n", "does not let one change"),
     ],
 )
