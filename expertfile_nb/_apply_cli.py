@@ -182,9 +182,10 @@ def _read_edits(path: Path, kind: Kind) -> list[_Row]:
     dtypes = PROFILE_COLUMNS[kind]
     rows: list[_Row] = []
     seen: dict[str, int] = {}
+    start = 1  # the line where the record being read starts
     try:
         with path.open(newline="", encoding="utf-8-sig") as file:
-            reader = csv.reader(file)
+            reader = csv.reader(file, strict=True)  # an unclosed quote is an error
             header = next(reader, None)
             if header is None:
                 raise _BadInput(f"{path}: empty; the first line names the columns.")
@@ -205,7 +206,7 @@ def _read_edits(path: Path, kind: Kind) -> list[_Row]:
     except UnicodeDecodeError as exc:
         raise _BadInput(f"{path}: not a UTF-8 CSV ({exc.reason} at byte {exc.start}).") from None
     except csv.Error as exc:
-        raise _BadInput(f"{path}, line {reader.line_num}: not a CSV row ({exc}).") from None
+        raise _BadInput(f"{path}, line {start}: not a CSV row ({exc}).") from None
     if not rows:
         raise _BadInput(f"{path}: no rows of edits.")
     return rows

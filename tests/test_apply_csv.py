@@ -154,6 +154,9 @@ def test_a_bad_header_is_exit_2_before_anything_is_read(
 @pytest.mark.parametrize(
     ("text", "words"),
     [
+        # a quote never closed would swallow the rows after it into one cell
+        ("username,job_title\n{0},\"Dean\n{1},Chair\n", ["line 2", "not a CSV row"]),
+        ("username,job_title\n{0},\"Dean\"s\n", ["line 2", "not a CSV row"]),
         # a row longer than the header: which line, how many cells
         ("username,job_title\n{0},Dean\n{1},Chair,extra\n", ["line 3", "3 cells", "2 columns"]),
         # a flag that is no flag, a number that is no number
