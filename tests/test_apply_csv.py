@@ -155,10 +155,15 @@ def test_a_bad_header_is_exit_2_before_anything_is_read(
     ("text", "words"),
     [
         # a quote never closed would swallow the rows after it into one cell
-        ("username,job_title\n{0},\"Dean\n{1},Chair\n", ["line 2", "not a CSV row"]),
-        ("username,job_title\n{0},\"Dean\"s\n", ["line 2", "not a CSV row"]),
+        ('username,job_title\n{0},"Dean\n{1},Chair\n', ["line 2", "not a CSV row"]),
+        ('username,job_title\n{0},"Dean"s\n', ["line 2", "not a CSV row"]),
         # a row longer than the header: which line, how many cells
         ("username,job_title\n{0},Dean\n{1},Chair,extra\n", ["line 3", "3 cells", "2 columns"]),
+        # a row that spans lines (a quoted line break) is named by the line it starts on
+        (
+            'username,job_title\n\n{0},"Dean\nof Arts"\n{1},"Chair\nof Arts",x\n',
+            ["line 5", "3 cells"],
+        ),
         # a flag that is no flag, a number that is no number
         ("username,is_published\n{0},1\n{1},5\n", ["line 3", "column is_published", "1/0"]),
         ("username,is_published\n{0},1\n{1},yes\n", ["line 3", "column is_published", "whole"]),
@@ -202,7 +207,8 @@ def test_the_dry_run_shows_the_paths_of_the_logged_in_organization(
 def test_kind_staff_reads_plans_and_writes_staff(
     expertfile_env: FakeExpertFile, edits: Path
 ) -> None:
-    name = str(ef.get_staff()["username"].iloc[0])
+    experts = set(ef.get_experts(access="all")["username"])
+    name = next(str(u) for u in ef.get_staff()["username"] if u not in experts)  # staff only
     ef.logout()
     edits.write_text(f"username,job_title\n{name},Dean of Staff\n")
     dry = run(str(edits), "--kind", "staff", "--dry-run")
