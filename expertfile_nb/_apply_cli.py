@@ -97,16 +97,42 @@ def add_apply_command(commands: Any) -> None:
     apply.add_argument("--undo", action="store_true", help="CSV_OR_JOURNAL is a journal: undo it")
     apply.add_argument("--journal", metavar="FILE", help="where to write the journal (new file)")
     apply.add_argument(
-        "--workers", type=int, default=8, help="writes in flight at once (default: %(default)s)"
+        "--workers",
+        type=_workers,
+        default=8,
+        help="writes in flight at once, 1 to 32 (default: %(default)s)",
     )
     apply.add_argument(
         "--pace",
-        type=float,
+        type=_pace,
         default=0.0,
         metavar="SECONDS",
-        help="at least this long between the starts of two writes (default: %(default)s)",
+        help="at least this long between the starts of two writes, at most an hour "
+        "(default: %(default)s)",
     )
     apply.set_defaults(run=run_apply)
+
+
+def _workers(text: str) -> int:
+    """``--workers``: a whole number from 1 to 32 (as ``plan.apply`` takes)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= 32:
+        raise argparse.ArgumentTypeError(f"{value} is not from 1 to 32")
+    return value
+
+
+def _pace(text: str) -> float:
+    """``--pace``: seconds from 0 to an hour (a longer pause is no pace but a stop)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 <= value <= 3600:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"{text} is not from 0 to 3600 seconds")
+    return value
 
 
 def run_apply(args: argparse.Namespace) -> int:

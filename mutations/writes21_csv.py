@@ -136,4 +136,18 @@ MUTATIONS = [
         new="plan.apply(dry_run=True)",
         tests=[f"{CSV}::test_the_dry_run_shows_the_paths_of_the_logged_in_organization"],
     ),
+    Mutation(
+        name="writes21_csv: --workers out of range found only after the read",
+        path=CLI_PATH,
+        old="    if not 1 <= value <= 32:\n",
+        new="    if False:\n",
+        tests=[f"{CSV}::test_bad_workers_or_pace_are_exit_2_before_anything_is_read"],
+    ),
+    Mutation(
+        name="writes21_csv: --pace inf or nan accepted",
+        path=CLI_PATH,
+        old="    if not 0 <= value <= 3600:  # also refuses nan and inf\n",
+        new="    if value < 0:\n",
+        tests=[f"{CSV}::test_bad_workers_or_pace_are_exit_2_before_anything_is_read"],
+    ),
 ]

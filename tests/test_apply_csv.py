@@ -276,3 +276,24 @@ def test_help_says_what_cells_mean_and_the_exit_statuses() -> None:
         "2 bad usage or CSV",
     ):
         assert words in text, text
+
+
+@pytest.mark.parametrize(
+    ("option", "words"),
+    [
+        (["--workers", "0"], "--workers"),
+        (["--workers", "33"], "--workers"),
+        (["--pace", "-1"], "--pace"),
+        (["--pace", "inf"], "--pace"),
+        (["--pace", "nan"], "--pace"),
+    ],
+)
+def test_bad_workers_or_pace_are_exit_2_before_anything_is_read(
+    expertfile_env: FakeExpertFile, people: list[str], edits: Path, option: list[str], words: str
+) -> None:
+    edits.write_text(f"username,job_title\n{people[0]},Dean\n")
+    earlier = len(expertfile_env.journal)
+    result = run(str(edits), *option)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert words in result.stderr.splitlines()[-1] and "Traceback" not in result.stderr
+    assert requests_made(expertfile_env, earlier) == []
