@@ -95,7 +95,9 @@ def add_apply_command(commands: Any) -> None:
         help="read the people and print the plan and the writes it would send; write nothing",
     )
     apply.add_argument("--undo", action="store_true", help="CSV_OR_JOURNAL is a journal: undo it")
-    apply.add_argument("--journal", metavar="FILE", help="where to write the journal (new file)")
+    apply.add_argument(
+        "--journal", metavar="FILE", help="with a CSV: where to write the journal (a new file)"
+    )
     apply.add_argument(
         "--workers",
         type=_workers,
@@ -177,6 +179,11 @@ def _from_journal(path: Path, args: argparse.Namespace) -> int:
 
     if args.dry_run:
         raise _BadInput("--dry-run applies to a CSV; a journal's plan is shown by applying it.")
+    if args.journal:
+        raise _BadInput(
+            f"--journal applies to a CSV; {path} is itself the journal (an undo keeps its "
+            f"own, {path}.undo.jsonl)."
+        )
     if args.undo:
         if not _is_journal(path):
             raise _BadInput(f"{path}: not the journal of an apply.")

@@ -150,4 +150,11 @@ MUTATIONS = [
         new="    if value < 0:\n",
         tests=[f"{CSV}::test_bad_workers_or_pace_are_exit_2_before_anything_is_read"],
     ),
+    Mutation(
+        name="writes21_csv: --journal silently ignored when finishing or undoing a journal",
+        path=CLI_PATH,
+        old="    if args.journal:\n",
+        new="    if False:\n",
+        tests=[f"{CSV}::test_journal_is_refused_with_a_journal_to_finish_or_undo"],
+    ),
 ]

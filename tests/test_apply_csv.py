@@ -297,3 +297,17 @@ def test_bad_workers_or_pace_are_exit_2_before_anything_is_read(
     assert result.returncode == 2, result.stdout + result.stderr
     assert words in result.stderr.splitlines()[-1] and "Traceback" not in result.stderr
     assert requests_made(expertfile_env, earlier) == []
+
+
+def test_journal_is_refused_with_a_journal_to_finish_or_undo(
+    expertfile_env: FakeExpertFile, people: list[str], edits: Path, tmp_path: Path
+) -> None:
+    edits.write_text(f"username,job_title\n{people[0]},Dean\n")
+    journal = tmp_path / "j.jsonl"
+    assert run(str(edits), "--journal", str(journal)).returncode == 0
+    for args in ([str(journal)], ["--undo", str(journal)]):
+        result = run(*args, "--journal", str(tmp_path / "other.jsonl"))
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert "--journal" in one_line(result)
+        assert not (tmp_path / "other.jsonl").exists()
+    assert len(writes(expertfile_env)) == 1
