@@ -369,6 +369,9 @@ def _from_csv(path: Path, args: argparse.Namespace) -> int:
     from expertfile_nb._login import shared_session
 
     rows = _read_edits(path, args.kind)
+    journal = Path(args.journal) if args.journal and not args.dry_run else None
+    if journal is not None and journal.exists():  # refused before anything is read
+        raise _BadInput(f"{journal}: exists; a new apply needs a new journal file.")
     before = _profiles(rows, args.kind, path)
     after = _edited(before, rows, path)
     try:
@@ -383,11 +386,8 @@ def _from_csv(path: Path, args: argparse.Namespace) -> int:
         result = plan.apply(dry_run=True, session=shared_session())
         for request in result.requests or []:
             print(f"would send: {request['method']} {request['path']}")
-        print(f"Dry run: {len(result.requests or [])} write(s) would be sent; nothing was sent.")
+        print(f"Dry run: {len(result.requests or [])} write(s) would be sent; nothing was written.")
         return 0
-    journal = Path(args.journal) if args.journal else None
-    if journal is not None and journal.exists():
-        raise _BadInput(f"{journal}: exists; a new apply needs a new journal file.")
     result = plan.apply(journal=journal, workers=args.workers, pace=args.pace)
     return _report(result, {row.username: row.line for row in rows})
 

@@ -157,4 +157,11 @@ MUTATIONS = [
         new="    if False:\n",
         tests=[f"{CSV}::test_journal_is_refused_with_a_journal_to_finish_or_undo"],
     ),
+    Mutation(
+        name="writes21_csv: an existing --journal found only after the people are read",
+        path=CLI_PATH,
+        old="    journal = Path(args.journal) if args.journal and not args.dry_run else None\n",
+        new="    journal = None\n",
+        tests=["tests/test_apply_cli.py::test_an_existing_journal_is_exit_2_and_kept"],
+    ),
 ]
