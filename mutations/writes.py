@@ -231,22 +231,22 @@ MUTATIONS = [
     Mutation(
         name="review: apply CLI: duplicate usernames accepted",
         path="expertfile_nb/_apply_cli.py",
-        old="        if name in seen:\n",
-        new="        if name in seen and False:\n",
+        old="                if row.username in seen:\n",
+        new="                if row.username in seen and False:\n",
         tests=[f"{CLI}::test_a_bad_csv_is_exit_2_and_writes_nothing"],
     ),
     Mutation(
         name="review: apply CLI: integer columns not converted",
         path="expertfile_nb/_apply_cli.py",
-        old="if pd.api.types.is_integer_dtype(after[field].dtype):",
+        old='if dtypes[field] == "Int64":',
         new="if False:",
         tests=[f"{CLI}::test_a_bad_csv_is_exit_2_and_writes_nothing"],
     ),
     Mutation(
         name="review: apply CLI: --dry-run still applies",
         path="expertfile_nb/_apply_cli.py",
-        old="        result = plan.apply(dry_run=True)\n",
-        new="        result = plan.apply(dry_run=False)\n",
+        old="        result = plan.apply(dry_run=True, session=shared_session())\n",
+        new="        result = plan.apply(dry_run=False, session=shared_session())\n",
         tests=[f"{CLI}::test_dry_run_apply_again_undo"],
     ),
     Mutation(

@@ -57,7 +57,7 @@ def test_dry_run_apply_again_undo(
     dry = run(str(edits), "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert f"{people[0]}.job_title" in dry.stdout and "→ 'Dean'" in dry.stdout
-    assert "would send: PUT" in dry.stdout and "nothing was sent" in dry.stdout
+    assert "would send: PUT" in dry.stdout and "nothing was written" in dry.stdout
     assert writes(expertfile_env) == []
 
     done = run(str(edits), "--journal", str(journal))
@@ -87,9 +87,9 @@ def test_dry_run_apply_again_undo(
         ("name,job_title\nx,Dean\n", "username"),
         ("username,job_title\n{0},Dean\n{0},Chair\n", "edited twice"),
         ("username,job_title\n,Dean\n", "no username"),
-        ("username,shoe_size\n{0},42\n", "'shoe_size' are not profile fields"),
-        ("username,is_published\n{0},yes\n", "is_published must be a whole number"),
-        ("username,job_title\n{0},Dean,extra\n", "more cells"),
+        ("username,shoe_size\n{0},42\n", "column 'shoe_size' is not a profile field"),
+        ("username,is_published\n{0},yes\n", "column is_published: must be a whole number"),
+        ("username,job_title\n{0},Dean,extra\n", "more than the header's 2 columns"),
         ("username,id\n{0},5\n", "does not let one change"),
     ],
 )
@@ -137,9 +137,12 @@ def test_an_existing_journal_is_exit_2_and_kept(
     edits.write_text(f"username,job_title\n{people[0]},Dean\n")
     journal = tmp_path / "j.jsonl"
     journal.write_text("someone's notes\n")
+    earlier = len(expertfile_env.journal)
     result = run(str(edits), "--journal", str(journal))
     assert result.returncode == 2 and "exists" in result.stderr
     assert journal.read_text() == "someone's notes\n" and writes(expertfile_env) == []
+    # refused before the people are read
+    assert [e.path for e in expertfile_env.journal[earlier:] if "/oauth/" not in e.path] == []
 
 
 def test_a_journal_given_to_apply_finishes_its_plan(
