@@ -103,9 +103,7 @@ def table_name(name: object) -> Table:
     for table in TABLES:
         if name == table:
             return table
-    raise ConfigurationError(
-        f"{str(name)[:40]!r} is not one of the tables: {', '.join(TABLES)}."
-    )
+    raise ConfigurationError(f"{str(name)[:40]!r} is not one of the tables: {', '.join(TABLES)}.")
 
 
 def _batches(rows: Iterable[dict[str, Any]], size: int = BATCH) -> Iterator[list[dict[str, Any]]]:

@@ -232,7 +232,7 @@ def _profile_hints() -> dict[str, Any]:
     types = {"string": "text", "Int64": "bigint"}
     hints: dict[str, Any] = {"kind": {"data_type": "text"}}
     for kind in ("experts", "staff"):
-        for column, dtype in PROFILE_COLUMNS[kind].items():  # type: ignore[index]
+        for column, dtype in PROFILE_COLUMNS[kind].items():
             hints[column] = {"data_type": types.get(dtype, "text"), "nullable": True}
     return hints
 
