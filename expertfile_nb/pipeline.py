@@ -156,6 +156,15 @@ def _reader(
     return ModuleReader()
 
 
+def _configured(name: str, *, secret: bool = False) -> str | None:
+    """``[sources.expertfile] name`` from dlt's secrets (or config), ``None`` when unset."""
+    key = f"sources.expertfile.{name}"
+    value = dlt.secrets.get(key) if secret else dlt.config.get(key)
+    if value is None and not secret:
+        value = dlt.secrets.get(key)  # secrets.toml may hold the whole section
+    return None if value is None else str(value)
+
+
 def _chosen(resources: str | Iterable[str] | None) -> list[str]:
     if resources is None:
         return list(TABLES)
@@ -336,6 +345,11 @@ def expertfile_source(
         ConfigurationError: an unknown resource, half a client id/secret pair, or a
             named profile.
     """
+    if client is None:  # dlt injects these only in some versions: look them up here too
+        client_id = client_id or _configured("client_id")
+        client_secret = client_secret or _configured("client_secret", secret=True)
+        base_url = base_url or _configured("base_url")
+        profile = profile or _configured("profile")
     reader = _reader(client, client_id, client_secret, base_url, profile)
     return [
         _resource(

@@ -11,14 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import dlt  # the test extra installs dlt[duckdb] (a test that skipped would hide a break)
+import duckdb
 import pytest
 
-dlt = pytest.importorskip("dlt")  # the test extra installs it; CI never skips
-duckdb = pytest.importorskip("duckdb")
-
-import expertfile_nb as ef  # noqa: E402
-from expertfile_nb.pipeline import DELETED, expertfile_source  # noqa: E402
-from fake_server import FakeExpertFile  # noqa: E402
+import expertfile_nb as ef
+from expertfile_nb.pipeline import DELETED, expertfile_source
+from fake_server import FakeExpertFile
 
 TABLES = ("experts", "staff", "spotlights", "profiles")
 

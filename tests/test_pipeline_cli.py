@@ -6,14 +6,12 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb  # the test extra installs dlt[duckdb] (a test that skipped would hide a break)
 import pytest
 
-duckdb = pytest.importorskip("duckdb")  # the test extra installs dlt[duckdb]; CI never skips
-pytest.importorskip("dlt")
-
-import expertfile_nb as ef  # noqa: E402
-from expertfile_nb.__main__ import main  # noqa: E402
-from fake_server import FakeExpertFile  # noqa: E402
+import expertfile_nb as ef
+from expertfile_nb.__main__ import main
+from fake_server import FakeExpertFile
 
 
 @pytest.fixture

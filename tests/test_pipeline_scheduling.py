@@ -13,9 +13,14 @@ import expertfile_nb as ef
 from fake_server import FakeExpertFile
 
 # dagster's own resources read a pydantic attribute pydantic 2 deprecates; not ours to fix
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:The `__fields__` attribute is deprecated:DeprecationWarning"
-)
+pytestmark = [
+    pytest.mark.filterwarnings(
+        "ignore:The `__fields__` attribute is deprecated:DeprecationWarning"
+    ),
+    pytest.mark.filterwarnings(
+        "ignore:Accessing the 'model_fields' attribute on the instance:DeprecationWarning"
+    ),
+]
 
 EXAMPLE = Path(__file__).parent.parent / "docs" / "examples" / "dagster_expertfile.py"
 

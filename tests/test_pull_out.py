@@ -6,14 +6,13 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyarrow as pa  # the test extra installs it (a test that skipped would hide a break)
+import pyarrow.parquet as pq
 import pytest
 
-pa = pytest.importorskip("pyarrow")  # the test extra installs it; CI never skips
-pq = pytest.importorskip("pyarrow.parquet")
-
-import expertfile_nb as ef  # noqa: E402
-from expertfile_nb.__main__ import main  # noqa: E402
-from fake_server import FakeExpertFile  # noqa: E402
+import expertfile_nb as ef
+from expertfile_nb.__main__ import main
+from fake_server import FakeExpertFile
 
 
 @pytest.fixture
