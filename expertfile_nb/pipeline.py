@@ -159,7 +159,7 @@ def _reader(
 def _configured(name: str, *, secret: bool = False) -> str | None:
     """``[sources.expertfile] name`` from dlt's secrets (or config), ``None`` when unset."""
     key = f"sources.expertfile.{name}"
-    value = dlt.secrets.get(key) if secret else dlt.config.get(key)
+    value: Any = dlt.secrets.get(key) if secret else dlt.config.get(key)
     if value is None and not secret:
         value = dlt.secrets.get(key)  # secrets.toml may hold the whole section
     return None if value is None else str(value)
