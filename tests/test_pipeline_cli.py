@@ -75,3 +75,26 @@ def test_a_dataset_named_like_the_duckdb_file_is_refused(
 ) -> None:
     assert main(["load", "--dataset-name", "expertfile_nb"]) == 2
     assert "choose another dataset name" in capsys.readouterr().err
+
+
+def test_the_readme_pipelines_snippet_runs(fake: FakeExpertFile, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme.split("## Pipelines", 1)[1].split("\n## ", 1)[0]
+    (snippet,) = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    result = subprocess.run(
+        [sys.executable, "-c", snippet],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ),
+        cwd=tmp_path / "work",
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    with duckdb.connect(str(tmp_path / "work" / "expertfile_nb.duckdb"), read_only=True) as con:
+        row = con.execute("select count(*) from expertfile.profiles").fetchone()
+    assert row is not None and row[0] > 8
