@@ -20,6 +20,8 @@ table of the profiles file, used before ``EXPERTFILE_CLIENT_ID``/``SECRET``.
 - ``apply EDITS.csv [--dry-run]``: profile edits from a CSV keyed by username, planned,
   printed and applied with a journal; ``apply JOURNAL`` finishes one, ``--undo`` reverts
   it (exit 3: conflicts or failed changes; see ``_apply_cli.py``).
+- ``pull TABLE --out FILE`` / ``load``: a table into .csv/.parquet/.jsonl; the whole
+  organization into DuckDB or any dlt destination (see ``_pull_cli.py``).
 - ``token --export``: print ``export EXPERTFILE_ACCESS_TOKEN=… EXPERTFILE_ORG_ID=…`` —
   the one place a token is ever printed, and only on that explicit request.
 """
@@ -44,6 +46,7 @@ from expertfile_nb._config import (
     ENV_ORG_ID,
     default_cache_file,
 )
+from expertfile_nb._pull_cli import add_pipeline_commands
 from expertfile_nb.errors import ExpertFileError, NotLoggedInError
 
 
@@ -315,6 +318,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     )
     capture.set_defaults(run=_cmd_capture)
     add_apply_command(commands)
+    add_pipeline_commands(commands)
     _add_profile_option(parser, commands.choices.values())
     return parser
 

@@ -1,0 +1,364 @@
+"""The organization's data as a dlt source: DuckDB, Parquet or any dlt destination.
+
+>>> import dlt
+>>> from expertfile_nb.pipeline import expertfile_source
+>>> pipeline = dlt.pipeline("expertfile", destination="duckdb", dataset_name="expertfile")
+>>> pipeline.run(expertfile_source())
+
+Needs the ``dlt`` extra (``pip install 'expertfile-nb[dlt]'``); ``import expertfile_nb``
+does not load this module.
+
+**Tables.** ``experts`` and ``staff`` (the lists, every access and status), ``spotlights``
+(every status) and ``profiles`` (the whole profile of everyone: the account fields as
+columns with ``username`` among them, ``biography`` and ``tagline`` as text, a ``kind``
+column, ``experts`` or ``staff``; every other section becomes a child table as dlt
+normalizes lists: ``profiles__education``, ``profiles__link``, …). ``experts__topics``
+and the like are the lists of the list items.
+
+**Merging.** Primary keys ``username`` (spotlights: ``id``), ``write_disposition="merge"``:
+a second run updates rows in place and adds new people. People (and spotlights) the
+service no longer has are **deleted** from the tables (with their child rows): each
+resource keeps the keys it loaded in dlt's resource state, committed with the load, and
+yields a tombstone (``_ef_deleted = true``, dlt's ``hard_delete`` column hint) for each
+key that is gone. With ``history=True`` rows are never deleted: dlt's ``scd2`` strategy
+keeps every version of a row with ``_dlt_valid_from`` / ``_dlt_valid_to``; a person who
+changed gets a new version, one who left has their last version closed.
+
+**Only verified snapshots.** Every resource reads through the package's verified pulls;
+one that does not fit together raises :class:`~expertfile_nb.errors.IncompleteDataError`
+(also after its last row). dlt extracts every resource before it normalizes or loads
+anything, so the error fails ``pipeline.run`` (as ``PipelineStepFailed`` with the
+``IncompleteDataError`` as its cause) and nothing of that run reaches the destination,
+its resource state included: the tables stay as the last good run left them.
+
+**Incremental.** The documented parameters allow it for spotlights only (``year``).
+The first run reads every spotlight; later runs read the years from the latest one
+loaded to the current one, a verified pull per year, and merge them (a spotlight gone
+from those years is deleted). A spotlight edited in an older year, or moved to an older
+year, is seen on the next full run: ``expertfile_source(incremental=False)``, e.g.
+weekly. The lists of experts and staff and the profiles have no documented "changed
+since" parameter: each run is a verified full snapshot, merged.
+
+**Credentials**, in this order: a ``client`` passed in (an ``ef.Client``, or anything
+with the package's read functions as methods: :class:`~expertfile_nb._tables.ReadClient`);
+else dlt's config and secrets, ``[sources.expertfile]`` ``client_id``, ``client_secret``,
+``base_url`` (then ``ef.login`` with them on first use); else the package's usual chain
+(``EXPERTFILE_CLIENT_ID``/``SECRET``, or a token prepared elsewhere in
+``EXPERTFILE_ACCESS_TOKEN`` with ``EXPERTFILE_ORG_ID``, so many workers share one login,
+or a remembered token). ``profile`` (a named profile) is accepted once the package
+supports named profiles; until then it is refused with a :class:`ConfigurationError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import dlt
+from dlt.common.typing import TSecretStrValue
+from dlt.extract.resource import DltResource
+
+from expertfile_nb._tables import (
+    KEYS,
+    TABLES,
+    ModuleReader,
+    ReadClient,
+    profile_records,
+    records,
+    spotlight_batches,
+    table_name,
+)
+from expertfile_nb.errors import ConfigurationError
+
+__all__ = ["DELETED", "ReadClient", "expertfile_source", "profile_client"]
+
+#: the tombstone column: ``true`` deletes the row with its key (dlt's ``hard_delete`` hint)
+DELETED = "_ef_deleted"
+#: resource state: the keys loaded by the last good run; spotlights: the latest year
+_KEYS_STATE = "keys"
+_YEAR_STATE = "latest_year"
+
+
+def profile_client(profile: str) -> ReadClient:
+    """The client of a named profile.
+
+    Raises:
+        ConfigurationError: this version of the package has no named profiles.
+    """
+    raise ConfigurationError(
+        f"A named profile ({profile[:40]!r}) was given, but this version of expertfile-nb "
+        "has no named profiles yet. Pass client_id/client_secret ([sources.expertfile] in "
+        "dlt's secrets.toml, or EXPERTFILE_CLIENT_ID/SECRET), or a client."
+    )
+
+
+class _LoginOnFirstUse:
+    """The module's read functions, after ``ef.login(client_id, client_secret)`` once."""
+
+    def __init__(self, client_id: str, client_secret: str, base_url: str | None) -> None:
+        self._credentials = (client_id, client_secret, base_url)
+        self._done = False
+        self._lock = threading.Lock()
+        self._reader = ModuleReader()
+
+    def _login(self) -> None:
+        with self._lock:
+            if not self._done:
+                from expertfile_nb._front import login
+
+                client_id, client_secret, base_url = self._credentials
+                login(client_id, client_secret, base_url=base_url)
+                self._done = True
+
+    def iter_experts(self, *args: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        self._login()
+        return self._reader.iter_experts(*args, **kwargs)
+
+    def iter_staff(self, *args: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        self._login()
+        return self._reader.iter_staff(*args, **kwargs)
+
+    def iter_spotlights(self, *args: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        self._login()
+        return self._reader.iter_spotlights(*args, **kwargs)
+
+    def get_profiles(self, *args: Any, **kwargs: Any) -> Any:
+        self._login()
+        return self._reader.get_profiles(*args, **kwargs)
+
+    def get_session(self, *args: Any, **kwargs: Any) -> Any:
+        self._login()
+        return self._reader.get_session(*args, **kwargs)
+
+
+def _reader(
+    client: ReadClient | None,
+    client_id: str | None,
+    client_secret: str | None,
+    base_url: str | None,
+    profile: str | None,
+) -> ReadClient:
+    if client is not None:
+        return client
+    if profile:
+        return profile_client(profile)
+    if client_id or client_secret:
+        if not (client_id and client_secret):
+            missing = "client_secret" if client_id else "client_id"
+            raise ConfigurationError(
+                f"[sources.expertfile] has half a pair: {missing} is missing. Set both "
+                "client_id and client_secret (secrets.toml or SOURCES__EXPERTFILE__…), or "
+                "neither to log in as the package does (EXPERTFILE_* variables)."
+            )
+        return _LoginOnFirstUse(client_id, client_secret, base_url)
+    return ModuleReader()
+
+
+def _configured(name: str, *, secret: bool = False) -> str | None:
+    """``[sources.expertfile] name`` from dlt's secrets (or config), ``None`` when unset."""
+    key = f"sources.expertfile.{name}"
+    value: Any = dlt.secrets.get(key) if secret else dlt.config.get(key)
+    if value is None and not secret:
+        value = dlt.secrets.get(key)  # secrets.toml may hold the whole section
+    return None if value is None else str(value)
+
+
+def _chosen(resources: str | Iterable[str] | None) -> list[str]:
+    if resources is None:
+        return list(TABLES)
+    names = [resources] if isinstance(resources, str) else list(resources)
+    chosen = [table_name(name) for name in names]
+    if not chosen:
+        raise ConfigurationError(f"resources is empty: name some of {', '.join(TABLES)}.")
+    return list(dict.fromkeys(chosen))
+
+
+def _tombstones(key: str, batches: Iterable[list[dict[str, Any]]]) -> Iterator[Any]:
+    """The batches, then a tombstone for each key the last good run loaded and this one
+    did not see; the keys seen become the resource's state (committed with the load)."""
+    state = dlt.current.resource_state()
+    before = set(state.get(_KEYS_STATE, ()))
+    seen: list[Any] = []
+    for batch in batches:
+        seen.extend(row[key] for row in batch)
+        yield batch
+    gone = before.difference(seen)
+    if gone:
+        yield [{key: value, DELETED: True} for value in sorted(gone, key=str)]
+    state[_KEYS_STATE] = seen
+
+
+def _year(row: dict[str, Any]) -> int | None:
+    text = str(row.get("year") or "")
+    return int(text) if len(text) == 4 and text.isdigit() else None
+
+
+def _spotlights(
+    reader: ReadClient, *, incremental: bool, history: bool, workers: int, progress: bool | None
+) -> Iterator[Any]:
+    """Every spotlight on a first (or full) run; later, the years from the latest loaded."""
+    state = dlt.current.resource_state()
+    latest = state.get(_YEAR_STATE)
+    if incremental and isinstance(latest, int):
+        years = range(latest, max(latest, dt.datetime.now(dt.timezone.utc).year) + 1)
+        batches = spotlight_batches(reader, years, workers=workers, progress=progress)
+        covered: set[int] | None = set(years)
+    else:
+        batches = records(reader, "spotlights", workers=workers, progress=progress)
+        covered = None
+    found: list[int] = []
+    known: dict[str, Any] = state.get(_KEYS_STATE, {})
+    seen: dict[str, Any] = {}
+    for batch in batches:
+        for row in batch:
+            year = _year(row)
+            if year is not None:
+                found.append(year)
+            seen[str(row["id"])] = [row["id"], year]
+        yield batch
+    # tombstones for the spotlights of the years read (all of them on a full run) that are
+    # gone; with history, scd2 closes them itself (merge key: year)
+    kept = {
+        k: v
+        for k, v in known.items()
+        if covered is not None and not (isinstance(v, list) and v[1] in covered)
+    }
+    gone = [v[0] for k, v in known.items() if k not in seen and k not in kept]
+    if gone and not history:
+        yield [{"id": value, DELETED: True} for value in gone]
+    state[_KEYS_STATE] = {**kept, **seen}
+    if found or latest is not None:
+        state[_YEAR_STATE] = max([*found, *([latest] if isinstance(latest, int) else [])])
+
+
+def _profile_hints() -> dict[str, Any]:
+    """The profile frame's fixed columns as dlt column hints: a column that no one has a
+    value in (yet) is still made, with its type."""
+    from expertfile_nb._profile_frame import PROFILE_COLUMNS
+
+    types = {"string": "text", "Int64": "bigint"}
+    hints: dict[str, Any] = {"kind": {"data_type": "text"}}
+    for kind in ("experts", "staff"):
+        for column, dtype in PROFILE_COLUMNS[kind].items():
+            hints[column] = {"data_type": types.get(dtype, "text"), "nullable": True}
+    return hints
+
+
+_PROFILE_HINTS = _profile_hints()
+
+
+def _disposition(history: bool) -> Any:
+    if history:
+        return {"disposition": "merge", "strategy": "scd2"}
+    return "merge"
+
+
+def _resource(
+    name: str,
+    reader: ReadClient,
+    *,
+    history: bool,
+    incremental: bool,
+    workers: int,
+    progress: bool | None,
+) -> DltResource:
+    key = KEYS[table_name(name)]
+    columns: dict[str, Any] = dict(_PROFILE_HINTS) if name == "profiles" else {}
+    columns[key] = {**columns.get(key, {}), "nullable": False}
+    hints: dict[str, Any] = {}
+    if history:
+        # scd2: every version kept, rows absent from a full snapshot closed; spotlights
+        # read by year close only the absent rows of the years read (merge key)
+        if name == "spotlights":
+            hints["merge_key"] = "year"
+    else:
+        hints["primary_key"] = key
+        columns[DELETED] = {"data_type": "bool", "hard_delete": True, "nullable": True}
+
+    def rows() -> Iterator[Any]:
+        if name == "spotlights":
+            yield from _spotlights(
+                reader,
+                incremental=incremental,
+                history=history,
+                workers=workers,
+                progress=progress,
+            )
+            return
+        if name == "profiles":
+            batches = profile_records(reader, workers=workers, progress=progress)
+        else:
+            batches = records(reader, table_name(name), workers=workers, progress=progress)
+        if history:
+            yield from batches
+        else:
+            yield from _tombstones(key, batches)
+
+    return dlt.resource(
+        rows,
+        name=name,
+        write_disposition=_disposition(history),
+        columns=columns,
+        **hints,
+    )
+
+
+@dlt.source(name="expertfile", section="expertfile")
+def expertfile_source(
+    client: ReadClient | None = None,
+    *,
+    resources: str | Sequence[str] | None = None,
+    history: bool = False,
+    incremental: bool = True,
+    workers: int = 4,
+    progress: bool | None = None,
+    client_id: str | None = None,
+    client_secret: TSecretStrValue | None = None,
+    base_url: str | None = None,
+    profile: str | None = None,
+) -> Any:
+    """The organization's experts, staff, spotlights and profiles as a dlt source.
+
+    Args:
+        client: an ``ef.Client`` (or any object with the package's read functions as
+            methods); default: dlt's ``[sources.expertfile]`` credentials, else the
+            package's usual login chain (see the module docstring).
+        resources: the tables to load, among ``experts``, ``staff``, ``spotlights`` and
+            ``profiles``; default: all four.
+        history: keep every version of every row (dlt's ``scd2`` merge strategy: columns
+            ``_dlt_valid_from``, ``_dlt_valid_to``) instead of updating rows in place and
+            deleting the rows of people who left.
+        incremental: spotlights read from the latest year loaded (``False``: all of them).
+        workers: pages (or profiles) read at once, 1-16.
+        progress: progress bars while reading; default: in notebooks and terminals only.
+        client_id: from dlt's config (``[sources.expertfile]``), with ``client_secret``.
+        client_secret: from dlt's secrets (``[sources.expertfile]``).
+        base_url: the service's address, with ``client_id``/``client_secret``.
+        profile: a named profile (refused until the package supports named profiles).
+
+    Returns:
+        A dlt source whose resources are the tables chosen.
+
+    Raises:
+        ConfigurationError: an unknown resource, half a client id/secret pair, or a
+            named profile.
+    """
+    if client is None:  # dlt injects these only in some versions: look them up here too
+        client_id = client_id or _configured("client_id")
+        client_secret = client_secret or _configured("client_secret", secret=True)
+        base_url = base_url or _configured("base_url")
+        profile = profile or _configured("profile")
+    reader = _reader(client, client_id, client_secret, base_url, profile)
+    return [
+        _resource(
+            name,
+            reader,
+            history=history,
+            incremental=incremental,
+            workers=workers,
+            progress=progress,
+        )
+        for name in _chosen(resources)
+    ]

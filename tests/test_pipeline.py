@@ -1,0 +1,339 @@
+"""The dlt source: a real dlt pipeline into a real DuckDB file, against the fake service.
+
+Acceptance (issue 23): counts equal to the service, a second run merges without a
+duplicate, an edit arrives, a removed person is reflected, a fault mid-pull commits
+nothing. dlt's data and pipelines folders are in the test's tmp_path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import dlt  # the test extra installs dlt[duckdb] (a test that skipped would hide a break)
+import duckdb
+import pytest
+
+import expertfile_nb as ef
+from expertfile_nb.pipeline import DELETED, expertfile_source
+from fake_server import FakeExpertFile
+
+TABLES = ("experts", "staff", "spotlights", "profiles")
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeExpertFile]:
+    """A small fake organization, the EXPERTFILE_* variables pointing at it, dlt in tmp."""
+    monkeypatch.setenv("DLT_DATA_DIR", str(tmp_path / "dlt"))
+    monkeypatch.setenv("RUNTIME__DLTHUB_TELEMETRY", "false")  # no report to dltHub from a test
+    with FakeExpertFile(experts=12) as server:
+        monkeypatch.setenv("EXPERTFILE_BASE_URL", server.url)
+        monkeypatch.setenv("EXPERTFILE_CLIENT_ID", server.client_id)
+        monkeypatch.setenv("EXPERTFILE_CLIENT_SECRET", server.client_secret)
+        yield server
+
+
+class Warehouse:
+    """A dlt pipeline into a DuckDB file, and a way to read the tables back."""
+
+    def __init__(self, path: Path) -> None:
+        self.file = path / "warehouse.duckdb"  # a catalog named as the dataset confuses DuckDB
+        self.pipeline = dlt.pipeline(
+            "expertfile_test",
+            destination=dlt.destinations.duckdb(str(self.file)),
+            dataset_name="expertfile",
+            pipelines_dir=str(path / "pipelines"),
+        )
+
+    def run(self, **options: Any) -> Any:
+        return self.pipeline.run(expertfile_source(progress=False, **options))
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        with duckdb.connect(str(self.file), read_only=True) as con:
+            return [tuple(row) for row in con.execute(sql).fetchall()]
+
+    def count(self, table: str) -> int:
+        return int(self.rows(f"select count(*) from expertfile.{table}")[0][0])  # noqa: S608
+
+    def keys(self, table: str) -> list[Any]:
+        key = "id" if table == "spotlights" else "username"
+        return sorted(r[0] for r in self.rows(f"select {key} from expertfile.{table}"))  # noqa: S608
+
+    def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every table the source made (dlt's own tables left out)."""
+        names = [
+            r[0]
+            for r in self.rows(
+                "select table_name from information_schema.tables "
+                "where table_schema = 'expertfile' and table_name not like '_dlt%'"
+            )
+        ]
+        return {
+            name: sorted(self.rows(f"select * from expertfile.{name}"), key=repr)  # noqa: S608
+            for name in names
+        }
+
+
+@pytest.fixture
+def warehouse(fake: FakeExpertFile, tmp_path: Path) -> Warehouse:
+    return Warehouse(tmp_path)
+
+
+def service() -> dict[str, list[Any]]:
+    """What the service holds, read with the package's own functions."""
+    experts = sorted(ef.get_experts(access="all").username)
+    staff = sorted(
+        [*ef.get_staff(access="public").username, *ef.get_staff(access="private").username]
+    )
+    spotlights = sorted(int(i) for i in ef.get_spotlights().id)
+    return {
+        "experts": experts,
+        "staff": staff,
+        "spotlights": spotlights,
+        "profiles": sorted(set(experts) | set(staff)),
+    }
+
+
+def test_a_load_holds_what_the_service_holds(warehouse: Warehouse) -> None:
+    warehouse.run()
+    held = service()
+    for table in TABLES:
+        assert warehouse.keys(table) == held[table], table
+    # sections became child tables, one row per item, linked to their person
+    education = ef.get_profiles(held["experts"], sections=["education"])
+    items = sum(len(x) for x in education.education)
+    assert items > 0
+    assert warehouse.rows(
+        "select count(*) from expertfile.profiles__education e "
+        "join expertfile.profiles p on e._dlt_parent_id = p._dlt_id where p.kind = 'experts'"
+    ) == [(items,)]
+    assert warehouse.count("experts__topics") > 0
+
+
+def test_a_second_run_merges_without_a_duplicate(warehouse: Warehouse) -> None:
+    warehouse.run()
+    first = warehouse.snapshot()
+    warehouse.run()
+    for table in TABLES:
+        key = "id" if table == "spotlights" else "username"
+        counts = warehouse.rows(
+            f"select count(*), count(distinct {key}) from expertfile.{table}"  # noqa: S608
+        )
+        assert counts[0][0] == counts[0][1] == len(service()[table])
+    second = warehouse.snapshot()
+    assert {t: len(rows) for t, rows in second.items()} == {
+        t: len(rows) for t, rows in first.items()
+    }
+
+
+def test_an_edit_arrives(warehouse: Warehouse) -> None:
+    warehouse.run()
+    someone = service()["experts"][3]
+    ef.update_expert(someone, job_title="Chief Pipeline Officer")
+    warehouse.run()
+    assert warehouse.rows(
+        f"select job_title from expertfile.profiles where username = '{someone}'"  # noqa: S608
+    ) == [("Chief Pipeline Officer",)]
+    assert warehouse.count("profiles") == len(service()["profiles"])
+
+
+def test_a_new_person_is_added(warehouse: Warehouse) -> None:
+    warehouse.run()
+    before = set(service()["experts"])
+    ef.create_expert(
+        firstname="Ada", lastname="Newcomer", job_title="Fellow", email="ada@example.org",
+        company="Meridian Institute",
+    )  # fmt: skip
+    (new,) = set(service()["experts"]) - before
+    warehouse.run()
+    assert new in warehouse.keys("profiles")
+    assert warehouse.keys("experts") == service()["experts"]
+
+
+def test_a_removed_person_is_deleted_with_their_sections(warehouse: Warehouse) -> None:
+    warehouse.run()
+    someone = service()["experts"][0]
+    ef.delete_expert(someone)
+    warehouse.run()
+    held = service()
+    assert someone not in held["experts"]
+    for table in TABLES:
+        assert warehouse.keys(table) == held[table], table
+    orphans = warehouse.rows(
+        "select count(*) from expertfile.profiles__education e left join "
+        "expertfile.profiles p on e._dlt_root_id = p._dlt_id where p._dlt_id is null"
+    )
+    assert orphans == [(0,)]
+    # the tombstone column is there, and no row is left flagged
+    flagged = f"select count(*) from expertfile.experts where {DELETED}"  # noqa: S608
+    assert warehouse.rows(flagged) == [(0,)]
+
+
+def test_a_fault_mid_pull_commits_nothing(warehouse: Warehouse, fake: FakeExpertFile) -> None:
+    warehouse.run()
+    before = warehouse.snapshot()
+    gone = service()["experts"][0]
+    ef.delete_expert(gone)
+    ef.update_expert(service()["experts"][1], job_title="Changed In The Failed Run")
+    # the lists read fine; then every profile read fails (after the client's retries)
+    fake.fail_next(10_000, status=503, path=f"/v2/organization/{fake.org_id}/expert/")
+    with pytest.raises(Exception, match="profile") as failed:
+        warehouse.run()
+    cause: BaseException | None = failed.value
+    while cause is not None and not isinstance(cause, ef.IncompleteDataError):
+        cause = cause.__cause__ or cause.__context__
+    assert isinstance(cause, ef.IncompleteDataError)
+    assert warehouse.snapshot() == before  # the experts list, read whole, was not committed
+    # the failed run left no state behind: the next good run still deletes the person
+    fake.reset()  # no faults; the data as it was made (the person is back): delete again
+    ef.delete_expert(gone)
+    warehouse.run()
+    assert gone not in warehouse.keys("experts")
+    assert gone not in warehouse.keys("profiles")
+    assert warehouse.keys("experts") == service()["experts"]
+
+
+def test_a_list_that_changes_mid_pull_commits_nothing(
+    warehouse: Warehouse, fake: FakeExpertFile
+) -> None:
+    warehouse.run()
+    before = warehouse.snapshot()
+    # after the first page, the organization has fewer experts: the pull does not verify
+    fake.max_page_size = 5  # pages of 5 (the service's cap): the list takes 3 pages
+    fake.change_experts_after(3, 9)  # the first page and the probe: 12
+    with pytest.raises(Exception, match=r"IncompleteDataError|total|changed"):
+        warehouse.pipeline.run(expertfile_source(resources=["experts"], progress=False))
+    assert warehouse.snapshot() == before
+
+
+def test_a_first_run_that_fails_creates_no_table(
+    warehouse: Warehouse, fake: FakeExpertFile
+) -> None:
+    fake.fail_next(10_000, status=503, path=f"/v2/organization/{fake.org_id}/staff")
+    with pytest.raises(Exception, match="staff"):
+        warehouse.run()
+    assert not warehouse.file.exists() or warehouse.snapshot() == {}
+
+
+def test_history_keeps_every_version(warehouse: Warehouse) -> None:
+    warehouse.run(history=True)
+    someone, leaver = service()["experts"][2:4]
+    ef.update_expert(someone, job_title="Director of History")
+    ef.delete_expert(leaver)
+    warehouse.run(history=True)
+    versions = warehouse.rows(
+        "select job_title, _dlt_valid_to is null from expertfile.profiles "  # noqa: S608
+        f"where username = '{someone}' order by _dlt_valid_from"
+    )
+    assert len(versions) == 2
+    assert versions[1] == ("Director of History", True)
+    assert versions[0][1] is False
+    assert warehouse.rows(
+        f"select count(*) from expertfile.profiles where username = '{leaver}' "  # noqa: S608
+        "and _dlt_valid_to is null"
+    ) == [(0,)]
+    assert warehouse.rows(
+        f"select count(*) from expertfile.profiles where username = '{leaver}'"  # noqa: S608
+    ) == [(1,)]
+
+
+def test_spotlights_are_read_by_year_after_the_first_run(
+    warehouse: Warehouse, fake: FakeExpertFile
+) -> None:
+    def spotlight_queries(start: int) -> list[dict[str, str]]:
+        return [e.query for e in list(fake.journal)[start:] if e.path.startswith("/v2/spotlight/")]
+
+    warehouse.pipeline.run(expertfile_source(resources="spotlights", progress=False))
+    assert all("year" not in q for q in spotlight_queries(0))  # the first run reads them all
+    latest = max(int(y) for y in ef.get_spotlights().year)
+    start = len(fake.journal)
+    warehouse.pipeline.run(expertfile_source(resources="spotlights", progress=False))
+    years = {q.get("year") for q in spotlight_queries(start)}
+    assert str(latest) in years
+    assert None not in years  # only the years from the latest loaded
+    assert warehouse.keys("spotlights") == service()["spotlights"]
+    start = len(fake.journal)
+    warehouse.pipeline.run(
+        expertfile_source(resources="spotlights", incremental=False, progress=False)
+    )
+    assert all("year" not in q for q in spotlight_queries(start))
+    assert warehouse.keys("spotlights") == service()["spotlights"]
+
+
+def test_credentials_from_dlt_secrets(
+    warehouse: Warehouse, fake: FakeExpertFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("EXPERTFILE_CLIENT_ID", "EXPERTFILE_CLIENT_SECRET", "EXPERTFILE_BASE_URL"):
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("SOURCES__EXPERTFILE__CLIENT_ID", fake.client_id)
+    monkeypatch.setenv("SOURCES__EXPERTFILE__CLIENT_SECRET", fake.client_secret)
+    monkeypatch.setenv("SOURCES__EXPERTFILE__BASE_URL", fake.url)
+    warehouse.pipeline.run(expertfile_source(resources=["experts"], progress=False))
+    assert warehouse.count("experts") == 12
+
+
+def test_half_a_pair_in_dlt_secrets_is_refused(
+    fake: FakeExpertFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCES__EXPERTFILE__CLIENT_ID", fake.client_id)
+    with pytest.raises(Exception, match="client_secret is missing"):
+        expertfile_source()
+
+
+def test_a_named_profile_is_refused_until_supported(fake: FakeExpertFile) -> None:
+    with pytest.raises(Exception, match="no named profiles"):
+        expertfile_source(profile="work")
+
+
+def test_an_unknown_resource_is_refused(fake: FakeExpertFile) -> None:
+    with pytest.raises(Exception, match="not one of the tables"):
+        expertfile_source(resources=["expert"])
+
+
+def test_a_token_prepared_elsewhere_is_enough(
+    warehouse: Warehouse, fake: FakeExpertFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = ef.login()
+    assert token is not None
+    ef.logout()
+    for name in ("EXPERTFILE_CLIENT_ID", "EXPERTFILE_CLIENT_SECRET"):
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("EXPERTFILE_ACCESS_TOKEN", token.access_token)
+    monkeypatch.setenv("EXPERTFILE_ORG_ID", str(token.org_id))
+    warehouse.pipeline.run(expertfile_source(resources=["staff"], progress=False))
+    assert warehouse.count("staff") == len(service()["staff"])
+    assert fake.token_requests == 1  # the worker never logged in itself
+
+
+class CountingClient:
+    """A client of our own: the package's read functions as methods, calls counted."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def iter_experts(self, *args: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        self.calls.append("iter_experts")
+        return ef.iter_experts(*args, **kwargs)
+
+    def iter_staff(self, *args: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        self.calls.append("iter_staff")
+        return ef.iter_staff(*args, **kwargs)
+
+    def iter_spotlights(self, *args: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        self.calls.append("iter_spotlights")
+        return ef.iter_spotlights(*args, **kwargs)
+
+    def get_profiles(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls.append("get_profiles")
+        return ef.get_profiles(*args, **kwargs)
+
+    def get_session(self, *args: Any, **kwargs: Any) -> Any:
+        return ef.get_session(*args, **kwargs)
+
+
+def test_a_client_passed_in_is_used(warehouse: Warehouse) -> None:
+    client = CountingClient()
+    warehouse.pipeline.run(expertfile_source(client, progress=False))
+    assert {"iter_experts", "iter_staff", "iter_spotlights", "get_profiles"} <= set(client.calls)
+    assert warehouse.keys("profiles") == service()["profiles"]
