@@ -69,11 +69,6 @@ def add_pipeline_commands(commands: Any) -> None:
         "--dataset-name", default="expertfile", help="the dataset (schema) (default: %(default)s)"
     )
     load.add_argument(
-        "--profile",
-        metavar="NAME",
-        help="log in with a named profile (refused until expertfile-nb has named profiles)",
-    )
-    load.add_argument(
         "--history",
         action="store_true",
         help="keep every version of every row (dlt's scd2) instead of updating in place",
@@ -122,14 +117,6 @@ def _failure(exc: BaseException) -> BaseException:
 
 
 def _cmd_load(args: argparse.Namespace) -> int:
-    if args.profile:
-        print(
-            f"{args.prog} load: error: --profile {args.profile[:40]!r}: this version of "
-            "expertfile-nb has no named profiles yet. Log in with EXPERTFILE_CLIENT_ID/SECRET "
-            "(or EXPERTFILE_ACCESS_TOKEN), or [sources.expertfile] in dlt's secrets.toml.",
-            file=sys.stderr,
-        )
-        return _USAGE
     if args.destination == "duckdb" and args.dataset_name == PIPELINE_NAME:
         print(
             f"{args.prog} load: error: --dataset-name {PIPELINE_NAME} is the name of the DuckDB "

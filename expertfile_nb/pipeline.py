@@ -42,17 +42,16 @@ since" parameter: each run is a verified full snapshot, merged.
 **Credentials**, in this order: a ``client`` passed in (an ``ef.Client``, or anything
 with the package's read functions as methods: :class:`~expertfile_nb._tables.ReadClient`);
 else dlt's config and secrets, ``[sources.expertfile]`` ``client_id``, ``client_secret``,
-``base_url`` (then ``ef.login`` with them on first use); else the package's usual chain
-(``EXPERTFILE_CLIENT_ID``/``SECRET``, or a token prepared elsewhere in
-``EXPERTFILE_ACCESS_TOKEN`` with ``EXPERTFILE_ORG_ID``, so many workers share one login,
-or a remembered token). ``profile`` (a named profile) is accepted once the package
-supports named profiles; until then it is refused with a :class:`ConfigurationError`.
+``base_url`` (an ``ef.Client`` of their own, logged in on first use), or ``profile``
+there or as the argument (``ef.Client(profile=…)``, a ``[profiles.NAME]`` of the
+profiles file); else the package's usual chain (``EXPERTFILE_CLIENT_ID``/``SECRET``,
+``EXPERTFILE_PROFILE``, or a token prepared elsewhere in ``EXPERTFILE_ACCESS_TOKEN`` with
+``EXPERTFILE_ORG_ID``, so many workers share one login, or a remembered token).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -82,55 +81,23 @@ _YEAR_STATE = "latest_year"
 
 
 def profile_client(profile: str) -> ReadClient:
-    """The client of a named profile.
+    """The client of a named profile: ``ef.Client(profile=profile)`` (a ``[profiles.NAME]``
+    table of the profiles file; see :class:`expertfile_nb.Client`).
 
     Raises:
-        ConfigurationError: this version of the package has no named profiles.
+        ProfileError: no such profile, no profiles file, or a file others can read.
     """
-    raise ConfigurationError(
-        f"A named profile ({profile[:40]!r}) was given, but this version of expertfile-nb "
-        "has no named profiles yet. Pass client_id/client_secret ([sources.expertfile] in "
-        "dlt's secrets.toml, or EXPERTFILE_CLIENT_ID/SECRET), or a client."
-    )
+    from expertfile_nb.client import Client
+
+    return Client(profile=profile)
 
 
-class _LoginOnFirstUse:
-    """The module's read functions, after ``ef.login(client_id, client_secret)`` once."""
+def _pair_client(client_id: str, client_secret: str, base_url: str | None) -> ReadClient:
+    """A client of its own for ``[sources.expertfile]``'s pair (it logs in on first use and
+    leaves the process's default login alone)."""
+    from expertfile_nb.client import Client
 
-    def __init__(self, client_id: str, client_secret: str, base_url: str | None) -> None:
-        self._credentials = (client_id, client_secret, base_url)
-        self._done = False
-        self._lock = threading.Lock()
-        self._reader = ModuleReader()
-
-    def _login(self) -> None:
-        with self._lock:
-            if not self._done:
-                from expertfile_nb._front import login
-
-                client_id, client_secret, base_url = self._credentials
-                login(client_id, client_secret, base_url=base_url)
-                self._done = True
-
-    def iter_experts(self, *args: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
-        self._login()
-        return self._reader.iter_experts(*args, **kwargs)
-
-    def iter_staff(self, *args: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
-        self._login()
-        return self._reader.iter_staff(*args, **kwargs)
-
-    def iter_spotlights(self, *args: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
-        self._login()
-        return self._reader.iter_spotlights(*args, **kwargs)
-
-    def get_profiles(self, *args: Any, **kwargs: Any) -> Any:
-        self._login()
-        return self._reader.get_profiles(*args, **kwargs)
-
-    def get_session(self, *args: Any, **kwargs: Any) -> Any:
-        self._login()
-        return self._reader.get_session(*args, **kwargs)
+    return Client(client_id, client_secret, base_url=base_url)
 
 
 def _reader(
@@ -152,7 +119,7 @@ def _reader(
                 "client_id and client_secret (secrets.toml or SOURCES__EXPERTFILE__…), or "
                 "neither to log in as the package does (EXPERTFILE_* variables)."
             )
-        return _LoginOnFirstUse(client_id, client_secret, base_url)
+        return _pair_client(client_id, client_secret, base_url)
     return ModuleReader()
 
 
@@ -336,7 +303,8 @@ def expertfile_source(
         client_id: from dlt's config (``[sources.expertfile]``), with ``client_secret``.
         client_secret: from dlt's secrets (``[sources.expertfile]``).
         base_url: the service's address, with ``client_id``/``client_secret``.
-        profile: a named profile (refused until the package supports named profiles).
+        profile: a named profile (``[profiles.NAME]`` of the profiles file), as
+            ``ef.Client(profile=…)``.
 
     Returns:
         A dlt source whose resources are the tables chosen.

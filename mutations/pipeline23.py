@@ -97,10 +97,10 @@ MUTATIONS = [
         tests=[f"{CLI}::test_a_failed_load_is_one_line_and_exit_1"],
     ),
     Mutation(
-        name="load: --profile silently ignored",
-        path="expertfile_nb/_pull_cli.py",
-        old="    if args.profile:\n",
-        new="    if False:\n",
-        tests=[f"{CLI}::test_a_named_profile_is_refused_for_now"],
+        name="pipeline: a named profile is ignored (the usual chain logs in instead)",
+        path="expertfile_nb/pipeline.py",
+        old="    return Client(profile=profile)\n",
+        new="    return ModuleReader()  # type: ignore[return-value]\n",
+        tests=[f"{PIPE}::test_a_named_profile_logs_in_with_its_own_credentials"],
     ),
 ]

@@ -281,9 +281,22 @@ def test_half_a_pair_in_dlt_secrets_is_refused(
         expertfile_source()
 
 
-def test_a_named_profile_is_refused_until_supported(fake: FakeExpertFile) -> None:
-    with pytest.raises(Exception, match="no named profiles"):
-        expertfile_source(profile="work")
+def test_a_named_profile_logs_in_with_its_own_credentials(
+    warehouse: Warehouse, fake: FakeExpertFile, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[profiles.work]\nbase_url = "{fake.url}"\nclient_id = "{fake.client_id}"\n'
+        f'client_secret = "{fake.client_secret}"\n'
+    )
+    config.chmod(0o600)
+    monkeypatch.setenv("EXPERTFILE_CONFIG", str(config))
+    for name in ("EXPERTFILE_CLIENT_ID", "EXPERTFILE_CLIENT_SECRET", "EXPERTFILE_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    warehouse.pipeline.run(expertfile_source(profile="work", resources=["experts"], progress=False))
+    assert warehouse.count("experts") == len(ef.Client(profile="work").get_experts(access="all"))
+    with pytest.raises(ef.ProfileError, match="work"):
+        expertfile_source(profile="home")
 
 
 def test_an_unknown_resource_is_refused(fake: FakeExpertFile) -> None:

@@ -62,12 +62,27 @@ def test_a_failed_load_is_one_line_and_exit_1(
     assert err[0].startswith("error: The pull of staff stopped")
 
 
-def test_a_named_profile_is_refused_for_now(
-    fake: FakeExpertFile, capsys: pytest.CaptureFixture[str]
+def test_load_with_a_named_profile(
+    fake: FakeExpertFile,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["load", "--profile", "work"]) == 2
-    assert "no named profiles" in capsys.readouterr().err
-    assert fake.journal == []
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[profiles.work]\nbase_url = "{fake.url}"\nclient_id = "{fake.client_id}"\n'
+        f'client_secret = "{fake.client_secret}"\n'
+    )
+    config.chmod(0o600)
+    monkeypatch.setenv("EXPERTFILE_CONFIG", str(config))
+    for name in ("EXPERTFILE_CLIENT_ID", "EXPERTFILE_CLIENT_SECRET", "EXPERTFILE_BASE_URL"):
+        monkeypatch.delenv(name)
+    assert main(["load", "--profile", "work", "--no-progress"]) == 0
+    assert "experts" in capsys.readouterr().out
+    assert fake.token_requests == 1
+    ef.logout()  # each command is its own process; here, forget the login of the first
+    assert main(["load", "--profile", "home", "--no-progress"]) == 1
+    assert "'home'" in capsys.readouterr().err
 
 
 def test_a_dataset_named_like_the_duckdb_file_is_refused(
