@@ -33,13 +33,15 @@ Values are compared as the service shows them (:func:`compare_value`: ``None`` a
 a combining accent is the same text, so no invisible change is planned.
 
 The access token and the client secret this process holds never enter a plan, a
-journal or a status: a value the service shows that holds one is kept as ``***``;
-an edited value that holds one is refused (it would be published).
+journal or a status: a value the service shows that holds one (itself, its base64 or
+hex, or its first 16 characters) is kept with ``***`` in its place; an edited value
+that holds one is refused (it would be published).
 """
 
 from __future__ import annotations
 
 import html
+import re
 import threading
 import time
 import unicodedata
@@ -50,7 +52,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from expertfile_nb._journal import VERSION, Journal, default_journal_path, read_journal
-from expertfile_nb._redact import hide
+from expertfile_nb._redact import _held, forms_of, hide
 from expertfile_nb._write_table import ACCOUNT_CREATE, ACCOUNT_REQUIRED, ACCOUNT_UPDATE, Kind
 from expertfile_nb._writing import compare_value, kind_of, person_segment
 from expertfile_nb.errors import ConfigurationError, ExpertFileError, NotFoundError
@@ -66,6 +68,7 @@ Action = Literal["update", "create", "delete"]
 FINAL = frozenset({"applied", "already applied", "conflict"})
 _HIDDEN = ("token", "secret", "password")
 _SHOWN = 50  # changes listed in the text and HTML views
+_EARLIER_LOCK = threading.Lock()
 #: profile columns set by a single section's POST (API reference §3.4): column →
 #: (section, form field); read back from the profile's section of the column's name
 SECTION_COLUMNS = {"biography": ("biography", "description"), "tagline": ("tagline", "tagline")}
@@ -145,10 +148,29 @@ def _same(a: object, b: object) -> bool:
     return ka is not None and ka == kb
 
 
+_FORMS: list[tuple[tuple[str, ...], re.Pattern[str] | None]] = [((), None)]
+
+
+def _secrets() -> re.Pattern[str] | None:
+    """One pattern for every whole-value form (:func:`forms_of`) of the tokens and
+    secrets this process holds, and their first 16 characters; ``None``: none held.
+    Made again only when those change: a value is checked in microseconds, and only a
+    value it finds goes through :func:`hide` (which also removes per-character escapes)."""
+    held = _held()
+    key, pattern = _FORMS[-1]
+    if key != held:
+        forms = {f for h in held for f in forms_of(h)} | {h[:16] for h in held if len(h) > 16}
+        ordered = sorted(forms, key=len, reverse=True)
+        pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        _FORMS[-1] = (held, pattern)
+    return pattern
+
+
 def _redacted(value: Any) -> Any:
     """A value the service showed, without the token or secret this process holds."""
     if isinstance(value, str):
-        return hide(value)
+        pattern = _secrets()
+        return hide(value) if pattern is not None and pattern.search(value) else value
     if isinstance(value, dict):
         return {k: _redacted(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -655,7 +677,16 @@ class _Applier:
             change = self.plan.changes[n]
             field = change.field or ""
             if field not in account:  # no read shows it: nothing to compare with
-                if change.unverifiable:  # named in unverifiable=: written blind
+                if change.unverifiable and self._announced_earlier(n):
+                    self._finish(
+                        n,
+                        "failed",
+                        "UnconfirmedWriteError: an earlier run of this journal sent this "
+                        "unverifiable write and its outcome is unknown; no read shows "
+                        f"{field!r}, so it is not sent again (apply the plan with a new "
+                        "journal to write it again)",
+                    )
+                elif change.unverifiable:  # named in unverifiable=: written blind
                     send[field] = change.new
                     blind.add(n)
                 else:
@@ -699,6 +730,21 @@ class _Applier:
                     self._finish(n, "applied", detail)
                 else:
                     self._finish(n, "applied")
+
+    def _announced_earlier(self, n: int) -> bool:
+        """Whether an earlier run of this journal announced (``sending``) change ``n``:
+        read once, on the first call (this run's own records then are of other changes,
+        each change being handled once a run)."""
+        with _EARLIER_LOCK:
+            earlier: set[int] | None = getattr(self, "_earlier", None)
+            if earlier is None:
+                _, records = read_journal(self.path)
+                earlier = set()
+                for record in records:
+                    if record.get("type") == "sending" and isinstance(record.get("n"), list):
+                        earlier.update(i for i in record["n"] if isinstance(i, int))
+                self._earlier = earlier
+        return n in earlier
 
     def _create(self, n: int, change: Change) -> None:
         from expertfile_nb._writing import encode_fields
