@@ -124,7 +124,8 @@ def _trial(server: FakeExpertFile, pool: list[str], seed: int, tmp: Path) -> Non
     after = before.copy()
     blind: set[str] = set()
     emails: dict[str, str] = {}  # email → full name of each person created
-    for k, (op, row) in enumerate(ops):
+    for k, (op, person) in enumerate(ops):
+        row = after.username == people[person]  # gone once deleted: its edits are no-ops
         if op == "shown":
             field = rng.choice(SHOWN)
             after.loc[row, field] = rng.choice([f"{field} {seed}.{k}", None])
@@ -142,8 +143,8 @@ def _trial(server: FakeExpertFile, pool: list[str], seed: int, tmp: Path) -> Non
             new |= {"location_city": rng.choice(["", "Oslo"])}
             after = pd.concat([after, pd.DataFrame([new])], ignore_index=True)
             emails[email] = f"{new['firstname']} {new['lastname']}"
-        elif op == "delete" and len(after) > 1:
-            after = after[after.username != people[row]].reset_index(drop=True)
+        elif op == "delete":
+            after = after[~row].reset_index(drop=True)
     plan = ef.plan_changes(before, after, allow_delete=True, unverifiable=sorted(blind))
     if not len(plan):
         return
