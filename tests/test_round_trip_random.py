@@ -215,6 +215,7 @@ def _trial(server: FakeExpertFile, pool: list[str], seed: int, tmp: Path) -> Non
             assert ("update", name, field) not in undo_writes, (seed, undo_writes)
     for name in deleted:  # back whole, under the username the undo reports
         (back,) = [s["username"] for s in undone.statuses if s["action"] == "create"]
+        assert isinstance(back, str), (seed, "undo names whom it re-created", undone.statuses)
         again = ef.get_profiles([back], progress=False).set_index("username").loc[back]
         for field in ["firstname", "lastname", "email", *SHOWN, *SECTION_COLUMNS]:
             assert _same(again[field], was.loc[name, field]), (seed, name, field)
