@@ -23,8 +23,8 @@ MUTATIONS = [
     Mutation(
         name="writes21_plan: an unshown field not opted in is written blind at apply",
         path=PLAN,
-        old="                if change.unverifiable:  # named in unverifiable=: written blind\n",
-        new="                if True:\n",
+        old="                elif change.unverifiable:  # named in unverifiable=: written blind\n",
+        new="                elif True:\n",
         tests=[f"{SAFE}::test_an_unshown_field_not_opted_in_is_never_written_at_apply"],
     ),
     Mutation(
@@ -55,6 +55,13 @@ MUTATIONS = [
         "**change.new)\n"
         '        self.journal.write({"type": "sending", "n": [n]}, sync=True)\n',
         tests=[f"{SAFE}::test_a_create_is_announced_in_the_journal_before_it_is_sent"],
+    ),
+    Mutation(
+        name="writes21_plan: a resume resends an unverifiable write an earlier run sent",
+        path=PLAN,
+        old="                if change.unverifiable and self._announced_earlier(n):\n",
+        new="                if False:\n",
+        tests=[f"{SAFE}::test_a_resume_never_resends_a_blind_write_an_earlier_run_sent"],
     ),
     Mutation(
         name="writes21_plan: pace ignored",

@@ -325,3 +325,21 @@ def test_a_create_is_announced_in_the_journal_before_it_is_sent(
     result = ef.plan_changes(before, pd.DataFrame([NEW])).apply(journal=journal)
     assert result.ok, result.statuses
     assert seen == [["plan", "sending"]]
+
+
+def test_a_resume_never_resends_a_blind_write_an_earlier_run_sent(
+    fake: FakeExpertFile, tmp_path: Path
+) -> None:
+    (name,) = names(1)
+    before = ef.get_profiles([name], progress=False)
+    plan = ef.plan_changes(before, before.assign(department="X"), unverifiable=["department"])
+    journal = tmp_path / "j.jsonl"
+    fake.fail_after_write_next(1)  # made, then answered 500: no read can tell
+    result = plan.apply(journal=journal)
+    assert result.counts == {"failed": 1}
+    assert result.statuses[0]["detail"].startswith("UnconfirmedWriteError")
+    start = time.time()
+    resumed = ef.resume(journal)
+    assert resumed.counts == {"failed": 1}
+    assert "not sent again" in resumed.statuses[0]["detail"]
+    assert writes(fake, start) == []
