@@ -41,7 +41,6 @@ that holds one is refused (it would be published).
 from __future__ import annotations
 
 import html
-import re
 import threading
 import time
 import unicodedata
@@ -148,29 +147,33 @@ def _same(a: object, b: object) -> bool:
     return ka is not None and ka == kb
 
 
-_FORMS: list[tuple[tuple[str, ...], re.Pattern[str] | None]] = [((), None)]
+_HEADS: list[tuple[tuple[str, ...], frozenset[str]]] = [((), frozenset())]
+_HEAD = 8  # every held value is this long or longer (expertfile_nb._redact holds no less)
 
 
-def _secrets() -> re.Pattern[str] | None:
-    """One pattern for every whole-value form (:func:`forms_of`) of the tokens and
-    secrets this process holds, and their first 16 characters; ``None``: none held.
-    Made again only when those change: a value is checked in microseconds, and only a
-    value it finds goes through :func:`hide` (which also removes per-character escapes)."""
+def _secret_heads() -> frozenset[str]:
+    """The first 8 characters of every whole-value form (:func:`forms_of`) of the tokens
+    and secrets this process holds; made again only when those change."""
     held = _held()
-    key, pattern = _FORMS[-1]
+    key, heads = _HEADS[-1]
     if key != held:
-        forms = {f for h in held for f in forms_of(h)} | {h[:16] for h in held if len(h) > 16}
-        ordered = sorted(forms, key=len, reverse=True)
-        pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
-        _FORMS[-1] = (held, pattern)
-    return pattern
+        heads = frozenset(f[:_HEAD] for h in held for f in forms_of(h) if len(f) >= _HEAD)
+        _HEADS[-1] = (held, heads)
+    return heads
+
+
+def _may_hold_secret(text: str) -> bool:
+    """Whether ``text`` has a run that begins like a held value's form: a set look-up per
+    character, so a value is checked in microseconds; only such a text goes through
+    :func:`hide` (which finds every form, per-character escapes included)."""
+    heads = _secret_heads()
+    return bool(heads) and any(text[i : i + _HEAD] in heads for i in range(len(text) - _HEAD + 1))
 
 
 def _redacted(value: Any) -> Any:
     """A value the service showed, without the token or secret this process holds."""
     if isinstance(value, str):
-        pattern = _secrets()
-        return hide(value) if pattern is not None and pattern.search(value) else value
+        return hide(value) if _may_hold_secret(value) else value
     if isinstance(value, dict):
         return {k: _redacted(v) for k, v in value.items()}
     if isinstance(value, list):
