@@ -13,6 +13,29 @@ value is no longer the ``before`` value is a *conflict* (someone else edited it)
 and is not written; a field that already holds the new value is *already applied*
 and is not written either, which is what makes applying a plan twice, or resuming
 it, safe.
+
+Never a value that could not be read: some account fields are shown by no documented
+read of one person (:data:`UNSHOWN`: the expert profile's ``account``, API reference
+§3.2, leaves out ``department``, ``phone_number_extension``, ``location_building``,
+``location_room``, ``is_private`` and ``is_published``; the staff profile's, §4.2,
+leaves out ``is_private``). The list endpoints' ``fields`` parameter names some of
+them (``department``, ``building``, ``room``) but documents neither the keys an item
+carries them under nor a way to ask for one person, so it is no read to compare with.
+An edit of such a field cannot be compared before the write, confirmed after it or
+undone, so :func:`plan_changes` refuses it unless it is named in ``unverifiable=``;
+such a change carries ``unverifiable=True`` (in the plan, its journal and the
+statuses), is written without comparison, and is never undone. At apply time a field
+the re-read does not show is written only if its change is marked so; otherwise it is
+reported ``not written``.
+
+Values are compared as the service shows them (:func:`compare_value`: ``None`` and
+``""``, ``1`` and ``1.0`` are the same) and in Unicode NFC: ``"é"`` composed or as ``e`` and
+a combining accent is the same text, so no invisible change is planned.
+
+The access token and the client secret this process holds never enter a plan, a
+journal or a status: a value the service shows that holds one (itself, its base64 or
+hex, or its first 16 characters) is kept with ``***`` in its place; an edited value
+that holds one is refused (it would be published).
 """
 
 from __future__ import annotations
@@ -20,6 +43,7 @@ from __future__ import annotations
 import html
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
@@ -35,6 +59,7 @@ from expertfile_nb._journal import (
     locked,
     read_journal,
 )
+from expertfile_nb._redact import _held, forms_of, hide
 from expertfile_nb._write_table import ACCOUNT_CREATE, ACCOUNT_REQUIRED, ACCOUNT_UPDATE, Kind
 from expertfile_nb._writing import compare_value, kind_of, person_segment
 from expertfile_nb.errors import ConfigurationError, ExpertFileError, NotFoundError
@@ -50,10 +75,25 @@ Action = Literal["update", "create", "delete"]
 FINAL = frozenset({"applied", "already applied", "conflict"})
 _HIDDEN = ("token", "secret", "password")
 _SHOWN = 50  # changes listed in the text and HTML views
+_EARLIER_LOCK = threading.Lock()
 #: profile columns set by a single section's POST (API reference §3.4): column →
 #: (section, form field); read back from the profile's section of the column's name
 SECTION_COLUMNS = {"biography": ("biography", "description"), "tagline": ("tagline", "tagline")}
 EDITABLE = (*ACCOUNT_UPDATE, *SECTION_COLUMNS)
+#: editable account fields that no documented read of one person shows (API reference
+#: §3.2 expert ``account``; §4.2 staff ``account``): planned only when named in
+#: ``plan_changes(..., unverifiable=[...])``, written without comparison, never undone
+UNSHOWN: dict[str, frozenset[str]] = {
+    "experts": frozenset(
+        {
+            "department", "phone_number_extension", "location_building", "location_room",
+            "is_private", "is_published",
+        }
+    ),
+    "staff": frozenset({"is_private"}),
+}  # fmt: skip
+#: the fields a create takes no value for: a new row holding one is refused, not dropped
+_NOT_CREATED = tuple(f for f in EDITABLE if f not in ACCOUNT_CREATE)
 
 
 @dataclass(frozen=True)
@@ -66,6 +106,10 @@ class Change:
         field: the field an update changes (``None`` for a create or a delete).
         old: the value in ``before`` (a delete: the before-image, a dict).
         new: the value in ``after`` (a create: the fields sent, a dict).
+        unverifiable: an update of a field no read shows (:data:`UNSHOWN`), planned
+            because it was named in ``plan_changes(..., unverifiable=[...])``: written
+            without comparison, and never undone (``old`` is what ``before`` said, not
+            something the service was seen to hold).
     """
 
     action: Action
@@ -73,6 +117,7 @@ class Change:
     field: str | None
     old: Any
     new: Any
+    unverifiable: bool = False
 
 
 def _plain(value: Any) -> Any:
@@ -90,8 +135,66 @@ def _plain(value: Any) -> Any:
     return item() if callable(item) else value
 
 
-def _hidden(name: str | None) -> bool:
-    return name is not None and any(word in name.lower() for word in _HIDDEN)
+def _hidden(name: object) -> bool:
+    # a create's or a delete's field is None, NaN in a pandas 3 string column
+    return isinstance(name, str) and any(word in name.lower() for word in _HIDDEN)
+
+
+def _key(value: object) -> str | None:
+    """A value for comparing, as the service shows it (:func:`compare_value`) and in
+    Unicode NFC; ``None`` for a value that is no text, number or flag (a dict, a list):
+    such a value equals nothing, so it is never taken as read."""
+    if isinstance(value, (dict, list, tuple, set)):
+        return None
+    return unicodedata.normalize("NFC", compare_value(value))
+
+
+def _same(a: object, b: object) -> bool:
+    """Whether two values are the same as the service shows them (see :func:`_key`)."""
+    ka, kb = _key(a), _key(b)
+    return ka is not None and ka == kb
+
+
+_HEADS: list[tuple[tuple[str, ...], frozenset[str]]] = [((), frozenset())]
+_HEAD = 8  # every held value is this long or longer (expertfile_nb._redact holds no less)
+
+
+def _secret_heads() -> frozenset[str]:
+    """The first 8 characters of every whole-value form (:func:`forms_of`) of the tokens
+    and secrets this process holds; made again only when those change."""
+    held = _held()
+    key, heads = _HEADS[-1]
+    if key != held:
+        heads = frozenset(f[:_HEAD] for h in held for f in forms_of(h) if len(f) >= _HEAD)
+        _HEADS[-1] = (held, heads)
+    return heads
+
+
+def _may_hold_secret(text: str) -> bool:
+    """Whether ``text`` has a run that begins like a held value's form: a set look-up per
+    character, so a value is checked in microseconds; only such a text goes through
+    :func:`hide` (which finds every form, per-character escapes included)."""
+    heads = _secret_heads()
+    return bool(heads) and any(text[i : i + _HEAD] in heads for i in range(len(text) - _HEAD + 1))
+
+
+def _redacted(value: Any) -> Any:
+    """A value the service showed, without the token or secret this process holds."""
+    if isinstance(value, str):
+        return hide(value) if _may_hold_secret(value) else value
+    if isinstance(value, dict):
+        return {k: _redacted(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redacted(v) for v in value]
+    return value
+
+
+def _holds_secret(value: Any) -> bool:
+    return bool(_redacted(value) != value)
+
+
+def _noun(kind: str) -> str:
+    return "expert" if kind == "experts" else "staff"
 
 
 def _show(name: str | None, value: Any, width: int = 60) -> str:
@@ -125,16 +228,12 @@ class ChangePlan:
 
     def to_frame(self) -> pd.DataFrame:
         """The plan as a DataFrame: ``action``, ``username``, ``field``, ``old``, ``new``,
-        ``skipped`` (one row per change; skipped ones last)."""
-        import pandas as pd
-
+        ``unverifiable``, ``skipped`` (one row per change; skipped ones last). ``old`` and
+        ``new`` hold objects (a create's fields and a delete's image are dicts)."""
         rows = [{**asdict(c), "skipped": False} for c in self.changes]
         rows += [{**asdict(c), "skipped": True} for c in self.skipped]
-        columns = ["action", "username", "field", "old", "new", "skipped"]
-        frame: pd.DataFrame = pd.DataFrame(rows, columns=columns)
-        hidden = frame["field"].map(_hidden).astype(bool)
-        frame.loc[hidden, ["old", "new"]] = "•••"
-        return frame
+        columns = ["action", "username", "field", "old", "new", "unverifiable", "skipped"]
+        return _frame(rows, columns)
 
     def _lines(self) -> list[tuple[str, Change]]:
         lines: list[tuple[str, Change]] = []
@@ -144,6 +243,8 @@ class ChangePlan:
                     f"~ {change.username}.{change.field}: {_show(change.field, change.old)}"
                     f" → {_show(change.field, change.new)}"
                 )
+                if change.unverifiable:
+                    text += "  (unverifiable: written without comparison, never undone)"
             elif change.action == "create":
                 text = f"+ create {self.kind[:-1] if self.kind == 'experts' else 'staff'}: "
                 text += _show(None, change.new, 200)
@@ -186,6 +287,8 @@ class ChangePlan:
             if change.action == "update":
                 old = f'<del style="color:#b71c1c">{esc(_show(change.field, change.old))}</del>'
                 new = f'<ins style="color:#1b5e20">{esc(_show(change.field, change.new))}</ins>'
+                if change.unverifiable:
+                    new += " (unverifiable: written without comparison, never undone)"
             elif change.action == "create":
                 old, new = (
                     "",
@@ -306,8 +409,23 @@ def _status(n: int, change: Change, status: str, detail: str = "", **extra: Any)
         "field": change.field,
         "old": change.old,
         "new": change.new,
+        "unverifiable": change.unverifiable,
     }
     return {"n": n, **fields, "status": status, "detail": detail, **extra}
+
+
+def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    """Rows of changes as a frame; ``old``/``new`` kept as objects (a create's dict, a
+    delete's image), hidden fields' values shown as ``•••``."""
+    import pandas as pd
+
+    shown = [
+        {**row, **dict.fromkeys(("old", "new"), "•••")} if _hidden(row.get("field")) else row
+        for row in rows
+    ]
+    frame: pd.DataFrame = pd.DataFrame(shown, columns=columns)
+    frame["unverifiable"] = [row.get("unverifiable") is True for row in shown]
+    return frame
 
 
 def _split(
@@ -373,14 +491,11 @@ class ApplyResult:
         return all(s["status"] in ("applied", "already applied") for s in self.statuses)
 
     def to_frame(self) -> pd.DataFrame:
-        """The statuses as a DataFrame, one row per change."""
-        import pandas as pd
-
-        columns = ["n", "action", "username", "field", "old", "new", "status", "detail"]
-        frame: pd.DataFrame = pd.DataFrame(self.statuses, columns=columns)
-        hidden = frame["field"].map(_hidden).astype(bool)
-        frame.loc[hidden, ["old", "new"]] = "•••"
-        return frame
+        """The statuses as a DataFrame, one row per change (``n``, ``action``,
+        ``username``, ``field``, ``old``, ``new``, ``unverifiable``, ``status``,
+        ``detail``)."""
+        columns = ["n", "action", "username", "field", "old", "new", "unverifiable"]
+        return _frame(self.statuses, [*columns, "status", "detail"])
 
     def __repr__(self) -> str:
         where = f", journal {self.journal}" if self.journal else " (dry run: nothing sent)"
@@ -521,11 +636,16 @@ class _Applier:
     def _group(self, group: list[int]) -> None:
         first = self.plan.changes[group[0]]
         if self.undoing and first.action == "update":
-            for n in [n for n in group if _never_undone(self.plan.changes[n])]:
+            head = group[0]  # the person's re-read was prefetched under the group's first
+            skipped = [n for n in group if _never_undone(self.plan.changes[n])]
+            for n in skipped:
                 self._finish(n, "not undone", _NOT_UNDONE)
-                group = [m for m in group if m != n]
+            group = [m for m in group if m not in skipped]
             if not group:
+                self._reads.pop(head).cancel()
                 return
+            if group[0] != head:
+                self._reads[group[0]] = self._reads.pop(head)
         try:
             if first.action == "update":
                 self._update(first.username or "", group)
@@ -556,7 +676,11 @@ class _Applier:
         return self._reads.pop(n).result()
 
     def _read(self, username: str) -> dict[str, Any] | None:
-        """The person's current values: the account fields and the section columns."""
+        """The person's current values: the account fields the profile shows and the
+        section columns whose section it shows (an empty section: ``None``, the empty
+        text). A field missing from the result is not shown: nothing to compare with.
+        A section item's text that is no text (a number, a dict) is kept as it came, so
+        it equals no planned value and is never written over."""
         from expertfile_nb.writes import _get_data
 
         path = self.person.path(self.session.org_id, person_segment(username))  # type: ignore[attr-defined] # an ExpertFileSession
@@ -589,40 +713,86 @@ class _Applier:
         if account is None:
             raise ConfigurationError(f"The profile of {username!r} has no account to compare.")
         send: dict[str, Any] = {}
+        blind: set[int] = set()
         for n in group:
             change = self.plan.changes[n]
-            now = compare_value(account.get(change.field or ""))
-            if change.field not in account:
-                send[change.field or ""] = change.new  # not shown by a read: cannot compare
-            elif now == compare_value(change.new):
+            field = change.field or ""
+            if field not in account:  # no read shows it: nothing to compare with
+                if change.unverifiable and self._announced_earlier(n):
+                    self._finish(
+                        n,
+                        "failed",
+                        "UnconfirmedWriteError: an earlier run of this journal sent this "
+                        "unverifiable write and its outcome is unknown; no read shows "
+                        f"{field!r}, so it is not sent again (apply the plan with a new "
+                        "journal to write it again)",
+                    )
+                elif change.unverifiable:  # named in unverifiable=: written blind
+                    send[field] = change.new
+                    blind.add(n)
+                else:
+                    self._finish(
+                        n,
+                        "not written",
+                        f"the profile read does not show {field!r}: its value could not "
+                        "be compared before the write nor confirmed after it (plan it "
+                        f"with unverifiable=[{field!r}] to write it without comparison)",
+                    )
+                continue
+            now = _redacted(account[field])  # as the plan's old value was kept
+            if _same(now, change.new):
                 self._finish(n, "already applied")
-            elif now == compare_value(change.old):
-                send[change.field or ""] = change.new
+            elif _same(now, change.old):
+                send[field] = change.new
             else:
-                self._finish(
-                    n, "conflict", "edited meanwhile", current=account.get(change.field or "")
-                )
+                self._finish(n, "conflict", "edited meanwhile", current=now)
         ours = [n for n in group if self.plan.changes[n].field in send]
+        # each part (the account PUT, each section's POST) is a write of its own, with its
+        # own outcome: one that fails or stays unconfirmed does not keep the others back
         for section, ns, fields in _split([self.plan.changes[n] for n in ours], ours):
             self.journal.write({"type": "sending", "n": ns}, sync=True)
             self._wait_turn()
-            if section is None:
-                self._call("update")(
-                    username, session=self.session, deadline=self.deadline, **fields
-                )
-            else:
-                from expertfile_nb.writes import add_section_item
+            try:
+                if section is None:
+                    self._call("update")(
+                        username, session=self.session, deadline=self.deadline, **fields
+                    )
+                else:
+                    from expertfile_nb.writes import add_section_item
 
-                add_section_item(
-                    username,
-                    section,
-                    kind=self.plan.kind,
-                    session=self.session,
-                    deadline=self.deadline,
-                    **fields,
-                )
+                    add_section_item(
+                        username,
+                        section,
+                        kind=self.plan.kind,
+                        session=self.session,
+                        deadline=self.deadline,
+                        **fields,
+                    )
+            except ExpertFileError as error:
+                for n in ns:
+                    self._finish(n, "failed", f"{type(error).__name__}: {error}")
+                continue
             for n in ns:
-                self._finish(n, "applied")
+                if n in blind:
+                    detail = "unverifiable: written without comparison; undo leaves it alone"
+                    self._finish(n, "applied", detail)
+                else:
+                    self._finish(n, "applied")
+
+    def _announced_earlier(self, n: int) -> bool:
+        """Whether an earlier run of this journal announced (``sending``) change ``n``:
+        read once, on the first call (this run's own records then are of other changes,
+        each change being handled once a run)."""
+        with _EARLIER_LOCK:
+            earlier: set[int] | None = getattr(self, "_earlier", None)
+            if earlier is None:
+                _, records = read_journal(self.path)
+                earlier = set()
+                for record in records:
+                    if record.get("type") == "sending" and isinstance(record.get("n"), list):
+                        earlier.update(i for i in record["n"] if isinstance(i, int))
+                self._earlier = earlier
+        return n in earlier
 
     def _create(self, n: int, change: Change) -> None:
         from expertfile_nb._writing import encode_fields
@@ -631,12 +801,18 @@ class _Applier:
         body = encode_fields(change.new, ACCOUNT_CREATE, what="Create")
         existing = find_person(self.person, body, self.session)
         if existing:
-            self._finish(n, "already applied", username=existing)
+            named = {} if _holds_secret(existing) else {"username": existing}
+            self._finish(n, "already applied", **named)
             return
         self.journal.write({"type": "sending", "n": [n]}, sync=True)
         self._wait_turn()
         answer = self._call("create")(session=self.session, deadline=self.deadline, **change.new)
         name = answer.get("username") if isinstance(answer, dict) else None
+        if isinstance(name, str) and _holds_secret(name):
+            # never into the journal or the statuses; undo finds the person by the fields
+            detail = "the service answered a username holding the token: not recorded"
+            self._finish(n, "applied", detail)
+            return
         self._finish(n, "applied", **({"username": name} if name else {}))
 
     def _delete(self, n: int, change: Change) -> None:
@@ -788,6 +964,7 @@ def plan_changes(
     *,
     kind: Kind = "experts",
     allow_delete: bool = False,
+    unverifiable: Iterable[str] = (),
 ) -> ChangePlan:
     """The changes that turn ``before`` into ``after``; nothing is sent.
 
@@ -799,11 +976,28 @@ def plan_changes(
     people). A row of ``before`` missing from ``after`` is a delete only with
     ``allow_delete=True``; otherwise it is listed in ``plan.skipped`` and not deleted.
 
+    Values equal as the service shows them (``None`` and ``""``, ``1`` and ``1.0``) or
+    after Unicode NFC normalization are no change. A new row sets the create fields
+    only: a value in its ``is_private``, ``is_published``, ``biography`` or ``tagline``
+    is refused (create the person first, then plan those edits from a new read);
+    its empty cells are not sent.
+
+    Fields no documented read of one person shows (:data:`UNSHOWN`; experts:
+    ``department``, ``phone_number_extension``, ``location_building``,
+    ``location_room``, ``is_private``, ``is_published``; staff: ``is_private``) cannot
+    be compared before a write, confirmed after it or undone: an edit of one is
+    refused unless the field is named in ``unverifiable``. Such changes are marked
+    ``unverifiable=True`` (in the plan, its journal and the apply's statuses), are
+    written without comparison (each apply writes them again) and are never undone.
+
     Args:
         before: the profiles as read (``ef.get_profiles()``): one row per person.
         after: an edited copy of ``before``.
         kind: ``"experts"`` (default) or ``"staff"``.
         allow_delete: delete the people removed from ``after``.
+        unverifiable: fields of :data:`UNSHOWN` whose edits are planned anyway, written
+            blind and never undone, e.g. ``["is_published"]`` (a field a read shows is
+            compared as usual whether named or not).
 
     Returns:
         A :class:`ChangePlan`: ``len(plan)`` changes, ``plan.to_frame()``, its HTML view
@@ -812,12 +1006,17 @@ def plan_changes(
     Raises:
         ConfigurationError: a frame without ``username``, a username twice, a column of
             ``after`` not in ``before``, an edit of a field the service does not let
-            one change (named, with a username), a new row missing a required field.
+            one change (named, with a username), a new row missing a required field or
+            setting one a create does not take, an edit of a field no read shows that
+            ``unverifiable`` does not name, a value of ``after`` holding the access
+            token or the client secret this process holds (it would be published).
     """
     import numpy as np
     import pandas as pd
 
     kind_of(kind)
+    opted = _opted_in(unverifiable)
+    unshown = UNSHOWN[kind]
     before = _check_frame(before, "before")
     after = _check_frame(after, "after")
     extra = [c for c in after.columns if c not in before.columns]
@@ -844,8 +1043,9 @@ def plan_changes(
     if len(kept) and columns:
         new = kept.set_index("username")[columns]
         old = before.set_index("username").loc[new.index, columns]
-        nv = new.to_numpy(dtype=object)
-        ov = old.to_numpy(dtype=object)
+        # copies: under pandas 3 a frame of string columns gives a read-only array
+        nv = new.to_numpy(dtype=object).copy()
+        ov = old.to_numpy(dtype=object).copy()
         n_na, o_na = pd.isna(nv), pd.isna(ov)
         marker = object()
         nv[n_na] = marker
@@ -853,31 +1053,52 @@ def plan_changes(
         rows, cols = np.nonzero(nv != ov)
         names = new.index.to_numpy()
         readonly: dict[str, str] = {}
+        blind: dict[str, str] = {}
         for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
             a, b = _plain(new.iat[r, c]), _plain(old.iat[r, c])
-            if compare_value(a) == compare_value(b):
-                continue  # "" for None, 1.0 for 1: the same value as the service shows it
+            if _same(a, b):
+                continue  # "" for None, 1.0 for 1, NFD for NFC: the same value as shown
             field = str(columns[c])
             if field not in EDITABLE:
                 readonly.setdefault(field, str(names[r]))
                 continue
-            changes.append(Change("update", str(names[r]), field, b, a))
+            _refuse_secret(a, f"after's {field!r} of {str(names[r])!r}")
+            if field in unshown and field not in opted:
+                blind.setdefault(field, str(names[r]))
+                continue
+            mark = field in unshown
+            changes.append(Change("update", str(names[r]), field, _redacted(b), a, mark))
         if readonly:
             listed = ", ".join(f"{f!r} (e.g. {u!r})" for f, u in readonly.items())
             raise ConfigurationError(
                 f"after changes field(s) the service does not let one change: {listed}. "
                 f"The editable fields are: {', '.join(EDITABLE)}."
             )
+        if blind:
+            listed = ", ".join(f"{f!r} (e.g. {u!r})" for f, u in blind.items())
+            raise ConfigurationError(
+                f"after edits field(s) that no documented read of one {_noun(kind)} "
+                f"profile shows: {listed}. Their value cannot be compared before the write, "
+                "confirmed after it or restored by an undo, so they are not planned. To "
+                "write them anyway, without comparison and never undone, name them: "
+                f"plan_changes(before, after, unverifiable={sorted(blind)!r})."
+            )
     for position, (_, row) in enumerate(after.loc[~known.to_numpy()].iterrows()):
+        where = f"New row {position + 1} of after (username {_redacted(_plain(row['username']))!r})"
         fields = {
-            k: _plain(v) for k, v in row.items() if k in ACCOUNT_CREATE and _plain(v) is not None
+            k: _plain(v) for k, v in row.items() if k in ACCOUNT_CREATE and _key(_plain(v)) != ""
         }
         missing = [f for f in ACCOUNT_REQUIRED if not compare_value(fields.get(f))]
         if missing:
+            raise ConfigurationError(f"{where} lacks required field(s): {', '.join(missing)}.")
+        dropped = [f for f in _NOT_CREATED if f in row.index and _key(_plain(row[f])) != ""]
+        if dropped:
             raise ConfigurationError(
-                f"New row {position + 1} of after (username {_plain(row['username'])!r}) "
-                f"lacks required field(s): {', '.join(missing)}."
+                f"{where} sets {', '.join(dropped)}, which a create does not take (it takes "
+                f"{', '.join(ACCOUNT_CREATE)}). Leave them empty and plan the create; once "
+                "it is applied, read the new profile and plan those edits."
             )
+        _refuse_secret(fields, where)
         changes.append(Change("create", None, None, None, fields))
     removed = before.loc[~b_names.isin(a_names[known]).to_numpy()]
     # a delete's before values: every editable column of the row (None, 0, "" and False
@@ -887,7 +1108,7 @@ def plan_changes(
             "delete",
             str(row["username"]),
             None,
-            {k: _plain(v) for k, v in row.items() if k in EDITABLE},
+            _redacted({k: _plain(v) for k, v in row.items() if k in EDITABLE}),
             None,
         )
         for _, row in removed.iterrows()
@@ -895,6 +1116,32 @@ def plan_changes(
     if allow_delete:
         return ChangePlan(kind, changes + deletes, [])
     return ChangePlan(kind, changes, deletes)
+
+
+def _opted_in(unverifiable: object) -> frozenset[str]:
+    """The fields named in ``unverifiable=``, checked."""
+    names = [unverifiable] if isinstance(unverifiable, str) else unverifiable
+    if not isinstance(names, Iterable):
+        raise ConfigurationError(
+            f"unverifiable must be a list of field names; got {type(names).__name__}."
+        )
+    chosen = list(names)
+    unknown = [str(n) for n in chosen if n not in EDITABLE]
+    if unknown:
+        raise ConfigurationError(
+            f"unverifiable names field(s) that are not editable: {', '.join(unknown)}. The "
+            f"fields no read shows are: experts {sorted(UNSHOWN['experts'])}, staff "
+            f"{sorted(UNSHOWN['staff'])}."
+        )
+    return frozenset(chosen)
+
+
+def _refuse_secret(value: Any, where: str) -> None:
+    if _holds_secret(value):
+        raise ConfigurationError(
+            f"{where} holds the access token or the client secret this session uses: it is "
+            "not planned (it would be written into the profile, and the journal)."
+        )
 
 
 # -- resume and undo ---------------------------------------------------------------------
@@ -915,7 +1162,7 @@ _NOT_THE_PERSONS = frozenset({"account", "corporationProfile", "corporationprofi
 
 def _never_undone(change: Change) -> bool:
     """Whether an undo must leave this (reversed) update alone and report it."""
-    return False  # the one line for unverifiable fields: `return change.unverifiable`
+    return change.unverifiable  # written blind on the user's word: never undone blind
 
 
 def _restoring(change: Change) -> bool:
@@ -950,8 +1197,10 @@ def _item_fields(section: Any, item: Mapping[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def _same(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    return all(compare_value(a.get(k)) == compare_value(b.get(k)) for k in {*a, *b})
+def _same_item(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Whether two section items hold the same values, field by field, as the service
+    shows them (see :func:`_same`)."""
+    return all(_same(a.get(k), b.get(k)) for k in {*a, *b})
 
 
 def _restore_writes(
@@ -992,7 +1241,7 @@ def _restore_writes(
                 if want or section.required:
                     lost.append(f"{key}[{i}]")
                 continue
-            match = next((h for h in have if _same(h, want)), None)
+            match = next((h for h in have if _same_item(h, want)), None)
             if match is not None:
                 have.remove(match)  # one shown item matches one item of the image
                 continue

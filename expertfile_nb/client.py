@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, cast, overload
 
@@ -460,8 +460,11 @@ class Client:
         *,
         kind: Kind = "experts",
         allow_delete: bool = False,
+        unverifiable: Iterable[str] = (),
     ) -> ChangePlan:
-        plan = _plan_changes(before, after, kind=kind, allow_delete=allow_delete)
+        plan = _plan_changes(
+            before, after, kind=kind, allow_delete=allow_delete, unverifiable=unverifiable
+        )
         return _ClientPlan(plan, self)
 
     @_documented_as(_resume)

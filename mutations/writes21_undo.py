@@ -91,7 +91,7 @@ MUTATIONS = [
     Mutation(
         name="writes21_undo: a restore re-adds items the new profile already shows",
         path=PLAN,
-        old="            match = next((h for h in have if _same(h, want)), None)\n",
+        old="            match = next((h for h in have if _same_item(h, want)), None)\n",
         new="            match = None\n",
         tests=[f"{UNDO}::test_a_restore_stopped_part_way_adds_only_what_is_missing"],
     ),

@@ -104,7 +104,15 @@ def test_views_show_old_and_new_escaped_and_no_hidden_value() -> None:
     text = str(plan)
     assert "~ ada.job_title: 'Analyst' → '<script>alert(1)</script>'" in text
     view = plan.to_frame()
-    assert list(view.columns) == ["action", "username", "field", "old", "new", "skipped"]
+    assert list(view.columns) == [
+        "action",
+        "username",
+        "field",
+        "old",
+        "new",
+        "unverifiable",
+        "skipped",
+    ]
     assert view.loc[0, "new"] == "<script>alert(1)</script>"
     assert repr(plan) == "<ChangePlan experts: 1 update, 0 create, 0 delete>"
 
