@@ -71,8 +71,8 @@ MUTATIONS = [
         name="writes21_undo: delete image (plan) of the required fields only",
         path=PLAN,
         old="            _redacted({k: _plain(v) for k, v in row.items() if k in EDITABLE}),\n",
-        new="            _redacted({k: _plain(v) for k, v in row.items() if k in ACCOUNT_REQUIRED}),"
-        "\n",
+        new="            _redacted({k: _plain(v) for k, v in row.items()"
+        " if k in ACCOUNT_REQUIRED}),\n",
         tests=[f"{UNDO}::test_a_person_whose_biography_changed_since_the_plan_is_not_deleted"],
     ),
     Mutation(
