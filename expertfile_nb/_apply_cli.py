@@ -96,6 +96,16 @@ def add_apply_command(commands: Any) -> None:
     )
     apply.add_argument("--undo", action="store_true", help="CSV_OR_JOURNAL is a journal: undo it")
     apply.add_argument(
+        "--unverifiable",
+        action="append",
+        default=[],
+        metavar="FIELD",
+        help="write FIELD although no documented read shows it (an expert's department, "
+        "is_published, …): sent without comparing before or confirming after, and never "
+        "undone; without it, a CSV column of such a field is refused (exit 2). Repeat for "
+        "several fields",
+    )
+    apply.add_argument(
         "--journal", metavar="FILE", help="with a CSV: where to write the journal (a new file)"
     )
     apply.add_argument(
@@ -375,9 +385,12 @@ def _from_csv(path: Path, args: argparse.Namespace) -> int:
     before = _profiles(rows, args.kind, path)
     after = _edited(before, rows, path)
     try:
-        plan = ef.plan_changes(before, after, kind=args.kind)
+        plan = ef.plan_changes(
+            before, after, kind=args.kind, unverifiable=tuple(args.unverifiable or ())
+        )
     except ConfigurationError as exc:
-        raise _BadInput(f"{path}: {exc}") from None
+        hint = " On the command line: --unverifiable FIELD." if "unverifiable=" in str(exc) else ""
+        raise _BadInput(f"{path}: {exc}{hint}") from None
     print(plan)
     if not len(plan):
         print("Nothing to change: the service already holds every value.")

@@ -164,4 +164,11 @@ MUTATIONS = [
         new="    journal = None\n",
         tests=["tests/test_apply_cli.py::test_an_existing_journal_is_exit_2_and_kept"],
     ),
+    Mutation(
+        name="writes21_csv: --unverifiable named on the command line is not passed to the plan",
+        path=CLI_PATH,
+        old="kind=args.kind, unverifiable=tuple(args.unverifiable or ())\n",
+        new="kind=args.kind\n",
+        tests=[f"{CSV}::test_a_field_no_read_shows_needs_unverifiable_by_name"],
+    ),
 ]

@@ -311,3 +311,27 @@ def test_journal_is_refused_with_a_journal_to_finish_or_undo(
         assert "--journal" in one_line(result)
         assert not (tmp_path / "other.jsonl").exists()
     assert len(writes(expertfile_env)) == 1
+
+
+def test_a_field_no_read_shows_needs_unverifiable_by_name(
+    expertfile_env: FakeExpertFile, people: list[str], tmp_path: Path
+) -> None:
+    """An expert's department is shown by no documented read: a CSV column of it is
+    refused (exit 2, naming it and the flag) unless --unverifiable names it; then it is
+    written, and the undo leaves it alone (never written back to a value nobody saw)."""
+    csv = tmp_path / "edits.csv"
+    csv.write_text(f"username,department\n{people[0]},Chemistry\n")
+    refused = run(str(csv))
+    assert refused.returncode == 2
+    assert "department" in one_line(refused) and "--unverifiable" in refused.stderr
+    assert writes(expertfile_env) == []
+    journal = tmp_path / "j.jsonl"
+    done = run(str(csv), "--unverifiable", "department", "--journal", str(journal))
+    assert done.returncode == 0, done.stderr
+    person = expertfile_env.store.person(expertfile_env.org_id, people[0])
+    assert person is not None and person.account["department"] == "Chemistry"
+    undone = run("--undo", str(journal))
+    assert undone.returncode == 3, undone.stdout  # reported: not undone
+    assert "not undone" in undone.stdout
+    assert person.account["department"] == "Chemistry"
+    assert [e.method for e in writes(expertfile_env)] == ["PUT"]
