@@ -390,6 +390,8 @@ class ChangePlan:
             org = getattr(session, "org_id", None) or "{org}"
             statuses = [_status(i, c, "would send") for i, c in enumerate(self.changes)]
             return ApplyResult(self, statuses, None, self.would_send(org))
+        if not self.changes:  # nothing to write: no login, no request, no journal
+            return ApplyResult(self, [], None)
         return _Applier(self, workers, float(pace), journal, session, deadline).run()
 
     def _record(self) -> dict[str, Any]:
@@ -461,7 +463,7 @@ class ApplyResult:
         plan: the plan applied.
         statuses: one dict per change (``n``, ``action``, ``username``, ``field``,
             ``old``, ``new``, ``status``, ``detail``).
-        journal: the journal file (``None`` for a dry run).
+        journal: the journal file (``None`` for a dry run or an empty plan, which writes none).
         requests: a dry run: what would be sent (see :meth:`ChangePlan.would_send`).
     """
 
@@ -515,6 +517,8 @@ class ApplyResult:
         Raises:
             ConfigurationError: a dry run (nothing to undo).
         """
+        if self.journal is None and not self.plan.changes:
+            return ApplyResult(self.plan, [], None)  # an empty plan: nothing to undo
         if self.journal is None:
             raise ConfigurationError("A dry run wrote nothing: there is nothing to undo.")
         return undo(self.journal, workers=workers, pace=pace, session=session, deadline=deadline)

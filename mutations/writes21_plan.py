@@ -135,4 +135,11 @@ MUTATIONS = [
         "    frame.loc[hidden.astype(bool), ['old', 'new']] = '***'\n",
         tests=[f"{SAFE}::test_the_frames_of_a_plan_mixing_updates_creates_and_deletes"],
     ),
+    Mutation(
+        name="writes21_plan: an empty plan still writes a journal (and logs in to re-read)",
+        path="expertfile_nb/_plan.py",
+        old="        if not self.changes:  # nothing to write: no login, no request, no journal\n",
+        new="        if False:\n",
+        tests=["tests/test_plan_safety.py::test_an_empty_plan_writes_no_journal_and_sends_nothing"],
+    ),
 ]

@@ -343,3 +343,17 @@ def test_a_resume_never_resends_a_blind_write_an_earlier_run_sent(
     assert resumed.counts == {"failed": 1}
     assert "not sent again" in resumed.statuses[0]["detail"]
     assert writes(fake, start) == []
+
+
+def test_an_empty_plan_writes_no_journal_and_sends_nothing(
+    expertfile_env: FakeExpertFile, tmp_path: Path
+) -> None:
+    before = ef.get_profiles(list(ef.get_experts(access="all").username[:2]))
+    plan = ef.plan_changes(before, before.copy())
+    assert len(plan) == 0
+    journal = tmp_path / "j.jsonl"
+    seen = len(expertfile_env.journal)
+    result = plan.apply(journal=journal)
+    assert result.ok and result.journal is None and not journal.exists()
+    assert result.undo().statuses == []
+    assert len(expertfile_env.journal) == seen  # not even a re-read
