@@ -24,7 +24,7 @@ from expertfile_nb._endpoints import EXPERT_PROFILE, STAFF_PROFILE, ProfileEndpo
 from expertfile_nb._paging import check_options
 from expertfile_nb._progress import progress_bar
 from expertfile_nb._query import shown
-from expertfile_nb._records import _segment, read_profile
+from expertfile_nb._records import _segment, one_spelling, read_profile
 from expertfile_nb.errors import (
     APIError,
     AuthenticationError,
@@ -192,7 +192,7 @@ def _row(
     row = {**account, "username": username}
     for section in TEXT_SECTIONS:
         row[section] = _text_of(profile, section)
-    named = {_SPELLINGS.get(key, key): value for key, value in profile.items()}
+    named = one_spelling(profile)  # both spellings sent: the one holding data is kept
     for section in sections:
         row[section] = named.get(section, [])
     return row

@@ -134,4 +134,14 @@ MUTATIONS = [
             f"{CLIENT}::test_a_staff_profile_with_two_different_spellings_keeps_every_item",
         ],
     ),
+    Mutation(
+        name="fake21: the profiles frame lets the last corporationProfile spelling win",
+        path="expertfile_nb/_profile_frame.py",
+        old="    named = one_spelling(profile)  # both spellings sent: the one holding data is kept\n",
+        new="    named = {_SPELLINGS.get(key, key): value for key, value in profile.items()}\n",
+        tests=[
+            "tests/contract/test_client_contract.py"
+            "::test_the_profiles_frame_keeps_the_spelling_holding_data"
+        ],
+    ),
 ]

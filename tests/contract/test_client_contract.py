@@ -178,6 +178,25 @@ def test_a_staff_profile_with_both_spellings_keeps_the_one_holding_data(
     assert member == {**documented, "corporationProfile": items}
 
 
+@pytest.mark.parametrize("empty_first", [True, False])
+def test_the_profiles_frame_keeps_the_spelling_holding_data(
+    plain: PlainService, empty_first: bool
+) -> None:
+    """``get_profiles`` reads the same page as ``get_staff_member``: its
+    ``corporationProfile`` column holds the item whichever spelling carries it."""
+    documented = dict(pages.STAFF_PROFILE["data"])
+    items = documented.pop("corporationprofile")
+    both = (
+        {"corporationProfile": [], "corporationprofile": items}
+        if empty_first
+        else {"corporationprofile": items, "corporationProfile": []}
+    )
+    page = {"data": {**documented, **both}, "success": True}
+    plain.route("/v2/organization/{org}/staff/mira.okafor", page)
+    frame = ef.get_profiles(["mira.okafor"], kind="staff", sections=["corporationProfile"])
+    assert frame.loc[0, "corporationProfile"] == items
+
+
 def test_a_staff_profile_with_two_different_spellings_keeps_every_item(
     plain: PlainService,
 ) -> None:
