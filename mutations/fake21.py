@@ -137,8 +137,8 @@ MUTATIONS = [
     Mutation(
         name="fake21: the profiles frame lets the last corporationProfile spelling win",
         path="expertfile_nb/_profile_frame.py",
-        old="    named = one_spelling(profile)  # both spellings sent: the one holding data is kept\n",
-        new="    named = {_SPELLINGS.get(key, key): value for key, value in profile.items()}\n",
+        old="    named = one_spelling(profile)  # both spellings sent",
+        new="    named = {_SPELLINGS.get(key, key): value for key, value in profile.items()}  #",
         tests=[
             "tests/contract/test_client_contract.py"
             "::test_the_profiles_frame_keeps_the_spelling_holding_data"
