@@ -184,8 +184,8 @@ MUTATIONS = [
     Mutation(
         name="paging: page-number services go unnoticed with first pages of 2 or 3 rows",
         path="expertfile_nb/_paging.py",
-        old="        if len(first.rows) >= 2 and self._reads_page_numbers(first):",
-        new="        if len(first.rows) >= 4 and self._reads_page_numbers(first):",
+        old="probe = pool.submit(self._fetch, 1, 2) if len(first.rows) >= 2 else None",
+        new="probe = pool.submit(self._fetch, 1, 2) if len(first.rows) >= 4 else None",
         tests=["tests/test_pull_experts.py::test_page_number_paging_is_followed_with_small_pages"],
     ),
     Mutation(
