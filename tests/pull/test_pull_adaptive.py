@@ -126,9 +126,8 @@ def test_a_429_halves_once_per_burst_and_answers_grow_it_back() -> None:
     for _ in epochs[4:]:
         pace.answered()
     assert pace.limit == 5  # a round of 4 answers: one more
-    epoch = pace.acquire()
-    assert epoch is not None
-    pace.too_many(epoch, 0)  # a new burst: halved again
+    (fresh,) = _places(pace, 1)
+    pace.too_many(fresh, 0)  # a new burst: halved again
     assert pace.limit == 2 and pace.lowest == 2
     for _ in range(100):
         got = pace.acquire()
