@@ -11,7 +11,10 @@ A pull goes like this:
    probe (``page_from=1, page_size=2``) checks it: an offset gives rows 2-3 of
    the first page, a page number rows 3-4 (with a first page of 2 or 3 rows, the
    probe's first row tells them apart; with 1 row, an offset is assumed). The
-   pull follows whichever it is.
+   pull follows whichever it is. The probe goes out with the first later pages
+   (``workers - 1`` of them, planned as offsets), so it costs no round trip of
+   its own; no page is given before its answer is in, and if it finds page
+   numbers those pages are dropped and the rest planned by page number.
 3. **Overlapping pages.** With offsets, each page starts on the last row of the
    page before (page *k* at ``k * (page_size - 1)``), and that row must be the
    same record. An insert or a delete before that point shifts the rows and
@@ -38,12 +41,20 @@ A pull goes like this:
    that ``total`` and the page size call for (pages are fetched ``workers`` at
    a time, never more than ``2 x workers`` ahead), plus, for a refused size,
    one request per smaller size tried, plus, for pages that cannot overlap, the
-   second look (at most two requests a boundary; one a row for one-row pages).
+   second look (at most two requests a boundary; one a row for one-row pages),
+   plus, where ``page_from`` reads as a page number, the ``workers - 1`` pages
+   begun as offsets with the probe, plus the pages answered 429 and asked again
+   (each page at most :data:`~expertfile_nb._pace.THROTTLED_ATTEMPTS` times in all).
    ``get_*`` re-pulls once when a check fails, then raises
    :class:`~expertfile_nb.errors.IncompleteDataError` naming where it broke.
    ``iter_*`` cannot take back rows it has given, so it raises at once (after
    its last row, when the second look finds the change).
-6. **A request that fails** after the session's retries ends the pull. If
+6. **A 429** is the pull's to handle, not the session's: the pull slows down
+   (fewer requests in flight, a pause of ``Retry-After``) and asks again, and
+   speeds up again while answers come; the policy is in :mod:`expertfile_nb._pace`.
+   A page answered 429 five times ends the pull as below; a session whose retry
+   policy does not retry 429 (``retries=0``) ends it at the first.
+7. **A request that fails** after the session's retries ends the pull. If
    asking again could help (no answer, a 5xx, a 429, a broken or unreadable
    page, the deadline), it is an ``IncompleteDataError`` naming the page, its
    cause attached. If it could not — the login is refused
@@ -59,13 +70,21 @@ the total as they were (records trading places within a page, in two pages
 read at different times). A frame is then the listing as it stood when each
 page was read. One change during a pull (see 3) is always either caught or
 harmless, with or without overlapping pages.
+
+Where the time goes (docs/performance.md has the figures): with a 50 ms round trip,
+each of the ``workers`` threads spends nearly all of it waiting; what is not waiting
+is the first page (one round trip alone: ``total`` is not known before it), the
+requests' own CPU (``requests`` and the JSON of each page; the server's), and
+building the frame. The probe travels with the pages, and ``get_*`` makes each page's
+records into rows as it arrives (:func:`collect`'s ``each``), so that only the
+DataFrame itself is built after the last page.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -229,7 +248,7 @@ class Pull:
             return page
 
     def _fail(self, page_from: int, size: int, exc: ExpertFileError) -> NoReturn:
-        """End the pull because a page request failed (module docstring, 6)."""
+        """End the pull because a page request failed (module docstring, 7)."""
         if isinstance(exc, (AuthenticationError, ConfigurationError, ResponseTooLargeError)) or (
             isinstance(exc, APIError)
             and not isinstance(exc, RateLimitError)
@@ -517,26 +536,35 @@ def duplicate(where: str, value: Any) -> Mismatch:
     )
 
 
-def _one_pass(pull: Pull) -> list[dict[str, Any]]:
-    records: list[dict[str, Any]] = []
+Rows = list[dict[str, Any]]
+
+
+def _one_pass(pull: Pull, each: Callable[[Rows], Rows] | None) -> Rows:
+    records: Rows = []
     for rows in pull.pages():
-        records.extend(rows)
+        records.extend(rows if each is None else each(rows))
     return records
 
 
-def collect(pull: Pull) -> list[dict[str, Any]]:
+def collect(pull: Pull, each: Callable[[Rows], Rows] | None = None) -> Rows:
     """Every record of the pull, verified; one re-pull when a check fails.
+
+    Args:
+        pull: the pull.
+        each: applied to each page's records as the page arrives (while the next pages
+            travel), e.g. :func:`expertfile_nb._frames.flat_rows`; its results are
+            what is returned.
 
     Raises:
         IncompleteDataError: a page failed after retries, or the pages did not fit
             together twice in a row (the message says where).
     """
     try:
-        return _one_pass(pull)
+        return _one_pass(pull, each)
     except Mismatch as first:
         log.warning("%s Pulling %s again, once.", first, pull.endpoint.noun)
         try:
-            return _one_pass(pull)
+            return _one_pass(pull, each)
         except Mismatch as again:
             raise IncompleteDataError(
                 f"{again} This happened on a second pull too (the first broke with: {first}). "
