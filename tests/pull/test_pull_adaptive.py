@@ -9,14 +9,19 @@ on the gaps a client left are: a slow machine only makes them longer).
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import pytest
+from werkzeug.wrappers import Request
 
 import expertfile_nb as ef
 from expertfile_nb._pace import MAX_PAUSE, THROTTLED_ATTEMPTS, Pace
 from fake_server import FakeExpertFile
-from fake_server._ratelimit import limit_rate
+from fake_server._answers import failure
+from fake_server._ratelimit import FOREVER, limit_rate
+from fake_server._wsgi import Answer
 
 EVERYONE: dict[str, Any] = {"access": "all", "status": "all"}
 
@@ -58,6 +63,43 @@ def test_the_server_sees_fewer_requests_at_once_after_a_429(
     after = [s.in_flight for s in limit.seen if s.at >= first.at + 1.0]
     assert before > workers // 2
     assert after and max(after) < workers
+
+
+class OneRefusal:
+    """Answers 429 (``Retry-After: 1``) to the first request for ``page_from``; notes when
+    each request arrived."""
+
+    def __init__(self, page_from: str) -> None:
+        self.page_from = page_from
+        self.arrivals: list[tuple[float, str]] = []
+        self.refused_at: float | None = None
+        self.lock = threading.Lock()
+
+    def __call__(self, request: Request) -> Answer | None:
+        with self.lock:
+            now = time.monotonic()
+            self.arrivals.append((now, request.args.get("page_from", "")))
+            if request.args.get("page_from") != self.page_from or self.refused_at is not None:
+                return None
+            self.refused_at = now
+        return failure(429, "rate_limited", "slow down", {"Retry-After": "1"})
+
+
+def test_a_429_pauses_the_whole_pull_not_only_its_page(expertfile_env: FakeExpertFile) -> None:
+    expertfile_env.experts = 2000
+    expertfile_env.latency = 0.02
+    ef.login()
+    refusal = OneRefusal("495")  # the sixth page of 100 rows, overlapping by one
+    expertfile_env.add_fault(FOREVER, refusal, path="data")
+    workers = 4
+    assert len(ef.get_experts(workers=workers, progress=False, **EVERYONE)) == 2000
+    assert refusal.refused_at is not None
+    during = [
+        page for at, page in refusal.arrivals if refusal.refused_at < at < refusal.refused_at + 0.95
+    ]
+    # only requests already on their way when the 429 came (the others waited it out);
+    # a client that lets each page wait alone sends the rest of the pull meanwhile
+    assert len(during) <= workers - 1, during
 
 
 def test_retry_after_is_waited_out_before_the_next_request(
