@@ -120,6 +120,7 @@ MAX_PAGE_SIZE = 1000
 MAX_WORKERS = 16
 PAGE_ATTEMPTS = 3  # a page whose answer arrives broken gets two more tries
 SMALLER_PAGE = 100  # the first size tried after a refusal of a larger one
+AHEAD = 2  # pages asked for ahead of the one being given, per worker (memory: iter_*)
 
 
 class Mismatch(IncompleteDataError):
@@ -399,7 +400,6 @@ class Pull:
                 if delivered >= target:
                     break
         finally:
-            self.pace.close()  # requests waiting out a pause are not sent: the pass is over
             ordered.close()
             if bar is not None:
                 bar.close()
@@ -507,7 +507,7 @@ class Pull:
 
             try:
                 probe = pool.submit(self._fetch, 1, 2) if len(first.rows) >= 2 else None
-                for _ in range(self.workers - 1 if probe is not None else self.workers * 2):
+                for _ in range(self.workers - 1 if probe is not None else self.workers * AHEAD):
                     submit_next()
                 yield 0, 0, first
                 if probe is not None and self._reads_page_numbers(first, probe.result()):
@@ -516,7 +516,7 @@ class Pull:
                         future.cancel()
                     window.clear()
                     starts = self._plan(size, target, by_page=True)
-                for _ in range(self.workers * 2 - len(window)):
+                for _ in range(self.workers * AHEAD - len(window)):
                     submit_next()
                 while window:
                     page_from, position, future = window.popleft()
@@ -524,6 +524,8 @@ class Pull:
                     submit_next()
                     yield page_from, position, page
             finally:
+                # before the pool waits for its threads: one waiting out a pause sends nothing
+                self.pace.close()
                 for _from, _position, future in window:
                     future.cancel()
 

@@ -272,8 +272,14 @@ MUTATIONS = [
     Mutation(
         name="paging: a failed second look lets the looks not yet begun go on",
         path=PAGING,
-        old="pages = list(pool.map(lambda look: self._fetch(*look), looks))",
-        new="pages = [f.result() for f in [pool.submit(self._fetch, *look) for look in looks]]",
+        # both stops: map's cancelling of the looks not begun, and the closed pace (which
+        # keeps a look that begins after the failure from sending anything)
+        old="pages = list(pool.map(lambda look: self._fetch(*look), looks))\n"
+        "            finally:\n"
+        "                self.pace.close()\n",
+        new="pages = [f.result() for f in [pool.submit(self._fetch, *look) for look in looks]]\n"
+        "            finally:\n"
+        "                pass\n",
         tests=[f"{NO_OVERLAP}::test_a_second_look_that_fails_stops_at_once"],
     ),
 ]

@@ -135,4 +135,14 @@ MUTATIONS = [
         new='isinstance(t, dict) and "title" in t for t in topics',
         tests=[f"{ROWS}::test_topics_become_titles_only_when_every_item_is_a_title"],
     ),
+    Mutation(
+        name="paging: a failed pull still sends the pages waiting out a 429's pause",
+        path=PAGING,
+        old="                self.pace.close()\n"
+        "                for _from, _position, future in window:\n",
+        new="                for _from, _position, future in window:\n",
+        tests=[
+            f"{ADAPTIVE}::test_a_pull_that_fails_sends_nothing_more_for_pages_waiting_out_a_429"
+        ],
+    ),
 ]

@@ -213,3 +213,28 @@ def test_a_closed_pace_sends_nothing_more() -> None:
     assert pace.acquire() is not None
     pace.close()
     assert pace.acquire() is None
+
+
+def test_a_pull_that_fails_sends_nothing_more_for_pages_waiting_out_a_429(
+    expertfile_env: FakeExpertFile,
+) -> None:
+    expertfile_env.experts = 300
+    ef.login()
+    served: list[str] = []
+    asked_to_wait = threading.Event()
+
+    def answer(request: Request) -> Answer | None:
+        page = request.args.get("page_from", "")
+        served.append(page)
+        if page == "99":  # the first later page: refused for good, once 198 waits
+            asked_to_wait.wait(10)
+            return failure(400, "invalid_request", "no such page")
+        if page == "198" and served.count("198") == 1:  # the next: asked to wait
+            asked_to_wait.set()
+            return failure(429, "rate_limited", "slow down", {"Retry-After": "1"})
+        return None
+
+    expertfile_env.add_fault(FOREVER, answer, path="data")
+    with pytest.raises(ef.APIError, match="no such page"):
+        ef.get_experts(workers=3, progress=False, **EVERYONE)
+    assert served.count("198") == 1  # the page waiting out its pause was not sent again
