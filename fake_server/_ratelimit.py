@@ -30,7 +30,7 @@ from fake_server._wsgi import Answer
 if TYPE_CHECKING:
     from fake_server.app import FakeExpertFile
 
-__all__ = ["RateLimit", "Seen", "limit_rate"]
+__all__ = ["FOREVER", "RateLimit", "Seen", "limit_rate"]
 
 #: the fault count that stands for "until the next reset"
 FOREVER = 10**12
