@@ -2,8 +2,10 @@
 
 The columns are the endpoint's documented keys, always present with fixed
 dtypes (also when nothing matched), then whatever else the service sent, in
-the order it first appears. Nested objects are flattened with
-:func:`pandas.json_normalize` (``avatar.original``); no column is made up.
+the order it first appears. Nested objects are flattened as
+:func:`pandas.json_normalize` does (``avatar.original``); no column is made up. The
+flattening (:func:`flat_rows`) needs no pandas and runs a page at a time during a
+pull, while the next pages travel: only the frame itself is built after the last page.
 
 Two conversions, both documented: Unix-second timestamps become UTC datetimes,
 and ``topics`` (``[{"title": …}]``) becomes a list of titles. A value that does
@@ -25,7 +27,7 @@ from expertfile_nb._endpoints import UTC_SECONDS
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["build_frame"]
+__all__ = ["build_frame", "flat_rows", "frame_of_rows"]
 
 log = logging.getLogger("expertfile_nb")
 
@@ -77,10 +79,38 @@ def _convert(values: pd.Series[Any], dtype: str) -> pd.Series[Any]:
 def _topic_titles(record: dict[str, Any]) -> dict[str, Any]:
     topics = record.get("topics")
     if not isinstance(topics, list) or not all(
-        isinstance(t, dict) and set(t) == {"title"} for t in topics
+        isinstance(t, dict) and len(t) == 1 and "title" in t for t in topics
     ):
         return record
     return {**record, "topics": [t["title"] for t in topics]}
+
+
+def _into(flat: dict[str, Any], prefix: str, value: dict[str, Any]) -> None:
+    for key, inner in value.items():
+        name = f"{prefix}.{key}" if prefix else key
+        if isinstance(inner, dict):
+            _into(flat, name, inner)
+        else:
+            flat[name] = inner
+
+
+def _flat(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` flattened as :func:`pandas.json_normalize` does (``avatar.small``): the
+    keys that are not objects first, then the objects' keys, depth first; an empty
+    object leaves no key."""
+    if not any(isinstance(value, dict) for value in record.values()):
+        return record
+    flat = {key: value for key, value in record.items() if not isinstance(value, dict)}
+    for key, value in record.items():
+        if isinstance(value, dict):
+            _into(flat, key, value)
+    return flat
+
+
+def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Records as rows of the frame: ``topics`` as titles, objects flattened. Done a page
+    at a time while the pull waits for the next (see :func:`frame_of_rows`); no pandas."""
+    return [_flat(_topic_titles(record)) for record in records]
 
 
 def build_frame(
@@ -94,10 +124,17 @@ def build_frame(
         aggregations: the first page's ``aggregations``, kept in
             ``frame.attrs["aggregations"]`` (``None`` when the service sent none).
     """
+    return frame_of_rows(flat_rows(records), columns, aggregations)
+
+
+def frame_of_rows(
+    rows: list[dict[str, Any]], columns: Mapping[str, str], aggregations: Any = None
+) -> pd.DataFrame:
+    """:func:`build_frame` of records already made rows by :func:`flat_rows`: a pull
+    flattens each page as it arrives, so that only this is left once the last one is in."""
     import pandas as pd
 
-    rows = [_topic_titles(r) for r in records]
-    frame = pd.json_normalize(rows, sep=".") if rows else pd.DataFrame(index=pd.RangeIndex(0))
+    frame = pd.DataFrame(rows) if rows else pd.DataFrame(index=pd.RangeIndex(0))
     for name in columns:
         if name not in frame.columns:
             frame[name] = pd.Series([None] * len(frame), dtype="object", index=frame.index)

@@ -11,7 +11,10 @@ A pull goes like this:
    probe (``page_from=1, page_size=2``) checks it: an offset gives rows 2-3 of
    the first page, a page number rows 3-4 (with a first page of 2 or 3 rows, the
    probe's first row tells them apart; with 1 row, an offset is assumed). The
-   pull follows whichever it is.
+   pull follows whichever it is. The probe goes out with the first later pages
+   (``workers - 1`` of them, planned as offsets), so it costs no round trip of
+   its own; no page is given before its answer is in, and if it finds page
+   numbers those pages are dropped and the rest planned by page number.
 3. **Overlapping pages.** With offsets, each page starts on the last row of the
    page before (page *k* at ``k * (page_size - 1)``), and that row must be the
    same record. An insert or a delete before that point shifts the rows and
@@ -38,12 +41,20 @@ A pull goes like this:
    that ``total`` and the page size call for (pages are fetched ``workers`` at
    a time, never more than ``2 x workers`` ahead), plus, for a refused size,
    one request per smaller size tried, plus, for pages that cannot overlap, the
-   second look (at most two requests a boundary; one a row for one-row pages).
+   second look (at most two requests a boundary; one a row for one-row pages),
+   plus, where ``page_from`` reads as a page number, the ``workers - 1`` pages
+   begun as offsets with the probe, plus the pages answered 429 and asked again
+   (each page at most :data:`~expertfile_nb._pace.THROTTLED_ATTEMPTS` times in all).
    ``get_*`` re-pulls once when a check fails, then raises
    :class:`~expertfile_nb.errors.IncompleteDataError` naming where it broke.
    ``iter_*`` cannot take back rows it has given, so it raises at once (after
    its last row, when the second look finds the change).
-6. **A request that fails** after the session's retries ends the pull. If
+6. **A 429** is the pull's to handle, not the session's: the pull slows down
+   (fewer requests in flight, a pause of ``Retry-After``) and asks again, and
+   speeds up again while answers come; the policy is in :mod:`expertfile_nb._pace`.
+   A page answered 429 five times ends the pull as below; a session whose retry
+   policy does not retry 429 (``retries=0``) ends it at the first.
+7. **A request that fails** after the session's retries ends the pull. If
    asking again could help (no answer, a 5xx, a 429, a broken or unreadable
    page, the deadline), it is an ``IncompleteDataError`` naming the page, its
    cause attached. If it could not — the login is refused
@@ -59,21 +70,31 @@ the total as they were (records trading places within a page, in two pages
 read at different times). A frame is then the listing as it stood when each
 page was read. One change during a pull (see 3) is always either caught or
 harmless, with or without overlapping pages.
+
+Where the time goes (docs/performance.md has the figures): with a 50 ms round trip,
+each of the ``workers`` threads spends nearly all of it waiting; what is not waiting
+is the first page (one round trip alone: ``total`` is not known before it), the
+requests' own CPU (``requests`` and the JSON of each page; the server's), and
+building the frame. The probe travels with the pages, and ``get_*`` makes each page's
+records into rows as it arrives (:func:`collect`'s ``each``), so that only the
+DataFrame itself is built after the last page.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from expertfile_nb._keys import KeySet
+from expertfile_nb._pace import THROTTLED_ATTEMPTS, Pace
 from expertfile_nb._progress import progress_bar
 from expertfile_nb._redact import excerpt
 from expertfile_nb._session import hidden_values
+from expertfile_nb._transport import pacing_429
 from expertfile_nb._wire import data_of, load_json
 from expertfile_nb.errors import (
     APIError,
@@ -99,6 +120,7 @@ MAX_PAGE_SIZE = 1000
 MAX_WORKERS = 16
 PAGE_ATTEMPTS = 3  # a page whose answer arrives broken gets two more tries
 SMALLER_PAGE = 100  # the first size tried after a refusal of a larger one
+AHEAD = 2  # pages asked for ahead of the one being given, per worker (memory: iter_*)
 
 
 class Mismatch(IncompleteDataError):
@@ -181,23 +203,53 @@ class Pull:
         self.path = endpoint.path.format(org=org)
         self.aggregations: Any = None
         self.by_page = False  # page_from read as a page number (the plan found so)
+        self.overlap = 0  # rows each later page repeats of the page before (the plan)
+        self.pace = Pace(workers)  # renewed by each pass (see pages)
 
     # -- one page --------------------------------------------------------------------------
     def _get(self, page_from: int, size: int) -> Page:
-        """One page; a page whose answer arrives broken (cut off, not the envelope) gets
-        two more tries here (the session has already retried statuses and connections)."""
+        """One page, paced (:mod:`expertfile_nb._pace`: a 429 is asked again after a pause,
+        up to ``THROTTLED_ATTEMPTS`` times); a page whose answer arrives broken (cut off,
+        not the envelope) gets two more tries here (the session has already retried other
+        statuses and connections)."""
         params = {**self.query, "page_size": str(size), "page_from": str(page_from)}
-        for attempt in range(1, PAGE_ATTEMPTS + 1):
+        broken = throttled = 0
+        while True:
+            epoch = self.pace.acquire()
+            if epoch is None:
+                raise IncompleteDataError(f"The pull of {self.endpoint.noun} was stopped.")
             try:
-                return self._read(self.session.get(self.path, params=params), page_from)
+                with pacing_429() as deferred:
+                    response = self.session.get(self.path, params=params)
+                page = self._read(response, page_from)
+            except RateLimitError as exc:
+                throttled += 1
+                if not deferred or throttled >= THROTTLED_ATTEMPTS:
+                    self.pace.released()
+                    raise
+                pause = self.pace.too_many(epoch, exc.retry_after)
+                log.debug(
+                    "page_from=%s: 429; %s in flight at most, asking again in %.2g s",
+                    page_from,
+                    self.pace.limit,
+                    pause,
+                )
+                continue
             except (BrokenResponseError, _UnreadablePage) as exc:
-                if attempt == PAGE_ATTEMPTS:
+                self.pace.answered()
+                broken += 1
+                if broken == PAGE_ATTEMPTS:
                     raise
                 log.debug("page_from=%s arrived broken (%s); trying again", page_from, exc)
-        raise AssertionError("unreachable")  # pragma: no cover
+                continue
+            except BaseException:
+                self.pace.released()
+                raise
+            self.pace.answered()
+            return page
 
     def _fail(self, page_from: int, size: int, exc: ExpertFileError) -> NoReturn:
-        """End the pull because a page request failed (module docstring, 6)."""
+        """End the pull because a page request failed (module docstring, 7)."""
         if isinstance(exc, (AuthenticationError, ConfigurationError, ResponseTooLargeError)) or (
             isinstance(exc, APIError)
             and not isinstance(exc, RateLimitError)
@@ -264,22 +316,21 @@ class Pull:
             return page, size
 
     # -- the plan --------------------------------------------------------------------------
-    def _plan(self, first: Page, size: int, target: int) -> tuple[Iterator[tuple[int, int]], int]:
-        """(page_from, position of its first row) of each later page, lazily; the overlap."""
-        self.by_page = False
-        if target <= len(first.rows):
-            return iter(()), 0
-        if len(first.rows) >= 2 and self._reads_page_numbers(first):
-            log.debug("page_from reads as a page number here; paging by page number")
-            self.by_page = True
-            return ((n, n * size) for n in range(1, -(-target // size))), 0
+    def _plan(self, size: int, target: int, by_page: bool) -> Iterator[tuple[int, int]]:
+        """(page_from, position of its first row) of each later page, lazily; sets
+        ``by_page`` and ``overlap``."""
+        self.by_page = by_page
+        if by_page:
+            self.overlap = 0
+            return ((n, n * size) for n in range(1, -(-target // size)))
         overlap = 1 if size >= 2 else 0
+        self.overlap = overlap
         step = size - overlap
         pages = -(-(target - size) // step)  # page k covers [k * step, k * step + size)
-        return ((k * step, k * step) for k in range(1, pages + 1)), overlap
+        return ((k * step, k * step) for k in range(1, pages + 1))
 
-    def _reads_page_numbers(self, first: Page) -> bool:
-        probe = [self.key(r) for r in self._fetch(1, 2).rows]
+    def _reads_page_numbers(self, first: Page, probe_page: Page) -> bool:
+        probe = [self.key(r) for r in probe_page.rows]
         keys = [self.key(r) for r in first.rows[:4]]
         # an offset starts the probe at row 1 of the first page, a page number at row 2;
         # with 2 or 3 rows on the first page, the probe's first row is what tells them apart
@@ -309,6 +360,7 @@ class Pull:
     def pages(self) -> Iterator[list[dict[str, Any]]]:
         """The new records of each page, in order, verified. Raises :class:`Mismatch`."""
         asked = self.page_size if self.limit is None else max(1, min(self.page_size, self.limit))
+        self.pace = Pace(self.workers, self.pace.limit)  # a re-pull starts where the last ended
         first, size = self._first_page(asked)
         if size != asked:
             self.page_size = size  # a re-pull starts at the size the service accepted
@@ -319,7 +371,6 @@ class Pull:
             size = len(first.rows)  # the service's largest page is smaller: use it
             log.debug("the service caps page_size at %s; paging by that", size)
         self._check(first, 0, 0, size, total, None, 0)  # before planning: it may be empty
-        plan, overlap = self._plan(first, size, target)
         bar = progress_bar(f"ExpertFile {self.endpoint.noun}", target, size, self.progress)
         delivered = 0
         seen = KeySet()
@@ -327,13 +378,13 @@ class Pull:
         # pages that do not overlap: the keys on each side of every boundary, for a second look
         sides: dict[int, tuple[str, str | int]] = {}  # row position -> key
         cuts: list[int] = []  # the position of each later page's first row
-        ordered = self._in_order(first, plan, size)
+        ordered = self._in_order(first, size, target)
         try:
             for page_from, position, page in ordered:
-                skip = overlap if position else 0
+                skip = self.overlap if position else 0
                 if position:
                     self._check(page, page_from, position, size, total, last, skip)
-                    if not overlap and last is not None:
+                    if not skip and last is not None:
                         sides[position - 1], sides[position] = last, self.key(page.rows[0])
                         cuts.append(position)
                 rows = page.rows[skip : skip + target - delivered]
@@ -411,9 +462,13 @@ class Pull:
         (module docstring, 3): pages that do not overlap prove themselves here."""
         looks = self._looks(cuts, size)
         log.debug("pages do not overlap: %s requests read the page boundaries again", len(looks))
+        self.pace = Pace(self.workers, self.pace.limit)
         with ThreadPoolExecutor(self.workers, thread_name_prefix="expertfile-page") as pool:
-            # map cancels the looks not yet begun when one fails
-            pages = list(pool.map(lambda look: self._fetch(*look), looks))
+            try:
+                # map cancels the looks not yet begun when one fails
+                pages = list(pool.map(lambda look: self._fetch(*look), looks))
+            finally:
+                self.pace.close()
         for (page_from, m), page in zip(looks, pages, strict=True):
             first = page_from * m if self.by_page else page_from
             now = {first + i: self.key(row) for i, row in enumerate(page.rows)}
@@ -428,11 +483,22 @@ class Pull:
                     )
 
     def _in_order(
-        self, first: Page, starts: Iterator[tuple[int, int]], size: int
+        self, first: Page, size: int, target: int
     ) -> Generator[tuple[int, int, Page], None, None]:
-        yield 0, 0, first
+        """The first page, then the later ones in order (page_from, position, page).
+
+        The probe (module docstring, 2) goes out with the first later pages, planned as
+        offsets; it is read before any of them is given. If it finds page numbers, the
+        pages begun as offsets (``workers - 1`` at most) are dropped and the pages are
+        planned again; with offsets, the probe cost no wait.
+        """
+        self.by_page, self.overlap = False, 0
+        if target <= len(first.rows):
+            yield 0, 0, first
+            return
         with ThreadPoolExecutor(self.workers, thread_name_prefix="expertfile-page") as pool:
             window: deque[tuple[int, int, Future[Page]]] = deque()
+            starts = self._plan(size, target, by_page=False)
 
             def submit_next() -> None:
                 start = next(starts, None)
@@ -440,7 +506,17 @@ class Pull:
                     window.append((*start, pool.submit(self._fetch, start[0], size)))
 
             try:
-                for _ in range(self.workers * 2):
+                probe = pool.submit(self._fetch, 1, 2) if len(first.rows) >= 2 else None
+                for _ in range(self.workers - 1 if probe is not None else self.workers * AHEAD):
+                    submit_next()
+                yield 0, 0, first
+                if probe is not None and self._reads_page_numbers(first, probe.result()):
+                    log.debug("page_from reads as a page number here; paging by page number")
+                    for _from, _position, future in window:
+                        future.cancel()
+                    window.clear()
+                    starts = self._plan(size, target, by_page=True)
+                for _ in range(self.workers * AHEAD - len(window)):
                     submit_next()
                 while window:
                     page_from, position, future = window.popleft()
@@ -448,6 +524,8 @@ class Pull:
                     submit_next()
                     yield page_from, position, page
             finally:
+                # before the pool waits for its threads: one waiting out a pause sends nothing
+                self.pace.close()
                 for _from, _position, future in window:
                     future.cancel()
 
@@ -460,26 +538,35 @@ def duplicate(where: str, value: Any) -> Mismatch:
     )
 
 
-def _one_pass(pull: Pull) -> list[dict[str, Any]]:
-    records: list[dict[str, Any]] = []
+Rows = list[dict[str, Any]]
+
+
+def _one_pass(pull: Pull, each: Callable[[Rows], Rows] | None) -> Rows:
+    records: Rows = []
     for rows in pull.pages():
-        records.extend(rows)
+        records.extend(rows if each is None else each(rows))
     return records
 
 
-def collect(pull: Pull) -> list[dict[str, Any]]:
+def collect(pull: Pull, each: Callable[[Rows], Rows] | None = None) -> Rows:
     """Every record of the pull, verified; one re-pull when a check fails.
+
+    Args:
+        pull: the pull.
+        each: applied to each page's records as the page arrives (while the next pages
+            travel), e.g. :func:`expertfile_nb._frames.flat_rows`; its results are
+            what is returned.
 
     Raises:
         IncompleteDataError: a page failed after retries, or the pages did not fit
             together twice in a row (the message says where).
     """
     try:
-        return _one_pass(pull)
+        return _one_pass(pull, each)
     except Mismatch as first:
         log.warning("%s Pulling %s again, once.", first, pull.endpoint.noun)
         try:
-            return _one_pass(pull)
+            return _one_pass(pull, each)
         except Mismatch as again:
             raise IncompleteDataError(
                 f"{again} This happened on a second pull too (the first broke with: {first}). "

@@ -13,6 +13,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -47,6 +50,7 @@ __all__ = [
     "configure",
     "default_retry",
     "login_deadline",
+    "pacing_429",
     "without_writes",
 ]
 
@@ -71,6 +75,23 @@ _CHUNK = 64 * 1024
 
 #: never resent by urllib3 once they may have been received (``writes.py`` re-reads first)
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+#: set (to a list) by a caller that paces its own 429s, in its thread: see :func:`pacing_429`
+_PACED: ContextVar[list[int] | None] = ContextVar("expertfile_paced", default=None)
+
+
+@contextmanager
+def pacing_429() -> Iterator[list[int]]:
+    """Within it, a GET answered 429 that the retry policy would retry is not retried by
+    urllib3: the 429 is returned (so raised as ``RateLimitError``) and noted in the list
+    yielded, for the caller to pace itself (a pull: :mod:`expertfile_nb._pace`). A policy
+    that would not retry it (``retries=0``) notes nothing: the caller need not retry."""
+    deferred: list[int] = []
+    token = _PACED.set(deferred)
+    try:
+        yield deferred
+    finally:
+        _PACED.reset(token)
 
 
 def login_deadline(timeout: float | tuple[float, float], deadline: float | None = None) -> float:
@@ -125,6 +146,14 @@ class CappedRetry(Retry):
         ):
             raise error
         return super().increment(method, url, response, error, _pool, _stacktrace)
+
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        retry = super().is_retry(method, status_code, has_retry_after)
+        deferred = _PACED.get()
+        if retry and status_code == 429 and method.upper() == "GET" and deferred is not None:
+            deferred.append(status_code)  # the caller paces it (pacing_429)
+            return False
+        return retry
 
     def get_retry_after(self, response: Any) -> float | None:
         try:

@@ -190,12 +190,12 @@ def _columns(endpoint: ListEndpoint, fields: Filter) -> Mapping[str, str]:
 
 
 def _frame_of(endpoint: ListEndpoint, given: Mapping[str, Any]) -> pd.DataFrame:
-    from expertfile_nb._frames import build_frame
+    from expertfile_nb._frames import flat_rows, frame_of_rows
 
     given = _arguments(f"get_{endpoint.noun}", given)
     pull = _pull(endpoint, given)
-    records = collect(pull)
-    return build_frame(records, _columns(endpoint, given.get("fields")), pull.aggregations)
+    rows = collect(pull, flat_rows)  # each page made rows while the next ones travel
+    return frame_of_rows(rows, _columns(endpoint, given.get("fields")), pull.aggregations)
 
 
 def _records(pull: Pull) -> Iterator[dict[str, Any]]:

@@ -184,8 +184,8 @@ MUTATIONS = [
     Mutation(
         name="paging: page-number services go unnoticed with first pages of 2 or 3 rows",
         path="expertfile_nb/_paging.py",
-        old="        if len(first.rows) >= 2 and self._reads_page_numbers(first):",
-        new="        if len(first.rows) >= 4 and self._reads_page_numbers(first):",
+        old="probe = pool.submit(self._fetch, 1, 2) if len(first.rows) >= 2 else None",
+        new="probe = pool.submit(self._fetch, 1, 2) if len(first.rows) >= 4 else None",
         tests=["tests/test_pull_experts.py::test_page_number_paging_is_followed_with_small_pages"],
     ),
     Mutation(
@@ -272,8 +272,14 @@ MUTATIONS = [
     Mutation(
         name="paging: a failed second look lets the looks not yet begun go on",
         path=PAGING,
-        old="pages = list(pool.map(lambda look: self._fetch(*look), looks))",
-        new="pages = [f.result() for f in [pool.submit(self._fetch, *look) for look in looks]]",
+        # both stops: map's cancelling of the looks not begun, and the closed pace (which
+        # keeps a look that begins after the failure from sending anything)
+        old="pages = list(pool.map(lambda look: self._fetch(*look), looks))\n"
+        "            finally:\n"
+        "                self.pace.close()\n",
+        new="pages = [f.result() for f in [pool.submit(self._fetch, *look) for look in looks]]\n"
+        "            finally:\n"
+        "                pass\n",
         tests=[f"{NO_OVERLAP}::test_a_second_look_that_fails_stops_at_once"],
     ),
 ]
