@@ -4,6 +4,10 @@ the plan of a profile edit as a person sees it.
 JupyterLab runs on 127.0.0.1 with the quickstart and edit_profiles notebooks; Playwright
 drives Debian's ``chromium`` (``executable_path``: Playwright's own browser download is not used).
 On a machine without Chromium the test is skipped — except in CI, where it fails.
+
+``EXPERTFILE_SCREENSHOTS=docs/images`` keeps the login form and the plan view as
+``login-form.png`` and ``plan-view.png`` in that folder (the README shows them); without it
+nothing is written outside the test's temporary folder.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ from fake_server import FakeExpertFile
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 TOKEN = "browser-test-token"
+# read at import: the suite clears every EXPERTFILE_* variable before each test runs
+_SCREENSHOTS = os.environ.get("EXPERTFILE_SCREENSHOTS")
+SCREENSHOTS = Path(_SCREENSHOTS).resolve() if _SCREENSHOTS else None
 
 pytestmark = pytest.mark.browser
 
@@ -60,6 +67,12 @@ def jupyterlab(
     settings = tmp_path / "lab-settings" / "@jupyter-widgets" / "jupyterlab-manager"
     settings.mkdir(parents=True)
     (settings / "plugin.jupyterlab-settings").write_text('{"saveState": true}')
+    # No "Would you like to get notified about Jupyter news?" toast over the outputs.
+    notices = tmp_path / "lab-settings" / "@jupyterlab" / "apputils-extension"
+    notices.mkdir(parents=True)
+    (notices / "notification.jupyterlab-settings").write_text(
+        '{"fetchNews": "false", "checkForUpdates": false}'
+    )
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("EXPERTFILE_")}
     env.update(
@@ -108,6 +121,13 @@ def jupyterlab(
             proc.kill()
             proc.wait()
         log.close()
+
+
+def keep_screenshot(element: Any, name: str) -> None:
+    """Save ``element`` as ``name`` in the folder EXPERTFILE_SCREENSHOTS names, if any."""
+    if SCREENSHOTS is not None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        element.screenshot(path=str(SCREENSHOTS / name))
 
 
 def run_cell(page: Any, index: int) -> None:
@@ -177,6 +197,8 @@ def test_quickstart_login_form_in_jupyterlab(
             run_cell(page, 3)  # ef.login(): no credentials anywhere, so the form shows
             secret_box = page.locator(".jupyter-widgets input[type=password]")
             expect(secret_box).to_be_visible()
+            form = page.locator(".jp-Notebook .jp-Cell").nth(3).locator(".jp-OutputArea-output")
+            keep_screenshot(form, "login-form.png")  # as it first shows: nothing typed yet
             page.locator(".widget-text:has(label:text-is('Client ID')) input").fill(
                 expertfile_server.client_id
             )
@@ -232,6 +254,7 @@ def test_the_plan_of_a_profile_edit_in_jupyterlab(
             expect(plan).to_contain_text("School of Business")  # new
             expect(plan).to_contain_text("company")
             plan.screenshot(path=str(tmp_path / "plan.png"))
+            keep_screenshot(plan, "plan-view.png")
             assert (tmp_path / "plan.png").stat().st_size > 1000
             for index in (7, 8, 12, 13):  # dry run, apply, undo, stop the server
                 run_cell(page, index)
