@@ -16,14 +16,17 @@ import contextlib
 import errno
 import io
 import json
+import selectors
 import socket
+import struct
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import BaseWSGIServer, ThreadedWSGIServer, WSGIRequestHandler
 
 __all__ = [
     "CLOSE",
@@ -161,7 +164,17 @@ class KeepAliveHandler(WSGIRequestHandler):
         # (idle, or stalled half-way) or drips one byte at a time
         self.idle_timeout: float = getattr(self.server, "idle_timeout", self.timeout)
         self.deadline = time.monotonic() + self.idle_timeout
-        self.connection.settimeout(self.idle_timeout)
+        # A blocking socket whose reads and writes the kernel bounds (SO_RCVTIMEO/SO_SNDTIMEO):
+        # with a Python timeout instead, each read and write would cost a poll() first, and
+        # each change of it an ioctl(), all under the GIL's hand-offs.
+        self.kernel_timeouts = _KERNEL_TIMEOUTS
+        if self.kernel_timeouts:
+            self.connection.settimeout(None)
+            _set_kernel_timeout(self.connection, socket.SO_SNDTIMEO, self.idle_timeout)
+            _set_kernel_timeout(self.connection, socket.SO_RCVTIMEO, self.idle_timeout)
+            self.read_timeout = self.idle_timeout  # what SO_RCVTIMEO holds now
+        else:
+            self.connection.settimeout(self.idle_timeout)
         self.rfile.close()  # the plain one: its reads would wait idle_timeout each
         self.rfile = io.BufferedReader(_DeadlineReader(self))
         connections = getattr(self.server, "open_connections", None)
@@ -182,6 +195,9 @@ class KeepAliveHandler(WSGIRequestHandler):
     def handle_one_request(self) -> None:
         """One request, which must arrive whole within ``idle_timeout`` of the last answer."""
         self.deadline = time.monotonic() + self.idle_timeout
+        if self.kernel_timeouts and self.read_timeout != self.idle_timeout:
+            _set_kernel_timeout(self.connection, socket.SO_RCVTIMEO, self.idle_timeout)
+            self.read_timeout = self.idle_timeout
         super().handle_one_request()
 
     def parse_request(self) -> bool:
@@ -239,7 +255,8 @@ class KeepAliveHandler(WSGIRequestHandler):
         elif self.request_version == "HTTP/1.0":
             head.append("Connection: keep-alive\r\n")
         head.append("\r\n")
-        self.connection.settimeout(self.idle_timeout)  # the reader's left: the answer's own
+        if not self.kernel_timeouts:
+            self.connection.settimeout(self.idle_timeout)  # the reader's left: the answer's own
         try:
             self.wfile.write("".join(head).encode("latin-1") + body)
             self.wfile.flush()
@@ -287,13 +304,39 @@ class _DeadlineReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
+        handler = self.handler
         left = self.handler.deadline - time.monotonic()
         if left <= 0:
             raise TimeoutError("the request did not arrive within idle_timeout")
-        sock = self.handler.connection
-        sock.settimeout(left)
-        received: int = sock.recv_into(buffer)
+        sock = handler.connection
+        if not handler.kernel_timeouts:
+            sock.settimeout(left)
+            received: int = sock.recv_into(buffer)
+            return received
+        # The first read of a request waits at most idle_timeout, as SO_RCVTIMEO already says
+        # (a syscall saved); a later one only what is left of it.
+        if left < handler.read_timeout - _SLACK:
+            _set_kernel_timeout(sock, socket.SO_RCVTIMEO, left)
+            handler.read_timeout = left
+        try:
+            received = sock.recv_into(buffer)
+        except BlockingIOError:  # SO_RCVTIMEO ran out
+            raise TimeoutError("the request did not arrive within idle_timeout") from None
         return received
+
+
+#: how far past the deadline a read may wait before SO_RCVTIMEO is set again (seconds)
+_SLACK = 0.005
+#: Linux and macOS take a ``struct timeval`` for SO_RCVTIMEO/SO_SNDTIMEO; elsewhere the
+#: Python timeouts are used.
+_KERNEL_TIMEOUTS = sys.platform.startswith(("linux", "darwin"))
+
+
+def _set_kernel_timeout(sock: socket.socket, option: int, seconds: float) -> None:
+    """Bound each blocking read (``SO_RCVTIMEO``) or write (``SO_SNDTIMEO``) by ``seconds``."""
+    whole = int(seconds)
+    micros = max(int((seconds - whole) * 1_000_000), 0 if whole else 1)  # 0 would be no limit
+    sock.setsockopt(socket.SOL_SOCKET, option, struct.pack("ll", whole, micros))
 
 
 class _Connections(set[socket.socket]):
@@ -309,6 +352,53 @@ class _Connections(set[socket.socket]):
         for sock in sockets:
             with contextlib.suppress(OSError):  # already closed by the peer
                 sock.shutdown(socket.SHUT_RDWR)
+
+
+class _Server(ThreadedWSGIServer):
+    """werkzeug's threaded server, whose accept loop sleeps until a connection or :meth:`shutdown`.
+
+    socketserver's loop wakes every ``poll_interval`` to look for a shutdown request: short,
+    stop() is fast but the loop takes the GIL hundreds of times a second from the threads
+    answering requests; long, stop() waits. Here shutdown() wakes the loop through a socket
+    pair, so it waits without polling and still stops at once.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._wake_reader, self._wake_writer = socket.socketpair()
+        self._stopping = False
+        self._stopped = threading.Event()
+        self._stopped.set()
+
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        """Accept connections until :meth:`shutdown`; ``poll_interval`` is unused (see above)."""
+        self._stopped.clear()
+        try:
+            with selectors.DefaultSelector() as selector:
+                selector.register(self, selectors.EVENT_READ)
+                selector.register(self._wake_reader, selectors.EVENT_READ)
+                while not self._stopping:
+                    ready = selector.select()
+                    if self._stopping:
+                        break
+                    if any(key.fileobj is self for key, _ in ready):
+                        self._handle_request_noblock()
+        finally:
+            self._stopping = False
+            self._stopped.set()
+            self.server_close()
+
+    def shutdown(self) -> None:
+        """Stop :meth:`serve_forever` and wait until it has returned."""
+        self._stopping = True
+        with contextlib.suppress(OSError):  # already closed: the loop has ended
+            self._wake_writer.send(b"x")
+        self._stopped.wait()
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._wake_reader.close()
+        self._wake_writer.close()
 
 
 def serve(
@@ -330,7 +420,7 @@ def serve(
         OSError: the address cannot be bound.
     """
     try:
-        server = make_server(host, port, app, threaded=True, request_handler=KeepAliveHandler)
+        server = _Server(host, port, app, KeepAliveHandler)
     except SystemExit:  # werkzeug exits the process when it cannot bind
         raise OSError(errno.EADDRINUSE, f"cannot listen on {host}:{port}") from None
     server.open_connections = _Connections()  # type: ignore[attr-defined]  # read by the handler
