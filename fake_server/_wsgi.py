@@ -84,14 +84,14 @@ class Answer:
         self.headers.extend(headers)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
-        try:
-            phrase = HTTPStatus(self.status_code).phrase
-        except ValueError:
-            phrase = "Unknown"
+        phrase = _PHRASES.get(self.status_code, "Unknown")
         if self.close:
             environ[CLOSE] = True
         start_response(f"{self.status_code} {phrase}", self.headers)
         return [] if environ.get("REQUEST_METHOD") == "HEAD" else [self.body]
+
+
+_PHRASES = {status.value: status.phrase for status in HTTPStatus}
 
 
 def _content_length(environ: dict[str, Any]) -> int | None:
