@@ -177,15 +177,10 @@ class TokenIssuer:
                 400, "invalid_request", "send the parameters as application/x-www-form-urlencoded"
             )
         else:
-            try:
-                pairs = parse_qsl(
-                    raw.decode("utf-8"),
-                    keep_blank_values=True,
-                    strict_parsing=bool(raw),
-                    errors="strict",
-                )
-            except (UnicodeDecodeError, ValueError):
+            parsed = _parse_form(raw)
+            if parsed is None:
                 return fail(400, "invalid_request", "the body is not a readable form")
+            pairs = list(parsed)
         form: dict[str, str] = {}
         for name, value in pairs:
             if name in form:
@@ -239,6 +234,38 @@ class TokenIssuer:
             client.org_id,
         )
         return Answer(body, 200, headers=_TOKEN_HEADERS)
+
+
+#: forms already parsed, by their bytes: a client sends the same one each time it logs in
+_FORMS: dict[bytes, tuple[tuple[str, str], ...]] = {}
+_FORMS_KEPT = 64
+_FORM_BYTES_KEPT = 1024
+
+
+def _parse_form(raw: bytes) -> tuple[tuple[str, str], ...] | None:
+    """The name/value pairs of a form body, or ``None`` if it is not a readable form.
+
+    Parsing is a pure function of the bytes, so the few small forms seen last are kept.
+    """
+    pairs = _FORMS.get(raw)
+    if pairs is not None:
+        return pairs
+    try:
+        pairs = tuple(
+            parse_qsl(
+                raw.decode("utf-8"),
+                keep_blank_values=True,
+                strict_parsing=bool(raw),
+                errors="strict",
+            )
+        )
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if len(raw) <= _FORM_BYTES_KEPT:
+        if len(_FORMS) >= _FORMS_KEPT:
+            _FORMS.clear()  # a bound, not a policy: the common case is one form
+        _FORMS[raw] = pairs
+    return pairs
 
 
 def _content_length(request: Request) -> int:

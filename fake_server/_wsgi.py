@@ -159,6 +159,7 @@ class KeepAliveHandler(WSGIRequestHandler):
     # buffer comes from the heap, not an mmap per connection (glibc's threshold is 128 KiB)
     wbufsize = 32 * 1024
     plain = False  # this request was parsed by the fast path (see parse_request)
+    plain_headers: tuple[tuple[str, str], ...] = ()  # its headers, as (name, value)
 
     def setup(self) -> None:
         super().setup()
@@ -235,10 +236,14 @@ class KeepAliveHandler(WSGIRequestHandler):
             return False
         self.rfile.read(end + 4)  # the header block and the empty line: already buffered
         headers = self.MessageClass()
+        pairs = []
         for line in lines:
             name, value = line.split(":", 1)
-            headers.set_raw(name, value.lstrip(" \t"))  # as email's compat32 policy does
+            pair = (name, value.lstrip(" \t"))  # as email's compat32 policy does
+            pairs.append(pair)
+            headers.set_raw(*pair)
         headers.set_payload("")
+        self.plain_headers = tuple(pairs)  # what headers.items() gives, without its work
         requestline = self.raw_requestline[:-2].decode("ascii")
         self.requestline = requestline
         self.command, self.path, self.request_version = requestline.split(" ")
@@ -291,7 +296,7 @@ class KeepAliveHandler(WSGIRequestHandler):
             "SERVER_PORT": str(server.server_address[1]),
             "SERVER_PROTOCOL": self.request_version,
         }
-        for name, value in self.headers.items():
+        for name, value in self.plain_headers:
             if "_" in name:
                 continue
             key = name.upper().replace("-", "_")
