@@ -118,3 +118,21 @@ def test_expect_100_continue_on_a_plain_request_is_answered(
         response.begin()
         response.read()
         assert response.status == 400  # the form has no grant_type: the body was read
+
+
+def test_each_token_form_is_answered_for_what_it_says(expertfile_server: FakeExpertFile) -> None:
+    """Forms are parsed once per distinct body: a different body is never another's answer."""
+    conn = http.client.HTTPConnection("127.0.0.1", expertfile_server.port, timeout=10)
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    statuses = []
+    try:
+        for secret in ("demo-secret", "wrong-secret", "demo-secret", "wrong-secret"):
+            form = f"client_id=demo-client&client_secret={secret}&grant_type=client_credentials"
+            conn.request("POST", "/v2/oauth/token", form, headers)
+            response = conn.getresponse()
+            response.read()
+            statuses.append(response.status)
+    finally:
+        conn.close()
+    assert statuses == [200, 401, 200, 401]
+    assert expertfile_server.token_requests == 4
