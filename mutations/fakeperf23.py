@@ -7,7 +7,6 @@ from __future__ import annotations
 from mutations import Mutation
 
 FAST = "tests/test_fake_fast_path.py"
-IDLE = "tests/test_fake_idle_timeout.py"
 WSGI = "fake_server/_wsgi.py"
 SAME = f"{FAST}::test_a_plain_request_sees_what_the_general_path_sees"
 
@@ -60,13 +59,6 @@ MUTATIONS = [
         ),
         new="",
         tests=[f"{FAST}::test_expect_100_continue_on_a_plain_request_is_answered"],
-    ),
-    Mutation(
-        name="fakeperf23: a later read of a request waits a whole idle_timeout (SO_RCVTIMEO kept)",
-        path=WSGI,
-        old="        if left < handler.read_timeout - _SLACK:",
-        new="        if False:",
-        tests=[f"{IDLE}::test_a_request_dripped_byte_by_byte_is_cut_off"],
     ),
     Mutation(
         name="fakeperf23: the token form memo answers any body with a form it has seen",

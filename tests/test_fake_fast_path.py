@@ -56,12 +56,13 @@ def _seen(server: FakeExpertFile, head: bytes, body: bytes = b"") -> dict[str, A
     "head",
     [
         b"GET /echo/x HTTP/1.1\r\nHost: 127.0.0.1\r\n",
-        b"GET /echo/x?a=1&b=%20x&a=2 HTTP/1.1\r\nHost: h\r\nAccept:   */*  \r\nX-Two: 1\r\n"
+        b"GET /echo/x?a=1&b=x+y&a=2 HTTP/1.1\r\nHost: h\r\nAccept:   */*  \r\nX-Two: 1\r\n"
         b"x-two: 2\r\nX_Under: no\r\nEmpty:\r\nTabbed:\t v\t\r\n",
         b"POST /echo/x HTTP/1.1\r\nHost: h\r\nContent-Type: application/x-www-form-urlencoded\r\n"
         b"Content-Length: 7\r\nConnection: keep-alive\r\n",
+        b"GET /echo/%78?q=%C3%A9 HTTP/1.1\r\nHost: h\r\n",  # decoded: werkzeug's environ
     ],
-    ids=["minimal", "query-and-odd-headers", "post-form"],
+    ids=["minimal", "query-and-odd-headers", "post-form", "percent-in-target"],
 )
 def test_a_plain_request_sees_what_the_general_path_sees(
     expertfile_server: FakeExpertFile, head: bytes
