@@ -253,6 +253,12 @@ class KeepAliveHandler(WSGIRequestHandler):
         expect = headers.get("Expect", "")
         return expect.lower() != "100-continue" or bool(self.handle_expect_100())
 
+    # every method is answered by run_wsgi (werkzeug finds it through __getattr__, twice a request)
+    def do_GET(self) -> None:
+        self.run_wsgi()
+
+    do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_GET
+
     def handle_expect_100(self) -> bool:
         """Nothing yet: :meth:`run_wsgi` sends the one ``100 Continue`` (http.server's would
         be a second one, and waited in the write buffer)."""
@@ -309,7 +315,12 @@ class KeepAliveHandler(WSGIRequestHandler):
 
     def run_wsgi(self) -> None:
         """Answer one request, then keep the connection unless something says to close it."""
-        if self.headers.get("Expect", "").lower().strip(" \t") == "100-continue":
+        expect = (
+            next((v for k, v in self.plain_headers if k.lower() == "expect"), "")
+            if self.plain
+            else self.headers.get("Expect", "")  # the first one, as the plain path finds it
+        )
+        if expect.lower().strip(" \t") == "100-continue":
             self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
             self.wfile.flush()  # now: the client waits for it before it sends the body
         environ = self.make_environ()
