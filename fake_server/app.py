@@ -646,9 +646,9 @@ class FakeExpertFile(HTTPServer):
         self.server_thread.start()
 
     def thread_target(self) -> None:
-        # A short poll interval makes stop() take milliseconds instead of up to 0.5 s.
+        # No polling: stop() wakes the loop at once (see fake_server._wsgi).
         if self.server is not None:
-            self.server.serve_forever(poll_interval=0.005)
+            self.server.serve_forever()
 
     def stop(self) -> None:
         """Stop serving, and close the connections clients still keep open."""
