@@ -709,6 +709,7 @@ class _Applier:
         biography and tagline, every section item the documents let one add. Each step
         compares first, so running it again (a resume, a second undo) writes only what
         is still missing and never creates the person twice."""
+        from expertfile_nb import _writing
         from expertfile_nb.writes import _get_data, add_section_item
 
         old = change.old["username"]
@@ -717,12 +718,15 @@ class _Applier:
             return self._finish(n, "already applied", f"{old!r} was not deleted: kept as it is")
         if not username and n in self._sent_before:  # an earlier run sent the create
             username = self._find(change.new)
-            if not username:
+            if username == "":  # absent: sent again only if still absent after a settle
+                time.sleep(_writing.SETTLE_SECONDS)
+                username = self._find(change.new)
+            if username is None:
                 return self._finish(
                     n,
                     "failed",
                     f"the create of {old!r} was sent by an earlier run and may have been made, "
-                    "but no person shows its fields: not sent again (look for them first)",
+                    "but the people could not be searched: not sent again; run it again",
                 )
         if not username:
             self.journal.write({"type": "sending", "n": [n]}, sync=True)
