@@ -708,7 +708,10 @@ class _Applier:
         write what the new profile does not show yet: the other account fields,
         biography and tagline, every section item the documents let one add. Each step
         compares first, so running it again (a resume, a second undo) writes only what
-        is still missing and never creates the person twice."""
+        is still missing and never creates the person twice: a create an earlier run sent
+        is looked for by its fields, and sent again only if no one shows them now and
+        still after the settle delay (as a single write's re-read does); if the people
+        cannot be searched, nothing is sent."""
         from expertfile_nb import _writing
         from expertfile_nb.writes import _get_data, add_section_item
 
