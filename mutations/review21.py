@@ -295,6 +295,22 @@ MUTATIONS = [
         UNDO,
         ATTACKS,
     ),
+    _m(
+        "a restore whose earlier create was shown not made is never sent again (stuck)",
+        P,
+        "            if username is None:\n                return self._finish(\n",
+        "            if not username:\n                return self._finish(\n",
+        UNDO,
+        ATTACKS,
+    ),
+    _m(
+        "an undo run after its apply was resumed keeps its stale results",
+        P,
+        "        if self.source is not None and (not noted or noted[-1] != self.source):\n",
+        "        if False:\n",
+        UNDO,
+        ATTACKS,
+    ),
     # -- _journal.py -------------------------------------------------------------------
     _m(
         "a record may name the change one past the plan's end",

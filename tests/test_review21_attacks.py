@@ -242,3 +242,29 @@ def test_the_cli_undo_of_an_older_journal_is_exit_2(
         )  # fmt: skip
         assert done.returncode == 2, (done.returncode, done.stderr)
         assert "version 1" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_undo_after_the_apply_was_resumed_undoes_what_the_resume_wrote(
+    fake: FakeExpertFile, tmp_path: Path
+) -> None:
+    names = list(ef.get_experts(limit=2, progress=False, access="all", status="all").username)
+    before = ef.get_profiles(names, progress=False)
+    after = before.copy()
+    after["job_title"] = "Dean after a resume"
+    journal = tmp_path / "j.jsonl"
+    # the second person's PUT refused (400: nothing written): that change failed
+    fake.fail_writes_next(1, status=400, retry_after=None,
+                          path=f"/v2/organization/{fake.org_id}/expert/{names[1]}")  # fmt: skip
+    assert ef.plan_changes(before, after).apply(journal=journal, workers=1).counts == {
+        "applied": 1,
+        "failed": 1,
+    }
+    assert ef.undo(journal).ok
+    assert ef.resume(journal).ok  # the failed change is sent now
+    assert list(ef.get_profiles(names, progress=False).job_title)[1] == "Dean after a resume"
+    again = ef.undo(journal)
+    assert again.ok, again.statuses
+    assert list(ef.get_profiles(names, progress=False).job_title) == list(before.job_title)
+    since = len(fake.journal)
+    assert ef.undo(journal).ok  # and run once more: nothing written
+    assert [e for e in fake.journal[since:] if e.method in WRITES] == []
