@@ -268,3 +268,38 @@ def test_an_undo_after_the_apply_was_resumed_undoes_what_the_resume_wrote(
     since = len(fake.journal)
     assert ef.undo(journal).ok  # and run once more: nothing written
     assert [e for e in fake.journal[since:] if e.method in WRITES] == []
+
+
+# -- the CSV apply CLI -------------------------------------------------------------------
+@pytest.mark.parametrize("cell", ["1.5", "1.0", "1e0"])
+def test_a_flag_cell_with_decimals_is_exit_2_naming_it(
+    expertfile_env: FakeExpertFile, tmp_path: Path, cell: str
+) -> None:
+    from tests.test_apply_csv import one_line, run
+
+    name = str(ef.get_experts(limit=1, access="all", progress=False).username.iloc[0])
+    ef.logout()
+    edits = tmp_path / "edits.csv"
+    edits.write_text(f"username,is_published\n{name},{cell}\n")
+    result = run(str(edits))
+    assert result.returncode == 2, result.stdout + result.stderr
+    line = one_line(result)
+    assert "line 2" in line and "column is_published" in line and "whole" in line
+
+
+def test_an_exported_csv_with_its_unchanged_read_only_columns_applies(
+    expertfile_env: FakeExpertFile, tmp_path: Path
+) -> None:
+    from tests.test_apply_csv import run
+
+    names = list(ef.get_experts(limit=2, access="all", progress=False).username[:2])
+    frame = ef.get_profiles(names, progress=False)
+    ef.logout()
+    edits = tmp_path / "edits.csv"
+    lines = ["\ufeffusername,job_title,id,corporation_id"]
+    for _, row in frame.iterrows():
+        lines.append(f"{row.username},Dean,{row.id},{row.corporation_id}")
+    edits.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run(str(edits), "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("would send: PUT") == 2
