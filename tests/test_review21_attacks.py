@@ -303,3 +303,26 @@ def test_an_exported_csv_with_its_unchanged_read_only_columns_applies(
     result = run(str(edits), "--dry-run")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count("would send: PUT") == 2
+
+
+@pytest.mark.parametrize("undo", [False, True])
+def test_a_dry_run_of_a_journal_is_exit_2_and_writes_nothing(
+    expertfile_env: FakeExpertFile, tmp_path: Path, undo: bool
+) -> None:
+    from tests.test_apply_csv import one_line, run
+
+    ef.login(expertfile_env.client_id, expertfile_env.client_secret, base_url=expertfile_env.url)
+    names = list(ef.get_experts(limit=2, access="all", progress=False).username[:2])
+    before = ef.get_profiles(names, progress=False)
+    after = before.copy()
+    after["job_title"] = "Dean"
+    journal = tmp_path / "j.jsonl"
+    assert ef.plan_changes(before, after).apply(journal=journal, workers=1).ok
+    lines = journal.read_text().splitlines()
+    journal.write_text("\n".join(lines[:-1]) + "\n")  # one change left to finish
+    ef.logout()
+    since = len(writes(expertfile_env))
+    result = run(*(["--undo"] if undo else []), str(journal), "--dry-run")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "--dry-run" in one_line(result)
+    assert len(writes(expertfile_env)) == since
