@@ -537,6 +537,7 @@ class _Applier:
         deadline: float | None,
         *,
         undoing: bool = False,
+        source: int | None = None,
     ) -> None:
         from expertfile_nb._login import _ensure_login
 
@@ -558,6 +559,9 @@ class _Applier:
         self.undoing = undoing  # an undo's run: what may not be undone is reported
         self._created: dict[int, str] = {}  # restores: the person an earlier run created
         self._sent_before: set[int] = set()  # changes an earlier run announced sending
+        # an undo's run: how many writes its apply's journal announces; when an earlier
+        # run of the undo saw fewer (the apply was resumed since), its results are stale
+        self.source = source
 
     def _finished(self) -> dict[int, dict[str, Any]]:
         """The changes an earlier run of this journal finished (by index); the journal
@@ -581,6 +585,12 @@ class _Applier:
                 self._sent_before.update(record["n"])
             elif record.get("type") == "created":
                 self._created[record["n"]] = record["username"]
+        noted = [r.get("sending") for r in records if r.get("type") == "source"]
+        if self.source is not None and (not noted or noted[-1] != self.source):
+            # the apply sent more after this undo last ran (it was resumed): each
+            # reverse change is looked at again (each compares before it writes)
+            done = {}
+            self.journal.write({"type": "source", "sending": self.source}, sync=True)
         return done
 
     def run(self) -> ApplyResult:
@@ -591,6 +601,8 @@ class _Applier:
             done = self._finished()
             if journal.empty:
                 journal.write({**self.plan._record(), **binding_of(self.session)}, sync=True)
+                if self.source is not None:
+                    journal.write({"type": "source", "sending": self.source}, sync=True)
             todo = []
             for group in _groups(self.plan.changes):
                 if all(n in done for n in group):
@@ -888,7 +900,11 @@ class _Applier:
         write what the new profile does not show yet: the other account fields,
         biography and tagline, every section item the documents let one add. Each step
         compares first, so running it again (a resume, a second undo) writes only what
-        is still missing and never creates the person twice."""
+        is still missing and never creates the person twice: a create an earlier run sent
+        is looked for by its fields, and sent again only if no one shows them now and
+        still after the settle delay (as a single write's re-read does); if the people
+        cannot be searched, nothing is sent."""
+        from expertfile_nb import _writing
         from expertfile_nb.writes import _get_data, add_section_item
 
         old = change.old["username"]
@@ -897,12 +913,15 @@ class _Applier:
             return self._finish(n, "already applied", f"{old!r} was not deleted: kept as it is")
         if not username and n in self._sent_before:  # an earlier run sent the create
             username = self._find(change.new)
-            if not username:
+            if username == "":  # absent: sent again only if still absent after a settle
+                time.sleep(_writing.SETTLE_SECONDS)
+                username = self._find(change.new)
+            if username is None:
                 return self._finish(
                     n,
                     "failed",
                     f"the create of {old!r} was sent by an earlier run and may have been made, "
-                    "but no person shows its fields: not sent again (look for them first)",
+                    "but the people could not be searched: not sent again; run it again",
                 )
         if not username:
             self.journal.write({"type": "sending", "n": [n]}, sync=True)
@@ -1392,8 +1411,9 @@ def undo(
     The undo keeps its own journal, ``<journal>.undo.jsonl``, made from the apply's
     journal alone: running the undo again writes nothing more, and an undo that stopped
     or failed part-way is finished by running it again (``ef.undo(journal)`` or
-    ``expertfile-nb apply --undo JOURNAL``). Only the service and organization the
-    journal was applied to are written.
+    ``expertfile-nb apply --undo JOURNAL``). If the apply was resumed after an undo (it
+    sent more), the next undo looks at every change again, as each compares first. Only
+    the service and organization the journal was applied to are written.
 
     Args:
         journal: the journal file of the apply (``result.journal``).
@@ -1423,5 +1443,8 @@ def undo(
         plan = _plan_of(header)
         reverse = ChangePlan(plan.kind, _reverse(plan, records), [])
         target = Path(str(journal) + ".undo.jsonl")
-        applier = _Applier(reverse, workers, float(pace), target, session, deadline, undoing=True)
+        sending = sum(1 for r in records if r.get("type") == "sending")
+        applier = _Applier(
+            reverse, workers, float(pace), target, session, deadline, undoing=True, source=sending
+        )
         return applier.run()
