@@ -1334,12 +1334,20 @@ def resume(
 
     Raises:
         ConfigurationError: not a journal of ``plan.apply()``.
-        JournalError: an older version, a journal damaged by hand, or another run of it
-            is going on.
+        JournalError: an older version, a journal damaged by hand, another run of it is
+            going on, or the journal of an undo (finished by undoing the apply again).
         JournalElsewhereError: the journal was applied to another service or
             organization than the one logged in to (both named).
     """
-    header, _ = read_journal(journal)
+    header, records = read_journal(journal)
+    if any(record.get("type") == "source" for record in records):
+        # an undo's journal: resumed as a plain apply, its reversed changes would skip the
+        # undo's rules (an unverifiable change written back blind, a restore sent twice)
+        raise JournalError(
+            f"{str(journal)!r} is the journal of an undo, not of an apply: finish the undo "
+            "by undoing the apply's journal again (ef.undo(APPLY_JOURNAL); command line: "
+            "expertfile-nb apply --undo APPLY_JOURNAL). Nothing was sent."
+        )
     return _plan_of(header).apply(
         journal=journal, workers=workers, pace=pace, session=session, deadline=deadline
     )

@@ -170,4 +170,11 @@ MUTATIONS = [
         new="        if False:",
         tests=[f"{UNDO}::test_a_delete_the_service_refused_is_not_restored_twice"],
     ),
+    Mutation(
+        name="writes21_undo: an undo's journal resumed as a plain apply (blind write-back)",
+        path=PLAN,
+        old='    if any(record.get("type") == "source" for record in records):\n',
+        new="    if False:\n",
+        tests=[f"{UNDO}::test_an_undo_journal_is_not_resumed_as_an_apply"],
+    ),
 ]

@@ -299,3 +299,23 @@ def test_a_delete_the_service_refused_is_not_restored_twice(
     undone = result.undo()
     assert undone.counts == {"already applied": 1}, undone.statuses
     assert writes_since(fake, start) == []  # the person is still there: no second one
+
+
+def test_an_undo_journal_is_not_resumed_as_an_apply(fake: FakeExpertFile, tmp_path: Path) -> None:
+    """An undo's journal resumed as a plain apply would write an unverifiable change's old
+    value back blind: refused (the CLI's `apply UNDO_JOURNAL` too), nothing sent."""
+    names = experts(1)
+    before = ef.get_profiles(names, progress=False)
+    after = before.copy()
+    after.loc[0, "department"] = "Chemistry"  # no read shows it: written blind, opted in
+    plan = ef.plan_changes(before, after, unverifiable=["department"])
+    result = plan.apply(journal=tmp_path / "j.jsonl")
+    assert result.ok, result.statuses
+    undone = result.undo()
+    assert [s["status"] for s in undone.statuses] == ["not undone"]
+    start = time.time()
+    with pytest.raises(ef.JournalError, match="journal of an undo"):
+        ef.resume(undone.journal)
+    assert writes_since(fake, start) == []
+    person = fake.store.person(fake.org_id, names[0])
+    assert person is not None and person.account["department"] == "Chemistry"
