@@ -41,9 +41,9 @@ since" parameter: each run is a verified full snapshot, merged.
 
 **Load files.** Every table (child tables included) is handed to the destination as
 JSON lines (dlt's ``file_format="jsonl"`` hint), not as dlt's SQL ``INSERT`` statements,
-which DuckDB and Postgres otherwise get: into DuckDB the load step of 10,000 experts
-took 12 s and 890 MB as ``INSERT`` statements, 1 s and 200 MB as JSON lines
-(``bench/bench_pipeline.py``). ``pipeline.run(source, loader_file_format=…)`` still
+which DuckDB and Postgres otherwise get: into DuckDB, dlt's load step of 10,000 experts
+took 5-12 s and the process 890 MB with ``INSERT`` statements, 0.4-1 s and 200 MB with
+JSON lines (``bench/bench_pipeline.py``). ``pipeline.run(source, loader_file_format=…)`` still
 decides when given; a destination that cannot read JSON lines (Postgres, MS SQL) gets
 its own format instead, and dlt logs a warning saying so (pass its format to ``run`` to
 silence it).

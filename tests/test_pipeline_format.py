@@ -1,7 +1,7 @@
 """The dlt source's load files: JSON lines, not dlt's INSERT statements (issue 23 §3).
 
-Into DuckDB, dlt's default (``insert_values``: SQL ``INSERT`` text) made the load of
-10,000 experts take 12 s and 890 MB (``bench/bench_pipeline.py``); every resource asks
+Into DuckDB, dlt's default (``insert_values``: SQL ``INSERT`` text) made the load step of
+10,000 experts take 5-12 s and 890 MB (``bench/bench_pipeline.py``); every resource asks
 for ``jsonl`` instead, child tables included. ``pipeline.run(..., loader_file_format=…)``
 still decides when given. dlt's data and pipelines folders are in the test's tmp_path.
 """
