@@ -46,7 +46,9 @@ took 5-12 s and the process 890 MB with ``INSERT`` statements, 0.4-1 s and 200 M
 JSON lines (``bench/bench_pipeline.py``). ``pipeline.run(source, loader_file_format=…)`` still
 decides when given; a destination that cannot read JSON lines (Postgres, MS SQL) gets
 its own format instead, and dlt logs a warning saying so (pass its format to ``run`` to
-silence it).
+silence it). dlt also gzips its load files, which for a local DuckDB file is only work
+(about half of its normalize step here): ``DATA_WRITER__DISABLE_COMPRESSION=true`` (or
+``[data_writer] disable_compression = true`` in ``.dlt/config.toml``) turns that off.
 
 **Credentials**, in this order: a ``client`` passed in (an ``ef.Client``, or anything
 with the package's read functions as methods: :class:`~expertfile_nb._tables.ReadClient`);
