@@ -593,19 +593,23 @@ class _Applier:
                 journal.write({**self.plan._record(), **binding_of(self.session)}, sync=True)
             todo = []
             for group in _groups(self.plan.changes):
-                if all(n in done for n in group):
-                    for n in group:
-                        extra = {  # e.g. the username the service gave a new person
-                            k: v
-                            for k, v in done[n].items()
-                            if k not in ("type", "n", "status", "detail")
-                        }
-                        self.statuses[n] = {
-                            **_status(n, self.plan.changes[n], done[n]["status"], **extra),
-                            "detail": "finished by an earlier run of this journal",
-                        }
-                else:
-                    todo.append(group)
+                # a change an earlier run finished keeps its outcome, also when another
+                # part of the person's update (their biography's POST) is still to do
+                for n in group:
+                    if n not in done:
+                        continue
+                    extra = {  # e.g. the username the service gave a new person
+                        k: v
+                        for k, v in done[n].items()
+                        if k not in ("type", "n", "status", "detail")
+                    }
+                    self.statuses[n] = {
+                        **_status(n, self.plan.changes[n], done[n]["status"], **extra),
+                        "detail": "finished by an earlier run of this journal",
+                    }
+                rest = [n for n in group if n not in done]
+                if rest:
+                    todo.append(rest)
             # the re-reads run ahead in their own pool, at most two rounds of workers
             # ahead of the writes: a person's GET overlaps the PUTs of the people before
             # it, so the writes keep every worker busy, and no re-read is long stale
@@ -848,6 +852,7 @@ class _Applier:
         current = _shown(profile)
         if current is None:
             raise ConfigurationError(f"The profile of {username!r} has no account to compare.")
+        current = _redacted(current)  # as the plan's image was kept
         image = change.old if isinstance(change.old, dict) else {}
         edited = [
             k
@@ -857,7 +862,8 @@ class _Applier:
         if edited:
             self._finish(n, "conflict", f"edited meanwhile: {', '.join(edited)}", username=username)
             return None
-        self.journal.write({"type": "sending", "n": [n], "image": profile}, sync=True)
+        image = _without_secrets(profile)
+        self.journal.write({"type": "sending", "n": [n], "image": image}, sync=True)
         self._wait_turn()
         self._call("delete")(username, session=self.session, deadline=self.deadline)
         self._finish(n, "applied", username=username)
@@ -1162,6 +1168,28 @@ _READ_SECTIONS = {
 }
 #: read sections that are not the person's own data (the organization's, the kind's)
 _NOT_THE_PERSONS = frozenset({"account", "corporationProfile", "corporationprofile", "profiletype"})
+
+
+def _without_secrets(profile: Any) -> Any:
+    """A profile read as a delete journals it: an account field or a section item holding
+    the token or secret this process holds is left out (an undo never writes it back,
+    neither the token nor a value with ``***`` in it; it reports the field as not read)."""
+    if not isinstance(profile, dict):
+        return _redacted(profile)
+    kept: dict[str, Any] = {}
+    for key, items in profile.items():
+        if key == "account" and isinstance(items, list):
+            kept[key] = [
+                {k: v for k, v in row.items() if not _holds_secret(v)}
+                if isinstance(row, dict)
+                else _redacted(row)
+                for row in items
+            ]
+        elif isinstance(items, list):
+            kept[key] = [item for item in items if not _holds_secret(item)]
+        else:
+            kept[key] = _redacted(items)
+    return kept
 
 
 def _never_undone(change: Change) -> bool:
