@@ -61,7 +61,7 @@ from expertfile_nb._journal import (
 )
 from expertfile_nb._redact import _held, forms_of, hide
 from expertfile_nb._write_table import ACCOUNT_CREATE, ACCOUNT_REQUIRED, ACCOUNT_UPDATE, Kind
-from expertfile_nb._writing import compare_value, kind_of, person_segment
+from expertfile_nb._writing import SETTLE_SECONDS, compare_value, kind_of, person_segment
 from expertfile_nb.errors import ConfigurationError, ExpertFileError, NotFoundError
 
 if TYPE_CHECKING:
@@ -808,6 +808,20 @@ class _Applier:
 
         body = encode_fields(change.new, ACCOUNT_CREATE, what="Create")
         existing = find_person(self.person, body, self.session)
+        if n in self._sent_before and not existing:
+            # an earlier run sent this create and stopped before its outcome: a new record
+            # may take a moment to show, so it is looked for again before it is resent
+            if existing == "":
+                time.sleep(SETTLE_SECONDS)
+                existing = find_person(self.person, body, self.session)
+            if existing is None:
+                return self._finish(
+                    n,
+                    "failed",
+                    "UnconfirmedWriteError: an earlier run of this journal sent this create "
+                    "and the people could not be searched for it: not sent again (run it "
+                    "again)",
+                )
         if existing:
             named = {} if _holds_secret(existing) else {"username": existing}
             self._finish(n, "already applied", **named)

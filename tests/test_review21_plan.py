@@ -316,3 +316,26 @@ def test_a_person_whose_profile_holds_the_token_is_deleted_and_the_token_kept_ou
     sent = json.dumps([e.form for e in writes(fake, start)])
     assert token not in sent and "***" not in sent
     assert token not in Path(str(journal) + ".undo.jsonl").read_text()
+
+
+# -- a create an earlier run announced --------------------------------------------------
+def test_a_create_a_crashed_run_sent_is_not_resent_when_the_search_lags(
+    fake: FakeExpertFile, tmp_path: Path
+) -> None:
+    """The run announced the create and was killed before its answer; the person was
+    made, but the first search after the restart does not show them yet: the resume
+    looks again after a settle delay instead of creating a second person."""
+    plan = ef.plan_changes(pd.DataFrame(columns=list(NEW)), pd.DataFrame([NEW]))
+    journal = tmp_path / "j.jsonl"
+    header = {**plan._record(), "base_url": fake.url.rstrip("/"), "org": str(fake.org_id)}
+    lines = [json.dumps(header), json.dumps({"type": "sending", "n": [0]})]
+    journal.write_text("\n".join(lines) + "\n")
+    journal.chmod(0o600)
+    ef.create_expert(**{k: v for k, v in NEW.items() if k != "username"})  # what it sent
+    fake.expect_oneshot_request(
+        f"/v2/organization/{fake.org_id}/expert", method="GET"
+    ).respond_with_json({"data": {"experts": [], "total": 0}, "success": True})  # lagging
+    start = time.time()
+    resumed = ef.resume(journal)
+    assert resumed.counts == {"already applied": 1}, resumed.statuses
+    assert writes(fake, start) == []
