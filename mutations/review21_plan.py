@@ -119,13 +119,6 @@ MUTATIONS = [
         tests=[review("test_a_new_row_holding_the_token_is_refused_without_showing_it")],
     ),
     Mutation(
-        name="review21_plan: a new row's username holding the token is shown in the error",
-        path=PLAN,
-        old="(username {_redacted(_plain(row['username']))!r})",
-        new="(username {_plain(row['username'])!r})",
-        tests=[review("test_a_new_row_holding_the_token_is_refused_without_showing_it")],
-    ),
-    Mutation(
         name="review21_plan: an undo drops the unverifiable mark of a reversed update",
         path=PLAN,
         old="            reverse.append(replace(change, old=change.new, new=change.old))\n",
@@ -241,5 +234,20 @@ MUTATIONS = [
         old="    unknown = [str(n) for n in chosen if n not in EDITABLE]\n",
         new='    unknown = [str(n) for n in chosen if n not in UNSHOWN["experts"]]\n',
         tests=[review("test_a_shown_field_named_in_unverifiable_is_still_compared_and_undone")],
+    ),
+    Mutation(
+        name="review21_plan: an edit holding the token is planned (it would be published)",
+        path=PLAN,
+        old='            _refuse_secret(a, f"after\'s {field!r} of {str(names[r])!r}")\n',
+        new="",
+        tests=[review("test_an_edit_holding_the_token_inside_a_longer_text_is_refused")],
+    ),
+    Mutation(
+        name="review21_plan: a create a crashed run sent is resent after one lagging search",
+        path=PLAN,
+        old="                time.sleep(SETTLE_SECONDS)\n"
+        "                existing = find_person(self.person, body, self.session)\n",
+        new="                pass\n",
+        tests=[review("test_a_create_a_crashed_run_sent_is_not_resent_when_the_search_lags")],
     ),
 ]
