@@ -1331,6 +1331,12 @@ def _plan_of(header: Mapping[str, Any]) -> ChangePlan:
         changes = [Change(**{k: v for k, v in c.items() if k in known}) for c in header["changes"]]
     except TypeError as exc:
         raise JournalError(f"A change of the journal's plan is malformed ({exc}).") from None
+    flags = [n for n, c in enumerate(changes) if not isinstance(c.unverifiable, bool)]
+    if flags:  # truthy text would have a change written blind
+        raise JournalError(
+            f"Change {flags[0]} of the journal's plan is malformed (its unverifiable mark is "
+            "not true or false): it was damaged; nothing was sent."
+        )
     return ChangePlan(header["kind"], changes, [])
 
 

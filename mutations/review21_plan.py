@@ -250,4 +250,22 @@ MUTATIONS = [
         new="                pass\n",
         tests=[review("test_a_create_a_crashed_run_sent_is_not_resent_when_the_search_lags")],
     ),
+    Mutation(
+        name="review21_plan: a create a crashed run sent is resent when the search fails",
+        path=PLAN,
+        old="            if existing is None:\n                return self._finish(\n",
+        new="            if False:\n                return self._finish(\n",
+        tests=[
+            review(
+                "test_a_create_a_crashed_run_sent_is_not_resent_when_the_people_cannot_be_searched"
+            )
+        ],
+    ),
+    Mutation(
+        name="review21_plan: a journal's unverifiable mark taken as truthy text",
+        path=PLAN,
+        old="    if flags:  # truthy text would have a change written blind\n",
+        new="    if False:\n",
+        tests=[review("test_a_journal_whose_unverifiable_mark_is_no_flag_is_refused")],
+    ),
 ]

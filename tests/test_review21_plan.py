@@ -339,3 +339,42 @@ def test_a_create_a_crashed_run_sent_is_not_resent_when_the_search_lags(
     resumed = ef.resume(journal)
     assert resumed.counts == {"already applied": 1}, resumed.statuses
     assert writes(fake, start) == []
+
+
+def test_a_journal_whose_unverifiable_mark_is_no_flag_is_refused(
+    fake: FakeExpertFile, tmp_path: Path
+) -> None:
+    """A journal edited by hand to ``"unverifiable": "no"`` (truthy text) would have its
+    change written blind: refused, nothing sent (a resume and an undo alike)."""
+    (name,) = names(1)
+    before = ef.get_profiles([name], progress=False)
+    plan = ef.plan_changes(before, before.assign(department="X"), unverifiable=["department"])
+    header = {**plan._record(), "base_url": fake.url.rstrip("/"), "org": str(fake.org_id)}
+    header["changes"][0] = {**header["changes"][0], "field": "job_title", "unverifiable": "no"}
+    journal = tmp_path / "j.jsonl"
+    journal.write_text(json.dumps(header) + "\n")
+    journal.chmod(0o600)
+    start = time.time()
+    for run in (ef.resume, ef.undo):
+        with pytest.raises(ef.JournalError, match="malformed"):
+            run(journal)
+    assert writes(fake, start) == []
+
+
+def test_a_create_a_crashed_run_sent_is_not_resent_when_the_people_cannot_be_searched(
+    fake: FakeExpertFile, tmp_path: Path
+) -> None:
+    plan = ef.plan_changes(pd.DataFrame(columns=list(NEW)), pd.DataFrame([NEW]))
+    journal = tmp_path / "j.jsonl"
+    header = {**plan._record(), "base_url": fake.url.rstrip("/"), "org": str(fake.org_id)}
+    lines = [json.dumps(header), json.dumps({"type": "sending", "n": [0]})]
+    journal.write_text("\n".join(lines) + "\n")
+    journal.chmod(0o600)
+    fake.expect_oneshot_request(
+        f"/v2/organization/{fake.org_id}/expert", method="GET"
+    ).respond_with_json({"data": [], "success": True})  # no list of people: unreadable
+    start = time.time()
+    resumed = ef.resume(journal)
+    assert resumed.counts == {"failed": 1}, resumed.statuses
+    assert resumed.statuses[0]["detail"].startswith("UnconfirmedWriteError")
+    assert writes(fake, start) == []
