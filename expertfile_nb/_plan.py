@@ -962,7 +962,10 @@ class _Applier:
         if lost:
             detail += f"; not restorable (no documented write): {', '.join(lost)}"
         if unread:
-            detail += f"; not shown by the read, left as the service sets them: {', '.join(unread)}"
+            detail += (
+                "; not shown by the read before the delete (or holding the token), left as "
+                f"the service sets them: {', '.join(unread)}"
+            )
         self._finish(n, "applied", detail, username=username, not_restored=lost, not_read=unread)
         return None
 
@@ -1358,6 +1361,11 @@ def resume(
         session: a session from :func:`expertfile_nb.get_session`; default: the shared one.
         deadline: seconds for each write, waits and re-reads included.
 
+    A create an earlier run announced but whose answer it never got is looked for
+    again after a settle delay (a new person may take a moment to show in the search)
+    before it is sent again; when the people cannot be searched it is reported as
+    unconfirmed, not sent.
+
     Returns:
         The :class:`ApplyResult` of the whole plan.
 
@@ -1435,7 +1443,9 @@ def undo(
       people, so they come back under a **new username**: the status's ``username``
       and ``detail`` give it (and the undo's journal records it). What no documented
       write restores (an avatar, documents, videos, news) is named in ``detail`` and
-      ``not_restored``.
+      ``not_restored``; an account field (named in ``detail``) or a section item that
+      held the access token or the client secret this process holds was journaled
+      without it and is not written back.
 
     The undo keeps its own journal, ``<journal>.undo.jsonl``, made from the apply's
     journal alone: running the undo again writes nothing more, and an undo that stopped
