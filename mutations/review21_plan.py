@@ -268,4 +268,11 @@ MUTATIONS = [
         new="    if False:\n",
         tests=[review("test_a_journal_whose_unverifiable_mark_is_no_flag_is_refused")],
     ),
+    Mutation(
+        name="review21_plan: pace spaces nothing (each start is taken as the next one)",
+        path=PLAN,
+        old="            self._next = start + self.pace\n",
+        new="            self._next = start\n",
+        tests=[review("test_pace_spaces_the_starts_of_the_writes_the_service_receives")],
+    ),
 ]

@@ -9,6 +9,7 @@ registers on it (a profile read showing a field the documented read leaves out).
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import time
 from collections.abc import Iterator
@@ -378,3 +379,19 @@ def test_a_create_a_crashed_run_sent_is_not_resent_when_the_people_cannot_be_sea
     assert resumed.counts == {"failed": 1}, resumed.statuses
     assert resumed.statuses[0]["detail"].startswith("UnconfirmedWriteError")
     assert writes(fake, start) == []
+
+
+# -- pace ------------------------------------------------------------------------------
+def test_pace_spaces_the_starts_of_the_writes_the_service_receives(
+    fake: FakeExpertFile, tmp_path: Path
+) -> None:
+    """The writes arrive at least ``pace`` apart (a lower bound only: never flaky on a
+    slow machine; without pacing three workers send them within milliseconds)."""
+    people = names(3)
+    before = ef.get_profiles(people, progress=False)
+    plan = ef.plan_changes(before, before.assign(job_title="Paced"))
+    start = time.time()
+    assert plan.apply(journal=tmp_path / "j.jsonl", pace=0.4, workers=3).ok
+    times = sorted(e.time for e in writes(fake, start))
+    assert len(times) == 3
+    assert all(b - a >= 0.3 for a, b in itertools.pairwise(times))
