@@ -61,7 +61,7 @@ from expertfile_nb._journal import (
 )
 from expertfile_nb._redact import _held, forms_of, hide
 from expertfile_nb._write_table import ACCOUNT_CREATE, ACCOUNT_REQUIRED, ACCOUNT_UPDATE, Kind
-from expertfile_nb._writing import compare_value, kind_of, person_segment
+from expertfile_nb._writing import SETTLE_SECONDS, compare_value, kind_of, person_segment
 from expertfile_nb.errors import ConfigurationError, ExpertFileError, NotFoundError
 
 if TYPE_CHECKING:
@@ -605,19 +605,23 @@ class _Applier:
                     journal.write({"type": "source", "sending": self.source}, sync=True)
             todo = []
             for group in _groups(self.plan.changes):
-                if all(n in done for n in group):
-                    for n in group:
-                        extra = {  # e.g. the username the service gave a new person
-                            k: v
-                            for k, v in done[n].items()
-                            if k not in ("type", "n", "status", "detail")
-                        }
-                        self.statuses[n] = {
-                            **_status(n, self.plan.changes[n], done[n]["status"], **extra),
-                            "detail": "finished by an earlier run of this journal",
-                        }
-                else:
-                    todo.append(group)
+                # a change an earlier run finished keeps its outcome, also when another
+                # part of the person's update (their biography's POST) is still to do
+                for n in group:
+                    if n not in done:
+                        continue
+                    extra = {  # e.g. the username the service gave a new person
+                        k: v
+                        for k, v in done[n].items()
+                        if k not in ("type", "n", "status", "detail")
+                    }
+                    self.statuses[n] = {
+                        **_status(n, self.plan.changes[n], done[n]["status"], **extra),
+                        "detail": "finished by an earlier run of this journal",
+                    }
+                rest = [n for n in group if n not in done]
+                if rest:
+                    todo.append(rest)
             # the re-reads run ahead in their own pool, at most two rounds of workers
             # ahead of the writes: a person's GET overlaps the PUTs of the people before
             # it, so the writes keep every worker busy, and no re-read is long stale
@@ -816,6 +820,20 @@ class _Applier:
 
         body = encode_fields(change.new, ACCOUNT_CREATE, what="Create")
         existing = find_person(self.person, body, self.session)
+        if n in self._sent_before and not existing:
+            # an earlier run sent this create and stopped before its outcome: a new record
+            # may take a moment to show, so it is looked for again before it is resent
+            if existing == "":
+                time.sleep(SETTLE_SECONDS)
+                existing = find_person(self.person, body, self.session)
+            if existing is None:
+                return self._finish(
+                    n,
+                    "failed",
+                    "UnconfirmedWriteError: an earlier run of this journal sent this create "
+                    "and the people could not be searched for it: not sent again (run it "
+                    "again)",
+                )
         if existing:
             named = {} if _holds_secret(existing) else {"username": existing}
             self._finish(n, "already applied", **named)
@@ -860,6 +878,7 @@ class _Applier:
         current = _shown(profile)
         if current is None:
             raise ConfigurationError(f"The profile of {username!r} has no account to compare.")
+        current = _redacted(current)  # as the plan's image was kept
         image = change.old if isinstance(change.old, dict) else {}
         edited = [
             k
@@ -869,7 +888,8 @@ class _Applier:
         if edited:
             self._finish(n, "conflict", f"edited meanwhile: {', '.join(edited)}", username=username)
             return None
-        self.journal.write({"type": "sending", "n": [n], "image": profile}, sync=True)
+        image = _without_secrets(profile)
+        self.journal.write({"type": "sending", "n": [n], "image": image}, sync=True)
         self._wait_turn()
         self._call("delete")(username, session=self.session, deadline=self.deadline)
         self._finish(n, "applied", username=username)
@@ -961,7 +981,10 @@ class _Applier:
         if lost:
             detail += f"; not restorable (no documented write): {', '.join(lost)}"
         if unread:
-            detail += f"; not shown by the read, left as the service sets them: {', '.join(unread)}"
+            detail += (
+                "; not shown by the read before the delete (or holding the token), left as "
+                f"the service sets them: {', '.join(unread)}"
+            )
         self._finish(n, "applied", detail, username=username, not_restored=lost, not_read=unread)
         return None
 
@@ -1183,6 +1206,28 @@ _READ_SECTIONS = {
 _NOT_THE_PERSONS = frozenset({"account", "corporationProfile", "corporationprofile", "profiletype"})
 
 
+def _without_secrets(profile: Any) -> Any:
+    """A profile read as a delete journals it: an account field or a section item holding
+    the token or secret this process holds is left out (an undo never writes it back,
+    neither the token nor a value with ``***`` in it; it reports the field as not read)."""
+    if not isinstance(profile, dict):
+        return _redacted(profile)
+    kept: dict[str, Any] = {}
+    for key, items in profile.items():
+        if key == "account" and isinstance(items, list):
+            kept[key] = [
+                {k: v for k, v in row.items() if not _holds_secret(v)}
+                if isinstance(row, dict)
+                else _redacted(row)
+                for row in items
+            ]
+        elif isinstance(items, list):
+            kept[key] = [item for item in items if not _holds_secret(item)]
+        else:
+            kept[key] = _redacted(items)
+    return kept
+
+
 def _never_undone(change: Change) -> bool:
     """Whether an undo must leave this (reversed) update alone and report it."""
     return change.unverifiable  # written blind on the user's word: never undone blind
@@ -1308,6 +1353,12 @@ def _plan_of(header: Mapping[str, Any]) -> ChangePlan:
         changes = [Change(**{k: v for k, v in c.items() if k in known}) for c in header["changes"]]
     except TypeError as exc:
         raise JournalError(f"A change of the journal's plan is malformed ({exc}).") from None
+    flags = [n for n, c in enumerate(changes) if not isinstance(c.unverifiable, bool)]
+    if flags:  # truthy text would have a change written blind
+        raise JournalError(
+            f"Change {flags[0]} of the journal's plan is malformed (its unverifiable mark is "
+            "not true or false): it was damaged; nothing was sent."
+        )
     return ChangePlan(header["kind"], changes, [])
 
 
@@ -1328,6 +1379,11 @@ def resume(
         pace: seconds between the starts of two writes.
         session: a session from :func:`expertfile_nb.get_session`; default: the shared one.
         deadline: seconds for each write, waits and re-reads included.
+
+    A create an earlier run announced but whose answer it never got is looked for
+    again after a settle delay (a new person may take a moment to show in the search)
+    before it is sent again; when the people cannot be searched it is reported as
+    unconfirmed, not sent.
 
     Returns:
         The :class:`ApplyResult` of the whole plan.
@@ -1414,7 +1470,9 @@ def undo(
       people, so they come back under a **new username**: the status's ``username``
       and ``detail`` give it (and the undo's journal records it). What no documented
       write restores (an avatar, documents, videos, news) is named in ``detail`` and
-      ``not_restored``.
+      ``not_restored``; an account field (named in ``detail``) or a section item that
+      held the access token or the client secret this process holds was journaled
+      without it and is not written back.
 
     The undo keeps its own journal, ``<journal>.undo.jsonl``, made from the apply's
     journal alone: running the undo again writes nothing more, and an undo that stopped

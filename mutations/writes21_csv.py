@@ -13,8 +13,8 @@ MUTATIONS = [
     Mutation(
         name="writes21_csv: --kind dropped from CLI planning (staff planned as experts)",
         path=CLI_PATH,
-        old="plan = ef.plan_changes(before, after, kind=args.kind)",
-        new="plan = ef.plan_changes(before, after)",
+        old="before, after, kind=args.kind, unverifiable=tuple(args.unverifiable or ())",
+        new="before, after, unverifiable=tuple(args.unverifiable or ())",
         tests=[STAFF],
     ),
     Mutation(

@@ -68,7 +68,10 @@ MUTATIONS = [
         path=PLAN,
         old="        if not self.pace:\n            return\n",
         new="        return\n",
-        tests=[f"{SAFE}::test_pace_spaces_the_writes"],
+        tests=[
+            f"{SAFE}::test_pace_spaces_the_writes",
+            "tests/test_review21_plan.py::test_pace_spaces_the_starts_of_the_writes_the_service_receives",
+        ],
     ),
     Mutation(
         name="writes21_plan: a new row's empty cells sent",

@@ -56,8 +56,8 @@ MUTATIONS = [
     Mutation(
         name="writes21_undo: a delete's sending (with its image) not fsynced",
         path=PLAN,
-        old='{"type": "sending", "n": [n], "image": profile}, sync=True)',
-        new='{"type": "sending", "n": [n], "image": profile}, sync=False)',
+        old='{"type": "sending", "n": [n], "image": image}, sync=True)',
+        new='{"type": "sending", "n": [n], "image": image}, sync=False)',
         tests=[f"{JOURNAL}::test_each_sending_record_is_synced_before_its_write"],
     ),
     Mutation(
@@ -78,8 +78,8 @@ MUTATIONS = [
     Mutation(
         name="writes21_undo: delete image (journal) of the account only",
         path=PLAN,
-        old='{"type": "sending", "n": [n], "image": profile}, sync=True)',
-        new='{"type": "sending", "n": [n], "image": {"account": profile["account"]}}, sync=True)',
+        old='{"type": "sending", "n": [n], "image": image}, sync=True)',
+        new='{"type": "sending", "n": [n], "image": {"account": image["account"]}}, sync=True)',
         tests=[f"{UNDO}::test_a_deleted_person_is_restored_whole_under_a_new_username"],
     ),
     Mutation(
