@@ -100,8 +100,8 @@ MUTATIONS = [
     Mutation(
         name="reads17: profiles: staff corporationprofile not given one spelling",
         path=PF,
-        old="    named = {_SPELLINGS.get(key, key): value for key, value in profile.items()}",
-        new="    named = dict(profile)",
+        old="    named = one_spelling(profile)  # both spellings sent",
+        new="    named = dict(profile)  #",
         tests=[FRAME],
     ),
     Mutation(
