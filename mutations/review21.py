@@ -261,8 +261,8 @@ MUTATIONS = [
     _m(
         "a group partly finished by an earlier run is skipped whole",
         P,
-        "                if all(n in done for n in group):\n",
-        "                if any(n in done for n in group):\n",
+        "                rest = [n for n in group if n not in done]\n",
+        "                rest = [] if any(n in done for n in group) else list(group)\n",
         UNDO,
         JOURNAL,
         ROUND,
