@@ -30,15 +30,18 @@ import numpy as np
 import pandas as pd
 
 import expertfile_nb as ef
+from expertfile_nb._plan import UNSHOWN
 from expertfile_nb._write_table import ACCOUNT_UPDATE
 
 ROOT = Path(__file__).resolve().parents[1]
-EDITABLE = [f for f in ACCOUNT_UPDATE if f not in ("is_private", "is_published")]
+#: the account fields an expert's profile read shows (the others are planned only with
+#: unverifiable=…, which a plan of everyone's edits has no reason to opt in to)
+EDITABLE = [f for f in ACCOUNT_UPDATE if f not in UNSHOWN["experts"]]
 
 
 def profiles(count: int) -> pd.DataFrame:
     data: dict[str, object] = {"username": [f"expert.{i:05d}" for i in range(count)]}
-    for field in EDITABLE:  # 15 editable text fields
+    for field in EDITABLE:  # the editable text fields a read shows
         data[field] = [f"{field} {i}" for i in range(count)]
     data["is_published"] = np.ones(count, dtype="int64")
     data["id"] = np.arange(count)
