@@ -723,6 +723,23 @@ class _Applier:
         function: Callable[..., Any] = getattr(writes, f"{name}_{noun}")
         return function
 
+    def _send_part(self, username: str, section: str | None, fields: dict[str, Any]) -> None:
+        """One write of a person's update: the account's PUT (``section`` None) or a
+        section's POST (biography, tagline, an item)."""
+        if section is None:
+            self._call("update")(username, session=self.session, deadline=self.deadline, **fields)
+        else:
+            from expertfile_nb.writes import add_section_item
+
+            add_section_item(
+                username,
+                section,
+                kind=self.plan.kind,
+                session=self.session,
+                deadline=self.deadline,
+                **fields,
+            )
+
     def _update(self, username: str, group: list[int]) -> None:
         try:
             account = self._account(group[0])
@@ -773,21 +790,7 @@ class _Applier:
             self.journal.write({"type": "sending", "n": ns}, sync=True)
             self._wait_turn()
             try:
-                if section is None:
-                    self._call("update")(
-                        username, session=self.session, deadline=self.deadline, **fields
-                    )
-                else:
-                    from expertfile_nb.writes import add_section_item
-
-                    add_section_item(
-                        username,
-                        section,
-                        kind=self.plan.kind,
-                        session=self.session,
-                        deadline=self.deadline,
-                        **fields,
-                    )
+                self._send_part(username, section, fields)
             except ExpertFileError as error:
                 for n in ns:
                     self._finish(n, "failed", f"{type(error).__name__}: {error}")
@@ -925,7 +928,7 @@ class _Applier:
         still after the settle delay (as a single write's re-read does); if the people
         cannot be searched, nothing is sent."""
         from expertfile_nb import _writing
-        from expertfile_nb.writes import _get_data, add_section_item
+        from expertfile_nb.writes import _get_data
 
         old = change.old["username"]
         username = self._created.get(n)
@@ -964,19 +967,7 @@ class _Applier:
         for section, fields in writes:
             self.journal.write({"type": "sending", "n": [n], "part": section}, sync=True)
             self._wait_turn()
-            if section is None:
-                self._call("update")(
-                    username, session=self.session, deadline=self.deadline, **fields
-                )
-            else:
-                add_section_item(
-                    username,
-                    section,
-                    kind=self.plan.kind,
-                    session=self.session,
-                    deadline=self.deadline,
-                    **fields,
-                )
+            self._send_part(username, section, fields)
         detail = f"restored as {username!r} (was {old!r})"
         if lost:
             detail += f"; not restorable (no documented write): {', '.join(lost)}"
