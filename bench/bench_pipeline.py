@@ -40,7 +40,7 @@ from typing import Any
 
 import expertfile_nb as ef
 
-#: the options the source's ``experts`` resource reads with (expertfile_nb._tables.records)
+#: the options the source's ``experts`` resource reads with (expertfile_nb._reads.tables.records)
 OPTIONS: dict[str, Any] = {"access": "all", "page_size": 100, "workers": 4, "progress": False}
 STEPS = ("extract", "normalize", "load")
 
@@ -189,7 +189,7 @@ def load_child(experts: int, work: Path) -> None:
 
 
 def pull_child(experts: int, work: Path) -> None:
-    from expertfile_nb.__main__ import main
+    from expertfile_nb.cli.main import main
 
     proc, url = start_server(experts, 0.0)
     try:

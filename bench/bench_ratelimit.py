@@ -5,7 +5,7 @@ The fake server runs in a child process (so the client does not share its GIL) w
 one second's worth at once, ``Retry-After`` in whole seconds). The bound is
 ``requests / N``: the time the service's limit allows for the requests that were
 answered. Printed: ``get_experts`` (paced: AIMD on the requests in flight, see
-``expertfile_nb._pace``) and, as the baseline in the same run, what a data team writes
+``expertfile_nb._reads.pace``) and, as the baseline in the same run, what a data team writes
 by hand: 4 threads at a fixed concurrency, each request retried by urllib3 on 429 after
 ``Retry-After``; for each, the wall time over that bound, the 429s, and whether it
 finished. Medians of the rounds.

@@ -30,8 +30,8 @@ import numpy as np
 import pandas as pd
 
 import expertfile_nb as ef
-from expertfile_nb._plan import UNSHOWN
-from expertfile_nb._write_table import ACCOUNT_UPDATE
+from expertfile_nb._edits.change import UNSHOWN
+from expertfile_nb._edits.table import ACCOUNT_UPDATE
 
 ROOT = Path(__file__).resolve().parents[1]
 #: the account fields an expert's profile read shows (the others are planned only with

@@ -13,9 +13,9 @@ ipywidgets are imported only by the functions that need them.
 
 from typing import TYPE_CHECKING, Any
 
-from expertfile_nb._front import login
-from expertfile_nb._login import LoginStatus, get_session, logout, status
-from expertfile_nb._token import Token
+from expertfile_nb._auth.login import LoginStatus, get_session, logout, status
+from expertfile_nb._auth.token import Token
+from expertfile_nb._notebook import login
 from expertfile_nb._version import __version__
 from expertfile_nb.errors import (
     APIError,
@@ -99,25 +99,12 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from expertfile_nb._check import check
-    from expertfile_nb._check_report import CheckReport
-    from expertfile_nb._plan import ApplyResult, ChangePlan, plan_changes, resume, undo
-    from expertfile_nb._profile_frame import get_profiles
-    from expertfile_nb.client import Client
-    from expertfile_nb.data import (
-        get_expert,
-        get_experts,
-        get_section_item,
-        get_spotlight,
-        get_spotlights,
-        get_staff,
-        get_staff_member,
-        iter_experts,
-        iter_spotlights,
-        iter_staff,
-    )
-    from expertfile_nb.widget import login_widget
-    from expertfile_nb.writes import (
+    from expertfile_nb._checks.check import check
+    from expertfile_nb._checks.report import CheckReport
+    from expertfile_nb._edits.diff import plan_changes
+    from expertfile_nb._edits.plan import ApplyResult, ChangePlan
+    from expertfile_nb._edits.undo import resume, undo
+    from expertfile_nb._edits.writes import (
         add_section_item,
         create_expert,
         create_staff_member,
@@ -129,6 +116,21 @@ if TYPE_CHECKING:
         update_section_item,
         update_staff_member,
     )
+    from expertfile_nb._reads.data import (
+        get_expert,
+        get_experts,
+        get_section_item,
+        get_spotlight,
+        get_spotlights,
+        get_staff,
+        get_staff_member,
+        iter_experts,
+        iter_spotlights,
+        iter_staff,
+    )
+    from expertfile_nb._reads.profiles import get_profiles
+    from expertfile_nb.client import Client
+    from expertfile_nb.widget import login_widget
 
 if "ipykernel" in __import__("sys").modules:
     # In a Jupyter kernel the form's library loads with the package: ipywidgets 8.0 (the
@@ -136,16 +138,16 @@ if "ipykernel" in __import__("sys").modules:
     # very cell that displays it. Outside a kernel the import stays light.
     __import__("ipywidgets")
 
-_DATA = "expertfile_nb.data"
+_DATA = "expertfile_nb._reads.data"
 _LAZY = {
-    "check": "expertfile_nb._check",
-    "CheckReport": "expertfile_nb._check_report",
+    "check": "expertfile_nb._checks.check",
+    "CheckReport": "expertfile_nb._checks.report",
     "Client": "expertfile_nb.client",
     "login_widget": "expertfile_nb.widget",
-    "get_profiles": "expertfile_nb._profile_frame",
-    **dict.fromkeys(
-        ["ApplyResult", "ChangePlan", "plan_changes", "resume", "undo"], "expertfile_nb._plan"
-    ),
+    "get_profiles": "expertfile_nb._reads.profiles",
+    **dict.fromkeys(["ApplyResult", "ChangePlan"], "expertfile_nb._edits.plan"),
+    "plan_changes": "expertfile_nb._edits.diff",
+    **dict.fromkeys(["resume", "undo"], "expertfile_nb._edits.undo"),
     **dict.fromkeys(
         [
             "add_section_item",
@@ -159,7 +161,7 @@ _LAZY = {
             "update_section_item",
             "update_staff_member",
         ],
-        "expertfile_nb.writes",
+        "expertfile_nb._edits.writes",
     ),
     **dict.fromkeys(
         [

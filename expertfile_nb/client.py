@@ -32,49 +32,26 @@ from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, cast, overlo
 
 from urllib3.util.retry import Retry
 
-from expertfile_nb import _credentials, _login
-from expertfile_nb._auth import TokenProvider
-from expertfile_nb._check import DEFAULT_BUDGET, DEFAULT_TIME_LIMIT
-from expertfile_nb._check import check as _check
-from expertfile_nb._check_report import CheckReport
-from expertfile_nb._config import (
-    DEFAULT_TIMEOUT,
-    check_timeout,
-    default_cache_file,
-    positive_seconds,
-    resolve_base_url,
-)
-from expertfile_nb._credentials import Credentials
-from expertfile_nb._deadline import within
-from expertfile_nb._journal import read_journal
-from expertfile_nb._login import LoginStatus, Options, status_before_login
-from expertfile_nb._plan import ApplyResult, ChangePlan
-from expertfile_nb._plan import plan_changes as _plan_changes
-from expertfile_nb._plan import resume as _resume
-from expertfile_nb._plan import undo as _undo
-from expertfile_nb._profile_frame import get_profiles as _get_profiles
-from expertfile_nb._profiles_file import load_profile
-from expertfile_nb._redact import drop_secret_locals, hold, mask
-from expertfile_nb._session import ExpertFileSession
-from expertfile_nb._state import Login, LoginState
-from expertfile_nb._token import Token
-from expertfile_nb._token_file import TokenFile
-from expertfile_nb._transport import DEFAULT_DEADLINE, MAX_DATA_BYTES, Timeout, login_deadline
-from expertfile_nb._write_table import Kind
-from expertfile_nb.data import (
-    get_expert,
-    get_experts,
-    get_section_item,
-    get_spotlight,
-    get_spotlights,
-    get_staff,
-    get_staff_member,
-    iter_experts,
-    iter_spotlights,
-    iter_staff,
-)
-from expertfile_nb.errors import ConfigurationError, NotLoggedInError
-from expertfile_nb.writes import (
+from expertfile_nb._auth import credentials as _credentials
+from expertfile_nb._auth import login as _login
+from expertfile_nb._auth.credentials import Credentials
+from expertfile_nb._auth.login import LoginStatus, Options, status_before_login
+from expertfile_nb._auth.profiles import load_profile
+from expertfile_nb._auth.provider import TokenProvider
+from expertfile_nb._auth.session import ExpertFileSession
+from expertfile_nb._auth.state import Login, LoginState
+from expertfile_nb._auth.token import Token
+from expertfile_nb._auth.token_file import TokenFile
+from expertfile_nb._checks.check import DEFAULT_BUDGET, DEFAULT_TIME_LIMIT
+from expertfile_nb._checks.check import check as _check
+from expertfile_nb._checks.report import CheckReport
+from expertfile_nb._edits.diff import plan_changes as _plan_changes
+from expertfile_nb._edits.journal import read_journal
+from expertfile_nb._edits.plan import ApplyResult, ChangePlan
+from expertfile_nb._edits.table import Kind
+from expertfile_nb._edits.undo import resume as _resume
+from expertfile_nb._edits.undo import undo as _undo
+from expertfile_nb._edits.writes import (
     add_section_item,
     create_expert,
     create_staff_member,
@@ -86,6 +63,30 @@ from expertfile_nb.writes import (
     update_section_item,
     update_staff_member,
 )
+from expertfile_nb._http.config import (
+    DEFAULT_TIMEOUT,
+    check_timeout,
+    default_cache_file,
+    positive_seconds,
+    resolve_base_url,
+)
+from expertfile_nb._http.deadline import within
+from expertfile_nb._http.transport import DEFAULT_DEADLINE, MAX_DATA_BYTES, Timeout, login_deadline
+from expertfile_nb._reads.data import (
+    get_expert,
+    get_experts,
+    get_section_item,
+    get_spotlight,
+    get_spotlights,
+    get_staff,
+    get_staff_member,
+    iter_experts,
+    iter_spotlights,
+    iter_staff,
+)
+from expertfile_nb._reads.profiles import get_profiles as _get_profiles
+from expertfile_nb._redact import drop_secret_locals, hold, mask
+from expertfile_nb.errors import ConfigurationError, NotLoggedInError
 
 if TYPE_CHECKING:
     import pandas as pd

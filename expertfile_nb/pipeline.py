@@ -51,7 +51,7 @@ silence it). dlt also gzips its load files, which for a local DuckDB file is onl
 ``[data_writer] disable_compression = true`` in ``.dlt/config.toml``) turns that off.
 
 **Credentials**, in this order: a ``client`` passed in (an ``ef.Client``, or anything
-with the package's read functions as methods: :class:`~expertfile_nb._tables.ReadClient`);
+with the package's read functions as methods: :class:`~expertfile_nb._reads.tables.ReadClient`);
 else dlt's config and secrets, ``[sources.expertfile]`` ``client_id``, ``client_secret``,
 ``base_url`` (an ``ef.Client`` of their own, logged in on first use), or ``profile``
 there or as the argument (``ef.Client(profile=…)``, a ``[profiles.NAME]`` of the
@@ -70,7 +70,7 @@ import dlt
 from dlt.common.typing import TSecretStrValue
 from dlt.extract.resource import DltResource
 
-from expertfile_nb._tables import (
+from expertfile_nb._reads.tables import (
     KEYS,
     TABLES,
     ModuleReader,
@@ -216,7 +216,7 @@ def _spotlights(
 def _profile_hints() -> dict[str, Any]:
     """The profile frame's fixed columns as dlt column hints: a column that no one has a
     value in (yet) is still made, with its type."""
-    from expertfile_nb._profile_frame import PROFILE_COLUMNS
+    from expertfile_nb._reads.profiles import PROFILE_COLUMNS
 
     types = {"string": "text", "Int64": "bigint"}
     hints: dict[str, Any] = {"kind": {"data_type": "text"}}

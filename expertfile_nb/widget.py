@@ -12,9 +12,9 @@ import os
 from html import escape
 from typing import Any
 
-from expertfile_nb import _login
-from expertfile_nb._config import DEFAULT_BASE_URL, ENV_BASE_URL
-from expertfile_nb._token import Token, time_left
+from expertfile_nb._auth import login as _login
+from expertfile_nb._auth.token import Token, time_left
+from expertfile_nb._http.config import DEFAULT_BASE_URL, ENV_BASE_URL
 from expertfile_nb.errors import (
     AuthenticationError,
     ConfigurationError,

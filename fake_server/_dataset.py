@@ -4,7 +4,7 @@
 files, for whichever organization its token is for, with its own paging
 (``page_size``, ``page_from`` and the ``paging``/``max_page_size``/``oversize_pages``
 settings), auth, faults and virtual clock. The capture's layout is written by
-``expertfile_nb._capture`` (this package states it again here: the two never
+``expertfile_nb._checks.capture`` (this package states it again here: the two never
 import each other).
 
 Filters work as far as the captured list items allow:

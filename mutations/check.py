@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from mutations import Mutation
 
-CHECK = "expertfile_nb/_check.py"
-PROBES = "expertfile_nb/_check_probes.py"
-PROBE = "expertfile_nb/_probe.py"
-ANONYMIZE = "expertfile_nb/_anonymize.py"
-CAPTURE = "expertfile_nb/_capture.py"
+CHECK = "expertfile_nb/_checks/check.py"
+PROBES = "expertfile_nb/_checks/probes.py"
+PROBE = "expertfile_nb/_checks/prober.py"
+ANONYMIZE = "expertfile_nb/_checks/anonymize.py"
+CAPTURE = "expertfile_nb/_checks/capture.py"
 DATASET = "fake_server/_dataset.py"
 CHECK_TESTS = "tests/test_check.py"
 CAPTURE_TESTS = "tests/test_capture.py"

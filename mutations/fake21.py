@@ -118,7 +118,7 @@ MUTATIONS = [
     ),
     Mutation(
         name="fake21: client: the last corporationProfile spelling wins, an empty one too",
-        path="expertfile_nb/_records.py",
+        path="expertfile_nb/_reads/records.py",
         old="        if name not in out:\n            out[name] = value\n            continue",
         new="        if True:\n            out[name] = value\n            continue",
         tests=[
@@ -127,7 +127,7 @@ MUTATIONS = [
     ),
     Mutation(
         name="fake21: client: two corporationProfile spellings with items keep only one",
-        path="expertfile_nb/_records.py",
+        path="expertfile_nb/_reads/records.py",
         old="out[name] = first + [item for item in second if item not in first]",
         new="out[name] = first",
         tests=[
@@ -136,7 +136,7 @@ MUTATIONS = [
     ),
     Mutation(
         name="fake21: the profiles frame lets the last corporationProfile spelling win",
-        path="expertfile_nb/_profile_frame.py",
+        path="expertfile_nb/_reads/profiles.py",
         old="    named = one_spelling(profile)  # both spellings sent",
         new="    named = {_SPELLINGS.get(key, key): value for key, value in profile.items()}  #",
         tests=[

@@ -34,14 +34,14 @@ MUTATIONS = [
     ),
     Mutation(
         name="notebook22: demo ignores EXPERTFILE_BASE_URL set alone (starts the fake)",
-        path="expertfile_nb/_demo.py",
+        path="expertfile_nb/cli/demo.py",
         old="if source is None and named:",
         new="if source is None and named and False:",
         tests=["tests/test_demo.py::test_a_base_url_set_alone_is_an_error_not_the_fake"],
     ),
     Mutation(
         name="notebook22: demo's CSV without name, job title and country",
-        path="expertfile_nb/_demo.py",
+        path="expertfile_nb/cli/demo.py",
         old='access="public", status="all", fields=list(ANALYST_FIELDS), progress=progress',
         new='access="public", status="all", progress=progress',
         tests=[
@@ -51,7 +51,7 @@ MUTATIONS = [
     ),
     Mutation(
         name="notebook22: demo's top countries not counted from the rows it writes",
-        path="expertfile_nb/_demo.py",
+        path="expertfile_nb/cli/demo.py",
         old='"country": _top(experts["country"]) if',
         new='"country": _top(experts["country"].iloc[::2]) if',
         tests=[

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from mutations import Mutation
 
-PAGING = "expertfile_nb/_paging.py"
-FRAMES = "expertfile_nb/_frames.py"
-QUERY = "expertfile_nb/_query.py"
-READS = "expertfile_nb/_records.py"
+PAGING = "expertfile_nb/_reads/paging.py"
+FRAMES = "expertfile_nb/_reads/frames.py"
+QUERY = "expertfile_nb/_reads/query.py"
+READS = "expertfile_nb/_reads/records.py"
 VERIFY = "tests/pull/test_pull_verification.py"
 CHANGING = "tests/pull/test_pull_changing_org.py"
 SIZE = "tests/pull/test_pull_page_size.py"
@@ -176,28 +176,28 @@ MUTATIONS = [
     ),
     Mutation(
         name="contract: a documented column renamed on the client side",
-        path="expertfile_nb/_endpoints.py",
+        path="expertfile_nb/_reads/endpoints.py",
         old='"spotlight_title": "string",',
         new='"title": "string",',
         tests=[f"{CONTRACT}::test_documented_list_pages_become_documented_columns"],
     ),
     Mutation(
         name="paging: page-number services go unnoticed with first pages of 2 or 3 rows",
-        path="expertfile_nb/_paging.py",
+        path="expertfile_nb/_reads/paging.py",
         old="probe = pool.submit(self._fetch, 1, 2) if len(first.rows) >= 2 else None",
         new="probe = pool.submit(self._fetch, 1, 2) if len(first.rows) >= 4 else None",
         tests=["tests/test_pull_experts.py::test_page_number_paging_is_followed_with_small_pages"],
     ),
     Mutation(
         name="paging: a 4xx on a page is wrapped as IncompleteDataError",
-        path="expertfile_nb/_paging.py",
+        path="expertfile_nb/_reads/paging.py",
         old="            and 400 <= (exc.status or 0) < 500",
         new="            and 400 <= (exc.status or 0) < 400",
         tests=["tests/test_pull_experts.py::test_a_4xx_on_a_later_page_is_raised_as_it_is"],
     ),
     Mutation(
         name="paging: a refused login mid-pull is wrapped as IncompleteDataError",
-        path="expertfile_nb/_paging.py",
+        path="expertfile_nb/_reads/paging.py",
         old="(AuthenticationError, ConfigurationError, ResponseTooLargeError)",
         new="(ConfigurationError, ResponseTooLargeError)",
         tests=[
@@ -206,14 +206,14 @@ MUTATIONS = [
     ),
     Mutation(
         name="paging: a persistent 429 is raised as it is, not as IncompleteDataError",
-        path="expertfile_nb/_paging.py",
+        path="expertfile_nb/_reads/paging.py",
         old="            and not isinstance(exc, RateLimitError)\n",
         new="\n",
         tests=["tests/test_reliability_faults.py"],
     ),
     Mutation(
         name="paging: a page over the size cap is wrapped as IncompleteDataError",
-        path="expertfile_nb/_paging.py",
+        path="expertfile_nb/_reads/paging.py",
         old="(AuthenticationError, ConfigurationError, ResponseTooLargeError)",
         new="(AuthenticationError, ConfigurationError)",
         tests=["tests/test_answer_bounds.py::test_get_session_sets_the_cap_and_the_deadline"],

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from mutations import Mutation
 
-PACE = "expertfile_nb/_pace.py"
-PAGING = "expertfile_nb/_paging.py"
-FRAMES = "expertfile_nb/_frames.py"
-TRANSPORT = "expertfile_nb/_transport.py"
+PACE = "expertfile_nb/_reads/pace.py"
+PAGING = "expertfile_nb/_reads/paging.py"
+FRAMES = "expertfile_nb/_reads/frames.py"
+TRANSPORT = "expertfile_nb/_http/transport.py"
 ADAPTIVE = "tests/pull/test_pull_adaptive.py"
 ROWS = "tests/pull/test_pull_rows.py"
 

@@ -53,14 +53,14 @@ MUTATIONS = [
     ),
     Mutation(
         name="tables: the staff who are not experts get no profile row",
-        path="expertfile_nb/_tables.py",
+        path="expertfile_nb/_reads/tables.py",
         old="                staff.append(name)\n",
         new="                pass\n",
         tests=[f"{PIPE}::test_a_load_holds_what_the_service_holds"],
     ),
     Mutation(
         name="tables: a list pull that fails ends quietly (a partial table is kept)",
-        path="expertfile_nb/_tables.py",
+        path="expertfile_nb/_reads/tables.py",
         old='        yield from _batches(reader.iter_experts(access="all", **options))\n',
         new="        try:\n"
         '            yield from _batches(reader.iter_experts(access="all", **options))\n'
@@ -72,7 +72,7 @@ MUTATIONS = [
     ),
     Mutation(
         name="pull --out: Parquet list columns stringified (JSON text)",
-        path="expertfile_nb/_pull_out.py",
+        path="expertfile_nb/cli/pull_out.py",
         old="    new = pa.schema([f for f in new if f.name not in text])\n",
         new="    text.update(f.name for f in new if pa.types.is_list(f.type))\n"
         "    new = pa.schema([f for f in new if f.name not in text])\n",
@@ -80,7 +80,7 @@ MUTATIONS = [
     ),
     Mutation(
         name="pull --out: a failed pull still replaces the file (what was spooled)",
-        path="expertfile_nb/_pull_out.py",
+        path="expertfile_nb/cli/pull_out.py",
         old="    for batch in records(reader, table, workers=workers, progress=progress):\n"
         "        yield build_frame(batch, endpoint.columns)\n",
         new="    try:\n"
@@ -91,7 +91,7 @@ MUTATIONS = [
     ),
     Mutation(
         name="load: a failed load exits 0",
-        path="expertfile_nb/_pull_cli.py",
+        path="expertfile_nb/cli/pull.py",
         old="            raise cause from None  # the command line's one line, exit 1\n",
         new="            return 0\n",
         tests=[f"{CLI}::test_a_failed_load_is_one_line_and_exit_1"],

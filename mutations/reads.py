@@ -12,28 +12,28 @@ QUERY = "tests/pull/test_pull_query.py"
 SINGLE = "tests/pull/test_single_reads.py"
 SAMPLES = "tests/contract/test_client_vendor_samples.py"
 ODD = "tests/test_odd_answers.py"
-PF = "expertfile_nb/_profile_frame.py"
-Q = "expertfile_nb/_query.py"
-R = "expertfile_nb/_records.py"
+PF = "expertfile_nb/_reads/profiles.py"
+Q = "expertfile_nb/_reads/query.py"
+R = "expertfile_nb/_reads/records.py"
 
 MUTATIONS = [
     Mutation(
         name="reads17: data_of takes data whatever success says (success false accepted)",
-        path="expertfile_nb/_wire.py",
+        path="expertfile_nb/_http/envelope.py",
         old='body.get("success", True) is True',
         new='(body.get("success", True) is True or body.get("data") is not None)',
         tests=[SINGLE, ODD],
     ),
     Mutation(
         name='reads17: data_of takes success "true" (a string) as success',
-        path="expertfile_nb/_wire.py",
+        path="expertfile_nb/_http/envelope.py",
         old='body.get("success", True) is True',
         new='body.get("success", True) in (True, "true")',
         tests=[SINGLE, ODD],
     ),
     Mutation(
         name="reads17: data_of refuses an answer without success again",
-        path="expertfile_nb/_wire.py",
+        path="expertfile_nb/_http/envelope.py",
         old='body.get("success", True) is True',
         new='body.get("success") is True',
         tests=[SAMPLES],
@@ -141,14 +141,14 @@ MUTATIONS = [
     ),
     Mutation(
         name="reads17: staff countries sent as a JSON array",
-        path="expertfile_nb/_endpoints.py",
+        path="expertfile_nb/_reads/endpoints.py",
         old='        "countries": _PLAIN,',
         new='        "countries": _ARRAY,',
         tests=[QUERY],
     ),
     Mutation(
         name="reads17: searchfield closed to fullname again",
-        path="expertfile_nb/_endpoints.py",
+        path="expertfile_nb/_reads/endpoints.py",
         old='_SEARCHFIELD = Param("text")',
         new='_SEARCHFIELD = Param("choice", ("fullname",))',
         tests=[QUERY],
@@ -213,7 +213,7 @@ MUTATIONS = [
     ),
     Mutation(
         name="reads17: get_section_item kind not checked (anything else is staff)",
-        path="expertfile_nb/data.py",
+        path="expertfile_nb/_reads/data.py",
         old='    if kind not in ("experts", "staff"):',
         new="    if False:",
         tests=[SINGLE],
@@ -227,21 +227,21 @@ MUTATIONS = [
     ),
     Mutation(
         name="reads17: get_spotlight keeps Unix seconds",
-        path="expertfile_nb/data.py",
+        path="expertfile_nb/_reads/data.py",
         old="    return with_datetimes(read_spotlight(",
         new="    return (read_spotlight(",
         tests=[SINGLE],
     ),
     Mutation(
         name="reads17: get_staff_member without one spelling",
-        path="expertfile_nb/data.py",
+        path="expertfile_nb/_reads/data.py",
         old="    return one_spelling(read) if section is None else read",
         new="    return read",
         tests=[SINGLE, SAMPLES],
     ),
     Mutation(
         name="reads17: one_spelling renames the section reads too (expert profiles)",
-        path="expertfile_nb/data.py",
+        path="expertfile_nb/_reads/data.py",
         old="    return read_profile(EXPERT_PROFILE, username, section, _session(session))",
         new=(
             "    return one_spelling(\n"

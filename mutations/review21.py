@@ -19,14 +19,13 @@ def _m(name: str, path: str, old: str, new: str, *tests: str) -> Mutation:
     return Mutation(name=f"review21: {name}", path=path, old=old, new=new, tests=tests_run)
 
 
-W = "expertfile_nb/_writing.py"
-WR = "expertfile_nb/writes.py"
-P = "expertfile_nb/_plan.py"
-J = "expertfile_nb/_journal.py"
-C = "expertfile_nb/_apply_cli.py"
+W = "expertfile_nb/_edits/send.py"
+WR = "expertfile_nb/_edits/writes.py"
+J = "expertfile_nb/_edits/journal.py"
+C = "expertfile_nb/cli/apply.py"
 
 MUTATIONS = [
-    # -- _writing.py -------------------------------------------------------------------
+    # -- _edits/send.py -------------------------------------------------------------------
     _m(
         "a 500 after a write taken as a refusal (no re-read)",
         W,
@@ -195,10 +194,10 @@ MUTATIONS = [
         SAFETY,
         REVIEW,
     ),
-    # -- _plan.py: binding, run, delete, restore, reverse, undo ------------------------
+    # -- _edits/plan.py: binding, run, delete, restore, reverse, undo ------------------------
     _m(
         "binding: the organization not compared",
-        P,
+        "expertfile_nb/_edits/journal.py",
         "    if there != here:\n",
         '    if there["base_url"] != here["base_url"]:\n',
         JOURNAL,
@@ -207,7 +206,7 @@ MUTATIONS = [
     ),
     _m(
         "undo does not lock the apply's journal",
-        P,
+        "expertfile_nb/_edits/undo.py",
         "    with locked(journal):  # the apply is not going on meanwhile\n",
         "    if True:\n",
         JOURNAL,
@@ -216,7 +215,7 @@ MUTATIONS = [
     ),
     _m(
         "a person already gone reported 'applied' by a delete",
-        P,
+        "expertfile_nb/_edits/apply.py",
         '            return self._finish(n, "already applied", username=username)\n',
         '            return self._finish(n, "applied", username=username)\n',
         UNDO,
@@ -225,7 +224,7 @@ MUTATIONS = [
     ),
     _m(
         "a restore whose create an earlier run sent creates again",
-        P,
+        "expertfile_nb/_edits/apply.py",
         "        if not username and n in self._sent_before:  # an earlier run sent the create\n",
         "        if False:\n",
         UNDO,
@@ -234,7 +233,7 @@ MUTATIONS = [
     ),
     _m(
         "a restore rewrites account fields the new person already shows",
-        P,
+        "expertfile_nb/_edits/restore.py",
         "        if account.get(k) is not None and compare_value(shown.get(k)) "
         "!= compare_value(account[k])\n",
         "        if account.get(k) is not None\n",
@@ -243,7 +242,7 @@ MUTATIONS = [
     ),
     _m(
         "a restore takes one shown item as matching two of the image",
-        P,
+        "expertfile_nb/_edits/restore.py",
         "                have.remove(match)  # one shown item matches one item of the image\n",
         "                pass\n",
         UNDO,
@@ -251,7 +250,7 @@ MUTATIONS = [
     ),
     _m(
         "undo restores the first image of a delete, not the latest",
-        P,
+        "expertfile_nb/_edits/undo.py",
         '                    images[n] = record["image"]  # the latest read before the delete\n',
         '                    images.setdefault(n, record["image"])\n',
         UNDO,
@@ -260,7 +259,7 @@ MUTATIONS = [
     ),
     _m(
         "a group partly finished by an earlier run is skipped whole",
-        P,
+        "expertfile_nb/_edits/apply.py",
         "                rest = [n for n in group if n not in done]\n",
         "                rest = [] if any(n in done for n in group) else list(group)\n",
         UNDO,
@@ -270,7 +269,7 @@ MUTATIONS = [
     ),
     _m(
         "a failed change counted as finished by a resume",
-        P,
+        "expertfile_nb/_edits/apply.py",
         'if record.get("type") == "result" and record.get("status") in FINAL:',
         'if record.get("type") == "result":',
         UNDO,
@@ -280,7 +279,7 @@ MUTATIONS = [
     ),
     _m(
         "a resume forgets the person an earlier run of the restore created",
-        P,
+        "expertfile_nb/_edits/apply.py",
         '                self._created[record["n"]] = record["username"]\n',
         "                pass\n",
         UNDO,
@@ -289,7 +288,7 @@ MUTATIONS = [
     ),
     _m(
         "a restore writes the organization's sections as the person's",
-        P,
+        "expertfile_nb/_edits/restore.py",
         "        if key in _NOT_THE_PERSONS or not isinstance(items, list) or not items:\n",
         "        if not isinstance(items, list) or not items:\n",
         UNDO,
@@ -297,7 +296,7 @@ MUTATIONS = [
     ),
     _m(
         "a restore whose earlier create was shown not made is never sent again (stuck)",
-        P,
+        "expertfile_nb/_edits/apply.py",
         "            if username is None:\n                return self._finish(\n",
         "            if not username:\n                return self._finish(\n",
         UNDO,
@@ -305,13 +304,13 @@ MUTATIONS = [
     ),
     _m(
         "an undo run after its apply was resumed keeps its stale results",
-        P,
+        "expertfile_nb/_edits/apply.py",
         "        if self.source is not None and (not noted or noted[-1] != self.source):\n",
         "        if False:\n",
         UNDO,
         ATTACKS,
     ),
-    # -- _journal.py -------------------------------------------------------------------
+    # -- _edits/journal.py -------------------------------------------------------------------
     _m(
         "a record may name the change one past the plan's end",
         J,
@@ -336,7 +335,7 @@ MUTATIONS = [
         JOURNAL,
         REVIEW,
     ),
-    # -- _apply_cli.py -----------------------------------------------------------------
+    # -- cli/apply.py -----------------------------------------------------------------
     _m(
         "a journal elsewhere (ConfigurationError) exits 1, not 2",
         C,

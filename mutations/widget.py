@@ -22,7 +22,7 @@ MUTATIONS = [
     ),
     Mutation(
         name="widget: the form's module loaded by import expertfile_nb (via login)",
-        path="expertfile_nb/_front.py",
+        path="expertfile_nb/_notebook.py",
         old="from expertfile_nb.errors import NotLoggedInError\n",
         new="from expertfile_nb.errors import NotLoggedInError\nfrom expertfile_nb import widget\n",
         tests=[

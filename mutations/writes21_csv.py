@@ -3,7 +3,7 @@
 from mutations import Mutation
 
 CSV = "tests/test_apply_csv.py"
-CLI_PATH = "expertfile_nb/_apply_cli.py"
+CLI_PATH = "expertfile_nb/cli/apply.py"
 HEADER = f"{CSV}::test_a_bad_header_is_exit_2_before_anything_is_read"
 MESSAGES = f"{CSV}::test_every_message_names_the_line_and_the_column"
 CONFLICT = f"{CSV}::test_a_conflict_is_listed_with_what_the_service_holds_and_is_exit_3"

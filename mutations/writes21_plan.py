@@ -7,12 +7,11 @@ from mutations import Mutation
 
 SAFE = "tests/test_plan_safety.py"
 RANDOM = "tests/test_round_trip_random.py"
-PLAN = "expertfile_nb/_plan.py"
 
 MUTATIONS = [
     Mutation(
         name="writes21_plan: an unshown field is marked 'already applied' (compared as empty)",
-        path=PLAN,
+        path="expertfile_nb/_edits/apply.py",
         old="            if field not in account:  # no read shows it: nothing to compare with\n",
         new="            if field not in account and _same(None, change.new):\n"
         '                self._finish(n, "already applied")\n'
@@ -22,14 +21,14 @@ MUTATIONS = [
     ),
     Mutation(
         name="writes21_plan: an unshown field not opted in is written blind at apply",
-        path=PLAN,
+        path="expertfile_nb/_edits/apply.py",
         old="                elif change.unverifiable:  # named in unverifiable=: written blind\n",
         new="                elif True:\n",
         tests=[f"{SAFE}::test_an_unshown_field_not_opted_in_is_never_written_at_apply"],
     ),
     Mutation(
         name="writes21_plan: an edit of an unshown field is planned without the opt-in",
-        path=PLAN,
+        path="expertfile_nb/_edits/diff.py",
         old="            if field in unshown and field not in opted:\n",
         new="            if False:\n",
         tests=[
@@ -38,14 +37,14 @@ MUTATIONS = [
     ),
     Mutation(
         name="writes21_plan: an opted-in unshown edit is not marked unverifiable",
-        path=PLAN,
+        path="expertfile_nb/_edits/diff.py",
         old="            mark = field in unshown\n",
         new="            mark = False\n",
         tests=[f"{SAFE}::test_an_opted_in_unshown_edit_is_written_marked_and_never_undone"],
     ),
     Mutation(
         name="writes21_plan: a create is announced in the journal after it is sent",
-        path=PLAN,
+        path="expertfile_nb/_edits/apply.py",
         old='        self.journal.write({"type": "sending", "n": [n]}, sync=True)\n'
         "        self._wait_turn()\n"
         '        answer = self._call("create")(session=self.session, deadline=self.deadline, '
@@ -58,14 +57,14 @@ MUTATIONS = [
     ),
     Mutation(
         name="writes21_plan: a resume resends an unverifiable write an earlier run sent",
-        path=PLAN,
+        path="expertfile_nb/_edits/apply.py",
         old="                if change.unverifiable and self._announced_earlier(n):\n",
         new="                if False:\n",
         tests=[f"{SAFE}::test_a_resume_never_resends_a_blind_write_an_earlier_run_sent"],
     ),
     Mutation(
         name="writes21_plan: pace ignored",
-        path=PLAN,
+        path="expertfile_nb/_edits/apply.py",
         old="        if not self.pace:\n            return\n",
         new="        return\n",
         tests=[
@@ -75,63 +74,63 @@ MUTATIONS = [
     ),
     Mutation(
         name="writes21_plan: a new row's empty cells sent",
-        path=PLAN,
+        path="expertfile_nb/_edits/diff.py",
         old='if k in ACCOUNT_CREATE and _key(_plain(v)) != ""',
         new="if k in ACCOUNT_CREATE",
         tests=[f"{SAFE}::test_a_new_rows_empty_cells_are_not_sent"],
     ),
     Mutation(
         name="writes21_plan: a new row's is_published/biography/… silently dropped",
-        path=PLAN,
+        path="expertfile_nb/_edits/diff.py",
         old="        if dropped:\n",
         new="        if False:\n",
         tests=[f"{SAFE}::test_a_new_rows_field_a_create_does_not_take_is_refused_not_dropped"],
     ),
     Mutation(
         name="writes21_plan: empty biography section written blind (not read as empty)",
-        path=PLAN,
+        path="expertfile_nb/_edits/apply.py",
         old="            if isinstance(items, list):  # an empty section: no value\n",
         new="            if isinstance(items, list) and items:\n",
         tests=[f"{SAFE}::test_an_empty_biography_section_is_compared_as_empty_text"],
     ),
     Mutation(
         name="writes21_plan: a non-text biography turned into a string",
-        path="expertfile_nb/_profile_frame.py",
+        path="expertfile_nb/_reads/profiles.py",
         old="        return text if isinstance(text, str) else None\n",
         new="        return text if isinstance(text, str) else (text and str(text))\n",
         tests=[f"{SAFE}::test_a_biography_that_is_no_text_is_never_written_over"],
     ),
     Mutation(
         name="writes21_plan: NFC and NFD of one text planned as a change",
-        path=PLAN,
+        path="expertfile_nb/_edits/change.py",
         old='    return unicodedata.normalize("NFC", compare_value(value))\n',
         new="    return compare_value(value)\n",
         tests=[f"{SAFE}::test_the_same_text_composed_or_decomposed_is_no_change"],
     ),
     Mutation(
         name="writes21_plan: a before value holding the token kept in the plan",
-        path=PLAN,
+        path="expertfile_nb/_edits/diff.py",
         old='changes.append(Change("update", str(names[r]), field, _redacted(b), a, mark))',
         new='changes.append(Change("update", str(names[r]), field, b, a, mark))',
         tests=[f"{SAFE}::test_a_profile_value_equal_to_the_token_reaches_no_view_or_journal"],
     ),
     Mutation(
         name="writes21_plan: the service's value compared unredacted (token field: conflict)",
-        path=PLAN,
+        path="expertfile_nb/_edits/apply.py",
         old="            now = _redacted(account[field])  # as the plan's old value was kept\n",
         new="            now = account[field]\n",
         tests=[f"{SAFE}::test_a_profile_value_equal_to_the_token_reaches_no_view_or_journal"],
     ),
     Mutation(
         name="writes21_plan: a create's username holding the token journaled",
-        path=PLAN,
+        path="expertfile_nb/_edits/apply.py",
         old="        if isinstance(name, str) and _holds_secret(name):\n",
         new="        if False:\n",
         tests=[f"{SAFE}::test_a_create_answered_with_the_token_as_username_keeps_it_out"],
     ),
     Mutation(
         name="writes21_plan: plan frames crash on a create's or a delete's empty field",
-        path=PLAN,
+        path="expertfile_nb/_edits/plan.py",
         old="    frame: pd.DataFrame = pd.DataFrame(shown, columns=columns)\n",
         new="    frame: pd.DataFrame = pd.DataFrame(rows, columns=columns)\n"
         "    hidden = frame['field'].map(lambda f: f is not None and 'token' in f.lower())\n"
@@ -140,7 +139,7 @@ MUTATIONS = [
     ),
     Mutation(
         name="writes21_plan: an empty plan still writes a journal (and logs in to re-read)",
-        path="expertfile_nb/_plan.py",
+        path="expertfile_nb/_edits/plan.py",
         old="        if not self.changes:  # nothing to write: no login, no request, no journal\n",
         new="        if False:\n",
         tests=["tests/test_plan_safety.py::test_an_empty_plan_writes_no_journal_and_sends_nothing"],

@@ -119,7 +119,7 @@ def experts_path(server: FakeExpertFile) -> str:
 RACE_WORKER = """
 import os, sys, time
 import expertfile_nb as ef
-from expertfile_nb._state import STATE
+from expertfile_nb._auth.state import STATE
 
 folder, rounds = sys.argv[1], int(sys.argv[2])
 out = open(os.path.join(folder, f"out-{os.getpid()}"), "a")

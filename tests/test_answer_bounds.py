@@ -13,7 +13,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 import expertfile_nb as ef
-from expertfile_nb._session import ExpertFileSession
+from expertfile_nb._auth.session import ExpertFileSession
 from fake_server import FakeExpertFile
 from tests.helpers import DrippingServer, http_answer
 

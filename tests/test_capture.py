@@ -17,9 +17,9 @@ import pytest
 import requests
 
 import expertfile_nb as ef
-from expertfile_nb import _capture as ef_capture
-from expertfile_nb._anonymize import Pseudonyms
-from expertfile_nb._capture import capture
+from expertfile_nb._checks import capture as ef_capture
+from expertfile_nb._checks.anonymize import Pseudonyms
+from expertfile_nb._checks.capture import capture
 from fake_server import FakeExpertFile
 
 

@@ -13,9 +13,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 import expertfile_nb as ef
-from expertfile_nb.__main__ import main
-from expertfile_nb._capture import capture
+from expertfile_nb._checks.capture import capture
 from expertfile_nb._redact import contains_any
+from expertfile_nb.cli.main import main
 from fake_server import FakeExpertFile
 from tests.helpers import read_exports
 from tests.hostile import Hostile
@@ -98,7 +98,7 @@ def test_capture_of_a_served_capture_is_the_same(capture_dir: Path, tmp_path: Pa
     with FakeExpertFile(dataset=capture_dir) as copy:
         ef.login(copy.client_id, copy.client_secret, base_url=copy.url)
         again = tmp_path / "again"
-        from expertfile_nb._capture import capture
+        from expertfile_nb._checks.capture import capture
 
         capture(again, profiles=0)
     for name in ("experts.json", "staff.json", "spotlights.json"):

@@ -18,12 +18,12 @@ import requests
 from pytest_httpserver import HTTPServer
 
 import expertfile_nb as ef
-from expertfile_nb.__main__ import main
-from expertfile_nb._check import ASSUMED, _run, check
-from expertfile_nb._check_probes import Probes
-from expertfile_nb._check_report import CheckReport
-from expertfile_nb._probe import Probe
+from expertfile_nb._checks.check import ASSUMED, _run, check
+from expertfile_nb._checks.prober import Probe
+from expertfile_nb._checks.probes import Probes
+from expertfile_nb._checks.report import CheckReport
 from expertfile_nb._redact import contains_any
+from expertfile_nb.cli.main import main
 from fake_server import ASSUMPTIONS, FakeExpertFile
 from tests.helpers import get_token
 from tests.hostile import Hostile
@@ -184,7 +184,7 @@ def test_a_small_organization_leaves_points_unknown_not_different() -> None:
 
 
 def test_paced_against_another_host_not_against_this_machine() -> None:
-    from expertfile_nb._probe import DEFAULT_PACE, Probe
+    from expertfile_nb._checks.prober import DEFAULT_PACE, Probe
 
     assert Probe("https://public-api.expertfile.com", budget=30).pace == DEFAULT_PACE == 0.2
     assert Probe("http://127.0.0.1:1", budget=30).pace == 0.0

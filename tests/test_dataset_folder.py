@@ -2,7 +2,7 @@
 device, an oversize or corrupt file is one ``DatasetError`` naming the file and the reason, and
 a capture that loads answers every request without a 500 (no file is read after loading).
 
-The folders are written by hand in the documented layout (``expertfile_nb._capture``), so the
+The folders are written by hand in the documented layout (``expertfile_nb._checks.capture``), so the
 loader is held to the layout, not to the capture code.
 """
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from expertfile_nb._token import Token
-from expertfile_nb._token_file import TokenFile
+from expertfile_nb._auth.token import Token
+from expertfile_nb._auth.token_file import TokenFile
 from fake_server import FakeExpertFile
 from tests.helpers import get_token
 

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 import expertfile_nb as ef
-from expertfile_nb._journal import (
+from expertfile_nb._edits.journal import (
     JournalElsewhereError,
     JournalError,
     default_journal_path,

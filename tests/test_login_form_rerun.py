@@ -17,7 +17,7 @@ import nbformat
 from nbclient import NotebookClient
 
 import expertfile_nb as ef
-from expertfile_nb._front import FormToken
+from expertfile_nb._notebook import FormToken
 from expertfile_nb.widget import LoginForm
 from fake_server import FakeExpertFile
 

@@ -125,14 +125,14 @@ def test_import_does_not_load_pandas_or_ipywidgets() -> None:
 def test_import_leaves_the_data_layer_and_the_form_until_first_use() -> None:
     """``import expertfile_nb`` loads the login only; ``ef.get_experts`` and the others
     load the pull (and its thread pool) when first touched, and are then the real ones."""
-    deferred = ("expertfile_nb.data", "expertfile_nb._paging", "expertfile_nb.widget")
+    deferred = ("expertfile_nb._reads.data", "expertfile_nb._reads.paging", "expertfile_nb.widget")
     deferred += ("concurrent.futures", "dataclasses")
     code = (
         "import sys, expertfile_nb as ef; "
         f"print(sorted(m for m in {deferred!r} if m in sys.modules)); "
-        "from expertfile_nb import get_experts; import expertfile_nb.data as d; "
+        "from expertfile_nb import get_experts; import expertfile_nb._reads.data as d; "
         "print(get_experts is d.get_experts is ef.get_experts, "
-        "'expertfile_nb._paging' in sys.modules)"
+        "'expertfile_nb._reads.paging' in sys.modules)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60

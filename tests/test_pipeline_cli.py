@@ -10,7 +10,7 @@ import duckdb  # the test extra installs dlt[duckdb] (a test that skipped would 
 import pytest
 
 import expertfile_nb as ef
-from expertfile_nb.__main__ import main
+from expertfile_nb.cli.main import main
 from fake_server import FakeExpertFile
 
 

@@ -21,7 +21,8 @@ import pytest
 from werkzeug import Request
 
 import expertfile_nb as ef
-from expertfile_nb._plan import UNSHOWN, Change, ChangePlan
+from expertfile_nb._edits.change import UNSHOWN, Change
+from expertfile_nb._edits.plan import ChangePlan
 from fake_server import FakeExpertFile
 
 WRITES = ("POST", "PUT", "DELETE")

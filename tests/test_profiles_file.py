@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import expertfile_nb as ef
-from expertfile_nb.__main__ import main
+from expertfile_nb.cli.main import main
 from fake_server import FakeExpertFile
 
 
@@ -99,7 +99,7 @@ def test_bad_profiles_are_typed_errors(config: Path, text: str, needle: str) -> 
 
 def test_profile_secret_never_in_repr(config: Path) -> None:
     write(config, '[profiles.p]\nclient_id = "an-id"\nclient_secret = "hush-hush-1234"\n')
-    from expertfile_nb._profiles_file import load_profile
+    from expertfile_nb._auth.profiles import load_profile
 
     assert "hush-hush-1234" not in repr(load_profile("p"))
     assert "hush-hush-1234" not in repr(ef.Client(profile="p"))
@@ -147,7 +147,7 @@ def test_cli_profile_on_every_command(
     assert f"organization {expertfile_server.org_id}" in out and "profile 'work'" in out
     assert main(["login", "--profile", "nope"]) == 1
     assert "No profile 'nope'" in capsys.readouterr().err
-    from expertfile_nb.__main__ import build_parser
+    from expertfile_nb.cli.main import build_parser
 
     parser = build_parser("expertfile-nb")
     commands = next(a for a in parser._actions if a.dest == "command").choices

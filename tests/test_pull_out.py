@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import expertfile_nb as ef
-from expertfile_nb.__main__ import main
+from expertfile_nb.cli.main import main
 from fake_server import FakeExpertFile
 
 

@@ -120,7 +120,7 @@ def test_the_docs_repeat_the_readmes_examples_word_for_word() -> None:
 def test_the_tables_name_every_public_function_and_every_command() -> None:
     """One line each: every public function of ``expertfile_nb`` and every command."""
     import expertfile_nb as ef
-    from expertfile_nb.__main__ import build_parser
+    from expertfile_nb.cli.main import build_parser
 
     table = section_of(README, "What you can do")
     functions = [name for name in ef.__all__ if name[:1].islower()] + ["Client"]

@@ -12,7 +12,7 @@ import os
 import pytest
 
 import expertfile_nb as ef
-from expertfile_nb._transport import default_retry
+from expertfile_nb._http.transport import default_retry
 from fake_server import FakeExpertFile
 
 

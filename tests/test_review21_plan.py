@@ -21,7 +21,8 @@ import pandas as pd
 import pytest
 
 import expertfile_nb as ef
-from expertfile_nb._plan import Change, ChangePlan
+from expertfile_nb._edits.change import Change
+from expertfile_nb._edits.plan import ChangePlan
 from fake_server import FakeExpertFile
 
 WRITES = ("POST", "PUT", "DELETE")

@@ -17,7 +17,7 @@ import pytest
 from werkzeug.wrappers import Request, Response
 
 import expertfile_nb as ef
-from expertfile_nb._writing import compare_value
+from expertfile_nb._edits.send import compare_value
 from tests.pull.service import PlainService
 from tests.test_write_readback import ADA, BASE, WRITES, Directory, _json, _posts
 from tests.test_write_readback import server as server
@@ -97,7 +97,7 @@ def _sent(odd: Odd, method: str) -> list[tuple[str, dict[str, str]]]:
     return [(path, form) for m, path, form in odd.writes if m == method]
 
 
-# -- _writing.py -------------------------------------------------------------------------
+# -- _edits/send.py -------------------------------------------------------------------------
 def test_a_read_back_refused_once_is_read_again(
     odd: Odd,
     server: PlainService,

@@ -30,8 +30,8 @@ import pandas as pd
 import pytest
 
 import expertfile_nb as ef
-from expertfile_nb._plan import SECTION_COLUMNS
-from expertfile_nb._writing import compare_value
+from expertfile_nb._edits.change import SECTION_COLUMNS
+from expertfile_nb._edits.send import compare_value
 from fake_server import FakeExpertFile
 
 TRIALS = 200

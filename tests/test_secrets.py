@@ -11,7 +11,7 @@ import logging
 import pytest
 
 import expertfile_nb as ef
-from expertfile_nb._credentials import Credentials
+from expertfile_nb._auth.credentials import Credentials
 from fake_server import FakeExpertFile
 
 

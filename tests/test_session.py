@@ -11,9 +11,9 @@ from pytest_httpserver import HTTPServer
 from urllib3.util.retry import Retry
 
 import expertfile_nb as ef
-from expertfile_nb._auth import BearerAuth, TokenProvider
-from expertfile_nb._session import ExpertFileSession
-from expertfile_nb._token import Token
+from expertfile_nb._auth.provider import BearerAuth, TokenProvider
+from expertfile_nb._auth.session import ExpertFileSession
+from expertfile_nb._auth.token import Token
 from fake_server import FakeExpertFile
 from tests.helpers import experts_path
 

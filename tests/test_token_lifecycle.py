@@ -137,7 +137,7 @@ def test_not_logged_in_is_raised_at_once(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_retry_after_is_capped(expertfile_env: FakeExpertFile) -> None:
-    from expertfile_nb._transport import CappedRetry
+    from expertfile_nb._http.transport import CappedRetry
 
     class ShortCap(CappedRetry):
         max_retry_after = 0.2  # the default is 30 s; shortened so the test does not sleep

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 import expertfile_nb as ef
-from expertfile_nb._write_table import ACCOUNT_UPDATE, READ_AS
+from expertfile_nb._edits.table import ACCOUNT_UPDATE, READ_AS
 from fake_server import FakeExpertFile
 
 WRITES = ("POST", "PUT", "DELETE")
@@ -56,7 +56,7 @@ def experts(count: int) -> list[str]:
 
 def comparable(section: str, item: dict[str, Any]) -> dict[str, str]:
     """An item's values as a write sends them (ids and fields no write takes left out)."""
-    from expertfile_nb._write_table import KINDS
+    from expertfile_nb._edits.table import KINDS
 
     row = KINDS["experts"].sections[section]
     out = {}
@@ -154,8 +154,8 @@ NEW = {"firstname": "Ada", "lastname": "Quill", "job_title": "Analyst",
 
 
 def find(fields: dict[str, str], kind: str = "experts") -> str | None:
-    from expertfile_nb._writing import kind_of
-    from expertfile_nb.writes import find_person
+    from expertfile_nb._edits.send import kind_of
+    from expertfile_nb._edits.writes import find_person
 
     return find_person(kind_of(kind), fields, ef.get_session())
 

@@ -26,7 +26,7 @@ import urllib3.exceptions
 from werkzeug.wrappers import Request, Response
 
 import expertfile_nb as ef
-from expertfile_nb._writing import compare_value
+from expertfile_nb._edits.send import compare_value
 from fake_server import FakeExpertFile
 from tests.contract import pages
 from tests.pull.service import PlainService

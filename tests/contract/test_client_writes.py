@@ -142,7 +142,7 @@ def test_a_value_outside_a_documented_list_is_refused(
 
 
 def test_the_client_table_is_the_documented_one() -> None:
-    from expertfile_nb._write_table import (
+    from expertfile_nb._edits.table import (
         ACCOUNT_CREATE,
         ACCOUNT_REQUIRED,
         ACCOUNT_UPDATE,

@@ -13,7 +13,7 @@ import pytest
 from werkzeug.wrappers import Request, Response
 
 import expertfile_nb as ef
-from expertfile_nb._profile_frame import PROFILE_COLUMNS, PROFILE_SECTIONS
+from expertfile_nb._reads.profiles import PROFILE_COLUMNS, PROFILE_SECTIONS
 from fake_server import FakeExpertFile
 from tests.contract import pages
 from tests.pull.service import PlainService

@@ -17,7 +17,7 @@ import pytest
 from werkzeug.wrappers import Request
 
 import expertfile_nb as ef
-from expertfile_nb._pace import MAX_PAUSE, THROTTLED_ATTEMPTS, Pace
+from expertfile_nb._reads.pace import MAX_PAUSE, THROTTLED_ATTEMPTS, Pace
 from fake_server import FakeExpertFile
 from fake_server._answers import failure
 from fake_server._ratelimit import FOREVER, limit_rate

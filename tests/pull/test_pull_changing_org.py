@@ -6,7 +6,7 @@ places). Over hundreds of seeded trials with several page sizes and worker count
 every pull that returns must return exactly the records the service held before
 the edit or after it, in that order; a pull that cannot must raise
 IncompleteDataError. (What one edit cannot do, several separate edits inside
-pages can: see the limits in ``expertfile_nb/_paging.py``.)
+pages can: see the limits in ``expertfile_nb/_reads/paging.py``.)
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 The overlap check needs a row read twice. A service that reads ``page_from`` as a page
 number, or pages of one row (asked for, or the service's cap), give none: there the pull
 takes a second look at the rows on each side of every page boundary once every page is
-in (module docstring of ``expertfile_nb/_paging.py``). The change below is the one that
+in (module docstring of ``expertfile_nb/_reads/paging.py``). The change below is the one that
 used to pass unseen: one record deleted and one added, so ``total`` stays the same.
 """
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import expertfile_nb as ef
-from expertfile_nb.data import RETURN_FIELDS
+from expertfile_nb._reads.data import RETURN_FIELDS
 from tests.contract import documented as doc
 from tests.pull.service import Listing, PlainService
 

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import pandas.testing as pdt
 
-from expertfile_nb._frames import flat_rows
+from expertfile_nb._reads.frames import flat_rows
 
 TRICKY: list[dict[str, Any]] = [
     {"username": "a", "avatar": {"small": "s", "large": "l"}, "tagline": "t"},
