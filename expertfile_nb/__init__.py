@@ -13,7 +13,8 @@ ipywidgets are imported only by the functions that need them.
 
 from typing import TYPE_CHECKING, Any
 
-from expertfile_nb._auth.login import LoginStatus, get_session, logout, status
+from expertfile_nb._auth.login import get_session, logout
+from expertfile_nb._auth.status import LoginStatus, status
 from expertfile_nb._auth.token import Token
 from expertfile_nb._notebook import login
 from expertfile_nb._version import __version__
@@ -102,20 +103,22 @@ if TYPE_CHECKING:
     from expertfile_nb._checks.check import check
     from expertfile_nb._checks.report import CheckReport
     from expertfile_nb._edits.diff import plan_changes
-    from expertfile_nb._edits.plan import ApplyResult, ChangePlan
-    from expertfile_nb._edits.undo import resume, undo
-    from expertfile_nb._edits.writes import (
+    from expertfile_nb._edits.inquiry import send_inquiry
+    from expertfile_nb._edits.items import (
         add_section_item,
+        delete_section_item,
+        update_section_item,
+    )
+    from expertfile_nb._edits.people import (
         create_expert,
         create_staff_member,
         delete_expert,
-        delete_section_item,
         delete_staff_member,
-        send_inquiry,
         update_expert,
-        update_section_item,
         update_staff_member,
     )
+    from expertfile_nb._edits.plan import ApplyResult, ChangePlan
+    from expertfile_nb._edits.undo import resume, undo
     from expertfile_nb._reads.data import (
         get_expert,
         get_experts,
@@ -161,7 +164,7 @@ _LAZY = {
             "update_section_item",
             "update_staff_member",
         ],
-        "expertfile_nb._edits.writes",
+        "expertfile_nb.writes",
     ),
     **dict.fromkeys(
         [

@@ -35,34 +35,33 @@ from urllib3.util.retry import Retry
 from expertfile_nb._auth import credentials as _credentials
 from expertfile_nb._auth import login as _login
 from expertfile_nb._auth.credentials import Credentials
-from expertfile_nb._auth.login import LoginStatus, Options, status_before_login
+from expertfile_nb._auth.login import Options
 from expertfile_nb._auth.profiles import load_profile
 from expertfile_nb._auth.provider import TokenProvider
 from expertfile_nb._auth.session import ExpertFileSession
 from expertfile_nb._auth.state import Login, LoginState
+from expertfile_nb._auth.status import LoginStatus, status_before_login
 from expertfile_nb._auth.token import Token
 from expertfile_nb._auth.token_file import TokenFile
 from expertfile_nb._checks.check import DEFAULT_BUDGET, DEFAULT_TIME_LIMIT
 from expertfile_nb._checks.check import check as _check
 from expertfile_nb._checks.report import CheckReport
 from expertfile_nb._edits.diff import plan_changes as _plan_changes
+from expertfile_nb._edits.inquiry import send_inquiry
+from expertfile_nb._edits.items import add_section_item, delete_section_item, update_section_item
 from expertfile_nb._edits.journal import read_journal
+from expertfile_nb._edits.people import (
+    create_expert,
+    create_staff_member,
+    delete_expert,
+    delete_staff_member,
+    update_expert,
+    update_staff_member,
+)
 from expertfile_nb._edits.plan import ApplyResult, ChangePlan
 from expertfile_nb._edits.table import Kind
 from expertfile_nb._edits.undo import resume as _resume
 from expertfile_nb._edits.undo import undo as _undo
-from expertfile_nb._edits.writes import (
-    add_section_item,
-    create_expert,
-    create_staff_member,
-    delete_expert,
-    delete_section_item,
-    delete_staff_member,
-    send_inquiry,
-    update_expert,
-    update_section_item,
-    update_staff_member,
-)
 from expertfile_nb._http.config import (
     DEFAULT_TIMEOUT,
     check_timeout,

@@ -145,14 +145,14 @@ MUTATIONS = [
     ),
     Mutation(
         name="client22: status does not say which profile is in use",
-        path="expertfile_nb/_auth/login.py",
+        path="expertfile_nb/_auth/status.py",
         old="        profile=current.profile,\n    )",
         new="        profile=None,\n    )",
         tests=[f"{PROFILES}::test_expertfile_profile_logs_the_default_in"],
     ),
     Mutation(
         name="client22: status before a login is a bare line, not the card saying what to do",
-        path="expertfile_nb/_auth/login.py",
+        path="expertfile_nb/_auth/status.py",
         old="            return self._card_not_logged_in()",
         new='            return f"<div>{escape(str(self).splitlines()[0])}</div>"',
         tests=[f"{PROFILES}::test_status_card_when_not_logged_in_says_what_to_do"],

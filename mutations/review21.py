@@ -20,7 +20,6 @@ def _m(name: str, path: str, old: str, new: str, *tests: str) -> Mutation:
 
 
 W = "expertfile_nb/_edits/send.py"
-WR = "expertfile_nb/_edits/writes.py"
 J = "expertfile_nb/_edits/journal.py"
 C = "expertfile_nb/cli/apply.py"
 
@@ -131,7 +130,7 @@ MUTATIONS = [
     # -- writes.py ---------------------------------------------------------------------
     _m(
         "a read showing none of the sent fields confirms the write",
-        WR,
+        "expertfile_nb/_edits/readback.py",
         "    return True if seen else None\n",
         "    return True\n",
         READBACK,
@@ -140,7 +139,7 @@ MUTATIONS = [
     ),
     _m(
         "find_person takes a candidate whose account shows none of the fields",
-        WR,
+        "expertfile_nb/_edits/people.py",
         "if account is not None and _matches(account, body):",
         "if account is not None and _matches(account, body) is not False:",
         READBACK,
@@ -149,7 +148,7 @@ MUTATIONS = [
     ),
     _m(
         "find_person: an unreadable list taken as 'nobody' (a create resent)",
-        WR,
+        "expertfile_nb/_edits/people.py",
         "        if not isinstance(data, dict) or not isinstance(data.get(key), list):\n"
         "            return None\n",
         "        if not isinstance(data, dict) or not isinstance(data.get(key), list):\n"
@@ -160,7 +159,7 @@ MUTATIONS = [
     ),
     _m(
         "an added item's read-back that cannot tell taken as absent (resent)",
-        WR,
+        "expertfile_nb/_edits/items.py",
         "return False if any(r is False for r in results) or not items else None",
         "return False",
         READBACK,
@@ -169,7 +168,7 @@ MUTATIONS = [
     ),
     _m(
         "a person's delete read-back inverted",
-        WR,
+        "expertfile_nb/_edits/people.py",
         "        lambda s: not _exists(s, path),\n",
         "        lambda s: _exists(s, path),\n",
         READBACK,
@@ -178,7 +177,7 @@ MUTATIONS = [
     ),
     _m(
         "an updated item not found on read-back taken as not done (resent)",
-        WR,
+        "expertfile_nb/_edits/items.py",
         "return _matches(mine[0], body, _item_keys(row.name)) if mine else None",
         "return _matches(mine[0], body, _item_keys(row.name)) if mine else False",
         READBACK,
@@ -187,7 +186,7 @@ MUTATIONS = [
     ),
     _m(
         "a deleted item's unreadable section taken as deleted",
-        WR,
+        "expertfile_nb/_edits/items.py",
         "        if items is None:\n            return None\n        return not any(",
         "        if items is None:\n            return True\n        return not any(",
         READBACK,

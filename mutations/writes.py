@@ -50,14 +50,14 @@ MUTATIONS = [
     ),
     Mutation(
         name="writes: a delete is confirmed by the record still existing",
-        path="expertfile_nb/_edits/writes.py",
+        path="expertfile_nb/_edits/people.py",
         old="lambda s: not _exists(s, path),",
         new="lambda s: _exists(s, path),",
         tests=[f"{SAFETY}::test_a_delete_carried_out_before_a_500_is_not_sent_again"],
     ),
     Mutation(
         name="writes: a create is never looked for after a 500",
-        path="expertfile_nb/_edits/writes.py",
+        path="expertfile_nb/_edits/people.py",
         old="return None if name is None else bool(name)",
         new="return False",
         tests=[f"{SAFETY}::test_a_created_expert_found_after_a_500_is_not_created_twice"],
@@ -101,14 +101,14 @@ MUTATIONS = [
     ),
     Mutation(
         name="writes: an update answer is not checked for updated: true",
-        path="expertfile_nb/_edits/writes.py",
+        path="expertfile_nb/_edits/people.py",
         old='if not isinstance(data, dict) or data.get("updated") is not True:',
         new="if not isinstance(data, dict):",
         tests=[f"{CONTRACT}::test_an_answer_that_is_not_the_documented_one_is_an_api_error"],
     ),
     Mutation(
         name="writes: a tagline/availability answer (no id) taken for a broken one",
-        path="expertfile_nb/_edits/writes.py",
+        path="expertfile_nb/_edits/items.py",
         old="        if row.single:  # each answers its own way",
         new="        if False:  # each answers its own way",
         tests=[
@@ -124,7 +124,7 @@ MUTATIONS = [
     ),
     Mutation(
         name="writes: an inquiry that got no clear answer is sent again",
-        path="expertfile_nb/_edits/writes.py",
+        path="expertfile_nb/_edits/inquiry.py",
         old="        lambda s: None,  # nothing to read back",
         new="        lambda s: False,  # nothing to read back",
         tests=[f"{SAFETY}::test_an_inquiry_without_a_clear_answer_is_not_sent_again"],

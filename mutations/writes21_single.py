@@ -13,7 +13,7 @@ def _t(name: str) -> str:
 MUTATIONS = [
     Mutation(
         name="writes21: a section read-back passes the section name where a function is expected",
-        path="expertfile_nb/_edits/writes.py",
+        path="expertfile_nb/_edits/items.py",
         old="        results = [_matches(item, body, _item_keys(row.name)) for item in items]",
         new="        results = [_matches(item, body, row.name) for item in items]  # type: ignore",
         tests=[
@@ -24,14 +24,14 @@ MUTATIONS = [
     ),
     Mutation(
         name="writes21: an updated item is read back without its documented read keys",
-        path="expertfile_nb/_edits/writes.py",
+        path="expertfile_nb/_edits/items.py",
         old="        return _matches(mine[0], body, _item_keys(row.name)) if mine else None",
         new="        return _matches(mine[0], body, row.name) if mine else None  # type: ignore",
         tests=[_t("an_updated_item_the_service_made_then_failed_is_confirmed_once")],
     ),
     Mutation(
         name="writes21: an item field read back only under its body name (tag shown as tag)",
-        path="expertfile_nb/_edits/writes.py",
+        path="expertfile_nb/_edits/readback.py",
         old="    return lambda name: READ_AS.get((section, name), (name,))",
         new="    return lambda name: (name,)",
         tests=[_t("an_added_item_read_back_under_its_documented_key")],
@@ -56,14 +56,14 @@ MUTATIONS = [
     ),
     Mutation(
         name="writes21: a create person is not marked as adding a record",
-        path="expertfile_nb/_edits/writes.py",
+        path="expertfile_nb/_edits/people.py",
         old="parse, probe, done, creates=True)",
         new="parse, probe, done, creates=False)",
         tests=[_t("a_create_whose_read_back_lags_is_found_not_sent_again")],
     ),
     Mutation(
         name="writes21: an added item is not marked as adding a record",
-        path="expertfile_nb/_edits/writes.py",
+        path="expertfile_nb/_edits/items.py",
         old="creates=not row.single",
         new="creates=False",
         tests=[_t("an_added_item_whose_read_back_lags_is_found_not_added_again")],
@@ -91,7 +91,7 @@ MUTATIONS = [
     ),
     Mutation(
         name="writes21: a read-back compares with the sent value unstripped",
-        path="expertfile_nb/_edits/writes.py",
+        path="expertfile_nb/_edits/readback.py",
         old="        if compare_value(record[key]) != value.strip():",
         new="        if compare_value(record[key]) != value:",
         tests=[_t("a_value_sent_with_spaces_is_confirmed_by_the_trimmed_read")],
@@ -114,7 +114,7 @@ MUTATIONS = [
     ),
     Mutation(
         name="writes21: a searched candidate whose account is gone ends the search unconfirmed",
-        path="expertfile_nb/_edits/writes.py",
+        path="expertfile_nb/_edits/people.py",
         old="            except NotFoundError:\n                continue\n",
         new="            except NotFoundError:\n                return None\n",
         tests=[_t("a_candidate_gone_while_searching_is_skipped")],
@@ -135,35 +135,35 @@ MUTATIONS = [
     ),
     Mutation(
         name="writes21: find_person takes a namesake (the name only, not every create field)",
-        path="expertfile_nb/_edits/writes.py",
+        path="expertfile_nb/_edits/people.py",
         old="            if account is not None and _matches(account, body):",
         new="            if account is not None:",
         tests=[_t("a_namesake_is_not_taken_for_the_person_created")],
     ),
     Mutation(
         name="writes21: private staff never searched for a create",
-        path="expertfile_nb/_edits/writes.py",
+        path="expertfile_nb/_edits/people.py",
         old='access = ("all",) if person.kind == "experts" else ("public", "private")',
         new='access = ("all",) if person.kind == "experts" else ("public",)',
         tests=[_t("a_staff_member_created_private_is_found_in_the_private_list")],
     ),
     Mutation(
         name="writes21: an updated item's id compared by type ('12' is not 12)",
-        path="expertfile_nb/_edits/writes.py",
+        path="expertfile_nb/_edits/items.py",
         old='if compare_value(i.get("id")) == compare_value(item_id)]',
         new='if i.get("id") == item_id]',
         tests=[_t("an_item_id_given_as_text_matches_the_read_number")],
     ),
     Mutation(
         name="writes21: a deleted item's id compared by type ('12' is not 12)",
-        path="expertfile_nb/_edits/writes.py",
+        path="expertfile_nb/_edits/items.py",
         old='return not any(compare_value(i.get("id")) == compare_value(item_id) for i in items)',
         new='return not any(i.get("id") == item_id for i in items)',
         tests=[_t("a_deleted_item_is_confirmed_by_its_absence")],
     ),
     Mutation(
         name="writes21: delete_section_item read-back inverted",
-        path="expertfile_nb/_edits/writes.py",
+        path="expertfile_nb/_edits/items.py",
         old='return not any(compare_value(i.get("id")) == compare_value(item_id) for i in items)',
         new='return any(compare_value(i.get("id")) == compare_value(item_id) for i in items)',
         tests=[
@@ -190,14 +190,14 @@ MUTATIONS = [
     ),
     Mutation(
         name="writes21: an inquiry state outside the documented CA/US codes is sent",
-        path="expertfile_nb/_edits/writes.py",
+        path="expertfile_nb/_edits/inquiry.py",
         old="    if country in STATES and state not in STATES[country]:\n",
         new="    if False:\n",
         tests=[_t("an_inquiry_state_that_is_not_a_documented_code_is_refused")],
     ),
     Mutation(
         name="writes21: an inquiry country that is not a documented code is sent",
-        path="expertfile_nb/_edits/writes.py",
+        path="expertfile_nb/_edits/inquiry.py",
         old="    if country not in COUNTRIES:\n",
         new="    if False:\n",
         tests=[_t("an_inquiry_country_that_is_not_a_documented_code_is_refused")],

@@ -154,8 +154,8 @@ NEW = {"firstname": "Ada", "lastname": "Quill", "job_title": "Analyst",
 
 
 def find(fields: dict[str, str], kind: str = "experts") -> str | None:
+    from expertfile_nb._edits.people import find_person
     from expertfile_nb._edits.send import kind_of
-    from expertfile_nb._edits.writes import find_person
 
     return find_person(kind_of(kind), fields, ef.get_session())
 

@@ -222,7 +222,7 @@ class _Applier:
         text). A field missing from the result is not shown: nothing to compare with.
         A section item's text that is no text (a number, a dict) is kept as it came, so
         it equals no planned value and is never written over."""
-        from expertfile_nb._edits.writes import _get_data
+        from expertfile_nb._edits.readback import _get_data
 
         path = self.person.path(self.session.org_id, person_segment(username))  # type: ignore[attr-defined] # an ExpertFileSession
         data = _get_data(self.session, path)
@@ -250,7 +250,7 @@ class _Applier:
         if section is None:
             self._call("update")(username, session=self.session, deadline=self.deadline, **fields)
         else:
-            from expertfile_nb._edits.writes import add_section_item
+            from expertfile_nb._edits.items import add_section_item
 
             add_section_item(
                 username,
@@ -339,8 +339,8 @@ class _Applier:
         return n in earlier
 
     def _create(self, n: int, change: Change) -> None:
+        from expertfile_nb._edits.people import find_person
         from expertfile_nb._edits.send import encode_fields
-        from expertfile_nb._edits.writes import find_person
 
         body = encode_fields(change.new, ACCOUNT_CREATE, what="Create")
         existing = find_person(self.person, body, self.session)
@@ -377,7 +377,7 @@ class _Applier:
         """Delete a person unless edited since the plan: the whole profile is read just
         before, compared with the plan's before values (as the service shows them), and
         journaled (synced) with the ``sending`` record: the before-image undo restores."""
-        from expertfile_nb._edits.writes import _get_data
+        from expertfile_nb._edits.readback import _get_data
 
         prefetched = self._reads.pop(n, None)
         if prefetched is not None:
@@ -420,7 +420,7 @@ class _Applier:
         return None
 
     def _exists(self, username: object) -> bool:
-        from expertfile_nb._edits.writes import _get_data
+        from expertfile_nb._edits.readback import _get_data
 
         if not isinstance(username, str) or not username:
             return False
@@ -433,8 +433,8 @@ class _Applier:
     def _find(self, fields: Mapping[str, Any]) -> str | None:
         """The username of the person whose account shows these create fields ("" if
         none, ``None`` if the people could not be searched)."""
+        from expertfile_nb._edits.people import find_person
         from expertfile_nb._edits.send import encode_fields
-        from expertfile_nb._edits.writes import find_person
 
         body = encode_fields(fields, ACCOUNT_CREATE, what="Find")
         return find_person(self.person, body, self.session)
@@ -449,7 +449,7 @@ class _Applier:
         still after the settle delay (as a single write's re-read does); if the people
         cannot be searched, nothing is sent."""
         from expertfile_nb._edits import send as _writing
-        from expertfile_nb._edits.writes import _get_data
+        from expertfile_nb._edits.readback import _get_data
 
         old = change.old["username"]
         username = self._created.get(n)

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from expertfile_nb._auth import credentials as _credentials
 from expertfile_nb._auth import login as _login
+from expertfile_nb._auth import status as _status
 from expertfile_nb._auth.token_file import TokenFile
 from expertfile_nb._http.config import ENV_BASE_URL, default_cache_file, resolve_base_url
 from expertfile_nb._reads.data import get_experts
@@ -231,7 +232,7 @@ def _pull_and_report(out: Path, progress: bool, output: _Output) -> int:
     import pandas as pd
 
     token = _login.login_from_environment()
-    state = _login.status()
+    state = _status.status()
     output.say(
         f"Connected to {state.base_url} as organization {token.org_id}",
         describe_token(token, assumed=state.expiry_assumed).rstrip("."),

@@ -38,6 +38,7 @@ from pathlib import Path
 
 from expertfile_nb import __version__
 from expertfile_nb._auth import login as _login
+from expertfile_nb._auth import status as _status
 from expertfile_nb._http.config import (
     ENV_ACCESS_TOKEN,
     ENV_BASE_URL,
@@ -90,7 +91,7 @@ def _cmd_login(args: argparse.Namespace) -> int:
     from expertfile_nb.cli.state import describe_token, remembered_token
 
     token = _login.login_from_environment(remember=args.remember, deadline=args.deadline)
-    state = _login.status()
+    state = _status.status()
     print(f"Logged in to organization {token.org_id} at {state.base_url}.")
     print(
         f"Credentials from: {state.source}. {describe_token(token, assumed=state.expiry_assumed)}"
@@ -139,7 +140,7 @@ def _cmd_token(args: argparse.Namespace) -> int:
         f"export EXPERTFILE_ACCESS_TOKEN={shlex.quote(token.access_token)} "
         f"EXPERTFILE_ORG_ID={token.org_id} "
         f"EXPERTFILE_TOKEN_EXPIRES_AT={token.expires_at.isoformat()} "
-        f"EXPERTFILE_BASE_URL={shlex.quote(_login.status().base_url)}"
+        f"EXPERTFILE_BASE_URL={shlex.quote(_status.status().base_url)}"
     )
     return 0
 
