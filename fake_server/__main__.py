@@ -25,14 +25,12 @@ from types import FrameType
 
 from fake_server._dataset import DatasetError
 from fake_server._wsgi import DEFAULT_IDLE_TIMEOUT
-from fake_server.app import (
-    DEFAULT_CLIENT_ID,
-    DEFAULT_CLIENT_SECRET,
+from fake_server.app import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_ORG_ID, FakeExpertFile
+from fake_server.settings import (
     DEFAULT_EXPERTS,
     DEFAULT_MAX_PAGE_SIZE,
-    DEFAULT_ORG_ID,
     DEFAULT_TOKEN_TTL,
-    FakeExpertFile,
+    Settings,
 )
 
 
@@ -275,17 +273,19 @@ def _server(args: argparse.Namespace) -> FakeExpertFile:
         client_id=args.client_id,
         client_secret=args.client_secret,
         org_id=args.org_id,
-        experts=args.experts,
-        token_ttl=args.token_ttl,
-        latency=args.latency,
-        paging=args.paging,
-        max_page_size=args.max_page_size,
-        oversize_pages=args.oversize_pages,
-        error_body=args.error_body,
-        array_params=args.array_params,
-        fields_mode=args.fields_mode,
         dataset=args.dataset,
         idle_timeout=args.idle_timeout,
+        settings=Settings(
+            experts=args.experts,
+            token_ttl=args.token_ttl,
+            latency=args.latency,
+            paging=args.paging,
+            max_page_size=args.max_page_size,
+            oversize_pages=args.oversize_pages,
+            error_body=args.error_body,
+            array_params=args.array_params,
+            fields_mode=args.fields_mode,
+        ),
     )
 
 

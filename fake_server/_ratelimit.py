@@ -100,7 +100,7 @@ class RateLimit:
             "rate_limited",
             f"fake server: more than {self.per_second:g} requests a second",
             headers,
-            style=self.server.error_body if self.server is not None else "error",
+            style=self.server.settings.error_body if self.server is not None else "error",
         )
 
 

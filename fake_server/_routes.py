@@ -27,7 +27,6 @@ from fake_server._profiles import (
 )
 from fake_server._query import (
     BadRequest,
-    FieldsMode,
     ListSettings,
     people_query,
     requested_fields,
@@ -35,14 +34,6 @@ from fake_server._query import (
     window,
 )
 from fake_server._reads import (
-    CorporationValue,
-    DocVersion,
-    GuessedItems,
-    InferredSections,
-    Nulls,
-    SuccessKey,
-    TokenJson,
-    TokenPaths,
     section_items,
     sends_success,
     spotlight_data,
@@ -50,6 +41,7 @@ from fake_server._reads import (
 )
 from fake_server._tokens import Client, TokenIssuer, bearer_challenge
 from fake_server._wsgi import Answer
+from fake_server.settings import Settings
 
 __all__ = ["ROUTES", "NotFound", "Route", "Server", "route"]
 
@@ -58,17 +50,9 @@ class Server(Protocol):
     """What a handler may use of the server."""
 
     tokens: TokenIssuer
-    token_ttl: float
-    fields_mode: FieldsMode
-    success_key: SuccessKey
-    nulls: Nulls
-    doc_version: DocVersion
-    guessed_items: GuessedItems
-    inferred_sections: InferredSections
-    token_paths: TokenPaths
-    token_json: TokenJson
-    foreign_org_status: int
-    corporation_value: CorporationValue
+
+    @property
+    def settings(self) -> Settings: ...
 
     def failure(
         self, status: int, error: str, description: str, headers: dict[str, str] | None = None
@@ -109,14 +93,14 @@ def _path(template: str) -> re.Pattern[str]:
 
 # -- handlers -----------------------------------------------------------------
 def _token(server: Server, request: Request, org: int, params: dict[str, str]) -> Answer:
-    if server.token_paths == "v2" and not request.path.startswith("/v2/"):  # noqa: S105 -- a setting
+    if server.settings.token_paths == "v2" and not request.path.startswith("/v2/"):  # noqa: S105 -- a setting
         raise NotFound("no route for POST /oauth/token: use /v2/oauth/token")
     return server.tokens.answer(
         request,
         server.clients(),
-        server.now() + server.token_ttl,
+        server.now() + server.settings.token_ttl,
         server.failure,
-        json_body=server.token_json == "accept",  # noqa: S105 -- a setting
+        json_body=server.settings.token_json == "accept",  # noqa: S105 -- a setting
     )
 
 
@@ -129,13 +113,13 @@ def _page(
 ) -> tuple[list[dict[str, Any]], int]:
     size, start = window(request.args, server.list_settings())
     rows = [make(i) for i in hits[start : start + size]]
-    if directory is not None and server.corporation_value == "name":
+    if directory is not None and server.settings.corporation_value == "name":
         rows = [row | {"corporation": directory.name} for row in rows]
     if directory is not None:
         staff = request.path.rstrip("/").endswith("/employee")
         fields = requested_fields(request.args, server.list_settings(), staff=staff)
         if fields:
-            keep = () if server.fields_mode == "only" else tuple(rows[0]) if rows else ()
+            keep = () if server.settings.fields_mode == "only" else tuple(rows[0]) if rows else ()
             rows = [
                 {k: row[k] for k in keep} | field_values(directory, i, fields)
                 for row, i in zip(rows, hits[start : start + size], strict=True)
@@ -149,7 +133,7 @@ def _experts(server: Server, request: Request, org: int, params: dict[str, str])
         people_query(request.args, server.list_settings(), staff=False)
     )
     rows, total = _page(server, request, hits, d.expert_item, d)
-    if server.guessed_items == "as_sampled":
+    if server.settings.guessed_items == "as_sampled":
         aggregations = {}  # as in the documented sample
     return ok({"experts": rows, "total": total, "aggregations": aggregations})
 
@@ -166,9 +150,9 @@ def _spotlights(server: Server, request: Request, org: int, params: dict[str, st
     spotlights = d.spotlights
     hits, aggregations = spotlights.search(spotlight_query(request.args, server.list_settings()))
     rows, total = _page(server, request, hits, spotlights.item)
-    if server.guessed_items == "as_sampled":  # as in the documented sample
+    if server.settings.guessed_items == "as_sampled":  # as in the documented sample
         aggregations = {"year": {}, "tagged_experts": [], "tags": []}
-    rows = [spotlight_data(row, server.guessed_items) for row in rows]
+    rows = [spotlight_data(row, server.settings.guessed_items) for row in rows]
     return ok({"spotlights": rows, "aggregations": aggregations, "total": total})
 
 
@@ -183,14 +167,14 @@ def _person(server: Server, org: int, username: str, *, expert: bool) -> tuple[D
 
 def _expert(server: Server, request: Request, org: int, params: dict[str, str]) -> Answer:
     d, i = _person(server, org, params["username"], expert=True)
-    fill = server.guessed_items == "fill"
-    return ok(expert_profile(d, i, inferred=server.inferred_sections == "add", fill=fill))
+    fill = server.settings.guessed_items == "fill"
+    return ok(expert_profile(d, i, inferred=server.settings.inferred_sections == "add", fill=fill))
 
 
 def _staff_member(server: Server, request: Request, org: int, params: dict[str, str]) -> Answer:
     d, i = _person(server, org, params["username"], expert=False)
-    profile = staff_profile(d, i, fill=server.guessed_items == "fill")
-    return ok(staff_profile_keys(profile, server.doc_version))
+    profile = staff_profile(d, i, fill=server.settings.guessed_items == "fill")
+    return ok(staff_profile_keys(profile, server.settings.doc_version))
 
 
 def _segment(server: Server, org: int, params: dict[str, str], *, expert: bool) -> Answer:
@@ -199,10 +183,10 @@ def _segment(server: Server, org: int, params: dict[str, str], *, expert: bool) 
     if segment not in allowed:
         raise NotFound(f"no section {segment!r}; sections: {', '.join(allowed)}")
     d, i = _person(server, org, params["username"], expert=expert)
-    items = segment_items(d, i, segment, slate=server.doc_version == "slate")
+    items = segment_items(d, i, segment, slate=server.settings.doc_version == "slate")
     item_id = params.get("id")
     sampled = sends_success(
-        server.success_key, "expert" if expert else "staff", segment, item_id is not None
+        server.settings.success_key, "expert" if expert else "staff", segment, item_id is not None
     )
     if item_id is not None:
         items = [item for item in items if "id" in item and str(item["id"]) == item_id]
@@ -211,9 +195,9 @@ def _segment(server: Server, org: int, params: dict[str, str], *, expert: bool) 
     shaped = section_items(
         segment,
         items,
-        nulls=server.nulls,
-        doc_version=server.doc_version,
-        guessed_items=server.guessed_items,
+        nulls=server.settings.nulls,
+        doc_version=server.settings.doc_version,
+        guessed_items=server.settings.guessed_items,
     )
     return ok(shaped, success=sampled)
 
@@ -231,7 +215,9 @@ def _spotlight(server: Server, request: Request, org: int, params: dict[str, str
     s = d.spotlights.index_of(params["id"])
     if s is None:
         raise NotFound(f"no spotlight {params['id'][:40]!r} in organization {org}")
-    return ok({"spotlight": [spotlight_data(d.spotlights.record(s), server.guessed_items)]})
+    return ok(
+        {"spotlight": [spotlight_data(d.spotlights.record(s), server.settings.guessed_items)]}
+    )
 
 
 ORG = "/v2/organization/{org}"
@@ -280,7 +266,7 @@ def route(server: Server, request: Request, routes: tuple[Route, ...] = ROUTES) 
                 401, "invalid_token", granted, {"WWW-Authenticate": bearer_challenge(granted)}
             )
         if params["org"] != str(granted):
-            status = server.foreign_org_status
+            status = server.settings.foreign_org_status
             return server.failure(
                 status,
                 "forbidden" if status == 403 else "not_found",

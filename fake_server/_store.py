@@ -2,7 +2,7 @@
 
 The documented writes (``docs/API_REFERENCE.md`` §3.3, §3.4, §4.3, §6) are
 answered by the same route rows as the reads (:func:`with_writes` adds the write
-methods to each row and wraps its handler). A :class:`Store` holds the changes
+methods to each row and wraps its handler, in ``_write_routes``). A :class:`Store` holds the changes
 as an overlay on the data the reads come from — the synthetic organization or a
 capture (``dataset=``), which are never changed: account fields, section items
 added, updated and deleted, people created and deleted. A read of a person the
@@ -12,449 +12,66 @@ the store's lock, so concurrent writes neither get lost nor see half a change.
 
 Validation (required fields, allowed values, 1/0 flags, whole numbers) answers
 400 in the failure envelope; the documents do not say what the service does, so
-it is an assumption with a setting (``write_validation``).
-"""
+it is an assumption with a setting (``write_validation``)."""
 
 from __future__ import annotations
 
 import json
 import re
 import threading
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal, Protocol, cast
-from urllib.parse import parse_qsl
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any, cast
 
 from werkzeug.wrappers import Request
 
 from fake_server._answers import ok
 from fake_server._fields import field_values
+from fake_server._forms import (
+    _AVAIL,
+    _FLAGS,
+    _INQUIRIES,
+    _INQUIRY_COMMON,
+    _ONE_ZERO,
+    _PERSON_FIELDS,
+    _PERSON_REQUIRED,
+    _POSTS_SAMPLED_WITHOUT_SUCCESS,
+    _STAFF_OPS,
+    _WHOLE,
+    SECTIONS,
+    STATES,
+    _check,
+    _MethodNotAllowed,
+    _project,
+    _value,
+    read_form,
+)
 from fake_server._layouts import (
-    EXPERT_PROFILE,
     EXPERT_SEGMENTS,
-    INFERRED_EXPERT_SECTIONS,
-    STAFF_PROFILE,
     STAFF_SEGMENTS,
-    Layout,
+)
+from fake_server._people import (
+    _ACCOUNT_FIELDS,
+    _base_flags,
+    _base_json,
+    _created_item,
+    _created_text,
+    _empty_profile,
+    _flags_match,
+    _int,
+    _layout,
+    _listed_in_capture,
+    _name_key,
+    _no_person,
+    _Person,
+    _StoreServer,
 )
 from fake_server._query import BadRequest, people_query, requested_fields, window
 from fake_server._reads import sends_success
-from fake_server._routes import ROUTES, NotFound, Route, Server, _path
+from fake_server._routes import NotFound, Server
 from fake_server._wsgi import Answer
 
-__all__ = [
-    "WRITE_METHODS",
-    "AccomplishmentDate",
-    "NewUsername",
-    "SectionPostAnswer",
-    "StaffDeleteOfExpert",
-    "Store",
-    "WriteJson",
-    "WriteValidation",
-    "with_writes",
-]
-
-WRITE_METHODS = frozenset({"POST", "PUT", "DELETE"})
-WriteValidation = Literal["strict", "lenient"]
-WriteJson = Literal["accept", "refuse"]
-AccomplishmentDate = Literal["start", "both"]
-SectionPostAnswer = Literal["as_guessed", "id_null"]
-NewUsername = Literal["name", "numbered"]
-StaffDeleteOfExpert = Literal["delete", "404"]
-
-# -- what each write takes (docs/API_REFERENCE.md §3.3, §3.4, §4.3, §6) -------------------
-_PERSON_FIELDS = (
-    "firstname",
-    "lastname",
-    "job_title",
-    "email",
-    "company",
-    "department",
-    "phone_number",
-    "phone_number_extension",
-    "location_city",
-    "location_state",
-    "location_country",
-    "location_postal",
-    "location_address",
-    "location_building",
-    "location_room",
-)
-_PERSON_REQUIRED = ("firstname", "lastname", "job_title", "email", "company")
-_FLAGS = ("is_private", "is_published")
-_ONE_ZERO = ("1", "0")
-# the 11 fields the create sample echoes; INFERRED: each field sent is echoed
-_AVAIL = tuple(
-    f"availability_{n}"
-    for n in (
-        "keynote",
-        "moderator",
-        "panelist",
-        "workshop",
-        "host_mc",
-        "appearance",
-        "corptraining",
-    )
-)
-
-
-@dataclass(frozen=True)
-class _Section:
-    """One section's write rules: create fields (required first), renames, enums, kinds."""
-
-    required: tuple[str, ...] = ()
-    optional: tuple[str, ...] = ()
-    rename: dict[str, str] = field(default_factory=dict)  # body field -> item key
-    values: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    ints: tuple[str, ...] = ()  # whole numbers
-    ops: str = "cud"  # c create, u update, d delete
-
-    @property
-    def single(self) -> bool:
-        return self.ops == "c"
-
-
-_DATES = ("date",)
-SECTIONS: dict[str, _Section] = {
-    "biography": _Section(optional=("description",), rename={"description": "biography"}, ops="c"),
-    "tagline": _Section(optional=("tagline",), ops="c"),
-    "link": _Section(("name", "url")),
-    "sampletalk": _Section(("title", "description")),
-    "accomplishment": _Section(
-        ("title", "description"),
-        ("type", "date"),
-        rename={"date": "start"},
-        values={"type": ("71", "73")},
-        ints=("type", "date"),
-    ),
-    "affiliation": _Section(("name",)),
-    "eventappearance": _Section(("title", "event_name"), ("location", "date"), ints=_DATES),
-    "mediaappearance": _Section(
-        ("title", "organization", "details"),
-        ("type", "url", "date"),
-        values={"type": ("print", "online", "tv", "radio")},
-        ints=_DATES,
-    ),
-    "education": _Section(("institution", "degree"), ("major", "description", "date"), ints=_DATES),
-    "testimonial": _Section(("name", "title", "company", "recommendation"), ("url",)),
-    "patent": _Section(("number", "title", "detail"), ("date", "url"), ints=_DATES),
-    "researchgrant": _Section(
-        ("organization", "title", "detail"),
-        ("date", "url", "amount"),
-        rename={"detail": "details"},
-        ints=_DATES,
-    ),
-    "partnership": _Section(
-        ("title", "individual", "details"), ("date", "url", "organization"), ints=_DATES
-    ),
-    "course": _Section(("title", "details"), ("url",)),
-    "article": _Section(("title", "publisher", "details"), ("url", "authors")),
-    # DOC-SL's Add Research Focus lists subtitle as optional (its row reads "sub`title`")
-    "researchfocus": _Section(("title", "details"), ("url", "date", "subtitle"), ints=_DATES),
-    "topic": _Section(("name",), ops="cd"),
-    "industry": _Section(("name",), ops="cd"),
-    "language": _Section(("name",)),
-    "fee": _Section(("fee_min", "fee_max"), ints=("fee_min", "fee_max"), ops="c"),
-    "availability": _Section(
-        optional=_AVAIL, values=dict.fromkeys(_AVAIL, _ONE_ZERO), ints=_AVAIL, ops="c"
-    ),
-    "social": _Section(
-        optional=(
-            "twitter",
-            "facebook",
-            "linkedin",
-            "gplus",
-            "stackexchange",
-            "github",
-            "flickr",
-            "pinterest",
-            "instagram",
-            "tumblr",
-            "youtube",
-        ),
-        ops="c",
-    ),
-    "category": _Section(("name",), ops="cd"),
-    "tag": _Section(("name",), rename={"name": "tag"}, ops="cd"),
-}
-#: the single sections whose POST samples (expert and staff, DOC-SL) have no "success"
-_POSTS_SAMPLED_WITHOUT_SUCCESS = frozenset({"biography", "tagline"})
-_STAFF_OPS = {
-    "biography": "c",
-    "tagline": "c",
-    "link": "cud",
-    "education": "cud",
-    "language": "cud",
-    "category": "cd",
-    "tag": "cd",
-}
-_INQUIRY_COMMON = (
-    "firstname",
-    "lastname",
-    "email",
-    "message",
-    "location_city",
-    "location_state",
-    "location_country",
-    "username",
-)
-#: DOC-SL §Helper > State/Province: an inquiry's location_state must be one of these codes
-#: when its location_country is CA or US (as listed: upper case; NF, not NL)
-STATES: dict[str, frozenset[str]] = {
-    "CA": frozenset({
-        "BC", "ON", "NF", "NS", "PE", "NU", "NB", "QC", "MB", "SK", "AB", "NT", "YT",
-    }),
-    "US": frozenset({
-        "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL",
-        "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE",
-        "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD",
-        "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY",
-    }),
-}  # fmt: skip
-_INQUIRIES: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]] = {
-    "general": ((), {}),
-    "event": (("event_name", "event_location", "event_date", "event_description"), {}),
-    "media": (
-        ("media_position", "media_type", "media_deadline"),
-        {
-            "media_position": ("reporter", "editor", "news_director", "researcher", "other"),
-            "media_type": ("print", "online", "tv", "radio"),
-        },
-    ),
-    "partnership": (
-        ("partner_organization_type", "partner_focus"),
-        {
-            "partner_organization_type": (
-                "corporate",
-                "government",
-                "ngo",
-                "not_for_profit",
-                "other",
-            ),
-            "partner_focus": (
-                "business_development",
-                "corporate",
-                "fundraising",
-                "licensing",
-                "research",
-                "sponsorship",
-                "technology",
-                "other",
-            ),
-        },
-    ),
-    "admission": (
-        ("admission_type", "admission_program_name", "admission_faculty"),
-        {"admission_type": ("undergraduate", "graduate")},
-    ),
-    "research": (
-        ("research_area", "research_stage_in_process"),
-        {"research_stage_in_process": ("collaboration", "funding", "partnership", "other")},
-    ),
-    "business": (
-        ("business_opportunity_type",),
-        {
-            "business_opportunity_type": (
-                "consulting_engagement",
-                "new_ventures/partnerships",
-                "business_deals",
-                "corporate_training",
-            )
-        },
-    ),
-    "donor": (
-        ("donor_type", "donor_focus"),
-        {
-            "donor_type": ("corporate", "government", "ngo", "not_for_profit", "other"),
-            "donor_focus": ("one_time_gift", "recurring_gift", "endowments", "bequests", "other"),
-        },
-    ),
-    "expertwitness": (
-        ("expertwitness_stage_in_process", "expertwitness_organization_type"),
-        {
-            "expertwitness_stage_in_process": (
-                "investigation",
-                "in_litigation",
-                "approaching_trial",
-                "other",
-            ),
-            "expertwitness_organization_type": (
-                "legal_firm",
-                "corporate_legal_department",
-                "insurance_provider",
-                "government_agency",
-                "legal_nurse_consultant",
-                "other",
-            ),
-        },
-    ),
-}
-_INT_KEYS = frozenset(
-    {"id", "date", "start", "end", "fee_min", "fee_max", "content_tag_id", "corporation_id"}
-    | set(_AVAIL)
-    | {"availability_open", "gener", "is_published"}
-)
-
-# -- request bodies -----------------------------------------------------------------------
-
-
-def read_form(request: Request, *, json_body: bool = True) -> dict[str, str]:
-    """The write's body as text fields: form-encoded or (``json_body``) a JSON object.
-
-    Raises:
-        BadRequest: the body is neither, or a field is repeated or not a scalar.
-    """
-    raw: bytes = request.environ.get("fake_server.body", b"")
-    mimetype = request.environ.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
-    form: dict[str, str] = {}
-    if not raw.strip():
-        return form
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise BadRequest("the body is not UTF-8 text") from None
-    if mimetype == "application/json" or (not mimetype and text.lstrip().startswith("{")):
-        if not json_body:
-            raise BadRequest("send the fields as application/x-www-form-urlencoded, not JSON")
-        try:
-            data = json.loads(text)
-        except ValueError:
-            raise BadRequest("the body is not valid JSON") from None
-        if not isinstance(data, dict):
-            raise BadRequest("the JSON body must be an object of fields")
-        for name, value in data.items():
-            if isinstance(value, bool):
-                form[name] = "1" if value else "0"
-            elif isinstance(value, (str, int, float)) or value is None:
-                form[name] = "" if value is None else str(value)
-            else:
-                raise BadRequest(f"field {name[:60]!r} must be text or a number")
-        return form
-    if mimetype not in ("application/x-www-form-urlencoded", ""):
-        raise BadRequest("send the fields as application/x-www-form-urlencoded (or JSON)")
-    try:
-        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=True, errors="strict")
-    except ValueError:
-        raise BadRequest("the body is not a readable form") from None
-    for name, value in pairs:
-        if name in form:
-            raise BadRequest(f"field {name[:60]!r} is repeated")
-        form[name] = value
-    return form
-
-
-_WHOLE = re.compile(r"-?[0-9]+")
-
-
-def _check(
-    form: dict[str, str],
-    required: Iterable[str],
-    values: dict[str, tuple[str, ...]],
-    ints: Iterable[str],
-    strict: bool,
-) -> None:
-    if not strict:
-        return
-    missing = [name for name in required if not form.get(name, "").strip()]
-    if missing:
-        raise BadRequest(f"missing required field(s): {', '.join(missing)}")
-    for name, allowed in values.items():
-        if name in form and form[name] not in allowed:
-            raise BadRequest(
-                f"field {name}: {form[name][:40]!r} is not one of {', '.join(allowed)}"
-            )
-    for name in ints:
-        if form.get(name, "") != "" and not _WHOLE.fullmatch(form[name]):
-            raise BadRequest(f"field {name}: {form[name][:40]!r} is not a whole number")
-
-
-def _value(key: str, text: str) -> Any:
-    if key in _INT_KEYS and _WHOLE.fullmatch(text or ""):
-        return int(text)
-    if key in _INT_KEYS and not text:
-        return 0
-    return text
-
-
-def _default(key: str, section: str = "") -> Any:
-    if key in _INT_KEYS or (key == "type" and section == "accomplishment"):
-        return 0
-    return ""
-
-
-def _project(item: dict[str, Any], keys: Sequence[str], section: str = "") -> dict[str, Any]:
-    return {k: item[k] if k in item else _default(k, section) for k in keys}
-
-
-# -- the overlay --------------------------------------------------------------------------
-@dataclass
-class _Changes:
-    """One section's changes for one person."""
-
-    added: list[dict[str, Any]] = field(default_factory=list)
-    updated: dict[str, dict[str, Any]] = field(default_factory=dict)
-    deleted: set[str] = field(default_factory=set)
-    single: dict[str, Any] | None = None
-
-    def apply(
-        self, items: list[Any], keys: Sequence[str], section: str, *, id_text: bool = False
-    ) -> list[Any]:
-        if self.single is not None:
-            return [_project(self.single, keys, section)]
-        out = []
-        for item in items:
-            if not isinstance(item, dict):
-                out.append(item)
-                continue
-            key = str(item.get("id"))
-            if key in self.deleted:
-                continue
-            change = self.updated.get(key)
-            out.append(
-                item if change is None else item | {k: change[k] for k in item if k in change}
-            )
-        for added in self.added:
-            row = _project(added, keys, section)
-            if id_text and "id" in row:
-                row["id"] = str(row["id"])
-            out.append(row)
-        return out
-
-
-@dataclass
-class _Person:
-    """What the store knows of one person: account changes, section changes, or a whole record."""
-
-    username: str
-    expert: bool
-    account: dict[str, Any] = field(default_factory=dict)
-    flags: dict[str, int] = field(default_factory=dict)
-    sections: dict[str, _Changes] = field(default_factory=dict)
-    created: bool = False
-    account_id: int = 0
-    order: int = 0
-    org: int = 0
-
-    def changes(self, section: str) -> _Changes:
-        return self.sections.setdefault(section, _Changes())
-
-
-class _StoreServer(Server, Protocol):
-    store: Store
-    write_validation: WriteValidation
-    write_json: WriteJson
-    accomplishment_date: AccomplishmentDate
-    section_post_answer: SectionPostAnswer
-    new_username: NewUsername
-    undocumented_write_status: int
-    staff_delete_of_expert: StaffDeleteOfExpert
-    write_routes: tuple[Route, ...]
-
-    def after_write(self, request: Request) -> Answer | None: ...
-
-
-def _layout(expert: bool) -> Layout:
-    return EXPERT_PROFILE | INFERRED_EXPERT_SECTIONS if expert else STAFF_PROFILE
+__all__ = ["Store"]
 
 
 class Store:
@@ -493,8 +110,8 @@ class Store:
     ) -> Answer:
         """Apply one write and answer it as documented (or raise BadRequest / NotFound)."""
         s = cast(_StoreServer, server)
-        strict = s.write_validation == "strict"
-        form = read_form(request, json_body=s.write_json == "accept")
+        strict = s.settings.write_validation == "strict"
+        form = read_form(request, json_body=s.settings.write_json == "accept")
         request.environ["fake_server.form"] = {k: v[:200] for k, v in form.items()}
         method = request.method
         with self._lock:
@@ -525,7 +142,7 @@ class Store:
             ).strip("-")
             or "person"
         )
-        prefix = "" if s.new_username == "numbered" else f"{stem}-"
+        prefix = "" if s.settings.new_username == "numbered" else f"{stem}-"
         n = len(people) + 1
         username = f"{prefix}new-{n}"
         while username in people:
@@ -594,7 +211,7 @@ class Store:
         if (
             method == "DELETE"
             and kind == "_staff_member"
-            and s.staff_delete_of_expert == "404"
+            and s.settings.staff_delete_of_expert == "404"
             and self._is_expert(s, request, org, params["org"], username)
         ):  # checked first: a refused delete leaves the store as it was
             raise NotFound(
@@ -649,7 +266,11 @@ class Store:
             for k in fields
             if k in form
         }
-        if section == "accomplishment" and s.accomplishment_date == "both" and "start" in values:
+        if (
+            section == "accomplishment"
+            and s.settings.accomplishment_date == "both"
+            and "start" in values
+        ):
             values["end"] = values["start"]  # a one-day accomplishment: start and end
         if op == "c" and rules.single:
             if section == "availability":
@@ -663,8 +284,10 @@ class Store:
             changes.single = (changes.single or {}) | values
             if section == "fee":
                 return ok({"id": self._new_id()})
-            success = s.success_key == "always" or section not in _POSTS_SAMPLED_WITHOUT_SUCCESS
-            if s.section_post_answer == "id_null":
+            success = (
+                s.settings.success_key == "always" or section not in _POSTS_SAMPLED_WITHOUT_SUCCESS
+            )
+            if s.settings.section_post_answer == "id_null":
                 return ok({"id": None}, success=success)
             if section == "biography":
                 return ok([{"id": None}], success=success)
@@ -794,7 +417,10 @@ class Store:
             item_id = params.get("id")
             # "success" as the base read sends it (success_key), changed or not
             success = sends_success(
-                server.success_key, "expert" if expert else "staff", section, item_id is not None
+                server.settings.success_key,
+                "expert" if expert else "staff",
+                section,
+                item_id is not None,
             )
             if item_id is None:
                 return ok(items, success=success)
@@ -961,187 +587,3 @@ class Store:
         if tagline is not None and tagline.single is not None and "tagline" in row:
             return row | {"tagline": tagline.single.get("tagline", "")}
         return row
-
-
-class _MethodNotAllowed(Exception):
-    def __init__(self, section: str, with_id: bool, ops: str) -> None:
-        allowed = {"c": "POST", "u": "PUT", "d": "DELETE"}
-        methods = ["GET"]
-        if with_id:
-            methods += [allowed[o] for o in ops if o in "ud"]
-        elif "c" in ops:
-            methods.append("POST")
-        self.allow = ", ".join(methods)
-        super().__init__(f"this endpoint answers {self.allow} only")
-
-
-#: return field (``fields=[…]``) → the account key a person write changes
-_ACCOUNT_FIELDS = {
-    "address": "location_address",
-    "building": "location_building",
-    "city": "location_city",
-    "company": "company",
-    "country": "location_country",
-    "department": "department",
-    "email": "email",
-    "firstname": "firstname",
-    "jobtitle": "job_title",
-    "lastname": "lastname",
-    "phone_number": "phone_number",
-    "phone_number_extension": "phone_number_extension",
-    "postal": "location_postal",
-    "room": "location_room",
-    "state": "location_state",
-}
-
-
-def _listed_in_capture(s: Server, username: str, expert: bool) -> bool:
-    dataset = getattr(s, "dataset", None)
-    if dataset is None:
-        return False
-    noun = "experts" if expert else "staff"
-    return any(row.get("username") == username for row in dataset.lists[noun][noun])
-
-
-def _no_person(expert: bool, username: str, org: int) -> str:
-    return f"no {'expert' if expert else 'staff member'} {username[:60]!r} in organization {org}"
-
-
-def _int(text: str) -> int:
-    return int(text) if _WHOLE.fullmatch(text) else 0
-
-
-def _base_flags(d: Any, i: int) -> dict[str, int]:
-    flags = d.flags(i)
-    return {"is_published": 0 if flags & 1 else 1, "is_private": 1 if flags & 2 else 0}
-
-
-def _flags_match(flags: dict[str, int], status: str, access: str) -> bool:
-    published = flags.get("is_published", 1) == 1
-    private = flags.get("is_private", 0) == 1
-    if (status == "published" and not published) or (status == "unpublished" and published):
-        return False
-    return not ((access == "public" and private) or (access == "private" and not private))
-
-
-def _name_key(p: _Person) -> tuple[str, str, int]:
-    return p.account.get("lastname", ""), p.account.get("firstname", ""), p.order
-
-
-def _created_text(p: _Person, searchfield: str) -> str:
-    name = f"{p.account.get('firstname', '')} {p.account.get('lastname', '')}"
-    if searchfield == "fullname":
-        return name.lower()
-    return f"{name} {p.account.get('job_title', '')} {p.username}".lower()
-
-
-def _created_item(p: _Person, staff: bool, corporation: str) -> dict[str, Any]:
-    tagline = p.sections.get("tagline")
-    text = tagline.single.get("tagline", "") if tagline and tagline.single else ""
-    item: dict[str, Any] = {"username": p.username, "corporation": corporation}
-    if not staff:
-        item["topics"] = [
-            {"title": a.get("name", "")} for a in (p.sections.get("topic") or _Changes()).added
-        ]
-    item["tagline"] = text
-    item["avatar"] = dict.fromkeys(("small", "medium", "large", "original"), "")
-    return item
-
-
-def _empty_profile(expert: bool) -> dict[str, Any]:
-    return {name: [] for name in _layout(expert)}
-
-
-def _base_json(s: Server, request: Request, org: int, params: dict[str, str], kind: str) -> Any:
-    """The base (unchanged) read's ``data`` for a person or one section of theirs."""
-    for row in cast(_StoreServer, s).write_routes:
-        if getattr(row.handler, "kind", None) == kind:
-            answer: Answer = row.handler.base(s, request, org, params)  # type: ignore[attr-defined]  # set by _wrap
-            return json.loads(answer.body)["data"]
-    raise NotFound(f"no read for {kind}")
-
-
-Handler = Callable[[Server, Request, int, dict[str, str]], Answer]
-_PERSON_ROWS = {
-    "_expert": ("PUT", "DELETE"),
-    "_staff_member": ("PUT", "DELETE"),
-    "_expert_segment": ("POST", "PUT", "DELETE"),
-    "_staff_segment": ("POST", "PUT", "DELETE"),
-    "_experts": ("POST",),
-}
-
-
-def _wrap(kind: str, base: Handler) -> Handler:
-    def handler(server: Server, request: Request, org: int, params: dict[str, str]) -> Answer:
-        s = cast(_StoreServer, server)
-        if request.method in WRITE_METHODS:
-            if kind == "_experts":
-                kind_ = "_create_person"
-                params = params | {"noun": "expert"}
-            else:
-                kind_ = kind
-            try:
-                answer = s.store.write(server, request, org, params, kind_)
-            except _MethodNotAllowed as exc:
-                if s.undocumented_write_status == 404:
-                    raise NotFound(f"no such write: {exc}") from None
-                return server.failure(405, "invalid_request", str(exc), {"Allow": exc.allow})
-            after = s.after_write(request)
-            return answer if after is None else after
-
-        def read_base(whole: bool = False) -> Answer:
-            return base(
-                server,
-                request,
-                org,
-                {k: v for k, v in params.items() if k != "id"} if whole else params,
-            )
-
-        return s.store.read(server, request, org, params, kind, read_base)
-
-    handler.kind = kind  # type: ignore[attr-defined]  # read by _base_json
-    handler.base = base  # type: ignore[attr-defined]  # read by _base_json
-    handler.__name__ = base.__name__
-    return handler
-
-
-def _write_only(kind: str) -> Handler:
-    def handler(server: Server, request: Request, org: int, params: dict[str, str]) -> Answer:
-        s = cast(_StoreServer, server)
-        answer = s.store.write(server, request, org, params, kind)
-        after = s.after_write(request)
-        return answer if after is None else after
-
-    return handler
-
-
-ORG = "/v2/organization/{org}"
-
-
-def with_writes(routes: tuple[Route, ...]) -> tuple[Route, ...]:
-    """``routes`` answering the documented writes too: the write methods added to the rows
-    of the people and their sections, and rows for staff create and the inquiries."""
-    out = []
-    # the kind of each row, by its path (a capture's table has handlers of other names)
-    kinds = {row.pattern.pattern: row.handler.__name__ for row in ROUTES}
-    for row in routes:
-        kind = kinds.get(row.pattern.pattern, row.handler.__name__)
-        extra = _PERSON_ROWS.get(kind)
-        if extra is None and kind != "_staff":
-            out.append(row)
-            continue
-        out.append(
-            replace(row, handler=_wrap(kind, row.handler), methods=row.methods + (extra or ()))
-        )
-    staff_create = _write_only("_create_person")
-    out.append(
-        Route(
-            _path(ORG + "/staff"),
-            lambda server, request, org, params: staff_create(
-                server, request, org, params | {"noun": "staff"}
-            ),
-            ("POST",),
-        )
-    )
-    out.append(Route(_path(ORG + "/inquiry/{kind}"), _write_only("_inquiry"), ("POST",)))
-    return tuple(out)

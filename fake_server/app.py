@@ -15,52 +15,27 @@ import random
 import threading
 import time
 from collections import deque
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from pytest_httpserver import HTTPServer, HTTPServerError
 from werkzeug.wrappers import Request, Response
 
-from fake_server._answers import ErrorBody, failure
+from fake_server._answers import failure
 from fake_server._data import Directory
 from fake_server._dataset import DATASET_ROUTES, Dataset
+from fake_server._forms import (
+    WRITE_METHODS,
+)
 from fake_server._journal import JournalEntry, Redactor, record, record_rejected
 from fake_server._query import (
-    ArrayParams,
-    FieldsMode,
     ListSettings,
-    MonthFormat,
-    NameOrder,
-    OversizePages,
-    Paging,
-    PlainParams,
-    SearchfieldValues,
-    UnknownFields,
-    UnlistedParams,
-)
-from fake_server._reads import (
-    CorporationValue,
-    DocVersion,
-    GuessedItems,
-    InferredSections,
-    Nulls,
-    SuccessKey,
-    TokenJson,
-    TokenPaths,
 )
 from fake_server._routes import ROUTES, route
-from fake_server._store import (
-    WRITE_METHODS,
-    AccomplishmentDate,
-    NewUsername,
-    SectionPostAnswer,
-    StaffDeleteOfExpert,
-    Store,
-    WriteJson,
-    WriteValidation,
-    with_writes,
-)
+from fake_server._store import Store
 from fake_server._tokens import TOKEN_PATHS, Client, TokenIssuer
+from fake_server._write_routes import with_writes
 from fake_server._wsgi import (
     DEFAULT_IDLE_TIMEOUT,
     Answer,
@@ -77,14 +52,15 @@ from fake_server.faults import (
     Raw,
     Responder,
 )
+from fake_server.settings import (
+    SETTING_NAMES,
+    Settings,
+)
 
 __all__ = [
     "DEFAULT_CLIENT_ID",
     "DEFAULT_CLIENT_SECRET",
-    "DEFAULT_EXPERTS",
-    "DEFAULT_MAX_PAGE_SIZE",
     "DEFAULT_ORG_ID",
-    "DEFAULT_TOKEN_TTL",
     "Client",
     "FakeExpertFile",
     "JournalEntry",
@@ -93,9 +69,6 @@ __all__ = [
 DEFAULT_CLIENT_ID = "demo-client"
 DEFAULT_CLIENT_SECRET = "demo-secret"  # noqa: S105 -- the documented demo credential
 DEFAULT_ORG_ID = 4242
-DEFAULT_EXPERTS = 250
-DEFAULT_TOKEN_TTL = 30 * 24 * 3600
-DEFAULT_MAX_PAGE_SIZE = 100
 
 
 class FakeExpertFile(HTTPServer):
@@ -114,82 +87,19 @@ class FakeExpertFile(HTTPServer):
         client_id: the demo client's id.
         client_secret: the demo client's secret.
         org_id: the demo client's organization id (``data.user`` in the token).
-        experts: how many experts each organization has.
-        token_ttl: token lifetime in seconds (30 days, as documented).
-        max_page_size: the largest page served (undocumented; see ``oversize_pages``).
         seed: makes a different, still deterministic, data set.
-        paging: ``"offset"`` (``page_from`` is a row offset) or ``"page"`` (a page number).
-        latency: seconds to wait before each answer.
         journal_size: how many requests (and issued tokens) are remembered.
-        oversize_pages: a ``page_size`` over ``max_page_size`` is ``"cap"``-ped silently
-            or ``"refuse"``-d with a 400 that names ``page_size``.
-        error_body: the failure envelope: ``"error"`` (``error`` + ``error_description``)
-            or ``"message"`` (``message``).
-        array_params: array parameters travel as ``"json"`` text (``["CA","US"]``) or
-            ``"comma"``-separated.
-        fields_mode: with ``fields=[…]``, items carry the default keys and the requested
-            names (``"add"``) or ``"only"`` the requested names.
-        unlisted_params: a query parameter the endpoint does not document is ``"ignore"``-d or
-            ``"refuse"``-d with a 400 naming it.
-        plain_params: ``companies`` and the staff list's ``countries``/``fields`` (plain strings
-            in the documents): JSON-array text is read as several values (``"array_text"``)
-            or the value is one literal (``"plain"``).
-        searchfield_values: ``searchfield`` other than ``fullname``: a 400 (``"fullname"``) or
-            ignored (``"any"``).
-        month_format: spotlight ``month``: ``1``-``12`` or ``2024-05``, May 2024 (``"both"``),
-            or only ``1``-``12`` (``"number"``).
-        unknown_fields: a ``fields`` name outside the 45 return fields: a 400 (``"refuse"``) or
-            dropped (``"ignore"``).
-        name_order: ``sort=name`` orders by last name then first (``"last"``) or the reverse.
-        success_key: ``"always"`` sends ``"success": true``; ``"as_sampled"`` leaves it out of
-            the reads whose documented samples have none (biography, tagline, links, …).
-        nulls: ``"as_sampled"`` sends ``null`` where the documented samples do (testimonial
-            and research-focus ``date``, ``cover_alt_title``, media ``thumbnail_alt_title``).
-        doc_version: where the vendor's two documents differ (tag and affiliation items,
-            the staff profile's ``corporationprofile``/``profiletype``), follow ``"gitbook"``
-            or ``"slate"``.
-        guessed_items: items the documents show empty or unusable (social, profile avatar and
-            profiletype, aggregations, spotlight tags/assets): ``"fill"``-ed with the fake's guesses
-            or ``"as_sampled"`` (empty, as in the samples).
-        inferred_sections: the expert profile sections the 2019 sample lacks (avatar, tagline, …):
-            ``"add"`` or ``"omit"``.
-        token_json: the token endpoint takes a JSON body as well as a form (``"accept"``) or
-            only a form (``"refuse"``).
-        token_paths: the token endpoint answers at ``/v2/oauth/token`` and ``/oauth/token``
-            (``"both"``) or at ``/v2/oauth/token`` only (``"v2"``).
-        foreign_org_status: the status for another organization's data (403; 404 hides it).
-        corporation_value: ``corporation`` in list items: the organization's ``"slug"`` or
-            its ``"name"``.
         dataset: a folder written by ``expertfile-nb capture``: the data endpoints then
             answer from it (see ``fake_server._dataset`` for the filters it supports)
             instead of the synthetic organization (``experts`` and ``seed`` unused).
             Writes change the fake's memory only: the folder is never written.
-        write_validation: a write missing a required field or with a value outside the
-            documented ones is ``"strict"``-ly refused (400) or ``"lenient"``-ly stored (a
-            1/0 flag sent empty or otherwise is then left as it was). An inquiry's
-            ``location_state`` must be a listed code when its country is CA or US (documented).
-        write_json: a write's body may be a JSON object as well as a form (``"accept"``), or
-            only a form (``"refuse"``: a JSON body is a 400).
-        accomplishment_date: an accomplishment's body ``date`` lands in the item's
-            ``"start"``, or in ``"both"`` its ``start`` and ``end``.
-        section_post_answer: the biography, tagline and social POST answers: the fake's
-            readings of the invalid samples (``"as_guessed"``) or ``{"id": null}`` for all
-            three (``"id_null"``).
-        new_username: a created person's username: ``first-last-new-N`` (``"name"``) or
-            ``new-N`` (``"numbered"``).
-        undocumented_write_status: the status of a write the documents do not give for that
-            section (e.g. PUT on a topic): 405 with ``Allow``, or 404.
-        staff_delete_of_expert: ``DELETE /staff/<username>`` of someone who is an expert
-            (experts are on the staff list too): deletes the person, expert profile
-            included (``"delete"``), or answers 404 and changes nothing (``"404"``).
-        write_failure_rate: the share of writes (0 to 1) answered 500 *after* the change
-            was made (``write_failure="error"``) or cut without an answer (``"drop"``),
-            drawn from a generator seeded with ``write_failure_seed``.
-        write_failure: ``"error"`` or ``"drop"`` (see ``write_failure_rate``).
-        write_failure_seed: the seed of the random failures.
         idle_timeout: seconds a connection has to send a whole request, from its opening or
             the last answer, before the server closes it: idle, stalled half-way or dripping
             bytes (taken at :meth:`start`).
+        settings: every other setting (:class:`fake_server.Settings`: the points where the
+            documents are silent, the size of the organization, the fault controls).
+        **overrides: any of those settings by name, over ``settings``
+            (``FakeExpertFile(experts=600, paging="page")``).
     """
 
     def __init__(
@@ -200,44 +110,12 @@ class FakeExpertFile(HTTPServer):
         client_id: str = DEFAULT_CLIENT_ID,
         client_secret: str = DEFAULT_CLIENT_SECRET,
         org_id: int = DEFAULT_ORG_ID,
-        experts: int = DEFAULT_EXPERTS,
-        token_ttl: float = DEFAULT_TOKEN_TTL,
-        max_page_size: int = DEFAULT_MAX_PAGE_SIZE,
         seed: int = 0,
-        paging: Paging = "offset",
-        latency: float = 0.0,
         journal_size: int = 1000,
-        oversize_pages: OversizePages = "cap",
-        error_body: ErrorBody = "error",
-        array_params: ArrayParams = "json",
-        fields_mode: FieldsMode = "add",
-        unlisted_params: UnlistedParams = "ignore",
-        plain_params: PlainParams = "array_text",
-        searchfield_values: SearchfieldValues = "fullname",
-        month_format: MonthFormat = "both",
-        unknown_fields: UnknownFields = "refuse",
-        name_order: NameOrder = "last",
-        success_key: SuccessKey = "always",
-        nulls: Nulls = "never",
-        doc_version: DocVersion = "gitbook",
-        guessed_items: GuessedItems = "fill",
-        inferred_sections: InferredSections = "add",
-        token_json: TokenJson = "accept",  # noqa: S107 -- a setting, not a password
-        token_paths: TokenPaths = "both",  # noqa: S107 -- a setting, not a password
-        foreign_org_status: int = 403,
-        corporation_value: CorporationValue = "slug",
         dataset: str | Path | None = None,
-        write_validation: WriteValidation = "strict",
-        write_json: WriteJson = "accept",
-        accomplishment_date: AccomplishmentDate = "start",
-        section_post_answer: SectionPostAnswer = "as_guessed",
-        new_username: NewUsername = "name",
-        undocumented_write_status: int = 405,
-        staff_delete_of_expert: StaffDeleteOfExpert = "delete",
-        write_failure_rate: float = 0.0,
-        write_failure: str = "error",
-        write_failure_seed: int = 0,
         idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+        settings: Settings | None = None,
+        **overrides: Any,
     ) -> None:
         super().__init__(host, port, threaded=True)
         self.dataset: Dataset | None = None if dataset is None else Dataset(dataset)
@@ -246,42 +124,10 @@ class FakeExpertFile(HTTPServer):
         self.org_id = org_id
         self.seed = seed
         self.idle_timeout = idle_timeout
-        self._defaults: dict[str, Any] = {
-            "experts": experts,
-            "token_ttl": token_ttl,
-            "max_page_size": max_page_size,
-            "paging": paging,
-            "latency": latency,
-            "oversize_pages": oversize_pages,
-            "error_body": error_body,
-            "array_params": array_params,
-            "fields_mode": fields_mode,
-            "write_validation": write_validation,
-            "write_failure_rate": write_failure_rate,
-            "write_failure": write_failure,
-            "write_failure_seed": write_failure_seed,
-            "unlisted_params": unlisted_params,
-            "plain_params": plain_params,
-            "searchfield_values": searchfield_values,
-            "month_format": month_format,
-            "unknown_fields": unknown_fields,
-            "name_order": name_order,
-            "success_key": success_key,
-            "nulls": nulls,
-            "doc_version": doc_version,
-            "guessed_items": guessed_items,
-            "inferred_sections": inferred_sections,
-            "token_json": token_json,
-            "token_paths": token_paths,
-            "foreign_org_status": foreign_org_status,
-            "corporation_value": corporation_value,
-            "write_json": write_json,
-            "accomplishment_date": accomplishment_date,
-            "section_post_answer": section_post_answer,
-            "new_username": new_username,
-            "undocumented_write_status": undocumented_write_status,
-            "staff_delete_of_expert": staff_delete_of_expert,
-        }
+        # the settings reset() goes back to: an unknown name is a TypeError, as for any
+        # keyword, and a value outside its choices a ValueError (Settings checks them)
+        self._initial = replace(settings or Settings(), **overrides)
+        self._settings = self._initial
         # writes: kept in memory (never in the dataset folder), behind the read routes
         self.store = Store()
         self.write_routes = with_writes(ROUTES if self.dataset is None else DATASET_ROUTES)
@@ -303,30 +149,6 @@ class FakeExpertFile(HTTPServer):
         """
         with self._lock:
             self._generation += 1
-            self.experts: int = self._defaults["experts"]
-            self.token_ttl: float = self._defaults["token_ttl"]
-            self.max_page_size: int = self._defaults["max_page_size"]
-            self.paging: Paging = self._defaults["paging"]
-            self.latency: float = self._defaults["latency"]
-            self.oversize_pages: OversizePages = self._defaults["oversize_pages"]
-            self.error_body: ErrorBody = self._defaults["error_body"]
-            self.array_params: ArrayParams = self._defaults["array_params"]
-            self.fields_mode: FieldsMode = self._defaults["fields_mode"]
-            self.unlisted_params: UnlistedParams = self._defaults["unlisted_params"]
-            self.plain_params: PlainParams = self._defaults["plain_params"]
-            self.searchfield_values: SearchfieldValues = self._defaults["searchfield_values"]
-            self.month_format: MonthFormat = self._defaults["month_format"]
-            self.unknown_fields: UnknownFields = self._defaults["unknown_fields"]
-            self.name_order: NameOrder = self._defaults["name_order"]
-            self.success_key: SuccessKey = self._defaults["success_key"]
-            self.nulls: Nulls = self._defaults["nulls"]
-            self.doc_version: DocVersion = self._defaults["doc_version"]
-            self.guessed_items: GuessedItems = self._defaults["guessed_items"]
-            self.inferred_sections: InferredSections = self._defaults["inferred_sections"]
-            self.token_json: TokenJson = self._defaults["token_json"]
-            self.token_paths: TokenPaths = self._defaults["token_paths"]
-            self.foreign_org_status: int = self._defaults["foreign_org_status"]
-            self.corporation_value: CorporationValue = self._defaults["corporation_value"]
             self._clients = {
                 self.client_id: Client(self.client_id, self.client_secret, self.org_id)
             }
@@ -336,22 +158,40 @@ class FakeExpertFile(HTTPServer):
             self._token_requests = 0
             self._clock_offset = 0.0
             self._experts_change: tuple[int, int] | None = None
-            self.write_validation: WriteValidation = self._defaults["write_validation"]
-            self.write_json: WriteJson = self._defaults["write_json"]
-            self.accomplishment_date: AccomplishmentDate = self._defaults["accomplishment_date"]
-            self.section_post_answer: SectionPostAnswer = self._defaults["section_post_answer"]
-            self.new_username: NewUsername = self._defaults["new_username"]
-            self.undocumented_write_status: int = self._defaults["undocumented_write_status"]
-            self.staff_delete_of_expert: StaffDeleteOfExpert = self._defaults[
-                "staff_delete_of_expert"
-            ]
-            self.write_failure_rate: float = self._defaults["write_failure_rate"]
-            self.write_failure: str = self._defaults["write_failure"]
-            self._write_rng = random.Random(self._defaults["write_failure_seed"])  # noqa: S311 -- test faults, not secrets
+            self._settings = self._initial
+            self._write_rng = random.Random(self._initial.write_failure_seed)  # noqa: S311 -- test faults, not secrets
             self._after_write: list[PendingFault] = []
         self.store.reset()
         self.tokens.forget()
         super().clear()
+
+    @property
+    def settings(self) -> Settings:
+        """The settings in force (frozen: change them with :meth:`configure`)."""
+        return self._settings
+
+    @settings.setter
+    def settings(self, settings: Settings) -> None:
+        if not isinstance(settings, Settings):
+            raise TypeError(f"settings must be a fake_server.Settings, not {type(settings)}")
+        self.configure(**{name: getattr(settings, name) for name in SETTING_NAMES})
+
+    def configure(self, **changes: Any) -> Settings:
+        """Change settings until the next :meth:`reset` (``server.paging = "page"`` is the
+        same as ``server.configure(paging="page")``).
+
+        Returns:
+            The settings now in force.
+
+        Raises:
+            TypeError: a name that is not a setting.
+            ValueError: a value outside the setting's choices.
+        """
+        with self._lock:
+            self._settings = replace(self._settings, **changes)
+            if "write_failure_seed" in changes:
+                self._write_rng = random.Random(self._settings.write_failure_seed)  # noqa: S311 -- test faults, not secrets
+            return self._settings
 
     def add_client(self, client_id: str, client_secret: str, org_id: int) -> Client:
         """Register another client (until the next :meth:`reset`)."""
@@ -402,23 +242,23 @@ class FakeExpertFile(HTTPServer):
     def list_settings(self) -> ListSettings:
         """The list endpoints' settings, as they are now."""
         return ListSettings(
-            self.paging,
-            self.max_page_size,
-            self.oversize_pages,
-            self.array_params,
-            self.unlisted_params,
-            self.plain_params,
-            self.searchfield_values,
-            self.month_format,
-            self.unknown_fields,
-            self.name_order,
+            self._settings.paging,
+            self._settings.max_page_size,
+            self._settings.oversize_pages,
+            self._settings.array_params,
+            self._settings.unlisted_params,
+            self._settings.plain_params,
+            self._settings.searchfield_values,
+            self._settings.month_format,
+            self._settings.unknown_fields,
+            self._settings.name_order,
         )
 
     def failure(
         self, status: int, error: str, description: str, headers: dict[str, str] | None = None
     ) -> Answer:
         """A failure answer in the configured envelope (``error_body``)."""
-        return failure(status, error, description, headers, style=self.error_body)
+        return failure(status, error, description, headers, style=self._settings.error_body)
 
     def now(self) -> float:
         """The server's clock (wall clock plus :meth:`advance_clock`), epoch seconds."""
@@ -573,12 +413,12 @@ class FakeExpertFile(HTTPServer):
                     break
             if (
                 respond is None
-                and self.write_failure_rate > 0
-                and self._write_rng.random() < self.write_failure_rate
+                and self._settings.write_failure_rate > 0
+                and self._write_rng.random() < self._settings.write_failure_rate
             ):
                 respond = (
                     Disconnect()
-                    if self.write_failure == "drop"
+                    if self._settings.write_failure == "drop"
                     else lambda _req: self.failure(
                         500, "server_error", "fake server: random failure after the write"
                     )
@@ -616,13 +456,15 @@ class FakeExpertFile(HTTPServer):
                 left, new_count = self._experts_change
                 self._experts_change = (left - 1, new_count) if left > 1 else None
                 if left <= 1:
-                    self.experts = new_count
-            key = (org_id, self.experts)
+                    self._settings = replace(self._settings, experts=new_count)
+            key = (org_id, self._settings.experts)
             directory = self._directories.get(key)
             if directory is None:
                 if len(self._directories) >= 8:
                     self._directories.pop(next(iter(self._directories)))
-                directory = self._directories[key] = Directory(org_id, self.experts, self.seed)
+                directory = self._directories[key] = Directory(
+                    org_id, self._settings.experts, self.seed
+                )
             return directory
 
     # -- serving ------------------------------------------------------------------
@@ -705,8 +547,8 @@ class FakeExpertFile(HTTPServer):
             answer = respond(request)
             if answer is not None:
                 return answer
-        if self.latency:
-            time.sleep(self.latency)
+        if self._settings.latency:
+            time.sleep(self._settings.latency)
         return route(self, request, self.write_routes)
 
     def _current(self, request: Request) -> bool:
@@ -724,3 +566,18 @@ class FakeExpertFile(HTTPServer):
 
     def _redactor(self) -> Redactor:
         return Redactor(tuple(c.client_secret for c in self._clients.values()), self.tokens.is_ours)
+
+
+def _setting(name: str) -> property:
+    def get(self: FakeExpertFile) -> Any:
+        return getattr(self._settings, name)
+
+    def set_(self: FakeExpertFile, value: Any) -> None:
+        self.configure(**{name: value})
+
+    return property(get, set_, doc=f"``settings.{name}``; setting it calls :meth:`configure`.")
+
+
+# ``server.latency`` reads, and ``server.latency = 0.1`` changes, one setting: a shorthand
+for _name in SETTING_NAMES:
+    setattr(FakeExpertFile, _name, _setting(_name))

@@ -75,8 +75,8 @@ MUTATIONS = [
     Mutation(
         name="review: nulls=as_sampled reaches the lists but not the by-id reads",
         path="fake_server/_routes.py",
-        old="nulls=server.nulls,",
-        new='nulls=server.nulls if item_id is None else "never",',
+        old="nulls=server.settings.nulls,",
+        new='nulls=server.settings.nulls if item_id is None else "never",',
         tests=[READS, ASSUME],
     ),
     Mutation(
@@ -89,8 +89,8 @@ MUTATIONS = [
     Mutation(
         name="review: the spotlight record ignores guessed_items",
         path="fake_server/_routes.py",
-        old='ok({"spotlight": [spotlight_data(d.spotlights.record(s), server.guessed_items)]})',
-        new='ok({"spotlight": [d.spotlights.record(s)]})',
+        old="[spotlight_data(d.spotlights.record(s), server.settings.guessed_items)]",
+        new="[d.spotlights.record(s)]",
         tests=[READS, ASSUME],
     ),
     Mutation(
@@ -152,7 +152,7 @@ MUTATIONS = [
     Mutation(
         name="review: a JSON token body accepted when set to refuse",
         path="fake_server/_routes.py",
-        old='json_body=server.token_json == "accept",',
+        old='json_body=server.settings.token_json == "accept",',
         new="json_body=True,",
         tests=[READS, ASSUME],
     ),
@@ -173,7 +173,7 @@ MUTATIONS = [
     Mutation(
         name="review: inferred_sections=omit ignored",
         path="fake_server/_routes.py",
-        old='inferred=server.inferred_sections == "add"',
+        old='inferred=server.settings.inferred_sections == "add"',
         new="inferred=True",
         tests=[READS],
     ),

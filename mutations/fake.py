@@ -54,8 +54,10 @@ MUTATIONS = [
     Mutation(
         name="fake: single spotlight not wrapped in a one-element list",
         path="fake_server/_routes.py",
-        old='{"spotlight": [spotlight_data(d.spotlights.record(s), server.guessed_items)]}',
-        new='{"spotlight": spotlight_data(d.spotlights.record(s), server.guessed_items)}',
+        old=(
+            '{"spotlight": [spotlight_data(d.spotlights.record(s), server.settings.guessed_items)]}'
+        ),
+        new='{"spotlight": spotlight_data(d.spotlights.record(s), server.settings.guessed_items)}',
         tests=[f"{CONTRACT}::test_spotlight_is_documented"],
     ),
     Mutation(
@@ -67,16 +69,16 @@ MUTATIONS = [
     ),
     Mutation(
         name="fake: page_size over the maximum refused by default",
-        path="fake_server/app.py",
-        old='oversize_pages: OversizePages = "cap",',
-        new='oversize_pages: OversizePages = "refuse",',
+        path="fake_server/settings.py",
+        old='    oversize_pages: OversizePages = "cap"\n',
+        new='    oversize_pages: OversizePages = "refuse"\n',
         tests=[f"{DATA}::test_oversize_page_is_capped_by_default"],
     ),
     Mutation(
         name="fake: page_from read as a page number by default",
-        path="fake_server/app.py",
-        old='paging: Paging = "offset",',
-        new='paging: Paging = "page",',
+        path="fake_server/settings.py",
+        old='    paging: Paging = "offset"\n',
+        new='    paging: Paging = "page"\n',
         tests=[f"{DATA}::test_paging_by_offset_covers_every_row_once"],
     ),
     Mutation(
@@ -245,21 +247,21 @@ MUTATIONS = [
     ),
     Mutation(
         name="fake writes: the required-field check removed",
-        path="fake_server/_store.py",
+        path="fake_server/_forms.py",
         old='    missing = [name for name in required if not form.get(name, "").strip()]',
         new="    missing: list[str] = []",
         tests=[f"{WRITES_CONTRACT}::test_missing_required_field_is_refused_and_changes_nothing"],
     ),
     Mutation(
         name="fake writes: the documented-values check removed",
-        path="fake_server/_store.py",
+        path="fake_server/_forms.py",
         old="        if name in form and form[name] not in allowed:",
         new="        if False:",
         tests=[f"{WRITES_CONTRACT}::test_value_outside_the_documented_ones_is_refused"],
     ),
     Mutation(
         name="fake writes: a fault after the write answers before writing",
-        path="fake_server/_store.py",
+        path="fake_server/_write_routes.py",
         old=(
             "            try:\n"
             "                answer = s.store.write(server, request, org, params, kind_)"
@@ -278,14 +280,14 @@ MUTATIONS = [
     ),
     Mutation(
         name="fake writes: a deleted section item is still read",
-        path="fake_server/_store.py",
+        path="fake_server/_people.py",
         old="            if key in self.deleted:",
         new="            if key in ():",
         tests=[f"{WRITES_CONTRACT}::test_initial_items_can_be_updated_and_deleted"],
     ),
     Mutation(
         name="fake writes: an update of an initial item is not read back",
-        path="fake_server/_store.py",
+        path="fake_server/_people.py",
         old="item if change is None else item | {k: change[k] for k in item if k in change}",
         new="item",
         tests=[f"{WRITES_CONTRACT}::test_initial_items_can_be_updated_and_deleted"],
@@ -422,21 +424,21 @@ MUTATIONS = [
     Mutation(
         name="fake writes: write_json=refuse still takes a JSON body",
         path="fake_server/_store.py",
-        old='form = read_form(request, json_body=s.write_json == "accept")',
+        old='form = read_form(request, json_body=s.settings.write_json == "accept")',
         new="form = read_form(request, json_body=True)",
         tests=[f"{FLIPS}[write bodies]"],
     ),
     Mutation(
         name="fake writes: new_username=numbered still names the username after the person",
         path="fake_server/_store.py",
-        old='prefix = "" if s.new_username == "numbered" else f"{stem}-"',
+        old='prefix = "" if s.settings.new_username == "numbered" else f"{stem}-"',
         new='prefix = f"{stem}-"',
         tests=[f"{FLIPS}[the username of a created expert or staf]"],
     ),
     Mutation(
         name="fake writes: section_post_answer=id_null still answers the guessed shapes",
         path="fake_server/_store.py",
-        old='            if s.section_post_answer == "id_null":',
+        old='            if s.settings.section_post_answer == "id_null":',
         new="            if False:",
         tests=[f"{FLIPS}[the biography, tagline and social POST a]"],
     ),
@@ -449,8 +451,8 @@ MUTATIONS = [
     ),
     Mutation(
         name="fake writes: undocumented_write_status=404 still answers 405",
-        path="fake_server/_store.py",
-        old="                if s.undocumented_write_status == 404:",
+        path="fake_server/_write_routes.py",
+        old="                if s.settings.undocumented_write_status == 404:",
         new="                if False:",
         tests=[f"{FLIPS}[a write to a section the documents give ]"],
     ),

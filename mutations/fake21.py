@@ -17,7 +17,7 @@ STORE = "fake_server/_store.py"
 MUTATIONS = [
     Mutation(
         name="fake21: the research focus create drops its subtitle",
-        path=STORE,
+        path="fake_server/_forms.py",
         old='("url", "date", "subtitle"), ints=_DATES)',
         new='("url", "date"), ints=_DATES)',
         tests=[f"{WRITES}::test_research_focus_create_keeps_its_subtitle"],
@@ -31,7 +31,7 @@ MUTATIONS = [
     ),
     Mutation(
         name="fake21: a documented province code (NF) refused",
-        path=STORE,
+        path="fake_server/_forms.py",
         old='"BC", "ON", "NF", "NS",',
         new='"BC", "ON", "NS",',
         tests=[f"{WRITES}::test_inquiry_state_is_a_documented_code_in_canada_and_the_us"],
@@ -46,15 +46,15 @@ MUTATIONS = [
     Mutation(
         name="fake21: success_key=as_sampled still adds success to biography/tagline POSTs",
         path=STORE,
-        old='success = s.success_key == "always" or section not in _POSTS_SAMPLED_WITHOUT_SUCCESS',
-        new="success = True",
+        old='s.settings.success_key == "always" or section not in _POSTS_SAMPLED_WITHOUT_SUCCESS\n',
+        new="True\n",
         tests=[f"{WRITES}::test_success_as_sampled_answers_each_write_as_its_sample"],
     ),
     Mutation(
         name="fake21: success_key=as_sampled drops success from every single-section POST",
         path=STORE,
-        old='success = s.success_key == "always" or section not in _POSTS_SAMPLED_WITHOUT_SUCCESS',
-        new='success = s.success_key == "always"',
+        old='s.settings.success_key == "always" or section not in _POSTS_SAMPLED_WITHOUT_SUCCESS\n',
+        new='s.settings.success_key == "always"\n',
         tests=[f"{WRITES}::test_success_as_sampled_answers_each_write_as_its_sample"],
     ),
     Mutation(
@@ -74,8 +74,8 @@ MUTATIONS = [
     Mutation(
         name="fake21: staff_delete_of_expert=404 still deletes the expert",
         path=STORE,
-        old='and s.staff_delete_of_expert == "404"',
-        new='and s.staff_delete_of_expert == "refuse"',
+        old='and s.settings.staff_delete_of_expert == "404"',
+        new='and s.settings.staff_delete_of_expert == "refuse"',
         tests=[
             f"{FLIPS}[DELETE /staff/<username> of an expert (e]",
             f"{WRITES}::test_staff_delete_of_an_expert_deletes_the_expert_or_is_404",

@@ -75,12 +75,9 @@ MUTATIONS = [
     ),
     Mutation(
         name="fake: a new guess without an ASSUMPTIONS entry",
-        path="fake_server/app.py",
-        old="        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,\n    ) -> None:",
-        new=(
-            "        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,\n        guess: int = 0,\n"
-            "    ) -> None:"
-        ),
+        path="fake_server/settings.py",
+        old="    # the fault controls\n",
+        new="    guess: int = 0\n    # the fault controls\n",
         tests=[f"{ASSUME}::test_assumptions_are_exactly_the_settings"],
     ),
     Mutation(

@@ -8,6 +8,7 @@ that does nothing, or a guess without a setting, fails here.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from collections.abc import Callable
 from typing import Any
@@ -15,17 +16,17 @@ from typing import Any
 import pytest
 import requests
 
-from fake_server import ASSUMPTIONS, Assumption, FakeExpertFile
+from fake_server import ASSUMPTIONS, Assumption, FakeExpertFile, Settings
+from fake_server.settings import ASSUMPTION_SETTINGS
 from tests.helpers import get_data, get_token, token_form
 
 Probe = Callable[[FakeExpertFile, str], Any]
 
 #: constructor arguments that are not guesses about the service
 NOT_GUESSES = {
-    "host", "port", "client_id", "client_secret", "org_id", "experts", "token_ttl", "seed",
-    "latency", "journal_size", "dataset", "idle_timeout",
-    # fault controls, like latency: random failures after a write
-    "write_failure_rate", "write_failure", "write_failure_seed",
+    "experts", "token_ttl",  # the organization's size
+    # fault controls: a slow service, random failures after a write
+    "latency", "write_failure_rate", "write_failure", "write_failure_seed",
 }  # fmt: skip
 
 
@@ -209,8 +210,17 @@ def test_every_assumption_has_a_setting_and_a_probe() -> None:
 
 
 def test_assumptions_are_exactly_the_settings() -> None:
-    arguments = set(inspect.signature(FakeExpertFile).parameters) - NOT_GUESSES
-    assert {a.setting for a in ASSUMPTIONS} == arguments
+    # one frozen object holds every setting: the ASSUMPTIONS' settings, the size of the
+    # organization and the fault controls; nothing else, and none left out
+    names = {f.name for f in dataclasses.fields(Settings)}
+    assert {a.setting for a in ASSUMPTIONS} == names - NOT_GUESSES
+    assert {a.setting for a in ASSUMPTIONS} == set(ASSUMPTION_SETTINGS)
+    # the server's own arguments are where it listens, who logs in and what it serves
+    arguments = set(inspect.signature(FakeExpertFile).parameters)
+    assert arguments == {
+        "host", "port", "client_id", "client_secret", "org_id", "seed", "journal_size",
+        "dataset", "idle_timeout", "settings", "overrides",
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize("assumption", ASSUMPTIONS, ids=lambda a: a.point[:40])
