@@ -96,8 +96,8 @@ def serve(count: int, latency: float) -> None:
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
     sys.path.insert(0, str(ROOT))
-    from tests.pull.service import PlainService
-    from tests.writes_directory import Directory, make_accounts
+    from tests.edits.writes_directory import Directory, make_accounts
+    from tests.reads.service import PlainService
 
     service = PlainService().start()
     service.begin()
@@ -144,7 +144,7 @@ def read_accounts(count: int, workers: int) -> pd.DataFrame:
 def bench_apply(count: int, workers: int, latency: float, server: str) -> None:
     sys.path.insert(0, str(ROOT))
     from tests.contract import pages
-    from tests.writes_directory import make_accounts
+    from tests.edits.writes_directory import make_accounts
 
     if server == "fake":
         proc, url = start_fake(count * 2, latency)

@@ -2,7 +2,7 @@
 
 Copied from the vendor's older reference (Slate, §Helper > Country and State/Province),
 in its order and spelling — ``NF`` for Newfoundland, ``TP`` (East Timor) and ``YU``
-(Yugoslavia) included, as the service documents them. ``tests/test_codes.py`` holds
+(Yugoslavia) included, as the service documents them. ``tests/reads/test_codes.py`` holds
 these constants to the vendor's text kept in ``tests/contract/vendor/``.
 """
 

@@ -2,8 +2,8 @@
 
 from mutations import Mutation
 
-LIFE = "tests/test_token_lifecycle.py"
-ODD = "tests/test_odd_answers.py"
+LIFE = "tests/auth/test_token_lifecycle.py"
+ODD = "tests/transport/test_odd_answers.py"
 
 MUTATIONS = [
     Mutation(
@@ -40,7 +40,7 @@ MUTATIONS = [
         old="allow_redirects=False",
         new="allow_redirects=True",
         tests=[
-            "tests/test_reliability_transport.py::test_the_token_request_does_not_follow_redirects"
+            "tests/transport/test_reliability_transport.py::test_the_token_request_does_not_follow_redirects"
         ],
     ),
     Mutation(
@@ -48,7 +48,7 @@ MUTATIONS = [
         path="expertfile_nb/_auth/token.py",
         old="BODY_ATTEMPTS = 3",
         new="BODY_ATTEMPTS = 1",
-        tests=["tests/test_reliability_faults.py::test_token_endpoint_transient"],
+        tests=["tests/transport/test_reliability_faults.py::test_token_endpoint_transient"],
     ),
     Mutation(
         name="token: a network error keeps the request (and its secret) as its context",
@@ -56,7 +56,7 @@ MUTATIONS = [
         old="            failure = type(exc).__name__\n",
         new="            raise NetworkError(type(exc).__name__)\n",
         tests=[
-            "tests/test_redaction_forms.py::test_network_errors_keep_no_request_that_carried_the_secret"
+            "tests/transport/test_redaction_forms.py::test_network_errors_keep_no_request_that_carried_the_secret"
         ],
     ),
     Mutation(
@@ -78,21 +78,23 @@ MUTATIONS = [
         path="expertfile_nb/_auth/provider.py",
         old="                return token  # another thread renewed it while we waited",
         new="                pass",
-        tests=["tests/test_token_cache.py::test_one_session_shared_by_16_threads"],
+        tests=["tests/auth/test_token_cache.py::test_one_session_shared_by_16_threads"],
     ),
     Mutation(
         name="auth: a 401 renews nothing (the rejected token kept)",
         path="expertfile_nb/_auth/provider.py",
         old="and (rejected is None or token.access_token != rejected)",
         new="and True",
-        tests=["tests/test_token_cache.py::test_revoked_token_costs_one_401_and_one_new_token"],
+        tests=[
+            "tests/auth/test_token_cache.py::test_revoked_token_costs_one_401_and_one_new_token"
+        ],
     ),
     Mutation(
         name="auth: the bearer token sent to every origin",
         path="expertfile_nb/_auth/provider.py",
         old="        if r.url and r.url.startswith(self._prefix):",
         new="        if r.url:",
-        tests=["tests/test_session.py::test_token_is_not_attached_to_other_origins"],
+        tests=["tests/auth/test_session.py::test_token_is_not_attached_to_other_origins"],
     ),
     Mutation(
         name="auth: a due token is not renewed before use",
@@ -121,8 +123,8 @@ MUTATIONS = [
         old='            if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):',
         new="            if False:",
         tests=[
-            "tests/test_token_file.py::test_world_readable_file_is_ignored_and_rewritten_0600",
-            "tests/test_reliability_cache.py::test_broken_file_warns_and_is_rewritten",
+            "tests/auth/test_token_file.py::test_world_readable_file_is_ignored_and_rewritten_0600",
+            "tests/transport/test_reliability_cache.py::test_broken_file_warns_and_is_rewritten",
         ],
     ),
     Mutation(
@@ -151,7 +153,7 @@ MUTATIONS = [
         path="expertfile_nb/_auth/login.py",
         old="            removed = cache.delete(url)",
         new="            removed = False",
-        tests=["tests/test_token_file.py::test_logout_deletes_the_remembered_token"],
+        tests=["tests/auth/test_token_file.py::test_logout_deletes_the_remembered_token"],
     ),
     Mutation(
         name="login: a second login() asks the chain again (the form's login is lost)",
@@ -175,7 +177,9 @@ MUTATIONS = [
         path="expertfile_nb/widget.py",
         old='        self.client_secret.value = ""  # first',
         new="        pass  # first",
-        tests=["tests/test_widget.py::test_success_blanks_secret_first_and_reports_org_and_expiry"],
+        tests=[
+            "tests/notebook_ui/test_widget.py::test_success_blanks_secret_first_and_reports_org_and_expiry"
+        ],
     ),
     Mutation(
         name="form: left disabled after a failed login",
@@ -196,7 +200,7 @@ MUTATIONS = [
         path="expertfile_nb/_auth/token_file.py",
         old="            lock.acquire()\n",
         new="            pass\n",
-        tests=["tests/test_reliability_cache.py::test_processes_racing_on_one_file"],
+        tests=["tests/transport/test_reliability_cache.py::test_processes_racing_on_one_file"],
     ),
     Mutation(
         name="auth: deleting a remembered token says one was there when none was",
@@ -204,7 +208,7 @@ MUTATIONS = [
         old='        had = any(e.get("base_url") == base_url for e in self.read_all())',
         new="        had = True",
         tests=[
-            "tests/test_token_file.py::test_logout_in_a_new_process_deletes_only_the_token_for_the_base_url_in_use"
+            "tests/auth/test_token_file.py::test_logout_in_a_new_process_deletes_only_the_token_for_the_base_url_in_use"
         ],
     ),
     Mutation(
@@ -213,7 +217,7 @@ MUTATIONS = [
         old="        if not stat.S_ISREG(os.fstat(fd).st_mode):",
         new="        if False:",
         tests=[
-            "tests/test_token_file.py::test_a_token_cache_path_that_is_a_folder_is_warned_about_not_a_crash"
+            "tests/auth/test_token_file.py::test_a_token_cache_path_that_is_a_folder_is_warned_about_not_a_crash"
         ],
     ),
     Mutation(
@@ -221,7 +225,7 @@ MUTATIONS = [
         path="expertfile_nb/_http/config.py",
         old="0 < value < math.inf",
         new="0 <= value < math.inf",
-        tests=["tests/test_login_sources.py::test_a_wrong_setting_is_a_configuration_error"],
+        tests=["tests/auth/test_login_sources.py::test_a_wrong_setting_is_a_configuration_error"],
     ),
     Mutation(
         name="login: a bare login() looks at the default base URL, not at the login in use",
@@ -229,7 +233,7 @@ MUTATIONS = [
         old="    if base_url is None and client_id is None and client_secret is None and current",
         new="    if False and current",
         tests=[
-            "tests/test_login_sources.py::test_a_bare_login_returns_the_login_made_with_a_base_url"
+            "tests/auth/test_login_sources.py::test_a_bare_login_returns_the_login_made_with_a_base_url"
         ],
     ),
     Mutation(
@@ -238,8 +242,8 @@ MUTATIONS = [
         old='        text.encode("utf-8")\n',
         new='        text.encode("utf-8", "surrogatepass")\n',
         tests=[
-            "tests/pull/test_pull_query.py::test_bad_values_are_configuration_errors",
-            "tests/pull/test_pull_query.py::test_a_username_that_cannot_be_sent_is_a_configuration_error",
+            "tests/reads/test_pull_query.py::test_bad_values_are_configuration_errors",
+            "tests/reads/test_pull_query.py::test_a_username_that_cannot_be_sent_is_a_configuration_error",
         ],
     ),
     Mutation(
@@ -248,7 +252,7 @@ MUTATIONS = [
         old="                    self._rejected = rejected is not None",
         new="                    self._rejected = False",
         tests=[
-            "tests/test_login_sources.py::test_a_refused_prepared_token_is_said_to_be_refused_on_every_call"
+            "tests/auth/test_login_sources.py::test_a_refused_prepared_token_is_said_to_be_refused_on_every_call"
         ],
     ),
     Mutation(
@@ -257,7 +261,7 @@ MUTATIONS = [
         old='        self._prefix = provider.base_url + "/"',
         new="        self._prefix = provider.base_url",
         tests=[
-            "tests/test_session.py::"
+            "tests/auth/test_session.py::"
             "test_token_is_not_attached_to_a_port_that_only_begins_like_the_base_urls"
         ],
     ),
@@ -267,7 +271,7 @@ MUTATIONS = [
         old='e.get("base_url") == base_url and (forget is None or e.get("client_id") == forget)',
         new='e.get("base_url") == base_url',
         tests=[
-            "tests/test_token_file.py::test_remembering_one_clients_token_keeps_the_other_clients"
+            "tests/auth/test_token_file.py::test_remembering_one_clients_token_keeps_the_other_clients"
         ],
     ),
     Mutation(
@@ -275,7 +279,9 @@ MUTATIONS = [
         path="expertfile_nb/_auth/login.py",
         old="            kept.replace_fetch(*_token_fetch(url, settings))",
         new="            pass",
-        tests=["tests/test_login_deadline.py::test_a_later_logins_deadline_holds_for_its_renewals"],
+        tests=[
+            "tests/auth/test_login_deadline.py::test_a_later_logins_deadline_holds_for_its_renewals"
+        ],
     ),
     Mutation(
         name="auth: waiting for another thread's token request ignores the call's deadline",
@@ -283,7 +289,7 @@ MUTATIONS = [
         old="        if not self._lock.acquire(timeout=-1 if left is None else max(0.0, left[0])):",
         new="        if not self._lock.acquire():",
         tests=[
-            "tests/test_login_deadline.py::"
+            "tests/auth/test_login_deadline.py::"
             "test_waiting_for_another_threads_relogin_ends_at_the_calls_deadline"
         ],
     ),

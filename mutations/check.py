@@ -11,9 +11,9 @@ PROBE = "expertfile_nb/_checks/prober.py"
 ANONYMIZE = "expertfile_nb/_checks/anonymize.py"
 CAPTURE = "expertfile_nb/_checks/capture.py"
 DATASET = "fake_server/_dataset.py"
-CHECK_TESTS = "tests/test_check.py"
-CAPTURE_TESTS = "tests/test_capture.py"
-CAPTURE_CLI_TESTS = "tests/test_capture_cli.py"
+CHECK_TESTS = "tests/checks/test_check.py"
+CAPTURE_TESTS = "tests/checks/test_capture.py"
+CAPTURE_CLI_TESTS = "tests/checks/test_capture_cli.py"
 KINDS = f"{CAPTURE_TESTS}::test_each_kind_of_personal_value_gets_its_own_pseudonym"
 
 MUTATIONS = [

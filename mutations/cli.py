@@ -2,12 +2,12 @@
 
 from mutations import Mutation
 
-RETRY = "tests/test_retry_setting.py"
-CLI = "tests/test_cli_login.py"
-DEMO = "tests/test_demo.py"
-CHECK_TESTS = "tests/test_check.py"
-CAPTURE_CLI = "tests/test_capture_cli.py"
-FAKE_CLI = "tests/test_fake_cli.py"
+RETRY = "tests/transport/test_retry_setting.py"
+CLI = "tests/cli/test_cli_login.py"
+DEMO = "tests/cli/test_demo.py"
+CHECK_TESTS = "tests/checks/test_check.py"
+CAPTURE_CLI = "tests/checks/test_capture_cli.py"
+FAKE_CLI = "tests/fake/test_fake_cli.py"
 
 MUTATIONS = [
     Mutation(

@@ -3,9 +3,9 @@ issue 22 (the logged-in form on a second Run All, the status card before a login
 
 from mutations import Mutation
 
-CLIENT = "tests/test_client.py"
-PROFILES = "tests/test_profiles_file.py"
-RERUN = "tests/test_login_form_rerun.py"
+CLIENT = "tests/auth/test_client.py"
+PROFILES = "tests/auth/test_profiles_file.py"
+RERUN = "tests/notebook_ui/test_login_form_rerun.py"
 
 MUTATIONS = [
     Mutation(

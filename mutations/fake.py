@@ -5,14 +5,14 @@ from __future__ import annotations
 from mutations import Mutation
 
 CONTRACT = "tests/contract/test_fake_contract.py"
-DATA = "tests/test_fake_data_endpoints.py"
-READS = "tests/test_fake_reads.py"
-ROBUST = "tests/test_fake_robustness.py"
-WRITES = "tests/test_fake_writes.py"
+DATA = "tests/fake/test_fake_data_endpoints.py"
+READS = "tests/fake/test_fake_reads.py"
+ROBUST = "tests/fake/test_fake_robustness.py"
+WRITES = "tests/fake/test_fake_writes.py"
 WRITES_CONTRACT = "tests/contract/test_fake_writes_contract.py"
 DATASET = "fake_server/_dataset.py"
-FOLDER = "tests/test_dataset_folder.py"
-IDLE = "tests/test_fake_idle_timeout.py"
+FOLDER = "tests/fake/test_dataset_folder.py"
+IDLE = "tests/fake/test_fake_idle_timeout.py"
 FLIPS = "tests/contract/test_assumptions.py::test_each_setting_flips_its_behaviour"
 
 MUTATIONS = [
@@ -188,7 +188,7 @@ MUTATIONS = [
             "lambda m: REDACTED if self.is_token(m[0]) else m[0], text)"
         ),
         tests=[
-            "tests/test_fake_robustness.py::test_journal_redacts_secrets_and_tokens_wherever_they_appear"
+            "tests/fake/test_fake_robustness.py::test_journal_redacts_secrets_and_tokens_wherever_they_appear"
         ],
     ),
     Mutation(
@@ -197,7 +197,7 @@ MUTATIONS = [
         old='    return f"{scheme} {REDACTED}" if scheme.lower() in _SCHEMES else REDACTED',
         new='    return f"{scheme[:20]} {REDACTED}"',
         tests=[
-            "tests/test_fake_robustness.py::test_journal_redacts_secrets_and_tokens_wherever_they_appear"
+            "tests/fake/test_fake_robustness.py::test_journal_redacts_secrets_and_tokens_wherever_they_appear"
         ],
     ),
     Mutation(
@@ -206,7 +206,7 @@ MUTATIONS = [
         old='        if path.rstrip("/") in TOKEN_PATHS and request.method == "POST":',
         new='        if path in TOKEN_PATHS and request.method == "POST":',
         tests=[
-            "tests/test_fake_robustness.py::test_a_token_post_with_a_trailing_slash_is_counted_and_faulted"
+            "tests/fake/test_fake_robustness.py::test_a_token_post_with_a_trailing_slash_is_counted_and_faulted"
         ],
     ),
     Mutation(
@@ -215,7 +215,7 @@ MUTATIONS = [
         old="            if self._current(request):  # a request from before the reset",
         new="            if True:  # a request from before the reset",
         tests=[
-            "tests/test_fake_controls.py::test_a_request_begun_before_a_reset_is_not_counted_after_it"
+            "tests/fake/test_fake_controls.py::test_a_request_begun_before_a_reset_is_not_counted_after_it"
         ],
     ),
     Mutation(
@@ -224,7 +224,7 @@ MUTATIONS = [
         old="        if len(words) != 2:",
         new="        if True:",
         tests=[
-            "tests/test_fake_robustness.py::test_requests_refused_before_parsing_are_enveloped_and_recorded"
+            "tests/fake/test_fake_robustness.py::test_requests_refused_before_parsing_are_enveloped_and_recorded"
         ],
     ),
     # -- writes (fake_server/_store.py) ------------------------------------------------

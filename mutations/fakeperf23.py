@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from mutations import Mutation
 
-FAST = "tests/test_fake_fast_path.py"
+FAST = "tests/fake/test_fake_fast_path.py"
 WSGI = "fake_server/_wsgi.py"
 SAME = f"{FAST}::test_a_plain_request_sees_what_the_general_path_sees"
 

@@ -3,10 +3,10 @@
 from mutations import Mutation
 
 ERRORS = "expertfile_nb/errors.py"
-NB_ERRORS = "tests/test_notebook_errors.py"
+NB_ERRORS = "tests/notebook_ui/test_notebook_errors.py"
 QUICKSTART = "notebooks/quickstart.ipynb"
 QUICKSTART_TEST = (
-    "tests/test_notebook_analyst.py::"
+    "tests/notebook_ui/test_notebook_analyst.py::"
     "test_the_quickstart_leads_with_name_job_title_country_and_labels_its_chart_axes"
 )
 
@@ -30,14 +30,14 @@ MUTATIONS = [
         path="fake_server/__main__.py",
         old="reason = os.strerror(exc.errno) if exc.errno else",
         new="reason = exc.strerror if exc.errno else",
-        tests=["tests/test_fake_cli.py::test_port_in_use_is_a_clear_error"],
+        tests=["tests/fake/test_fake_cli.py::test_port_in_use_is_a_clear_error"],
     ),
     Mutation(
         name="notebook22: demo ignores EXPERTFILE_BASE_URL set alone (starts the fake)",
         path="expertfile_nb/cli/demo.py",
         old="if source is None and named:",
         new="if source is None and named and False:",
-        tests=["tests/test_demo.py::test_a_base_url_set_alone_is_an_error_not_the_fake"],
+        tests=["tests/cli/test_demo.py::test_a_base_url_set_alone_is_an_error_not_the_fake"],
     ),
     Mutation(
         name="notebook22: demo's CSV without name, job title and country",
@@ -45,7 +45,7 @@ MUTATIONS = [
         old='access="public", status="all", fields=list(ANALYST_FIELDS), progress=progress',
         new='access="public", status="all", progress=progress',
         tests=[
-            "tests/test_demo.py::"
+            "tests/cli/test_demo.py::"
             "test_the_csv_leads_with_name_job_title_and_country_and_reproduces_the_summary"
         ],
     ),
@@ -55,7 +55,7 @@ MUTATIONS = [
         old='"country": _top(experts["country"]) if',
         new='"country": _top(experts["country"].iloc[::2]) if',
         tests=[
-            "tests/test_demo.py::"
+            "tests/cli/test_demo.py::"
             "test_the_csv_leads_with_name_job_title_and_country_and_reproduces_the_summary"
         ],
     ),
@@ -65,7 +65,7 @@ MUTATIONS = [
         old="start, end = sorted((when(), when()))",
         new="start, end = (when(), when())",
         tests=[
-            "tests/test_fake_accomplishments.py::"
+            "tests/fake/test_fake_accomplishments.py::"
             "test_every_accomplishment_ends_no_earlier_than_it_starts"
         ],
     ),

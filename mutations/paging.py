@@ -8,13 +8,13 @@ PAGING = "expertfile_nb/_reads/paging.py"
 FRAMES = "expertfile_nb/_reads/frames.py"
 QUERY = "expertfile_nb/_reads/query.py"
 READS = "expertfile_nb/_reads/records.py"
-VERIFY = "tests/pull/test_pull_verification.py"
-CHANGING = "tests/pull/test_pull_changing_org.py"
-SIZE = "tests/pull/test_pull_page_size.py"
-FRAME_TESTS = "tests/pull/test_pull_frames.py"
-QUERY_TESTS = "tests/pull/test_pull_query.py"
+VERIFY = "tests/reads/test_pull_verification.py"
+CHANGING = "tests/reads/test_pull_changing_org.py"
+SIZE = "tests/reads/test_pull_page_size.py"
+FRAME_TESTS = "tests/reads/test_pull_frames.py"
+QUERY_TESTS = "tests/reads/test_pull_query.py"
 CONTRACT = "tests/contract/test_client_contract.py"
-NO_OVERLAP = "tests/pull/test_pull_no_overlap.py"
+NO_OVERLAP = "tests/reads/test_pull_no_overlap.py"
 
 MUTATIONS = [
     Mutation(
@@ -74,7 +74,7 @@ MUTATIONS = [
         path=PAGING,
         old="target = total if self.limit is None else min(total, self.limit)",
         new="target = total",
-        tests=["tests/test_pull_experts.py::test_limit_fetches_no_more_pages_than_needed"],
+        tests=["tests/reads/test_pull_experts.py::test_limit_fetches_no_more_pages_than_needed"],
     ),
     Mutation(
         name="paging: no re-pull after a mismatch",
@@ -109,7 +109,9 @@ MUTATIONS = [
         path=PAGING,
         old="        if probe == keys[2:4] or (len(keys) == 3 and probe[:1] == keys[2:3]):",
         new="        if False:",
-        tests=["tests/test_pull_experts.py::test_page_number_paging_is_detected_and_followed"],
+        tests=[
+            "tests/reads/test_pull_experts.py::test_page_number_paging_is_detected_and_followed"
+        ],
     ),
     Mutation(
         name="frames: Unix-second timestamps not converted",
@@ -165,7 +167,7 @@ MUTATIONS = [
         path=READS,
         old="len(items) != 1",
         new="len(items) < 1",
-        tests=["tests/pull/test_single_reads.py::test_anything_but_one_spotlight_is_an_api_error"],
+        tests=["tests/reads/test_single_reads.py::test_anything_but_one_spotlight_is_an_api_error"],
     ),
     Mutation(
         name="reads: the spotlight not unwrapped from data.spotlight",
@@ -186,14 +188,16 @@ MUTATIONS = [
         path="expertfile_nb/_reads/paging.py",
         old="probe = pool.submit(self._fetch, 1, 2) if len(first.rows) >= 2 else None",
         new="probe = pool.submit(self._fetch, 1, 2) if len(first.rows) >= 4 else None",
-        tests=["tests/test_pull_experts.py::test_page_number_paging_is_followed_with_small_pages"],
+        tests=[
+            "tests/reads/test_pull_experts.py::test_page_number_paging_is_followed_with_small_pages"
+        ],
     ),
     Mutation(
         name="paging: a 4xx on a page is wrapped as IncompleteDataError",
         path="expertfile_nb/_reads/paging.py",
         old="            and 400 <= (exc.status or 0) < 500",
         new="            and 400 <= (exc.status or 0) < 400",
-        tests=["tests/test_pull_experts.py::test_a_4xx_on_a_later_page_is_raised_as_it_is"],
+        tests=["tests/reads/test_pull_experts.py::test_a_4xx_on_a_later_page_is_raised_as_it_is"],
     ),
     Mutation(
         name="paging: a refused login mid-pull is wrapped as IncompleteDataError",
@@ -201,7 +205,7 @@ MUTATIONS = [
         old="(AuthenticationError, ConfigurationError, ResponseTooLargeError)",
         new="(ConfigurationError, ResponseTooLargeError)",
         tests=[
-            "tests/test_pull_experts.py::test_a_login_refused_mid_pull_is_an_authentication_error"
+            "tests/reads/test_pull_experts.py::test_a_login_refused_mid_pull_is_an_authentication_error"
         ],
     ),
     Mutation(
@@ -209,14 +213,16 @@ MUTATIONS = [
         path="expertfile_nb/_reads/paging.py",
         old="            and not isinstance(exc, RateLimitError)\n",
         new="\n",
-        tests=["tests/test_reliability_faults.py"],
+        tests=["tests/transport/test_reliability_faults.py"],
     ),
     Mutation(
         name="paging: a page over the size cap is wrapped as IncompleteDataError",
         path="expertfile_nb/_reads/paging.py",
         old="(AuthenticationError, ConfigurationError, ResponseTooLargeError)",
         new="(AuthenticationError, ConfigurationError)",
-        tests=["tests/test_answer_bounds.py::test_get_session_sets_the_cap_and_the_deadline"],
+        tests=[
+            "tests/transport/test_answer_bounds.py::test_get_session_sets_the_cap_and_the_deadline"
+        ],
     ),
     Mutation(
         name="paging: no second look where pages cannot overlap (page numbers, one-row pages)",

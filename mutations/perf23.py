@@ -9,8 +9,8 @@ PACE = "expertfile_nb/_reads/pace.py"
 PAGING = "expertfile_nb/_reads/paging.py"
 FRAMES = "expertfile_nb/_reads/frames.py"
 TRANSPORT = "expertfile_nb/_http/transport.py"
-ADAPTIVE = "tests/pull/test_pull_adaptive.py"
-ROWS = "tests/pull/test_pull_rows.py"
+ADAPTIVE = "tests/reads/test_pull_adaptive.py"
+ROWS = "tests/reads/test_pull_rows.py"
 
 MUTATIONS = [
     Mutation(
@@ -104,7 +104,9 @@ MUTATIONS = [
         old="                    window.clear()\n"
         "                    starts = self._plan(size, target, by_page=True)\n",
         new="                    starts = self._plan(size, target, by_page=True)\n",
-        tests=["tests/test_pull_experts.py::test_page_number_paging_is_detected_and_followed"],
+        tests=[
+            "tests/reads/test_pull_experts.py::test_page_number_paging_is_detected_and_followed"
+        ],
     ),
     Mutation(
         name="frames: rows not flattened (avatar as one column of dicts)",

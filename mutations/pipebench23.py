@@ -2,7 +2,7 @@
 
 from mutations import Mutation
 
-FORMAT = "tests/test_pipeline_format.py"
+FORMAT = "tests/pipeline/test_pipeline_format.py"
 
 MUTATIONS = [
     Mutation(

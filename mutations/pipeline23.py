@@ -2,9 +2,9 @@
 
 from mutations import Mutation
 
-PIPE = "tests/test_pipeline.py"
-PULL = "tests/test_pull_out.py"
-CLI = "tests/test_pipeline_cli.py"
+PIPE = "tests/pipeline/test_pipeline.py"
+PULL = "tests/cli/test_pull_out.py"
+CLI = "tests/pipeline/test_pipeline_cli.py"
 
 MUTATIONS = [
     Mutation(

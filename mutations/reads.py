@@ -7,11 +7,11 @@ the country codes; ``get_section_item``; ``get_spotlight``'s datetimes; the staf
 
 from mutations import Mutation
 
-FRAME = "tests/pull/test_profiles_frame.py"
-QUERY = "tests/pull/test_pull_query.py"
-SINGLE = "tests/pull/test_single_reads.py"
+FRAME = "tests/reads/test_profiles_frame.py"
+QUERY = "tests/reads/test_pull_query.py"
+SINGLE = "tests/reads/test_single_reads.py"
 SAMPLES = "tests/contract/test_client_vendor_samples.py"
-ODD = "tests/test_odd_answers.py"
+ODD = "tests/transport/test_odd_answers.py"
 PF = "expertfile_nb/_reads/profiles.py"
 Q = "expertfile_nb/_reads/query.py"
 R = "expertfile_nb/_reads/records.py"

@@ -2,15 +2,15 @@
 
 from mutations import Mutation
 
-READBACK = "tests/test_write_readback.py"
-SAFETY = "tests/test_write_safety.py"
-UNDO = "tests/test_undo_safety.py"
-JOURNAL = "tests/test_journal_safety.py"
-CSV = "tests/test_apply_csv.py"
-CLI = "tests/test_apply_cli.py"
-ROUND = "tests/test_round_trip.py"
-REVIEW = "tests/test_review21_writes.py"
-ATTACKS = "tests/test_review21_attacks.py"
+READBACK = "tests/edits/test_write_readback.py"
+SAFETY = "tests/edits/test_write_safety.py"
+UNDO = "tests/edits/test_undo_safety.py"
+JOURNAL = "tests/edits/test_journal_safety.py"
+CSV = "tests/cli/test_apply_csv.py"
+CLI = "tests/cli/test_apply_cli.py"
+ROUND = "tests/edits/test_round_trip.py"
+REVIEW = "tests/edits/test_review21_writes.py"
+ATTACKS = "tests/edits/test_review21_attacks.py"
 
 
 def _m(name: str, path: str, old: str, new: str, *tests: str) -> Mutation:

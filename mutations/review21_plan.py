@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from mutations import Mutation
 
-SAFE = "tests/test_plan_safety.py"
-REVIEW = "tests/test_review21_plan.py"
+SAFE = "tests/edits/test_plan_safety.py"
+REVIEW = "tests/edits/test_review21_plan.py"
 DELETE_ECHO = "test_a_person_whose_profile_holds_the_token_is_deleted_and_the_token_kept_out"
 
 
@@ -167,7 +167,9 @@ MUTATIONS = [
         path="expertfile_nb/cli/apply.py",
         old="unverifiable=tuple(args.unverifiable or ())",
         new="unverifiable=()",
-        tests=["tests/test_apply_csv.py::test_a_field_no_read_shows_needs_unverifiable_by_name"],
+        tests=[
+            "tests/cli/test_apply_csv.py::test_a_field_no_read_shows_needs_unverifiable_by_name"
+        ],
     ),
     Mutation(
         name="review21_plan: Client.plan_changes drops unverifiable=",

@@ -2,13 +2,13 @@
 
 from mutations import Mutation
 
-FORMS = "tests/test_redaction_forms.py"
+FORMS = "tests/transport/test_redaction_forms.py"
 MATRIX = f"{FORMS}::test_no_form_of_the_secret_survives_a_token_error"
 WIDGET = f"{FORMS}::test_the_login_form_keeps_no_form_of_an_echoed_secret"
-BOUNDS = "tests/test_answer_bounds.py"
-RULES = "tests/test_reliability_transport.py"
-ECHO = "tests/test_echoed_secrets.py"
-DEADLINE = "tests/test_login_deadline.py"
+BOUNDS = "tests/transport/test_answer_bounds.py"
+RULES = "tests/transport/test_reliability_transport.py"
+ECHO = "tests/transport/test_echoed_secrets.py"
+DEADLINE = "tests/auth/test_login_deadline.py"
 
 MUTATIONS = [
     Mutation(
@@ -159,7 +159,7 @@ MUTATIONS = [
         path="expertfile_nb/_http/transport.py",
         old="        return None if seconds is None else min(seconds, self.max_retry_after)",
         new="        return seconds",
-        tests=["tests/test_token_lifecycle.py::test_retry_after_is_capped"],
+        tests=["tests/auth/test_token_lifecycle.py::test_retry_after_is_capped"],
     ),
     Mutation(
         name="session: plain http goes through the environment's proxy",
@@ -174,7 +174,7 @@ MUTATIONS = [
         old='            del prepared_request.headers["Authorization"]',
         new="            pass",
         tests=[
-            "tests/test_reliability_transport.py::test_redirects_to_another_origin_never_carry_the_token"
+            "tests/transport/test_reliability_transport.py::test_redirects_to_another_origin_never_carry_the_token"
         ],
     ),
     Mutation(
@@ -204,7 +204,7 @@ MUTATIONS = [
         old='    if scheme == "http" and not is_loopback(host):',
         new="    if False:",
         tests=[
-            "tests/test_reliability_transport.py::test_plain_http_to_remote_is_refused_before_any_request"
+            "tests/transport/test_reliability_transport.py::test_plain_http_to_remote_is_refused_before_any_request"
         ],
     ),
     Mutation(
@@ -212,7 +212,9 @@ MUTATIONS = [
         path="expertfile_nb/_http/config.py",
         old="    except ValueError:\n        raise ConfigurationError(",
         new="    except KeyError:\n        raise ConfigurationError(",
-        tests=["tests/test_odd_answers.py::test_a_malformed_base_url_is_a_configuration_error"],
+        tests=[
+            "tests/transport/test_odd_answers.py::test_a_malformed_base_url_is_a_configuration_error"
+        ],
     ),
     Mutation(
         name="session: the error's response keeps the session's hooks (and so the secret)",
@@ -257,7 +259,7 @@ MUTATIONS = [
         path="expertfile_nb/_auth/session.py",
         old="            requests.exceptions.MissingSchema,\n",
         new="",
-        tests=["tests/test_session.py::test_a_caller_mistake_is_a_configuration_error"],
+        tests=["tests/auth/test_session.py::test_a_caller_mistake_is_a_configuration_error"],
     ),
     Mutation(
         name="session: RateLimitError tells our capped wait, not the service's",
@@ -265,7 +267,7 @@ MUTATIONS = [
         old="        retry_after = asked_to_wait(response)",
         new="        retry_after = min(asked_to_wait(response) or 0, 30.0) or None",
         tests=[
-            "tests/test_token_lifecycle.py::test_rate_limit_error_tells_the_wait_the_service_asked_for"
+            "tests/auth/test_token_lifecycle.py::test_rate_limit_error_tells_the_wait_the_service_asked_for"
         ],
     ),
     Mutation(
@@ -273,14 +275,16 @@ MUTATIONS = [
         path="expertfile_nb/_auth/session.py",
         old='            kwargs["timeout"] = self.timeout',
         new="            pass",
-        tests=["tests/test_session.py::test_default_timeout_applies_with_positional_arguments"],
+        tests=[
+            "tests/auth/test_session.py::test_default_timeout_applies_with_positional_arguments"
+        ],
     ),
     Mutation(
         name="transport: a timeout given by position is not seen",
         path="expertfile_nb/_auth/session.py",
         old='    return "timeout" in kwargs or len(args) > _TIMEOUT_POSITION',
         new='    return "timeout" in kwargs',
-        tests=["tests/test_session.py::test_a_timeout_given_by_position_is_the_one_used"],
+        tests=["tests/auth/test_session.py::test_a_timeout_given_by_position_is_the_one_used"],
     ),
     Mutation(
         name="deadline: urllib3 retries after the deadline, on a connection nothing ends",

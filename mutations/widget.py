@@ -3,7 +3,7 @@
 from mutations import Mutation
 
 WIDGET = "expertfile_nb/widget.py"
-TESTS = "tests/test_widget.py"
+TESTS = "tests/notebook_ui/test_widget.py"
 
 MUTATIONS = [
     Mutation(

@@ -3,10 +3,10 @@
 from mutations import Mutation
 
 CONTRACT = "tests/contract/test_client_writes.py"
-SAFETY = "tests/test_write_safety.py"
-PLAN = "tests/test_plan.py"
-TRIP = "tests/test_round_trip.py"
-CLI = "tests/test_apply_cli.py"
+SAFETY = "tests/edits/test_write_safety.py"
+PLAN = "tests/edits/test_plan.py"
+TRIP = "tests/edits/test_round_trip.py"
+CLI = "tests/cli/test_apply_cli.py"
 
 MUTATIONS = [
     Mutation(

@@ -2,7 +2,7 @@
 
 from mutations import Mutation
 
-CSV = "tests/test_apply_csv.py"
+CSV = "tests/cli/test_apply_csv.py"
 CLI_PATH = "expertfile_nb/cli/apply.py"
 HEADER = f"{CSV}::test_a_bad_header_is_exit_2_before_anything_is_read"
 MESSAGES = f"{CSV}::test_every_message_names_the_line_and_the_column"
@@ -162,7 +162,7 @@ MUTATIONS = [
         path=CLI_PATH,
         old="    journal = Path(args.journal) if args.journal and not args.dry_run else None\n",
         new="    journal = None\n",
-        tests=["tests/test_apply_cli.py::test_an_existing_journal_is_exit_2_and_kept"],
+        tests=["tests/cli/test_apply_cli.py::test_an_existing_journal_is_exit_2_and_kept"],
     ),
     Mutation(
         name="writes21_csv: --unverifiable named on the command line is not passed to the plan",

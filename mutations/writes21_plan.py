@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from mutations import Mutation
 
-SAFE = "tests/test_plan_safety.py"
-RANDOM = "tests/test_round_trip_random.py"
+SAFE = "tests/edits/test_plan_safety.py"
+RANDOM = "tests/edits/test_round_trip_random.py"
 
 MUTATIONS = [
     Mutation(
@@ -69,7 +69,7 @@ MUTATIONS = [
         new="        return\n",
         tests=[
             f"{SAFE}::test_pace_spaces_the_writes",
-            "tests/test_review21_plan.py::test_pace_spaces_the_starts_of_the_writes_the_service_receives",
+            "tests/edits/test_review21_plan.py::test_pace_spaces_the_starts_of_the_writes_the_service_receives",
         ],
     ),
     Mutation(
@@ -142,6 +142,8 @@ MUTATIONS = [
         path="expertfile_nb/_edits/plan.py",
         old="        if not self.changes:  # nothing to write: no login, no request, no journal\n",
         new="        if False:\n",
-        tests=["tests/test_plan_safety.py::test_an_empty_plan_writes_no_journal_and_sends_nothing"],
+        tests=[
+            "tests/edits/test_plan_safety.py::test_an_empty_plan_writes_no_journal_and_sends_nothing"
+        ],
     ),
 ]

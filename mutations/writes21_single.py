@@ -2,8 +2,8 @@
 
 from mutations import Mutation
 
-READBACK = "tests/test_write_readback.py"
-SAFETY = "tests/test_write_safety.py"
+READBACK = "tests/edits/test_write_readback.py"
+SAFETY = "tests/edits/test_write_safety.py"
 
 
 def _t(name: str) -> str:

@@ -2,8 +2,8 @@
 
 from mutations import Mutation
 
-UNDO = "tests/test_undo_safety.py"
-JOURNAL = "tests/test_journal_safety.py"
+UNDO = "tests/edits/test_undo_safety.py"
+JOURNAL = "tests/edits/test_journal_safety.py"
 JOURNAL_PY = "expertfile_nb/_edits/journal.py"
 
 MUTATIONS = [

@@ -238,7 +238,7 @@ class _Applier:
         return current
 
     def _call(self, name: str) -> Callable[..., Any]:
-        from expertfile_nb import writes
+        from expertfile_nb._edits import people as writes
 
         noun = "expert" if self.plan.kind == "experts" else "staff_member"
         function: Callable[..., Any] = getattr(writes, f"{name}_{noun}")

@@ -1,8 +1,8 @@
 """Reading the organization: the documented read endpoints as a table (``endpoints``),
-their query parameters (``query``), the verified concurrent pull (``paging``, paced by
-``pace``), single reads (``records``), records into DataFrames (``frames``), whole
-profiles (``profiles``), the four tables of pipelines (``tables``) and the public read
-functions (``data``).
+their query parameters (``query``), the verified concurrent pull (``paging``; paced by
+``pace``, its duplicate check in ``keys``, its bar in ``progress``), single reads
+(``records``), records into DataFrames (``frames``), whole profiles (``profiles``), the
+four tables of pipelines (``tables``) and the public read functions (``data``).
 
 May import: ``_auth``, ``_http`` and the base modules.
 """

@@ -18,7 +18,7 @@ import pytest
 import expertfile_nb as ef
 from tests.contract import documented as doc
 from tests.contract import pages
-from tests.pull.service import SECRETS, PlainService
+from tests.reads.service import SECRETS, PlainService
 
 PAGES = {
     "experts": pages.expert_page(),

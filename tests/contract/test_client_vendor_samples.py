@@ -27,7 +27,7 @@ import pytest
 import expertfile_nb as ef
 from tests.contract import pages
 from tests.contract.vendor_samples import READS, SAMPLES, parsed, repaired
-from tests.pull.service import Listing, PlainService
+from tests.reads.service import Listing, PlainService
 
 USERNAME = "peter.evans"
 LISTS = {"expert.list": ef.get_experts, "staff.list": ef.get_staff}

@@ -19,7 +19,7 @@ import pytest
 import expertfile_nb as ef
 from tests.contract import pages
 from tests.contract import writes as doc
-from tests.pull.service import PlainService
+from tests.reads.service import PlainService
 
 ORG = pages.ORG
 USER = "peter.evans"
