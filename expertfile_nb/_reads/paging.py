@@ -77,7 +77,9 @@ is the first page (one round trip alone: ``total`` is not known before it), the
 requests' own CPU (``requests`` and the JSON of each page; the server's), and
 building the frame. The probe travels with the pages, and ``get_*`` makes each page's
 records into rows as it arrives (:func:`collect`'s ``each``), so that only the
-DataFrame itself is built after the last page.
+DataFrame itself is built after the last page. The proxy and CA-bundle settings are
+read from the environment once a pass (``requests`` would read them for every page):
+see :func:`expertfile_nb._session.read_environment`.
 """
 
 from __future__ import annotations
