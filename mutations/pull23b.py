@@ -6,8 +6,8 @@ from __future__ import annotations
 from mutations import Mutation
 
 ROUTES = "fake_server/_routes.py"
-SESSION = "expertfile_nb/_session.py"
-PAGING = "expertfile_nb/_paging.py"
+SESSION = "expertfile_nb/_auth/session.py"
+PAGING = "expertfile_nb/_reads/paging.py"
 CACHE = "tests/test_fake_list_cache.py"
 ENVIRONMENT = "tests/pull/test_pull_environment.py"
 

@@ -79,7 +79,7 @@ building the frame. The probe travels with the pages, and ``get_*`` makes each p
 records into rows as it arrives (:func:`collect`'s ``each``), so that only the
 DataFrame itself is built after the last page. The proxy and CA-bundle settings are
 read from the environment once a pass (``requests`` would read them for every page):
-see :func:`expertfile_nb._session.read_environment`.
+see :func:`expertfile_nb._auth.session.read_environment`.
 """
 
 from __future__ import annotations
