@@ -111,16 +111,15 @@ MUTATIONS = [
     Mutation(
         name="frames: rows not flattened (avatar as one column of dicts)",
         path=FRAMES,
-        old="    if not any(isinstance(value, dict) for value in record.values()):\n"
-        "        return record",
-        new="    if True:\n        return record",
+        old="    for key, value in objects:\n        _into(row, key, value)",
+        new="    for key, value in objects:\n        row[key] = value",
         tests=[f"{ROWS}::test_rows_are_what_json_normalize_makes_of_the_records"],
     ),
     Mutation(
         name="frames: flattened keys in the record's order, not json_normalize's",
         path=FRAMES,
-        old="flat = {key: value for key, value in record.items() if not isinstance(value, dict)}",
-        new="flat = {}",
+        old="            objects.append((key, value))\n",
+        new="            _into(row, key, value)\n",
         tests=[f"{ROWS}::test_rows_are_what_json_normalize_makes_of_the_records"],
     ),
     Mutation(
@@ -133,8 +132,8 @@ MUTATIONS = [
     Mutation(
         name="frames: topics with more than a title become titles",
         path=FRAMES,
-        old='isinstance(t, dict) and len(t) == 1 and "title" in t for t in topics',
-        new='isinstance(t, dict) and "title" in t for t in topics',
+        old='isinstance(topic, dict) and len(topic) == 1 and "title" in topic',
+        new='isinstance(topic, dict) and "title" in topic',
         tests=[f"{ROWS}::test_topics_become_titles_only_when_every_item_is_a_title"],
     ),
     Mutation(

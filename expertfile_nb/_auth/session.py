@@ -20,6 +20,11 @@
   the whole call: its retries, redirects, and a re-login after a 401 with the
   replay, all together.
 - No error keeps a reference to a request that carried the token or the secret.
+- ``requests`` reads the proxy and CA-bundle settings from the environment on every
+  request (``HTTPS_PROXY``, ``NO_PROXY``, ``REQUESTS_CA_BUNDLE``…: about 0.2 ms, most of
+  it scanning ``os.environ``). A pull reads them once per pass instead
+  (:func:`read_environment`, :func:`environment_read`): every page of the pass goes
+  where its first would have gone, and a pull started after a change sees the change.
 
 How requests travel (retries, deadline, size cap, proxies) is
 :mod:`expertfile_nb._http.transport`; every session is set up by its ``configure``.
@@ -28,6 +33,10 @@ How requests travel (retries, deadline, size cap, proxies) is
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -185,6 +194,48 @@ def _sets_timeout(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
     return "timeout" in kwargs or len(args) > _TIMEOUT_POSITION
 
 
+@dataclass(frozen=True)
+class Environment:
+    """What ``requests`` took from the environment and the session (proxies, ``verify``,
+    ``cert``, ``stream``) for requests to one base URL, read once: see
+    :func:`read_environment`."""
+
+    proxies: dict[str, str]
+    stream: Any
+    verify: Any
+    cert: Any
+
+
+#: the environment read for the requests this thread (context) sends: see environment_read
+_READ: ContextVar[Environment | None] = ContextVar("expertfile_environment", default=None)
+
+
+def read_environment(session: requests.Session) -> Environment | None:
+    """The proxy and CA-bundle settings ``session`` would use for its base URL, read now
+    from the environment (``None`` for a session that does not consult them, or that is
+    not an :class:`ExpertFileSession`: it reads them itself, as ``requests`` does)."""
+    if not isinstance(session, ExpertFileSession) or not session.trust_env:
+        return None
+    # requests' own reading (not ours, which would give back the one in force)
+    merged = requests.Session.merge_environment_settings(
+        session, session.base_url + "/", {}, None, None, None
+    )
+    return Environment(dict(merged["proxies"]), merged["stream"], merged["verify"], merged["cert"])
+
+
+@contextmanager
+def environment_read(environment: Environment | None) -> Iterator[None]:
+    """Within it, an :class:`ExpertFileSession` request uses ``environment`` instead of
+    reading the environment again: for requests to the base URL ``environment`` was read
+    for, with no proxies, ``verify``, ``cert`` or ``stream`` of their own (a pull's pages).
+    Proxies are chosen by scheme and host only, so every path of one base URL has the same."""
+    token = _READ.set(environment)
+    try:
+        yield
+    finally:
+        _READ.reset(token)
+
+
 class ExpertFileSession(requests.Session):
     """A ``requests.Session`` for the ExpertFile API (see the module docstring).
 
@@ -245,6 +296,8 @@ class ExpertFileSession(requests.Session):
             AuthenticationError: the token was rejected and could not be renewed.
             DeadlineExceededError: the whole call (a re-login included) outlasted
                 ``deadline``.
+            ConfigurationError: the path cannot be sent, or the CA bundle or certificate
+                file named (``REQUESTS_CA_BUNDLE``, ``verify``, ``cert``) is not there.
         """
         if isinstance(url, bytes):
             url = url.decode()
@@ -281,9 +334,28 @@ class ExpertFileSession(requests.Session):
                 f"{where} failed: {type(exc).__name__}. The connection broke while the answer "
                 "arrived; try again."
             )
+        except OSError as exc:  # requests' own check of the CA bundle and certificate files
+            failure = ConfigurationError(
+                f"{where} cannot be sent: {str(exc)[:300]}. Check REQUESTS_CA_BUNDLE and "
+                "CURL_CA_BUNDLE (or the session's verify and cert): they must name files "
+                "that exist."
+            )
         # raised here, outside the except block: the requests exception (and the request
         # it holds, with the token) stays neither the cause nor the context of our error
         raise failure
+
+    def merge_environment_settings(
+        self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any
+    ) -> Any:  # requests' own TypedDict (its stubs' private _Settings)
+        read = _READ.get()
+        if read is not None:  # read once for the pass of a pull (environment_read)
+            return {
+                "proxies": dict(read.proxies),
+                "stream": read.stream,
+                "verify": read.verify,
+                "cert": read.cert,
+            }
+        return super().merge_environment_settings(url, proxies, stream, verify, cert)
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         check_transport(request.url or "")

@@ -76,13 +76,12 @@ def _convert(values: pd.Series[Any], dtype: str) -> pd.Series[Any]:
     return converted
 
 
-def _topic_titles(record: dict[str, Any]) -> dict[str, Any]:
-    topics = record.get("topics")
-    if not isinstance(topics, list) or not all(
-        isinstance(t, dict) and len(t) == 1 and "title" in t for t in topics
-    ):
-        return record
-    return {**record, "topics": [t["title"] for t in topics]}
+def _titles(topics: list[Any]) -> list[Any] | None:
+    """``topics`` as a list of titles when every item is ``{"title": …}`` alone, else None."""
+    for topic in topics:
+        if not (isinstance(topic, dict) and len(topic) == 1 and "title" in topic):
+            return None
+    return [topic["title"] for topic in topics]
 
 
 def _into(flat: dict[str, Any], prefix: str, value: dict[str, Any]) -> None:
@@ -94,23 +93,31 @@ def _into(flat: dict[str, Any], prefix: str, value: dict[str, Any]) -> None:
             flat[name] = inner
 
 
-def _flat(record: dict[str, Any]) -> dict[str, Any]:
-    """``record`` flattened as :func:`pandas.json_normalize` does (``avatar.small``): the
-    keys that are not objects first, then the objects' keys, depth first; an empty
-    object leaves no key."""
-    if not any(isinstance(value, dict) for value in record.values()):
-        return record
-    flat = {key: value for key, value in record.items() if not isinstance(value, dict)}
+def _row(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` as a row, in one pass: ``topics`` as titles, objects flattened as
+    :func:`pandas.json_normalize` does (``avatar.small``): the keys that are not objects
+    first, then the objects' keys, depth first; an empty object leaves no key."""
+    row: dict[str, Any] = {}
+    objects: list[tuple[str, dict[str, Any]]] = []
     for key, value in record.items():
         if isinstance(value, dict):
-            _into(flat, key, value)
-    return flat
+            objects.append((key, value))
+        else:
+            row[key] = value
+    topics = row.get("topics")
+    if isinstance(topics, list):
+        titles = _titles(topics)
+        if titles is not None:
+            row["topics"] = titles
+    for key, value in objects:
+        _into(row, key, value)
+    return row
 
 
 def flat_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Records as rows of the frame: ``topics`` as titles, objects flattened. Done a page
     at a time while the pull waits for the next (see :func:`frame_of_rows`); no pandas."""
-    return [_flat(_topic_titles(record)) for record in records]
+    return [_row(record) for record in records]
 
 
 def build_frame(

@@ -77,7 +77,9 @@ is the first page (one round trip alone: ``total`` is not known before it), the
 requests' own CPU (``requests`` and the JSON of each page; the server's), and
 building the frame. The probe travels with the pages, and ``get_*`` makes each page's
 records into rows as it arrives (:func:`collect`'s ``each``), so that only the
-DataFrame itself is built after the last page.
+DataFrame itself is built after the last page. The proxy and CA-bundle settings are
+read from the environment once a pass (``requests`` would read them for every page):
+see :func:`expertfile_nb._auth.session.read_environment`.
 """
 
 from __future__ import annotations
@@ -89,7 +91,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from expertfile_nb._auth.session import hidden_values
+from expertfile_nb._auth.session import (
+    Environment,
+    environment_read,
+    hidden_values,
+    read_environment,
+)
 from expertfile_nb._http.envelope import data_of, load_json
 from expertfile_nb._http.transport import pacing_429
 from expertfile_nb._reads.keys import KeySet
@@ -205,6 +212,7 @@ class Pull:
         self.by_page = False  # page_from read as a page number (the plan found so)
         self.overlap = 0  # rows each later page repeats of the page before (the plan)
         self.pace = Pace(workers)  # renewed by each pass (see pages)
+        self.environment: Environment | None = None  # read by each pass (see pages)
 
     # -- one page --------------------------------------------------------------------------
     def _get(self, page_from: int, size: int) -> Page:
@@ -219,7 +227,7 @@ class Pull:
             if epoch is None:
                 raise IncompleteDataError(f"The pull of {self.endpoint.noun} was stopped.")
             try:
-                with pacing_429() as deferred:
+                with pacing_429() as deferred, environment_read(self.environment):
                     response = self.session.get(self.path, params=params)
                 page = self._read(response, page_from)
             except RateLimitError as exc:
@@ -361,6 +369,8 @@ class Pull:
         """The new records of each page, in order, verified. Raises :class:`Mismatch`."""
         asked = self.page_size if self.limit is None else max(1, min(self.page_size, self.limit))
         self.pace = Pace(self.workers, self.pace.limit)  # a re-pull starts where the last ended
+        # proxies and CA bundle: read from the environment once a pass, not once a page
+        self.environment = read_environment(self.session)
         first, size = self._first_page(asked)
         if size != asked:
             self.page_size = size  # a re-pull starts at the size the service accepted

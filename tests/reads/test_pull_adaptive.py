@@ -122,9 +122,10 @@ def test_without_retry_after_the_pull_backs_off_and_finishes(
     expertfile_env.experts = 1500
     expertfile_env.latency = 0.01
     ef.login()
-    # a low rate and a small burst: 8 workers exceed it even when a busy machine spreads them
-    limit = limit_rate(expertfile_env, per_second=50, burst=2, retry_after=False)
-    frame = ef.get_experts(workers=8, progress=False, **EVERYONE)
+    # 16 workers start at once after the first page: more than the burst of 4 even when a
+    # busy machine spreads them; 100 a second lets each page through well within 5 tries
+    limit = limit_rate(expertfile_env, per_second=100, burst=4, retry_after=False)
+    frame = ef.get_experts(workers=16, progress=False, **EVERYONE)
     assert len(frame) == 1500 and frame["username"].is_unique
     assert limit.refused > 0
     assert sum(not s.refused for s in limit.seen) == _requests(1500)
