@@ -43,7 +43,7 @@ from expertfile_nb._auth.state import Login, LoginState
 from expertfile_nb._auth.status import LoginStatus, status_before_login
 from expertfile_nb._auth.token import Token
 from expertfile_nb._auth.token_file import TokenFile
-from expertfile_nb._checks.check import DEFAULT_BUDGET, DEFAULT_TIME_LIMIT
+from expertfile_nb._checks.check import DEFAULT_BUDGET, DEFAULT_TIME_LIMIT, probe_service
 from expertfile_nb._checks.check import check as _check
 from expertfile_nb._checks.report import CheckReport
 from expertfile_nb._edits.diff import plan_changes as _plan_changes
@@ -509,11 +509,21 @@ class Client:
         deadline: float = DEFAULT_TIME_LIMIT,
     ) -> CheckReport:
         if base_url is None and client_id is None and client_secret is None:
-            login = self._resolve()
-            base_url = login.provider.base_url
-            if login.provider.credentials is not None:
-                client_id = login.provider.credentials.client_id
-                client_secret = login.provider.credentials.client_secret
+            provider = self._resolve().provider
+            base_url = provider.base_url
+            if provider.credentials is not None:
+                client_id = provider.credentials.client_id
+                client_secret = provider.credentials.client_secret
+            elif provider.token is not None:  # a prepared or remembered token: this client's
+                token = provider.token
+                return probe_service(
+                    base_url,
+                    token.access_token,
+                    token.org_id,
+                    budget=budget,
+                    pace=pace,
+                    deadline=deadline,
+                )
         return _check(
             base_url=base_url,
             client_id=client_id,

@@ -24,7 +24,14 @@ from expertfile_nb._http.config import resolve_base_url
 from expertfile_nb._reads.endpoints import EXPERT_PROFILE, EXPERTS, SPOTLIGHTS, STAFF, STAFF_PROFILE
 from expertfile_nb.errors import ConfigurationError, DeadlineExceededError, NotLoggedInError
 
-__all__ = ["ASSUMED", "DEFAULT_BUDGET", "DEFAULT_TIME_LIMIT", "MIN_BUDGET", "check"]
+__all__ = [
+    "ASSUMED",
+    "DEFAULT_BUDGET",
+    "DEFAULT_TIME_LIMIT",
+    "MIN_BUDGET",
+    "check",
+    "probe_service",
+]
 
 DEFAULT_BUDGET = 30
 #: the requests every point needs once (the page-size search uses what is left)
@@ -33,24 +40,26 @@ MIN_BUDGET = 16
 
 def _credentials_for(
     url: str, client_id: str | None, client_secret: str | None
-) -> Credentials | str | None:
-    """Credentials to probe the token endpoint with, or a prepared token (string)."""
+) -> tuple[Credentials | str | None, str]:
+    """Credentials to probe the token endpoint with, or a prepared token (string), and the
+    service to probe: ``url``, or the base URL of the profile the chain took them from."""
     if client_id or client_secret:
         if not (client_id and client_secret):
             raise ConfigurationError("Pass both client_id and client_secret, or neither.")
-        return Credentials(client_id, client_secret)
+        return Credentials(client_id, client_secret), url
     current = STATE.current
     if current is not None and current.provider.base_url == url:
         if current.provider.credentials is not None:
-            return current.provider.credentials
+            return current.provider.credentials, url
         if current.provider.token is not None:
-            return current.provider.token.access_token
+            return current.provider.token.access_token, url
     found = _credentials.find(url)
     if found is None:
-        return None
+        return None, url
+    url = found.base_url or url  # a profile's own service (--profile)
     if found.credentials is not None:
-        return found.credentials
-    return found.token.access_token if found.token is not None else None
+        return found.credentials, url
+    return (found.token.access_token if found.token is not None else None), url
 
 
 def check(
@@ -87,6 +96,23 @@ def check(
         NetworkError: the service could not be reached.
         DeadlineExceededError: no token answer within the deadline.
     """
+    _validate(budget, deadline)
+    url = resolve_base_url(base_url)
+    found, url = _credentials_for(url, client_id, client_secret)
+    if found is None:
+        raise NotLoggedInError(HOW_TO_LOG_IN)
+    org: int | None = None
+    if not isinstance(found, Credentials):
+        current = STATE.current
+        if current is not None and current.provider.base_url == url and current.provider.token:
+            org = current.provider.token.org_id
+        else:
+            prepared = _credentials.prepared_token()
+            org = prepared.org_id if prepared else 0
+    return probe_service(url, found, org, budget=budget, pace=pace, deadline=deadline)
+
+
+def _validate(budget: object, deadline: object) -> None:
     if isinstance(budget, bool) or not isinstance(budget, int) or budget < MIN_BUDGET:
         raise ConfigurationError(
             f"budget must be a whole number of at least {MIN_BUDGET} requests."
@@ -97,10 +123,21 @@ def check(
         or not 0 < deadline <= 24 * 3600
     ):
         raise ConfigurationError("deadline must be a number of seconds, more than 0.")
-    url = resolve_base_url(base_url)
-    found = _credentials_for(url, client_id, client_secret)
-    if found is None:
-        raise NotLoggedInError(HOW_TO_LOG_IN)
+
+
+def probe_service(
+    url: str,
+    found: Credentials | str,
+    org: int | None,
+    *,
+    budget: int = DEFAULT_BUDGET,
+    pace: float | None = None,
+    deadline: float = DEFAULT_TIME_LIMIT,
+) -> CheckReport:
+    """:func:`check` of the service at ``url``, with credentials or a token (``found``) of
+    the organization ``org`` (``None`` with credentials: the token answer says): what
+    ``ef.Client.check`` calls with its own login, so no other login's state is read."""
+    _validate(budget, deadline)
     probe = Probe(url, budget, pace, deadline=float(deadline))
     report = CheckReport(url, budget=budget)
     try:
@@ -118,15 +155,8 @@ def check(
             run = Probes(probe, token.org_id, token.access_token, report)
             token_envelope(run, seen)
         else:
-            org = (
-                STATE.current.provider.token.org_id
-                if STATE.current and STATE.current.provider.token
-                else None
-            )
-            prepared = _credentials.prepared_token()
-            org = org if org is not None else (prepared.org_id if prepared else 0)
             probe.hidden.append(found)
-            run = Probes(probe, org, found, report)
+            run = Probes(probe, org or 0, found, report)
             run.add(
                 "token envelope: keys and types",
                 "documented",

@@ -18,6 +18,7 @@ import pytest
 
 import expertfile_nb as ef
 from fake_server import FakeExpertFile
+from tests.helpers import get_token
 
 WRITES = ("POST", "PUT", "DELETE")
 
@@ -296,3 +297,45 @@ def test_two_clients_apply_at_once_each_to_its_own_organization(
         titles = client.get_profiles(progress=False, kind="experts").job_title
         assert (titles == f"Title of {name}").sum() == 3, name
         assert server.token_requests == 1
+
+
+def test_a_clients_check_probes_with_its_own_token_and_organization(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the default login holds organization 4242's token; a client with a prepared token of
+    # another service and organization checks that one, never with the default's org id
+    with FakeExpertFile() as first, FakeExpertFile(org_id=777) as second:
+        ef.login(first.client_id, first.client_secret, base_url=first.url)
+        ef.get_experts(limit=1, progress=False)
+        token = get_token(second)
+        monkeypatch.setenv("EXPERTFILE_BASE_URL", second.url)
+        monkeypatch.setenv("EXPERTFILE_ACCESS_TOKEN", token)
+        monkeypatch.setenv("EXPERTFILE_ORG_ID", "777")
+        client = ef.Client()
+        client.check(budget=16)
+        paths = [entry.path for entry in second.journal]
+        assert any(p.startswith("/v2/organization/777/") for p in paths), paths
+        assert not any("/organization/4242" in p for p in paths), paths
+        # the client's own token, not whatever the environment holds by now
+        for name in ("EXPERTFILE_BASE_URL", "EXPERTFILE_ACCESS_TOKEN", "EXPERTFILE_ORG_ID"):
+            monkeypatch.delenv(name)
+        second.reset()
+        report = client.check(budget=16)
+        assert report.base_url == second.url
+        assert any(e.path.startswith("/v2/organization/777/") for e in second.journal)
+
+
+def test_a_check_of_another_service_uses_that_services_token_and_organization(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # logged in to one service (organization 4242), ef.check() of another with a prepared
+    # token probes the token's organization, not the login's
+    with FakeExpertFile() as first, FakeExpertFile(org_id=777) as second:
+        ef.login(first.client_id, first.client_secret, base_url=first.url)
+        ef.get_experts(limit=1, progress=False)
+        monkeypatch.setenv("EXPERTFILE_ACCESS_TOKEN", get_token(second))
+        monkeypatch.setenv("EXPERTFILE_ORG_ID", "777")
+        ef.check(base_url=second.url, budget=16)
+        paths = [entry.path for entry in second.journal]
+    assert any(p.startswith("/v2/organization/777/") for p in paths), paths
+    assert not any("/organization/4242" in p for p in paths), paths

@@ -209,3 +209,16 @@ def test_a_profile_without_credentials_sets_the_base_url_for_the_rest_of_the_cha
     state = client.status()
     assert state.base_url == expertfile_server.url and state.profile == "fake"
     assert state.source is not None and "EXPERTFILE_CLIENT_ID" in state.source
+
+
+def test_check_with_a_profile_probes_the_profiles_service(
+    config: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # EXPERTFILE_BASE_URL names one service; the profile another: the profile's wins
+    with FakeExpertFile() as elsewhere, FakeExpertFile() as named:
+        monkeypatch.setenv("EXPERTFILE_BASE_URL", elsewhere.url)
+        write(config, profile_of(named, "work"))
+        main(["check", "--profile", "work", "--budget", "16"])
+        out = capsys.readouterr().out
+        assert named.token_requests == 1 and elsewhere.journal == []
+    assert named.url in out
