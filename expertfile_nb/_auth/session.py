@@ -36,8 +36,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import requests
@@ -194,11 +193,11 @@ def _sets_timeout(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
     return "timeout" in kwargs or len(args) > _TIMEOUT_POSITION
 
 
-@dataclass(frozen=True)
-class Environment:
+class Environment(NamedTuple):
     """What ``requests`` took from the environment and the session (proxies, ``verify``,
     ``cert``, ``stream``) for requests to one base URL, read once: see
-    :func:`read_environment`."""
+    :func:`read_environment`. A named tuple, not a dataclass: ``import expertfile_nb``
+    stays light (``dataclasses`` is among what it leaves out: tests/test_package.py)."""
 
     proxies: dict[str, str]
     stream: Any
