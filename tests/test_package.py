@@ -220,3 +220,25 @@ def test_upstream_names_the_fake_server_relies_on_still_exist() -> None:
         assert callable(bound.serve_forever) and callable(bound.shutdown)
     finally:
         bound.server_close()
+
+
+def test_the_public_modules_data_and_writes_keep_their_names() -> None:
+    """``from expertfile_nb.data import get_experts, RETURN_FIELDS`` and
+    ``from expertfile_nb.writes import …`` keep working after the move to ``_reads`` and
+    ``_edits``: the same objects as ``ef.…``, nothing more, nothing less."""
+    from expertfile_nb import data, writes
+    from expertfile_nb._reads.query import RETURN_FIELDS
+
+    reads = {"get_experts", "iter_experts", "get_staff", "iter_staff", "get_spotlights"}
+    reads |= {"iter_spotlights", "get_expert", "get_staff_member", "get_spotlight"}
+    reads |= {"get_section_item"}
+    public = {n for n in vars(data) if not n.startswith("_")}
+    assert public == reads | {"RETURN_FIELDS"}
+    assert data.RETURN_FIELDS is RETURN_FIELDS and "email" in data.RETURN_FIELDS
+    edits = {"create_expert", "update_expert", "delete_expert", "create_staff_member"}
+    edits |= {"update_staff_member", "delete_staff_member", "add_section_item"}
+    edits |= {"update_section_item", "delete_section_item", "send_inquiry", "find_person"}
+    assert set(writes.__all__) == edits
+    for name in reads | edits - {"find_person"}:
+        module = data if name in reads else writes
+        assert getattr(module, name) is getattr(ef, name), name

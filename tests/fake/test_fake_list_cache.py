@@ -115,3 +115,37 @@ def test_the_kept_answers_stay_within_their_bound() -> None:
         kept = list(_routes._rendered.values())
         assert sum(map(len, kept)) == _routes._rendered_size[0] <= _routes.RENDERED_BYTES
         assert 300 < len(kept) < 834
+
+
+def test_a_refused_list_request_is_refused_each_time(server: FakeExpertFile) -> None:
+    """Only answers are kept, never a refusal: the same bad query is a 400 every time."""
+    path = EXPERTS.format(org=server.org_id)
+    token = get_token(server)
+    answers = [get_data(server, path, token, fields='["no_such_field"]') for _ in range(2)]
+    assert [a.status_code for a in answers] == [400, 400]
+    assert answers[0].json() == answers[1].json()
+    assert "no_such_field" in answers[1].text
+
+
+def test_a_kept_answer_is_sent_as_it_was_rendered(server: FakeExpertFile) -> None:
+    path = EXPERTS.format(org=server.org_id)
+    token = get_token(server)
+    first, again = (get_data(server, path, token, page_size=5) for _ in range(2))
+    assert again.status_code == first.status_code == 200
+    assert again.content == first.content
+    assert again.headers["Content-Type"] == first.headers["Content-Type"] == "application/json"
+
+
+def test_latency_delays_a_kept_page_too(server: FakeExpertFile) -> None:
+    """``latency`` is the service's slowness: a page the fake kept is no faster."""
+    path = EXPERTS.format(org=server.org_id)
+    token = get_token(server)
+    read(server, EXPERTS, page_size=5)  # rendered and kept
+    server.latency = 1.0
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        requests.get(
+            server.url + path,
+            params={"page_size": 5},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=(5, 0.2),
+        )

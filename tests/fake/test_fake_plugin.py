@@ -14,9 +14,13 @@ def test_token(expertfile_server):
         "grant_type": "client_credentials"}, timeout=10)
     assert r.json()["data"]["user"] == expertfile_server.org_id
     assert expertfile_server.token_requests == 1
+    expertfile_server.latency = 0.1  # this test's settings, not the next one's
+    expertfile_server.configure(paging="page", experts=7)
 
 def test_reset_between_tests(expertfile_server):
+    from fake_server import Settings
     assert expertfile_server.token_requests == 0
+    assert expertfile_server.settings == Settings()
 
 def test_env(expertfile_env):
     import os

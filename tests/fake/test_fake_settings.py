@@ -7,7 +7,11 @@ import dataclasses
 import pytest
 
 from fake_server import FakeExpertFile, Settings
+from tests.contract import writes as wr
+from tests.contract.test_fake_writes_contract import Client
 from tests.helpers import get_data, get_token
+
+LINK = wr.write("add_item[link]")
 
 
 def test_the_settings_are_one_frozen_object() -> None:
@@ -64,3 +68,64 @@ def test_a_bad_value_set_on_a_running_server_changes_nothing() -> None:
         with pytest.raises(ValueError, match="error_body"):
             server.error_body = "html"
         assert server.settings == Settings()
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("experts", True),  # a bool is an int to Python, not a count
+        ("latency", "0.1"),
+        ("experts", -1),
+        ("max_page_size", -5),
+        ("write_failure_seed", -1),
+    ],
+)
+def test_a_number_setting_takes_a_number_zero_or_more(name: str, value: object) -> None:
+    with pytest.raises(ValueError, match=f"the fake's {name} is a number, 0 or more"):
+        Settings(**{name: value})  # type: ignore[arg-type]  # what the test checks
+
+
+def test_a_write_failure_rate_is_a_share_from_zero_to_one_both_included() -> None:
+    assert Settings(write_failure_rate=1).write_failure_rate == 1
+    assert Settings(write_failure_rate=0).write_failure_rate == 0
+    with pytest.raises(ValueError, match="write_failure_rate is a share, 0 to 1, not 1.5"):
+        Settings(write_failure_rate=1.5)
+
+
+def test_the_settings_property_takes_a_settings_object_and_keeps_it_until_reset() -> None:
+    server = FakeExpertFile(experts=5)
+    with pytest.raises(TypeError, match=r"settings must be a fake_server\.Settings"):
+        server.settings = {"paging": "page"}  # type: ignore[assignment]  # what the test checks
+    assert server.settings == Settings(experts=5)
+    server.settings = Settings(paging="page")
+    assert server.settings == Settings(paging="page") and server.experts == 250
+    server.reset()
+    assert server.settings == Settings(experts=5)
+
+
+def _write_statuses(server: FakeExpertFile, n: int = 24) -> list[int]:
+    """The statuses of ``n`` link writes (each made; some answered 500 at random)."""
+    client = Client(server)
+    username = client.first()
+    return [
+        client.send(LINK, {"name": f"w{i}", "url": "https://e.org"}, username).status_code
+        for i in range(n)
+    ]
+
+
+def test_a_seed_set_later_draws_the_failures_of_a_server_made_with_it() -> None:
+    """``configure(write_failure_seed=…)`` starts the draws again from that seed, and
+    ``reset()`` from the constructor's: a test's failures do not depend on what ran before."""
+    with FakeExpertFile(experts=5, write_failure_rate=0.5, write_failure_seed=3) as made:
+        seeded = _write_statuses(made)
+    with FakeExpertFile(experts=5, write_failure_rate=0.5) as server:
+        unseeded = _write_statuses(server)
+        assert unseeded != seeded  # the seed matters: the check below means something
+        assert set(seeded) == {200, 500}
+        server.configure(write_failure_seed=3)  # the draws so far are forgotten
+        assert _write_statuses(server) == seeded
+        server.write_failure_seed = 3  # the shorthand, the same seed: drawn from the start
+        assert _write_statuses(server) == seeded
+        server.reset()  # the constructor's seed (0), from the start
+        server.write_failure_rate = 0.5
+        assert _write_statuses(server) == unseeded

@@ -105,3 +105,21 @@ def test_a_pull_uses_the_ca_bundle_the_environment_names(
     with pytest.raises(ConfigurationError, match=r"no-such-bundle\.pem") as caught:
         ef.get_experts(session=https_session, progress=False)
     assert "REQUESTS_CA_BUNDLE" in str(caught.value)
+
+
+def test_a_request_after_a_pull_reads_the_environment_again(
+    https_session: ExpertFileSession,
+    proxies: tuple[RecordingProxy, RecordingProxy],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What a pull read is for its own pages only: a single read after it, in the same
+    thread and session, goes where the environment says by then."""
+    first, second = proxies
+    monkeypatch.setenv("HTTPS_PROXY", first.url)
+    with pytest.raises(IncompleteDataError):
+        ef.get_experts(session=https_session, progress=False)
+    monkeypatch.setenv("HTTPS_PROXY", second.url)
+    with pytest.raises(ef.ExpertFileError):
+        ef.get_expert("someone", session=https_session)
+    assert len(first.lines) == 1
+    assert [line.startswith(CONNECT) for line in second.lines] == [True]
