@@ -88,7 +88,7 @@ def test_a_number_setting_takes_a_number_zero_or_more(name: str, value: object) 
 def test_a_write_failure_rate_is_a_share_from_zero_to_one_both_included() -> None:
     assert Settings(write_failure_rate=1).write_failure_rate == 1
     assert Settings(write_failure_rate=0).write_failure_rate == 0
-    with pytest.raises(ValueError, match="write_failure_rate is a share, 0 to 1, not 1.5"):
+    with pytest.raises(ValueError, match=r"write_failure_rate is a share, 0 to 1, not 1\.5"):
         Settings(write_failure_rate=1.5)
 
 
