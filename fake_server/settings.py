@@ -8,11 +8,13 @@ controls that make the fake misbehave on purpose. A server starts from
 ``FakeExpertFile(paging="page")``); a test changes one with
 ``server.configure(paging="page")`` or, as a shorthand, ``server.paging = "page"``; and
 ``server.reset()`` goes back to the settings the server was made with. A value outside
-the documented choices is a ``ValueError`` naming the setting and its choices.
+the documented choices (or a number out of its range: an int setting takes whole numbers
+only, a float one finite numbers) is a ``ValueError`` naming the setting and its choices.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields
 from typing import Any, Literal, get_args, get_origin, get_type_hints
 
@@ -79,7 +81,7 @@ class Settings:
 
     Attributes:
         paging: ``"offset"`` (``page_from`` is a row offset) or ``"page"`` (a page number).
-        max_page_size: the largest page served (see ``oversize_pages``).
+        max_page_size: the largest page served, 1 or more (see ``oversize_pages``).
         oversize_pages: a ``page_size`` over ``max_page_size`` is ``"cap"``-ped silently
             or ``"refuse"``-d with a 400 that names ``page_size``.
         error_body: the failure envelope: ``"error"`` (``error`` + ``error_description``)
@@ -196,8 +198,16 @@ class Settings:
                 raise ValueError(f"the fake's {name} is one of {choices}, not {value!r}")
         for name in _NUMBERS:
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise ValueError(f"the fake's {name} is a number, 0 or more, not {value!r}")
+            whole = _HINTS[name] is int  # an int setting takes no float (range(), slices)
+            least = _LEAST.get(name, 0)
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int if whole else (int, float))
+                or not math.isfinite(value)
+                or value < least
+            ):
+                kind = "a whole number" if whole else "a number"
+                raise ValueError(f"the fake's {name} is {kind}, {least} or more, not {value!r}")
         if self.write_failure_rate > 1:
             rate = self.write_failure_rate
             raise ValueError(f"the fake's write_failure_rate is a share, 0 to 1, not {rate!r}")
@@ -216,3 +226,5 @@ SETTING_NAMES = tuple(f.name for f in fields(Settings))
 _HINTS: dict[str, Any] = get_type_hints(Settings)
 _CHOICES = {n: get_args(t) for n, t in _HINTS.items() if get_origin(t) is Literal}
 _NUMBERS = tuple(n for n, t in _HINTS.items() if t in (int, float))
+#: the least value of a number setting other than 0: a page holds one row at least
+_LEAST = {"max_page_size": 1}

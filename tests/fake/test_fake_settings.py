@@ -23,7 +23,7 @@ def test_the_settings_are_one_frozen_object() -> None:
 def test_a_value_outside_its_choices_is_refused_naming_the_setting_and_choices() -> None:
     with pytest.raises(ValueError, match="paging is one of 'offset', 'page', not 'pages'"):
         Settings(paging="pages")  # type: ignore[arg-type]  # what the test checks
-    with pytest.raises(ValueError, match="latency is a number"):
+    with pytest.raises(ValueError, match="latency is a number, 0 or more, not -1"):
         Settings(latency=-1)
     with pytest.raises(ValueError, match="write_failure_rate is a share"):
         Settings(write_failure_rate=2)
@@ -71,17 +71,24 @@ def test_a_bad_value_set_on_a_running_server_changes_nothing() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "value"),
+    ("name", "value", "wanted"),
     [
-        ("experts", True),  # a bool is an int to Python, not a count
-        ("latency", "0.1"),
-        ("experts", -1),
-        ("max_page_size", -5),
-        ("write_failure_seed", -1),
+        ("experts", True, "a whole number, 0 or more"),  # a bool is an int to Python
+        ("latency", "0.1", "a number, 0 or more"),
+        ("experts", -1, "a whole number, 0 or more"),
+        ("write_failure_seed", -1, "a whole number, 0 or more"),
+        # caught here, not as a 500 of the first list request (range() of a float…)
+        ("experts", 2.5, "a whole number, 0 or more"),
+        ("max_page_size", 2.5, "a whole number, 1 or more"),
+        ("max_page_size", 0, "a whole number, 1 or more"),  # no page could be served
+        ("token_ttl", float("inf"), "a number, 0 or more"),  # a token's expiry overflows
+        ("latency", float("nan"), "a number, 0 or more"),
     ],
 )
-def test_a_number_setting_takes_a_number_zero_or_more(name: str, value: object) -> None:
-    with pytest.raises(ValueError, match=f"the fake's {name} is a number, 0 or more"):
+def test_a_number_setting_takes_a_number_in_its_range(
+    name: str, value: object, wanted: str
+) -> None:
+    with pytest.raises(ValueError, match=f"the fake's {name} is {wanted}, not "):
         Settings(**{name: value})  # type: ignore[arg-type]  # what the test checks
 
 
