@@ -178,7 +178,8 @@ class FakeExpertFile(HTTPServer):
 
     def configure(self, **changes: Any) -> Settings:
         """Change settings until the next :meth:`reset` (``server.paging = "page"`` is the
-        same as ``server.configure(paging="page")``).
+        same as ``server.configure(paging="page")``). Naming ``write_failure_seed``, even
+        with the seed in force, starts the random write failures again from that seed.
 
         Returns:
             The settings now in force.
