@@ -8,8 +8,9 @@ round pulls bare, then loads the ``experts`` resource alone (``resources=["exper
 into a fresh pipeline and DuckDB file, then runs that pipeline again (the nightly merge
 into rows already there), then loads once more into a fresh one with dlt's load files
 not gzipped (``DATA_WRITER__DISABLE_COMPRESSION=true``, a setting of the user's: for a
-local DuckDB file the compression is only work); rounds interleaved, medians of them,
-the spread as noise.
+local DuckDB file the compression is only work), then with ``backend="pyarrow"`` into a
+fresh one and again (Arrow tables: no Python normalizer, Parquet loaded as it is);
+rounds interleaved, medians of them, the spread as noise.
 Where the load's time goes comes from dlt's own trace (``pipeline.last_trace``: the
 extract, normalize and load steps).
 
@@ -17,7 +18,7 @@ Memory: peak RSS (``VmHWM``) of a fresh child process that loads N and 5 x N exp
 (the load; also its peak before dlt's load step, when only the pull, dlt's extract and
 normalize have run and DuckDB has not), or runs ``expertfile-nb pull experts --out
 x.parquet`` (the command line's ``main`` in the child) against a server without latency;
-the ratio of the two peaks.
+the ratio of the two peaks; the load with either backend.
 
 dlt's data folder, the pipelines, the DuckDB files, the Parquet files and the token cache
 all go to a temporary folder; dlt's telemetry is off.
@@ -88,11 +89,13 @@ def new_pipeline(folder: Path) -> Any:
     )
 
 
-def load(pipeline: Any, resources: list[str] | None = None) -> dict[str, float]:
+def load(
+    pipeline: Any, resources: list[str] | None = None, backend: str = "python"
+) -> dict[str, float]:
     """One run; the wall time and dlt's steps, in seconds."""
     from expertfile_nb.pipeline import expertfile_source
 
-    source = expertfile_source(resources=resources, workers=4, progress=False)
+    source = expertfile_source(resources=resources, workers=4, progress=False, backend=backend)
     t0 = time.perf_counter()
     pipeline.run(source)
     seconds = {"run": time.perf_counter() - t0}
@@ -120,10 +123,13 @@ def compare(experts: int, latency: float, rounds: int, work: Path) -> None:
         ef.login("demo-client", "demo-secret", base_url=url)
         bare_pull()  # warm the connections; and dlt, DuckDB and the source's imports
         load(new_pipeline(work / "warm"), ["experts"])
+        load(new_pipeline(work / "warm-arrow"), ["experts"], "pyarrow")  # pyarrow's import
         bare_t: list[float] = []
         runs: list[dict[str, float]] = []
         merges: list[dict[str, float]] = []
         plain: list[dict[str, float]] = []
+        arrow: list[dict[str, float]] = []
+        arrow_merges: list[dict[str, float]] = []
         counts: dict[str, int] = {}
         for index in range(rounds):  # interleaved, so drift hits both alike
             t0 = time.perf_counter()
@@ -139,6 +145,10 @@ def compare(experts: int, latency: float, rounds: int, work: Path) -> None:
                 plain.append(load(new_pipeline(work / f"plain{index}"), ["experts"]))
             finally:
                 del os.environ["DATA_WRITER__DISABLE_COMPRESSION"]
+            pipeline = new_pipeline(work / f"arrow{index}")
+            arrow.append(load(pipeline, ["experts"], "pyarrow"))
+            assert rows_loaded(pipeline).get("experts") == experts
+            arrow_merges.append(load(pipeline, ["experts"], "pyarrow"))
         assert counts.get("experts") == experts, counts
         bare = statistics.median(bare_t)
         first = statistics.median(r["run"] for r in runs)
@@ -148,7 +158,16 @@ def compare(experts: int, latency: float, rounds: int, work: Path) -> None:
         print(f"    dlt load into DuckDB       {spread([r['run'] for r in runs])}")
         print(f"    the same again (merge)     {spread([r['run'] for r in merges])}")
         print(f"    the load, uncompressed     {spread([r['run'] for r in plain])}")
-        for label, seconds in (("load", runs), ("merge", merges), ("uncompressed", plain)):
+        print(f"    backend='pyarrow'          {spread([r['run'] for r in arrow])}")
+        print(f"    the same again (merge)     {spread([r['run'] for r in arrow_merges])}")
+        labelled = (
+            ("load", runs),
+            ("merge", merges),
+            ("uncompressed", plain),
+            ("pyarrow", arrow),
+            ("pyarrow merge", arrow_merges),
+        )
+        for label, seconds in labelled:
             steps = ", ".join(
                 f"{step} {statistics.median(r.get(step, 0.0) for r in seconds):.2f} s"
                 for step in STEPS
@@ -164,12 +183,18 @@ def compare(experts: int, latency: float, rounds: int, work: Path) -> None:
             f"    with DATA_WRITER__DISABLE_COMPRESSION=true (dlt's load files not gzipped): "
             f"{quick / bare:.2f}x"
         )
+        fast = statistics.median(r["run"] for r in arrow)
+        fast_again = statistics.median(r["run"] for r in arrow_merges)
+        print(
+            f"    backend='pyarrow' / bare pull: {fast / bare:.2f}x (merge run "
+            f"{fast_again / bare:.2f}x; target <= 1.3x)"
+        )
     finally:
         ef.logout()
         stop_server(proc)
 
 
-def load_child(experts: int, work: Path) -> None:
+def load_child(experts: int, work: Path, backend: str) -> None:
     proc, url = start_server(experts, 0.0)
     try:
         ef.login("demo-client", "demo-secret", base_url=url)
@@ -177,7 +202,10 @@ def load_child(experts: int, work: Path) -> None:
 
         pipeline = new_pipeline(work)
         # pipeline.run's steps one by one: the peak before DuckDB works, then after
-        pipeline.extract(expertfile_source(resources=["experts"], workers=4, progress=False))
+        source = expertfile_source(
+            resources=["experts"], workers=4, progress=False, backend=backend
+        )
+        pipeline.extract(source)
         pipeline.normalize()
         before_load = peak_mb()
         pipeline.load()
@@ -209,10 +237,19 @@ def pull_child(experts: int, work: Path) -> None:
         stop_server(proc)
 
 
-def child_peaks_mb(kind: str, experts: int, work: Path) -> list[float]:
+def child_peaks_mb(kind: str, experts: int, work: Path, backend: str) -> list[float]:
     """The peaks the child printed (the load: before its load step, and in all)."""
     out = subprocess.run(
-        [sys.executable, __file__, f"--{kind}-child", str(experts), "--work", str(work)],
+        [
+            sys.executable,
+            __file__,
+            f"--{kind}-child",
+            str(experts),
+            "--work",
+            str(work),
+            "--backend",
+            backend,
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -220,12 +257,20 @@ def child_peaks_mb(kind: str, experts: int, work: Path) -> list[float]:
     return [float(value) for value in out.strip().splitlines()[-1].split()]
 
 
-def memory(kind: str, label: str, sizes: tuple[int, int], rounds: int, work: Path) -> None:
+def memory(
+    kind: str,
+    label: str,
+    sizes: tuple[int, int],
+    rounds: int,
+    work: Path,
+    backend: str = "python",
+) -> None:
     small, large = sizes
     peaks: dict[int, list[list[float]]] = {small: [], large: []}
     for index in range(rounds):
         for n in sizes:
-            peaks[n].append(child_peaks_mb(kind, n, work / f"{kind}-{n}-{index}"))
+            folder = work / f"{kind}-{backend}-{n}-{index}"
+            peaks[n].append(child_peaks_mb(kind, n, folder, backend))
 
     def line(what: str, column: int, target: str) -> None:
         low = statistics.median(p[column] for p in peaks[small])
@@ -251,9 +296,10 @@ def main() -> None:
     parser.add_argument("--load-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--pull-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--backend", default="python", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.load_child:
-        load_child(args.load_child, args.work)
+        load_child(args.load_child, args.work, args.backend)
         return
     if args.pull_child:
         pull_child(args.pull_child, args.work)
@@ -274,6 +320,8 @@ def main() -> None:
         compare(experts, 0.05, rounds, work / "compare")
         sizes = (300, 1_500) if args.tiny else (10_000, 50_000)
         memory("load", "dlt load (experts)", sizes, rounds, work / "memory")
+        label = "dlt load (experts), backend='pyarrow'"
+        memory("load", label, sizes, rounds, work / "memory", "pyarrow")
         memory("pull", "pull experts --out x.parquet", sizes, rounds, work / "memory")
 
 

@@ -63,6 +63,7 @@ profiles file); else the package's usual chain (``EXPERTFILE_CLIENT_ID``/``SECRE
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -95,6 +96,8 @@ FILE_FORMAT: Final = "jsonl"
 #: resource state: the keys loaded by the last good run; spotlights: the latest year
 _KEYS_STATE = "keys"
 _YEAR_STATE = "latest_year"
+#: dlt's row id column: scd2's row version (a hash of the row's values)
+ROW_ID: Final = "_dlt_id"
 #: how the rows reach dlt: dicts (dlt's normalizer, lists as child tables) or Arrow tables
 Backend = Literal["python", "pyarrow"]
 BACKENDS: tuple[Backend, ...] = ("python", "pyarrow")
@@ -256,6 +259,11 @@ def _as_text(value: Any) -> str | None:
     return str(value)
 
 
+def _digest(row: dict[str, Any]) -> str:
+    text = json.dumps(row, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
 class _ArrowBatches:
     """A resource's batches as Arrow tables of one schema from the first batch to the last
     (dlt buffers them together; it neither promotes nor casts them).
@@ -264,14 +272,20 @@ class _ArrowBatches:
     JSON text: one type however its items' fields vary from batch to batch (Arrow's list
     and struct types would differ, and dlt does not promote them). A text column, not
     dlt's ``json`` type: dlt warns on every batch whose Arrow type differs from a hint.
-    A column keeps the type of its first values: later batches are cast to it, and values
-    of another kind (a number where text came before) become text, as do the values of a
-    batch that mixes kinds. The key is not nullable (as its dlt hint). A column without a
+    A column keeps the type of its first values: later batches are cast to it, and a value
+    that does not fit (text where numbers came before) goes to a text column beside it,
+    ``name__v_text``, as dlt's normalizer does with dicts; a batch that mixes kinds in a
+    column of its own is text. The key is not nullable (as its dlt hint). A column without a
     value in a batch is left out of it (dlt fills it in as ``NULL``).
+
+    With ``row_hash`` (history: dlt's ``scd2``), ``_dlt_id`` is a hash of the row's values,
+    as dlt's normalizer makes it for dicts: scd2 tells a changed row by it (dlt's Arrow path
+    would give random ids: every row a new version on every run).
     """
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, *, row_hash: bool = False) -> None:
         self.key = key
+        self.row_hash = row_hash
         self.types: dict[str, pa.DataType] = {}
         self.nested: set[str] = set()
 
@@ -287,17 +301,23 @@ class _ArrowBatches:
             values = [row.get(name) for row in rows]
             if name in self.nested or any(isinstance(v, (list, dict)) for v in values):
                 self.nested.add(name)
-                array = pa.array([_as_text(v) for v in values], type=pa.string())
+                columns = [(name, pa.array([_as_text(v) for v in values], type=pa.string()))]
             else:
-                array = self._scalars(name, values)
-            if pa.types.is_null(array.type):
-                continue
-            nullable = name != self.key or array.null_count > 0
-            fields.append(pa.field(name, array.type, nullable=nullable))
-            arrays.append(array)
+                columns = self._scalars(name, values)
+            for column, array in columns:
+                if array.null_count == len(array):
+                    continue
+                nullable = column != self.key or array.null_count > 0
+                fields.append(pa.field(column, array.type, nullable=nullable))
+                arrays.append(array)
+        if self.row_hash:
+            fields.append(pa.field(ROW_ID, pa.string(), nullable=False))
+            arrays.append(pa.array([_digest(row) for row in rows], type=pa.string()))
         return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
 
-    def _scalars(self, name: str, values: list[Any]) -> pa.Array:
+    def _scalars(self, name: str, values: list[Any]) -> list[tuple[str, pa.Array]]:
+        """The column (and its text variant, ``name__v_text``, for values that do not fit
+        the column's type, as dlt's normalizer makes one for dicts)."""
         import pyarrow as pa
 
         known = self.types.get(name)
@@ -306,17 +326,27 @@ class _ArrowBatches:
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
             array = pa.array([_as_text(v) for v in values], type=pa.string())
         if pa.types.is_null(array.type):
-            return array
+            return []
         if known is None:
-            self.types[name] = array.type
-            return array
-        if array.type != known:
+            self.types[name] = known = array.type
+        if array.type == known:
+            return [(name, array)]
+        try:
+            return [(name, array.cast(known))]
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+        fits: list[Any] = []
+        others: list[str | None] = []
+        for value in values:
             try:
-                array = array.cast(known)
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                text = pa.array([_as_text(v) for v in values], type=pa.string())
-                array = text.cast(known) if pa.types.is_string(known) else text
-        return array
+                fits.append(pa.array([value]).cast(known)[0].as_py())
+                others.append(None)
+            except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+                fits.append(None)
+                others.append(_as_text(value))
+        variant = f"{name}__v_text"
+        self.types.setdefault(variant, pa.string())
+        return [(name, pa.array(fits, type=known)), (variant, pa.array(others, pa.string()))]
 
 
 def _check_backend(backend: object) -> None:
@@ -386,7 +416,7 @@ def _resource(
         if backend == "python":
             yield from dicts()
             return
-        arrow = _ArrowBatches(key)
+        arrow = _ArrowBatches(key, row_hash=history)
         for batch in dicts():
             yield arrow.table(batch)
 
