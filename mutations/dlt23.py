@@ -69,4 +69,11 @@ MUTATIONS = [
         new="    if False:\n",
         tests=[f"{ARROW}::test_an_unknown_backend_is_refused"],
     ),
+    Mutation(
+        name="dlt23: expertfile-nb load --backend ignored",
+        path="expertfile_nb/cli/pull.py",
+        old="        backend=args.backend,\n",
+        new="",
+        tests=[f"{ARROW}::test_the_load_command_takes_the_backend"],
+    ),
 ]

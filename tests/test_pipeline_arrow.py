@@ -20,6 +20,7 @@ import pyarrow as pa
 import pytest
 
 import expertfile_nb as ef
+from expertfile_nb.cli.main import main
 from expertfile_nb.errors import ConfigurationError
 from expertfile_nb.pipeline import DELETED, _ArrowBatches, expertfile_source
 from fake_server import FakeExpertFile
@@ -232,3 +233,22 @@ def test_a_column_keeps_one_type_from_batch_to_batch() -> None:
     assert later[2].column_names == ["username"]  # no value in the batch: dlt fills in NULL
     # the whole lot concatenates as dlt's writer does (promote_options="none")
     assert pa.concat_tables([first.select(["username", "n"]), later[0].select(["username", "n"])])
+
+
+def test_the_load_command_takes_the_backend(
+    fake: FakeExpertFile,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["load", "--backend", "pyarrow", "--no-progress"]) == 0
+    assert "0 rows in child tables" in capsys.readouterr().out
+    with duckdb.connect(str(tmp_path / "expertfile_nb.duckdb"), read_only=True) as con:
+        tables = con.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = 'expertfile' and table_name not like '_dlt%'"
+        ).fetchall()
+        assert sorted(t[0] for t in tables) == sorted(TABLES)
+        row = con.execute("select count(*) from expertfile.experts").fetchone()
+        assert row == (len(service()["experts"]),)
