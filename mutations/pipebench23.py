@@ -8,8 +8,8 @@ MUTATIONS = [
     Mutation(
         name="pipebench: no file format hint: DuckDB gets dlt's INSERT statements again",
         path="expertfile_nb/pipeline.py",
-        old="        file_format=FILE_FORMAT,\n",
-        new="",
+        old='        hints["file_format"] = FILE_FORMAT\n',
+        new="        pass\n",
         tests=[f"{FORMAT}::test_every_table_is_loaded_from_json_lines"],
     ),
     Mutation(
