@@ -57,8 +57,8 @@ deletions, history (``_dlt_id`` a hash of the row's values) and verified snapsho
 columns are those of the default, objects flattened the same way (``avatar__small``),
 except that every list stays in its row as JSON text (``topics``, ``education``, …; in
 DuckDB ``json_extract_string(topics, '$[*].title')`` or ``topics::JSON``) and no child
-table is made. For 10,000 experts into DuckDB the run took 1.4-1.6× the bare pull instead
-of 2.6× (``bench/bench_pipeline.py``). Not the default, because the tables differ: choose
+table is made. For 10,000 experts into DuckDB the run took 1.4-1.6 times the bare pull instead
+of 2.6 times (``bench/bench_pipeline.py``). Not the default, because the tables differ: choose
 one backend per dataset (switching one leaves the other's columns and child tables
 behind, stale).
 

@@ -2,7 +2,7 @@
 
 from mutations import Mutation
 
-ARROW = "tests/test_pipeline_arrow.py"
+ARROW = "tests/pipeline/test_pipeline_arrow.py"
 PATH = "expertfile_nb/pipeline.py"
 
 MUTATIONS = [
