@@ -57,10 +57,10 @@ deletions, history (``_dlt_id`` a hash of the row's values) and verified snapsho
 columns are those of the default, objects flattened the same way (``avatar__small``),
 except that every list stays in its row as JSON text (``topics``, ``education``, …; in
 DuckDB ``json_extract_string(topics, '$[*].title')`` or ``topics::JSON``) and no child
-table is made. For 10,000 experts into DuckDB the run took 1.4-1.6 times the bare pull instead
-of 2.6 times (``bench/bench_pipeline.py``). Not the default, because the tables differ: choose
-one backend per dataset (switching one leaves the other's columns and child tables
-behind, stale).
+table is made. For 10,000 experts into DuckDB the run took 1.4-2.1 times the bare pull,
+the default 2.6-3.4 times (``bench/bench_pipeline.py``). Not the default, because the
+tables differ: choose one backend per dataset (switching one leaves the other's columns
+and child tables behind, stale).
 
 **Credentials**, in this order: a ``client`` passed in (an ``ef.Client``, or anything
 with the package's read functions as methods: :class:`~expertfile_nb._reads.tables.ReadClient`);
@@ -476,7 +476,7 @@ def expertfile_source(
         backend: ``"python"``: records handed to dlt as dicts, every list a child table
             (``experts__topics``, ``profiles__education``, …). ``"pyarrow"``: each batch as
             an Arrow table (needs pyarrow, in the ``dlt`` extra): dlt skips its Python
-            normalizer and loads Parquet files as they are, about twice as fast; the same
+            normalizer and loads Parquet files as they are (a third less time); the same
             tables and keys, objects flattened the same way (``avatar__small``), but every
             list stays a list column of its row (``topics``, ``education``) and no child
             table is made.

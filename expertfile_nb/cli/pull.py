@@ -83,7 +83,7 @@ def add_pipeline_commands(commands: Any) -> None:
         "--backend",
         choices=("python", "pyarrow"),
         default="python",
-        help="pyarrow: rows as Arrow tables, about twice as fast, lists as JSON text "
+        help="pyarrow: rows as Arrow tables, a third faster, lists as JSON text "
         "columns instead of child tables (default: %(default)s)",
     )
     load.add_argument("--workers", type=int, default=4, help="requests at once (1-16)")
