@@ -311,7 +311,10 @@ class _ArrowBatches:
         arrays: list[pa.Array] = []
         for name in names:
             values = [row.get(name) for row in rows]
-            if name in self.nested or any(isinstance(v, (list, dict)) for v in values):
+            scalar = name in self.types  # a column of numbers or text so far
+            if name in self.nested or (
+                not scalar and any(isinstance(v, (list, dict)) for v in values)
+            ):
                 self.nested.add(name)
                 columns = [(name, pa.array([_as_text(v) for v in values], type=pa.string()))]
             else:
@@ -345,7 +348,7 @@ class _ArrowBatches:
             return [(name, array)]
         try:
             return [(name, array.cast(known))]
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
             pass
         fits: list[Any] = []
         others: list[str | None] = []

@@ -218,6 +218,7 @@ def test_a_column_keeps_one_type_from_batch_to_batch() -> None:
         batches.table([{"username": "b", "n": 2.0, "tags": [{"x": "text"}, {"y": [1]}]}]),
         batches.table([{"username": "c", "n": "three", "tags": []}, {"username": "d", "n": 4}]),
         batches.table([{"username": "e", "n": None, "tags": None}]),
+        batches.table([{"username": "f", "n": [5], "tags": "plain"}]),
     ]
     assert first.schema.field("username").nullable is False  # as the key's dlt hint
     assert first.column_names == ["username", "n", "tags", "o__p"]
@@ -231,6 +232,10 @@ def test_a_column_keeps_one_type_from_batch_to_batch() -> None:
     assert later[1].column("n").to_pylist() == [None, 4]
     assert later[1].column("n__v_text").to_pylist() == ["three", None]
     assert later[2].column_names == ["username"]  # no value in the batch: dlt fills in NULL
+    # a list where numbers came before: JSON text beside the column; text where lists came
+    assert later[3].column("n__v_text").to_pylist() == ["[5]"]
+    assert "n" not in later[3].column_names
+    assert later[3].column("tags").to_pylist() == ["plain"]
     # the whole lot concatenates as dlt's writer does (promote_options="none")
     assert pa.concat_tables([first.select(["username", "n"]), later[0].select(["username", "n"])])
 
