@@ -77,7 +77,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import dlt
@@ -284,7 +284,8 @@ class _ArrowBatches:
     JSON text: one type however its items' fields vary from batch to batch (Arrow's list
     and struct types would differ, and dlt does not promote them). A text column, not
     dlt's ``json`` type: dlt warns on every batch whose Arrow type differs from a hint.
-    A column keeps the type of its first values: later batches are cast to it, and a value
+    A column keeps the type of its first values (or the type dlt's schema has for it from
+    an earlier run, ``loaded``): later batches are cast to it, and a value
     that does not fit (text where numbers came before) goes to a text column beside it,
     ``name__v_text``, as dlt's normalizer does with dicts; a batch that mixes kinds in a
     column of its own is text. The key is not nullable (as its dlt hint). A column without a
@@ -295,11 +296,19 @@ class _ArrowBatches:
     would give random ids: every row a new version on every run).
     """
 
-    def __init__(self, key: str, *, row_hash: bool = False) -> None:
+    def __init__(
+        self,
+        key: str,
+        *,
+        row_hash: bool = False,
+        loaded: Callable[[str], pa.DataType | None] | None = None,
+    ) -> None:
         self.key = key
         self.row_hash = row_hash
         self.types: dict[str, pa.DataType] = {}
         self.nested: set[str] = set()
+        #: the types the table's columns have from earlier runs (dlt's stored schema)
+        self.loaded = loaded or (lambda name: None)
 
     def table(self, batch: list[dict[str, Any]]) -> pa.Table:
         """The batch as an Arrow table."""
@@ -311,7 +320,11 @@ class _ArrowBatches:
         arrays: list[pa.Array] = []
         for name in names:
             values = [row.get(name) for row in rows]
-            scalar = name in self.types  # a column of numbers or text so far
+            if name not in self.types and (before := self.loaded(name)) is not None:
+                self.types[name] = before
+            known = self.types.get(name)
+            # a list goes as JSON text, into a text column too; beside a column of numbers
+            scalar = known is not None and not pa.types.is_string(known)
             if name in self.nested or (
                 not scalar and any(isinstance(v, (list, dict)) for v in values)
             ):
@@ -362,6 +375,23 @@ class _ArrowBatches:
         variant = f"{name}__v_text"
         self.types.setdefault(variant, pa.string())
         return [(name, pa.array(fits, type=known)), (variant, pa.array(others, pa.string()))]
+
+
+def _loaded_types(table: str) -> Callable[[str], pa.DataType | None]:
+    """The Arrow type a column of the table has from earlier runs (dlt's stored schema), by
+    the name the records use (``year-month`` for dlt's ``year_month``): a later run keeps
+    it, and a value that does not fit goes beside the column (``name__v_text``)."""
+    import pyarrow as pa
+
+    types = {"text": pa.string(), "bigint": pa.int64(), "double": pa.float64(), "bool": pa.bool_()}
+    schema = dlt.current.source_schema()
+    columns = schema.get_table_columns(table) if table in schema.tables else {}
+    found = {
+        name: types[str(column.get("data_type"))]
+        for name, column in columns.items()
+        if str(column.get("data_type")) in types and not name.startswith("_dlt")
+    }
+    return lambda name: found.get(schema.naming.normalize_identifier(name)) if found else None
 
 
 def _check_backend(backend: object) -> None:
@@ -431,7 +461,7 @@ def _resource(
         if backend == "python":
             yield from dicts()
             return
-        arrow = _ArrowBatches(key, row_hash=history)
+        arrow = _ArrowBatches(key, row_hash=history, loaded=_loaded_types(name))
         for batch in dicts():
             yield arrow.table(batch)
 

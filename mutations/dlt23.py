@@ -58,9 +58,16 @@ MUTATIONS = [
     Mutation(
         name="dlt23: history with pyarrow: no row hash (dlt's scd2 cannot tell versions)",
         path=PATH,
-        old="        arrow = _ArrowBatches(key, row_hash=history)\n",
-        new="        arrow = _ArrowBatches(key)\n",
+        old="_ArrowBatches(key, row_hash=history, loaded=",
+        new="_ArrowBatches(key, row_hash=False, loaded=",
         tests=[f"{ARROW}::test_history_keeps_every_version"],
+    ),
+    Mutation(
+        name="dlt23: a later run forgets the types it loaded (text into a BIGINT: the load fails)",
+        path=PATH,
+        old="row_hash=history, loaded=_loaded_types(name))",
+        new="row_hash=history, loaded=None)",
+        tests=[f"{ARROW}::test_a_later_run_keeps_the_column_types_it_loaded"],
     ),
     Mutation(
         name="dlt23: the row hash ignores the row's values (an edit is no new version)",

@@ -257,3 +257,37 @@ def test_the_load_command_takes_the_backend(
         assert sorted(t[0] for t in tables) == sorted(TABLES)
         row = con.execute("select count(*) from expertfile.experts").fetchone()
         assert row == (len(service()["experts"]),)
+
+
+class ExtraField:
+    """An ``ef.Client`` on the fake (a client passed in, as documented) whose expert list
+    carries one more field, of the test's choosing: the service changing a field's kind."""
+
+    def __init__(self, client: ef.Client, value: Any) -> None:
+        self.client = client
+        self.value = value
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+    def iter_experts(self, *args: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        for row in self.client.iter_experts(*args, **kwargs):
+            yield {**row, "rank": self.value}
+
+
+def test_a_later_run_keeps_the_column_types_it_loaded(
+    warehouse: Warehouse, fake: FakeExpertFile
+) -> None:
+    client = ef.Client(fake.client_id, fake.client_secret, base_url=fake.url)
+    warehouse.run(client=ExtraField(client, 7), resources="experts")
+    warehouse.run(client=ExtraField(client, "first"), resources="experts")  # text, then
+    held = service()["experts"]
+    assert warehouse.rows(
+        "select count(*), count(rank), count(rank__v_text), min(rank__v_text) "
+        "from expertfile.experts"
+    ) == [(len(held), 0, len(held), "first")]
+    ((kind,),) = warehouse.rows(
+        "select data_type from information_schema.columns where table_schema = 'expertfile' "
+        "and table_name = 'experts' and column_name = 'rank'"
+    )
+    assert kind == "BIGINT"
