@@ -232,7 +232,8 @@ def test_the_public_modules_data_and_writes_keep_their_names() -> None:
     reads = {"get_experts", "iter_experts", "get_staff", "iter_staff", "get_spotlights"}
     reads |= {"iter_spotlights", "get_expert", "get_staff_member", "get_spotlight"}
     reads |= {"get_section_item"}
-    public = {n for n in vars(data) if not n.startswith("_")}
+    # "@py_builtins"…: pytest rewrites the modules of a distribution that ships a plugin
+    public = {n for n in vars(data) if not n.startswith(("_", "@"))}
     assert public == reads | {"RETURN_FIELDS"}
     assert data.RETURN_FIELDS is RETURN_FIELDS and "email" in data.RETURN_FIELDS
     edits = {"create_expert", "update_expert", "delete_expert", "create_staff_member"}
