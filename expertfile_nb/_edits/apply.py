@@ -87,6 +87,8 @@ class _Applier:
         self._reads: dict[int, Future[dict[str, Any] | None]] = {}
         self._todo: list[list[int]] = []
         self._reader = ThreadPoolExecutor(max_workers=1)  # replaced in run()
+        self._fetched = 0  # the reads asked for: of the changes before this one
+        self._ahead = 2 * workers  # set in run()
         self.undoing = undoing  # an undo's run: what may not be undone is reported
         self._created: dict[int, str] = {}  # restores: the person an earlier run created
         self._sent_before: set[int] = set()  # changes an earlier run announced sending
@@ -149,22 +151,25 @@ class _Applier:
                 rest = [n for n in group if n not in done]
                 if rest:
                     todo.append(rest)
-            # the re-reads run ahead in their own pool, at most two rounds of workers
-            # ahead of the writes: a person's GET overlaps the PUTs of the people before
-            # it, so the writes keep every worker busy, and no re-read is long stale. The
-            # first ones travel while the plan line is written (a read writes nothing; no
-            # write is announced before the plan line is on disk)
-            reads = ThreadPoolExecutor(max_workers=self.workers)
             # twice the threads of the writes in flight: while ``workers`` writes travel,
             # the next changes are compared and announced (fsync), each then waiting for a
             # slot (``_turn``); never more than ``workers`` writes at once. One worker
             # stays strictly one change after another: a change is announced only once
             # the one before has its outcome in the journal
-            pool = ThreadPoolExecutor(max_workers=2 * self.workers if self.workers > 1 else 1)
+            threads = 2 * self.workers if self.workers > 1 else 1
+            # the re-reads run ahead in their own pool: a change's read is asked for when
+            # the change ``ahead`` places before it starts, about two rounds of writes
+            # before its own write (one round with threads beyond the slots), so a
+            # person's GET overlaps the writes of the people before them, every slot stays
+            # busy, and no re-read is older than about one round trip when its write goes.
+            # The first ones travel while the plan line is written (a read writes
+            # nothing; no write is announced before the plan line is on disk)
+            self._ahead = 3 * self.workers - threads
+            reads = ThreadPoolExecutor(max_workers=self.workers)
+            pool = ThreadPoolExecutor(max_workers=threads)
             try:
                 self._todo, self._reader = todo, reads
-                for k in range(min(len(todo), 2 * self.workers)):
-                    self._prefetch(k)
+                self._prefetch_to(threads - 1 + self._ahead)
                 if journal.empty:
                     plan_line = {**self.plan._record(), **binding_of(self.session)}
                     journal.write(plan_line, sync=True)
@@ -254,6 +259,13 @@ class _Applier:
                 if n not in self.statuses:
                     self._finish(n, "failed", f"{type(error).__name__}: {error}")
 
+    def _prefetch_to(self, last: int) -> None:
+        """Ask for the reads of the changes up to ``last`` not asked for yet."""
+        with self._pace_lock:
+            first, self._fetched = self._fetched, max(self._fetched, last + 1)
+        for k in range(first, last + 1):
+            self._prefetch(k)
+
     def _prefetch(self, k: int) -> None:
         if k < len(self._todo):
             first = self.plan.changes[self._todo[k][0]]
@@ -262,7 +274,7 @@ class _Applier:
                 self._reads[self._todo[k][0]] = future
 
     def _step(self, k: int) -> None:
-        self._prefetch(k + 2 * self.workers)
+        self._prefetch_to(k + self._ahead)
         self._group(self._todo[k])
 
     def _account(self, n: int) -> dict[str, Any] | None:
