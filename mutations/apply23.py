@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from mutations import Mutation
 
-PIPE = "tests/test_apply_pipeline.py"
+PIPE = "tests/edits/test_apply_pipeline.py"
 APPLY = "expertfile_nb/_edits/apply.py"
 
 MUTATIONS = [
@@ -38,7 +38,7 @@ MUTATIONS = [
         new="                    os.fstat(self.journal._fd)\n",
         tests=[
             f"{PIPE}::test_each_write_leaves_after_an_fsync_begun_after_its_sending_record",
-            "tests/test_journal_safety.py::test_each_sending_record_is_synced_before_its_write",
+            "tests/edits/test_journal_safety.py::test_each_sending_record_is_synced_before_its_write",
         ],
     ),
     Mutation(
@@ -62,7 +62,7 @@ MUTATIONS = [
         new="            threads = 2 * self.workers\n",
         tests=[
             f"{PIPE}::test_one_worker_announces_a_change_after_the_one_before_has_its_outcome",
-            "tests/test_round_trip.py::test_an_interrupted_apply_resumes_where_it_stopped",
+            "tests/edits/test_round_trip.py::test_an_interrupted_apply_resumes_where_it_stopped",
         ],
     ),
 ]

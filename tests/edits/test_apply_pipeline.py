@@ -2,7 +2,7 @@
 travel, but never more than ``workers`` writes at once, and never one whose ``sending``
 record is not on disk yet (the records of several threads are synced together).
 
-Against a plain server's directory that keeps writes (``tests/writes_directory.py``), a
+Against a plain server's directory that keeps writes (``tests/edits/writes_directory.py``), a
 subclass of it that holds each write until one more arrives (or a moment passes), so
 writes that would overlap do.
 """
@@ -13,16 +13,14 @@ import json
 import os
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from werkzeug.wrappers import Request, Response
 
 import expertfile_nb as ef
-from tests.pull.service import PlainService
-from tests.writes_directory import Directory, make_accounts
+from tests.edits.writes_directory import Directory, make_accounts
+from tests.reads.service import PlainService
 
 #: how long a write is held waiting for one more to arrive (an upper bound, not a timing)
 HOLD = 1.0
@@ -61,13 +59,6 @@ class Holding(Directory):
             with self.cond:
                 self.in_flight -= 1
                 self.answered += 1
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[PlainService]:
-    service = PlainService().start()
-    yield service
-    service.stop()
 
 
 def run(server: PlainService, tmp_path: Path, count: int, workers: int) -> Holding:
