@@ -1,12 +1,13 @@
 """Mutations of issue 23's apply pipeline: the write slots (at most ``workers`` writes in
 flight while twice the threads compare and announce), the group commit of the ``sending``
-records, one worker kept sequential."""
+records, one worker kept sequential, the environment read once a run."""
 
 from __future__ import annotations
 
 from mutations import Mutation
 
 PIPE = "tests/edits/test_apply_pipeline.py"
+ENV = "tests/edits/test_apply_environment.py"
 APPLY = "expertfile_nb/_edits/apply.py"
 
 MUTATIONS = [
@@ -63,6 +64,16 @@ MUTATIONS = [
         tests=[
             f"{PIPE}::test_one_worker_announces_a_change_after_the_one_before_has_its_outcome",
             "tests/edits/test_round_trip.py::test_an_interrupted_apply_resumes_where_it_stopped",
+        ],
+    ),
+    Mutation(
+        name="apply23: an apply's requests ignore the proxy and CA bundle the environment names",
+        path=APPLY,
+        old="            self._environment = read_environment(self.session)\n",
+        new="            self._environment = Environment({}, None, True, None)\n",
+        tests=[
+            f"{ENV}::test_an_apply_goes_through_the_proxy_the_environment_names",
+            f"{ENV}::test_an_apply_uses_the_ca_bundle_the_environment_names",
         ],
     ),
 ]

@@ -14,6 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from expertfile_nb._auth.session import Environment, environment_read, read_environment
 from expertfile_nb._edits.journal import (
     Journal,
     binding_of,
@@ -88,6 +89,7 @@ class _Applier:
         self._todo: list[list[int]] = []
         self._reader = ThreadPoolExecutor(max_workers=1)  # replaced in run()
         self._fetched = 0  # the reads asked for: of the changes before this one
+        self._environment: Environment | None = None  # set in run()
         self._ahead = 2 * workers  # set in run()
         self.undoing = undoing  # an undo's run: what may not be undone is reported
         self._created: dict[int, str] = {}  # restores: the person an earlier run created
@@ -165,6 +167,9 @@ class _Applier:
             # The first ones travel while the plan line is written (a read writes
             # nothing; no write is announced before the plan line is on disk)
             self._ahead = 3 * self.workers - threads
+            # proxies and CA bundle: read from the environment once a run (as a pull does
+            # once a pass), not for each read and write (requests would, ~0.3 ms each)
+            self._environment = read_environment(self.session)
             reads = ThreadPoolExecutor(max_workers=self.workers)
             pool = ThreadPoolExecutor(max_workers=threads)
             try:
@@ -275,7 +280,8 @@ class _Applier:
 
     def _step(self, k: int) -> None:
         self._prefetch_to(k + self._ahead)
-        self._group(self._todo[k])
+        with environment_read(self._environment):
+            self._group(self._todo[k])
 
     def _account(self, n: int) -> dict[str, Any] | None:
         """The account re-read for the group of change ``n`` (raises what the read raised)."""
@@ -290,7 +296,8 @@ class _Applier:
         from expertfile_nb._edits.readback import _get_data
 
         path = self.person.path(self.session.org_id, person_segment(username))  # type: ignore[attr-defined] # an ExpertFileSession
-        data = _get_data(self.session, path)
+        with environment_read(self._environment):
+            data = _get_data(self.session, path)
         rows = data.get("account") if isinstance(data, dict) else None
         if not isinstance(rows, list) or not rows or not isinstance(rows[0], dict):
             return None
