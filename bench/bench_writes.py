@@ -7,9 +7,12 @@
   0.05``, a child process with its own GIL; ``--server plain`` uses a plain
   ``pytest_httpserver`` directory instead), every answer after 50 ms, with ``workers``
   writes at once. The limit is
-  (writes / workers) x 50 ms; the goal is >= 80 % of it. Each update also re-reads the
-  person first (conflict check); those reads run ahead of the writes in their own
-  pool. The baseline, in the same run, is a hand-written pool of bare PUTs at the
+  (writes / workers) x 50 ms; the goal is >= 95 % of it (issue 23). ``--rounds`` apply
+  rounds alternate with the baseline's; the medians are printed, with the load average
+  (on a shared machine the bare PUTs say what it allowed). Each update also re-reads the
+  person first (conflict check; those reads run ahead of the writes in their own pool)
+  and announces itself in the journal (synced) before its write takes one of the
+  ``workers`` slots. The baseline, in the same run, is a hand-written pool of bare PUTs at the
   same concurrency (no re-read, no journal, no check).
 
     python bench/bench_writes.py          # full size
@@ -19,6 +22,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -141,7 +146,7 @@ def read_accounts(count: int, workers: int) -> pd.DataFrame:
     return frame
 
 
-def bench_apply(count: int, workers: int, latency: float, server: str) -> None:
+def bench_apply(count: int, workers: int, latency: float, server: str, rounds: int = 1) -> None:
     sys.path.insert(0, str(ROOT))
     from tests.contract import pages
     from tests.edits.writes_directory import make_accounts
@@ -158,34 +163,41 @@ def bench_apply(count: int, workers: int, latency: float, server: str) -> None:
             ef.login(pages.CLIENT_ID, pages.SECRET, base_url=url)
             accounts = pd.DataFrame(list(make_accounts(count * 2).values()))
         before = accounts.iloc[:count].reset_index(drop=True)
-        after = before.assign(job_title=[f"Dean {i}" for i in range(count)])
-        plan = ef.plan_changes(before, after)
-        assert len(plan) == count
         session = ef.get_session()
-        with tempfile.TemporaryDirectory() as folder:
-            t0 = time.perf_counter()
-            result = plan.apply(workers=workers, journal=Path(folder) / "j.jsonl")
-            ours = time.perf_counter() - t0
-        assert result.counts == {"applied": count}, result.counts
-        # the baseline: bare PUTs of the other half, same concurrency, same session
         others = accounts.username.iloc[count:].tolist()
         path = f"/v2/organization/{session.org_id}/expert/"
-        t0 = time.perf_counter()
-        with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(lambda u: session.put(path + u, data={"job_title": "x"}), others))
-        bare = time.perf_counter() - t0
+        ours_s, bare_s = [], []
+        for r in range(rounds):  # alternating, so that both see the same machine
+            after = before.assign(job_title=[f"Dean {i} ({r})" for i in range(count)])
+            plan = ef.plan_changes(before, after)
+            assert len(plan) == count
+            with tempfile.TemporaryDirectory() as folder:
+                t0 = time.perf_counter()
+                result = plan.apply(workers=workers, journal=Path(folder) / "j.jsonl")
+                ours_s.append(time.perf_counter() - t0)
+            assert result.counts == {"applied": count}, result.counts
+            before = after
+            # the baseline: bare PUTs of the other half, same concurrency, same session
+            body = {"job_title": f"x{r}"}
+            t0 = time.perf_counter()
+            with ThreadPoolExecutor(workers) as pool:
+                list(pool.map(lambda u, b=body: session.put(path + u, data=b), others))
+            bare_s.append(time.perf_counter() - t0)
+        ours, bare = statistics.median(ours_s), statistics.median(bare_s)
     finally:
         assert proc.stdin is not None
         proc.stdin.close()  # the plain server's signal to stop
         proc.terminate()  # the fake's
         proc.wait(timeout=30)
     limit = count / workers * latency
+    each = ", ".join(f"{limit / t:.0%}" for t in ours_s)
     print(
         f"apply {count:,} updates ({server} server), {workers} workers, "
-        f"{latency * 1000:.0f} ms latency: "
+        f"{latency * 1000:.0f} ms latency, median of {rounds}: "
         f"{ours:.2f} s = {limit / ours:.0%} of the (writes / workers) x RTT limit "
-        f"{limit:.2f} s (goal >= 80 %); bare PUTs {bare:.2f} s = {limit / bare:.0%} "
-        f"(ours / bare {ours / bare:.2f}); {count / ours:.0f} writes/s"
+        f"{limit:.2f} s (goal >= 95 %; rounds {each}); bare PUTs {bare:.2f} s = "
+        f"{limit / bare:.0%} (ours / bare {ours / bare:.2f}); {count / ours:.0f} writes/s; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
 
 
@@ -194,6 +206,8 @@ def main() -> None:
     parser.add_argument("--tiny", action="store_true", help="a smoke run (not a measurement)")
     parser.add_argument("--serve", nargs=2, metavar=("COUNT", "LATENCY"), help=argparse.SUPPRESS)
     parser.add_argument("--workers", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3, help="apply rounds (the median counts)")
+    parser.add_argument("--only", choices=("plan", "apply"), help="run one of the two")
     parser.add_argument("--server", choices=("fake", "plain"), default="fake")
     args = parser.parse_args()
     if args.serve:
@@ -203,8 +217,10 @@ def main() -> None:
         bench_plan(500, 1)
         bench_apply(40, 4, 0.01, args.server)
     else:
-        bench_plan(10_000, 5)
-        bench_apply(1_000, args.workers, 0.05, args.server)
+        if args.only != "apply":
+            bench_plan(10_000, 5)
+        if args.only != "plan":
+            bench_apply(1_000, args.workers, 0.05, args.server, args.rounds)
 
 
 if __name__ == "__main__":

@@ -46,12 +46,14 @@ MUTATIONS = [
         name="writes21_plan: a create is announced in the journal after it is sent",
         path="expertfile_nb/_edits/apply.py",
         old='        self.journal.write({"type": "sending", "n": [n]}, sync=True)\n'
-        "        self._wait_turn()\n"
-        '        answer = self._call("create")(session=self.session, deadline=self.deadline, '
-        "**change.new)\n",
-        new="        self._wait_turn()\n"
-        '        answer = self._call("create")(session=self.session, deadline=self.deadline, '
-        "**change.new)\n"
+        "        with self._turn():\n"
+        '            answer = self._call("create")(\n'
+        "                session=self.session, deadline=self.deadline, **change.new\n"
+        "            )\n",
+        new="        with self._turn():\n"
+        '            answer = self._call("create")(\n'
+        "                session=self.session, deadline=self.deadline, **change.new\n"
+        "            )\n"
         '        self.journal.write({"type": "sending", "n": [n]}, sync=True)\n',
         tests=[f"{SAFE}::test_a_create_is_announced_in_the_journal_before_it_is_sent"],
     ),

@@ -4,14 +4,17 @@ confirmation (:class:`_Applier`).
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from expertfile_nb._auth.session import Environment, environment_read, read_environment
 from expertfile_nb._edits.journal import (
     Journal,
     binding_of,
@@ -74,9 +77,20 @@ class _Applier:
         self.statuses: dict[int, dict[str, Any]] = {}
         self._next = time.monotonic()
         self._pace_lock = threading.Lock()
+        # the writes in flight: a change's read, comparison and synced journal line are
+        # done outside it (in the threads beyond ``workers``), only the write inside
+        self._slots = threading.BoundedSemaphore(workers)
+        # group commit of the ``sending`` records (``_announce``): records appended, records
+        # known to be on disk, and whether a thread is syncing them now
+        self._sync = threading.Condition()
+        self._written = self._synced = 0
+        self._syncing = False
         self._reads: dict[int, Future[dict[str, Any] | None]] = {}
         self._todo: list[list[int]] = []
         self._reader = ThreadPoolExecutor(max_workers=1)  # replaced in run()
+        self._fetched = 0  # the reads asked for: of the changes before this one
+        self._environment: Environment | None = None  # set in run()
+        self._ahead = 2 * workers  # set in run()
         self.undoing = undoing  # an undo's run: what may not be undone is reported
         self._created: dict[int, str] = {}  # restores: the person an earlier run created
         self._sent_before: set[int] = set()  # changes an earlier run announced sending
@@ -120,10 +134,6 @@ class _Applier:
         with Journal(self.path) as journal:
             self.journal = journal
             done = self._finished()
-            if journal.empty:
-                journal.write({**self.plan._record(), **binding_of(self.session)}, sync=True)
-                if self.source is not None:
-                    journal.write({"type": "source", "sending": self.source}, sync=True)
             todo = []
             for group in _groups(self.plan.changes):
                 # a change an earlier run finished keeps its outcome, also when another
@@ -143,15 +153,33 @@ class _Applier:
                 rest = [n for n in group if n not in done]
                 if rest:
                     todo.append(rest)
-            # the re-reads run ahead in their own pool, at most two rounds of workers
-            # ahead of the writes: a person's GET overlaps the PUTs of the people before
-            # it, so the writes keep every worker busy, and no re-read is long stale
+            # twice the threads of the writes in flight: while ``workers`` writes travel,
+            # the next changes are compared and announced (fsync), each then waiting for a
+            # slot (``_turn``); never more than ``workers`` writes at once. One worker
+            # stays strictly one change after another: a change is announced only once
+            # the one before has its outcome in the journal
+            threads = 2 * self.workers if self.workers > 1 else 1
+            # the re-reads run ahead in their own pool: a change's read is asked for when
+            # the change ``ahead`` places before it starts, about two rounds of writes
+            # before its own write (one round with threads beyond the slots), so a
+            # person's GET overlaps the writes of the people before them, every slot stays
+            # busy, and no re-read is older than about one round trip when its write goes.
+            # The first ones travel while the plan line is written (a read writes
+            # nothing; no write is announced before the plan line is on disk)
+            self._ahead = 3 * self.workers - threads
+            # proxies and CA bundle: read from the environment once a run (as a pull does
+            # once a pass), not for each read and write (requests would, ~0.3 ms each)
+            self._environment = read_environment(self.session)
             reads = ThreadPoolExecutor(max_workers=self.workers)
-            pool = ThreadPoolExecutor(max_workers=self.workers)
+            pool = ThreadPoolExecutor(max_workers=threads)
             try:
                 self._todo, self._reader = todo, reads
-                for k in range(min(len(todo), 2 * self.workers)):
-                    self._prefetch(k)
+                self._prefetch_to(threads - 1 + self._ahead)
+                if journal.empty:
+                    plan_line = {**self.plan._record(), **binding_of(self.session)}
+                    journal.write(plan_line, sync=True)
+                    if self.source is not None:
+                        journal.write({"type": "source", "sending": self.source}, sync=True)
                 list(pool.map(self._step, range(len(todo))))
             finally:
                 # on an interrupt (Ctrl-C) the writes not started are dropped; those in
@@ -161,6 +189,15 @@ class _Applier:
         ordered = [self.statuses[n] for n in range(len(self.plan.changes))]
         return ApplyResult(self.plan, ordered, self.path)
 
+    @contextlib.contextmanager
+    def _turn(self) -> Iterator[None]:
+        """One write's slot: at most ``workers`` writes in flight, their starts ``pace``
+        apart. Taken after the write's ``sending`` record is synced, held until its
+        answer (re-reads and waits of :func:`send_write` included)."""
+        with self._slots:
+            self._wait_turn()
+            yield
+
     def _wait_turn(self) -> None:
         if not self.pace:
             return
@@ -168,6 +205,32 @@ class _Applier:
             start = max(self._next, time.monotonic())
             self._next = start + self.pace
         time.sleep(max(0.0, start - time.monotonic()))
+
+    def _announce(self, record: dict[str, Any]) -> None:
+        """Append a ``sending`` record and return once it is on disk (as
+        ``journal.write(record, sync=True)``), syncing together the records that other
+        threads appended meanwhile: one ``fsync`` covers every record appended before it
+        began, so each thread waits for one that began after its own record was written
+        (or makes it). An ``fsync`` that fails raises in the thread that made it; the
+        others then sync again themselves."""
+        with self._sync:
+            self.journal.write(record)
+            self._written += 1
+            mine = self._written
+            while self._synced < mine:
+                if self._syncing:
+                    self._sync.wait()
+                    continue
+                self._syncing = True
+                upto = self._written  # every one of these is in the file already
+                self._sync.release()
+                try:
+                    os.fsync(self.journal._fd)
+                finally:
+                    self._sync.acquire()
+                    self._syncing = False
+                    self._sync.notify_all()
+                self._synced = max(self._synced, upto)
 
     def _finish(self, n: int, status: str, detail: str = "", **extra: Any) -> None:
         record = _status(n, self.plan.changes[n], status, detail, **extra)
@@ -201,6 +264,13 @@ class _Applier:
                 if n not in self.statuses:
                     self._finish(n, "failed", f"{type(error).__name__}: {error}")
 
+    def _prefetch_to(self, last: int) -> None:
+        """Ask for the reads of the changes up to ``last`` not asked for yet."""
+        with self._pace_lock:
+            first, self._fetched = self._fetched, max(self._fetched, last + 1)
+        for k in range(first, last + 1):
+            self._prefetch(k)
+
     def _prefetch(self, k: int) -> None:
         if k < len(self._todo):
             first = self.plan.changes[self._todo[k][0]]
@@ -209,8 +279,9 @@ class _Applier:
                 self._reads[self._todo[k][0]] = future
 
     def _step(self, k: int) -> None:
-        self._prefetch(k + 2 * self.workers)
-        self._group(self._todo[k])
+        self._prefetch_to(k + self._ahead)
+        with environment_read(self._environment):
+            self._group(self._todo[k])
 
     def _account(self, n: int) -> dict[str, Any] | None:
         """The account re-read for the group of change ``n`` (raises what the read raised)."""
@@ -225,7 +296,8 @@ class _Applier:
         from expertfile_nb._edits.readback import _get_data
 
         path = self.person.path(self.session.org_id, person_segment(username))  # type: ignore[attr-defined] # an ExpertFileSession
-        data = _get_data(self.session, path)
+        with environment_read(self._environment):
+            data = _get_data(self.session, path)
         rows = data.get("account") if isinstance(data, dict) else None
         if not isinstance(rows, list) or not rows or not isinstance(rows[0], dict):
             return None
@@ -308,10 +380,10 @@ class _Applier:
         # each part (the account PUT, each section's POST) is a write of its own, with its
         # own outcome: one that fails or stays unconfirmed does not keep the others back
         for section, ns, fields in _split([self.plan.changes[n] for n in ours], ours):
-            self.journal.write({"type": "sending", "n": ns}, sync=True)
-            self._wait_turn()
+            self._announce({"type": "sending", "n": ns})
             try:
-                self._send_part(username, section, fields)
+                with self._turn():
+                    self._send_part(username, section, fields)
             except ExpertFileError as error:
                 for n in ns:
                     self._finish(n, "failed", f"{type(error).__name__}: {error}")
@@ -363,8 +435,10 @@ class _Applier:
             self._finish(n, "already applied", **named)
             return
         self.journal.write({"type": "sending", "n": [n]}, sync=True)
-        self._wait_turn()
-        answer = self._call("create")(session=self.session, deadline=self.deadline, **change.new)
+        with self._turn():
+            answer = self._call("create")(
+                session=self.session, deadline=self.deadline, **change.new
+            )
         name = answer.get("username") if isinstance(answer, dict) else None
         if isinstance(name, str) and _holds_secret(name):
             # never into the journal or the statuses; undo finds the person by the fields
@@ -414,8 +488,8 @@ class _Applier:
             return None
         image = _without_secrets(profile)
         self.journal.write({"type": "sending", "n": [n], "image": image}, sync=True)
-        self._wait_turn()
-        self._call("delete")(username, session=self.session, deadline=self.deadline)
+        with self._turn():
+            self._call("delete")(username, session=self.session, deadline=self.deadline)
         self._finish(n, "applied", username=username)
         return None
 
@@ -470,10 +544,10 @@ class _Applier:
         if not username:
             self.journal.write({"type": "sending", "n": [n]}, sync=True)
             self._sent_before.add(n)
-            self._wait_turn()
-            answer = self._call("create")(
-                session=self.session, deadline=self.deadline, **change.new
-            )
+            with self._turn():
+                answer = self._call("create")(
+                    session=self.session, deadline=self.deadline, **change.new
+                )
             named = answer.get("username") if isinstance(answer, dict) else None
             username = named if isinstance(named, str) and named else self._find(change.new)
             if not username:
@@ -487,8 +561,8 @@ class _Applier:
         writes, lost, unread = _restore_writes(self.person, change.old["profile"], now)
         for section, fields in writes:
             self.journal.write({"type": "sending", "n": [n], "part": section}, sync=True)
-            self._wait_turn()
-            self._send_part(username, section, fields)
+            with self._turn():
+                self._send_part(username, section, fields)
         detail = f"restored as {username!r} (was {old!r})"
         if lost:
             detail += f"; not restorable (no documented write): {', '.join(lost)}"
