@@ -10,6 +10,7 @@ silent the fake makes a choice, listed with the setting that flips it in
 
 from __future__ import annotations
 
+import difflib
 import math
 import random
 import threading
@@ -164,6 +165,18 @@ class FakeExpertFile(HTTPServer):
         self.store.reset()
         self.tokens.forget()
         super().clear()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # ``server.pagin = "page"`` would make a new attribute and change nothing: a new
+        # name close to a setting's is taken for a typo (any other is the caller's own)
+        if name[:1] != "_" and name not in self.__dict__ and not hasattr(type(self), name):
+            close = difflib.get_close_matches(name, SETTING_NAMES, n=1, cutoff=0.8)
+            if close:
+                raise AttributeError(
+                    f"the fake has no setting {name!r}: did you mean {close[0]!r}? "
+                    "(fake_server.Settings lists them all)"
+                )
+        super().__setattr__(name, value)
 
     @property
     def settings(self) -> Settings:

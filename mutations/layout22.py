@@ -255,4 +255,14 @@ MUTATIONS = [
         new='import expertfile_nb.writes  # noqa: E402\n_DATA = "expertfile_nb._reads.data"',
         tests=[f"{PACKAGE}::test_import_leaves_the_data_layer_and_the_form_until_first_use"],
     ),
+    Mutation(
+        name="layout22: a mistyped setting on the server silently becomes an attribute",
+        path="fake_server/app.py",
+        old="            if close:\n",
+        new="            if False:\n",
+        tests=[
+            "tests/fake/test_fake_settings.py::"
+            "test_a_mistyped_setting_is_an_error_naming_the_setting"
+        ],
+    ),
 ]

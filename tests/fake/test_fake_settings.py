@@ -136,3 +136,12 @@ def test_a_seed_set_later_draws_the_failures_of_a_server_made_with_it() -> None:
         server.reset()  # the constructor's seed (0), from the start
         server.write_failure_rate = 0.5
         assert _write_statuses(server) == unseeded
+
+
+def test_a_mistyped_setting_is_an_error_naming_the_setting() -> None:
+    server = FakeExpertFile()
+    with pytest.raises(AttributeError, match="no setting 'pagin': did you mean 'paging'"):
+        server.pagin = "page"  # type: ignore[attr-defined]  # what the test checks
+    assert server.settings == Settings()
+    server.note = "mine"  # type: ignore[attr-defined]  # a name of the caller's own is kept
+    assert server.note == "mine"  # type: ignore[attr-defined]
