@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import dlt  # the test extra installs dlt[duckdb] and pyarrow (a skip would hide a break)
 import duckdb
 import pyarrow as pa
 import pytest
@@ -24,79 +23,7 @@ from expertfile_nb.cli.main import main
 from expertfile_nb.errors import ConfigurationError
 from expertfile_nb.pipeline import DELETED, _ArrowBatches, expertfile_source
 from fake_server import FakeExpertFile
-
-TABLES = ("experts", "staff", "spotlights", "profiles")
-
-
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeExpertFile]:
-    """A small fake organization, the EXPERTFILE_* variables pointing at it, dlt in tmp."""
-    monkeypatch.setenv("DLT_DATA_DIR", str(tmp_path / "dlt"))
-    monkeypatch.setenv("RUNTIME__DLTHUB_TELEMETRY", "false")  # no report to dltHub from a test
-    with FakeExpertFile(experts=12) as server:
-        monkeypatch.setenv("EXPERTFILE_BASE_URL", server.url)
-        monkeypatch.setenv("EXPERTFILE_CLIENT_ID", server.client_id)
-        monkeypatch.setenv("EXPERTFILE_CLIENT_SECRET", server.client_secret)
-        yield server
-
-
-class Warehouse:
-    """A dlt pipeline into a DuckDB file (the pyarrow backend), and its tables read back."""
-
-    def __init__(self, path: Path) -> None:
-        self.file = path / "warehouse.duckdb"  # a catalog named as the dataset confuses DuckDB
-        self.pipeline = dlt.pipeline(
-            "expertfile_arrow",
-            destination=dlt.destinations.duckdb(str(self.file)),
-            dataset_name="expertfile",
-            pipelines_dir=str(path / "pipelines"),
-        )
-
-    def run(self, **options: Any) -> Any:
-        options.setdefault("backend", "pyarrow")
-        return self.pipeline.run(expertfile_source(progress=False, **options))
-
-    def rows(self, sql: str) -> list[tuple[Any, ...]]:
-        with duckdb.connect(str(self.file), read_only=True) as con:
-            return [tuple(row) for row in con.execute(sql).fetchall()]
-
-    def keys(self, table: str) -> list[Any]:
-        key = "id" if table == "spotlights" else "username"
-        return sorted(r[0] for r in self.rows(f"select {key} from expertfile.{table}"))  # noqa: S608
-
-    def tables(self) -> list[str]:
-        return sorted(
-            r[0]
-            for r in self.rows(
-                "select table_name from information_schema.tables "
-                "where table_schema = 'expertfile' and table_name not like '_dlt%'"
-            )
-        )
-
-    def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
-        return {
-            name: sorted(self.rows(f"select * from expertfile.{name}"), key=repr)  # noqa: S608
-            for name in self.tables()
-        }
-
-
-@pytest.fixture
-def warehouse(fake: FakeExpertFile, tmp_path: Path) -> Warehouse:
-    return Warehouse(tmp_path)
-
-
-def service() -> dict[str, list[Any]]:
-    """What the service holds, read with the package's own functions."""
-    experts = sorted(ef.get_experts(access="all").username)
-    staff = sorted(
-        [*ef.get_staff(access="public").username, *ef.get_staff(access="private").username]
-    )
-    return {
-        "experts": experts,
-        "staff": staff,
-        "spotlights": sorted(int(i) for i in ef.get_spotlights().id),
-        "profiles": sorted(set(experts) | set(staff)),
-    }
+from tests.pipeline.warehouse import TABLES, Warehouse, service
 
 
 def load_formats(info: Any) -> dict[str, set[str]]:
@@ -291,3 +218,8 @@ def test_a_later_run_keeps_the_column_types_it_loaded(
         "and table_name = 'experts' and column_name = 'rank'"
     )
     assert kind == "BIGINT"
+
+
+@pytest.fixture
+def warehouse(fake: FakeExpertFile, tmp_path: Path) -> Warehouse:
+    return Warehouse(tmp_path, "pyarrow")

@@ -12,19 +12,15 @@ import pytest
 import expertfile_nb as ef
 from expertfile_nb.cli.main import main
 from fake_server import FakeExpertFile
+from tests.pipeline.warehouse import organization
 
 
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeExpertFile]:
-    monkeypatch.setenv("DLT_DATA_DIR", str(tmp_path / "dlt"))
-    monkeypatch.setenv("RUNTIME__DLTHUB_TELEMETRY", "false")  # no report to dltHub from a test
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
-    with FakeExpertFile(experts=8) as server:
-        monkeypatch.setenv("EXPERTFILE_BASE_URL", server.url)
-        monkeypatch.setenv("EXPERTFILE_CLIENT_ID", server.client_id)
-        monkeypatch.setenv("EXPERTFILE_CLIENT_SECRET", server.client_secret)
+    with organization(monkeypatch, tmp_path, 8) as server:
         yield server
 
 

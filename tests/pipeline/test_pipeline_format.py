@@ -8,26 +8,13 @@ still decides when given. dlt's data and pipelines folders are in the test's tmp
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import dlt  # the test extra installs dlt[duckdb] (a test that skipped would hide a break)
-import pytest
 
 from expertfile_nb.pipeline import expertfile_source
 from fake_server import FakeExpertFile
-
-
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeExpertFile]:
-    monkeypatch.setenv("DLT_DATA_DIR", str(tmp_path / "dlt"))
-    monkeypatch.setenv("RUNTIME__DLTHUB_TELEMETRY", "false")  # no report to dltHub from a test
-    with FakeExpertFile(experts=12) as server:
-        monkeypatch.setenv("EXPERTFILE_BASE_URL", server.url)
-        monkeypatch.setenv("EXPERTFILE_CLIENT_ID", server.client_id)
-        monkeypatch.setenv("EXPERTFILE_CLIENT_SECRET", server.client_secret)
-        yield server
 
 
 def formats(tmp_path: Path, **run: Any) -> dict[str, set[str]]:

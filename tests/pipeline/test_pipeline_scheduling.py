@@ -11,6 +11,7 @@ import pytest
 
 import expertfile_nb as ef
 from fake_server import FakeExpertFile
+from tests.pipeline.warehouse import organization
 
 # dagster's own resources read a pydantic attribute pydantic 2 deprecates; not ours to fix
 pytestmark = [
@@ -27,17 +28,12 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "dagster_e
 
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeExpertFile]:
-    monkeypatch.setenv("DLT_DATA_DIR", str(tmp_path / "dlt"))
-    monkeypatch.setenv("RUNTIME__DLTHUB_TELEMETRY", "false")  # no report to dltHub from a test
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
     (tmp_path / "dagster").mkdir()
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
-    with FakeExpertFile(experts=6) as server:
-        monkeypatch.setenv("EXPERTFILE_BASE_URL", server.url)
-        monkeypatch.setenv("EXPERTFILE_CLIENT_ID", server.client_id)
-        monkeypatch.setenv("EXPERTFILE_CLIENT_SECRET", server.client_secret)
+    with organization(monkeypatch, tmp_path, 6) as server:
         yield server
 
 
