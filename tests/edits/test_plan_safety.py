@@ -24,8 +24,7 @@ import expertfile_nb as ef
 from expertfile_nb._edits.change import UNSHOWN, Change
 from expertfile_nb._edits.plan import ChangePlan
 from fake_server import FakeExpertFile
-
-WRITES = ("POST", "PUT", "DELETE")
+from tests.edits.shared import names, writes
 
 
 @pytest.fixture(scope="module")
@@ -40,19 +39,6 @@ def fake(server: FakeExpertFile) -> FakeExpertFile:
     server.clear_all_handlers()
     ef.login(server.client_id, server.client_secret, base_url=server.url)
     return server
-
-
-def names(count: int) -> list[str]:
-    frame = ef.get_experts(limit=count, progress=False, access="all", status="all")
-    return [str(n) for n in frame.username.tolist()[:count]]
-
-
-def writes(server: FakeExpertFile, since: float = 0.0) -> list[Any]:
-    return [
-        e
-        for e in server.journal
-        if e.method in WRITES and e.time >= since and "/oauth/" not in e.path
-    ]
 
 
 def profile_path(server: FakeExpertFile, name: str, kind: str = "expert") -> str:

@@ -14,7 +14,6 @@ import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,8 +23,8 @@ import expertfile_nb as ef
 from expertfile_nb._edits.change import Change
 from expertfile_nb._edits.plan import ChangePlan
 from fake_server import FakeExpertFile
+from tests.edits.shared import names, writes
 
-WRITES = ("POST", "PUT", "DELETE")
 NEW = {"username": None, "firstname": "Ada", "lastname": "Quill", "job_title": "Analyst"}
 NEW |= {"email": "ada@x.org", "company": "X"}
 
@@ -42,19 +41,6 @@ def fake(server: FakeExpertFile) -> FakeExpertFile:
     server.clear_all_handlers()
     ef.login(server.client_id, server.client_secret, base_url=server.url)
     return server
-
-
-def names(count: int) -> list[str]:
-    frame = ef.get_experts(limit=count, progress=False, access="all", status="all")
-    return [str(n) for n in frame.username.tolist()[:count]]
-
-
-def writes(server: FakeExpertFile, since: float = 0.0) -> list[Any]:
-    return [
-        e
-        for e in server.journal
-        if e.method in WRITES and e.time >= since and "/oauth/" not in e.path
-    ]
 
 
 def profile_path(server: FakeExpertFile, name: str) -> str:
