@@ -137,4 +137,15 @@ MUTATIONS = [
         new="found.get(name)",
         tests=[f"{ARROW}::test_a_later_run_keeps_the_type_of_a_column_dlt_renamed"],
     ),
+    Mutation(
+        name="attack23: arrow: a pull that fails mid-way ends quietly (the rows so far loaded)",
+        path=PIPE,
+        old="        for batch in dicts():\n            yield arrow.table(batch)\n",
+        new="        try:\n"
+        "            for batch in dicts():\n"
+        "                yield arrow.table(batch)\n"
+        "        except Exception:\n"
+        "            return\n",
+        tests=[f"{ARROW}::test_a_fault_mid_pull_commits_nothing"],
+    ),
 ]
