@@ -5,7 +5,7 @@ the proxy the environment names, with the CA bundle it names, as of when it star
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -32,8 +32,8 @@ def https_session(monkeypatch: pytest.MonkeyPatch) -> ExpertFileSession:
     return ExpertFileSession(f"https://{HOST}", org_id=4242, retries=0)
 
 
-def plan() -> ef.ChangePlan:
-    before = pd.DataFrame([{"username": f"expert.{i}", "job_title": "Dean"} for i in range(3)])
+def plan(people: int = 3) -> ef.ChangePlan:
+    before = pd.DataFrame([{"username": f"expert.{i}", "job_title": "Dean"} for i in range(people)])
     return ef.plan_changes(before, before.assign(job_title="Provost"))
 
 
@@ -58,3 +58,35 @@ def test_an_apply_uses_the_ca_bundle_the_environment_names(
     result = plan().apply(journal=tmp_path / "j.jsonl", session=https_session, workers=2)
     assert result.counts == {"failed": 3}
     assert all("no-such-bundle.pem" in s["detail"] for s in result.statuses), result.statuses
+
+
+class _Then(list[str]):
+    """A proxy's lines that run ``then`` at each new one (before the proxy answers it)."""
+
+    def __init__(self, then: Callable[[], None]) -> None:
+        super().__init__()
+        self.then = then
+
+    def append(self, line: str) -> None:
+        super().append(line)
+        self.then()
+
+
+def test_the_reads_ahead_use_the_environment_as_of_the_start(
+    https_session: ExpertFileSession,
+    proxy: RecordingProxy,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """The re-reads fetched ahead (in their own threads) use the environment read when the
+    run started too: a proxy named once the first read has gone is used by none of them."""
+    later = RecordingProxy()
+    try:
+        proxy.lines = _Then(lambda: monkeypatch.setenv("HTTPS_PROXY", later.url))
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        result = plan(6).apply(journal=tmp_path / "j.jsonl", session=https_session, workers=1)
+    finally:
+        later.close()
+    assert result.counts == {"failed": 6}
+    assert len(proxy.lines) == 6
+    assert later.lines == []

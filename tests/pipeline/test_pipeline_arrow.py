@@ -190,16 +190,17 @@ class ExtraField:
     """An ``ef.Client`` on the fake (a client passed in, as documented) whose expert list
     carries one more field, of the test's choosing: the service changing a field's kind."""
 
-    def __init__(self, client: ef.Client, value: Any) -> None:
+    def __init__(self, client: ef.Client, value: Any, field: str = "rank") -> None:
         self.client = client
         self.value = value
+        self.field = field
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.client, name)
 
     def iter_experts(self, *args: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
         for row in self.client.iter_experts(*args, **kwargs):
-            yield {**row, "rank": self.value}
+            yield {**row, self.field: self.value}
 
 
 def test_a_later_run_keeps_the_column_types_it_loaded(
@@ -218,6 +219,21 @@ def test_a_later_run_keeps_the_column_types_it_loaded(
         "and table_name = 'experts' and column_name = 'rank'"
     )
     assert kind == "BIGINT"
+
+
+def test_a_later_run_keeps_the_type_of_a_column_dlt_renamed(
+    warehouse: Warehouse, fake: FakeExpertFile
+) -> None:
+    """A field whose name dlt normalizes (``Rank-Score`` is dlt's ``rank_score``) keeps the
+    type it was loaded with too: looked up by dlt's name, not the record's."""
+    client = ef.Client(fake.client_id, fake.client_secret, base_url=fake.url)
+    warehouse.run(client=ExtraField(client, 7, "Rank-Score"), resources="experts")
+    warehouse.run(client=ExtraField(client, "first", "Rank-Score"), resources="experts")
+    held = service()["experts"]
+    assert warehouse.rows(
+        "select count(*), count(rank_score), count(rank_score__v_text), min(rank_score__v_text) "
+        "from expertfile.experts"
+    ) == [(len(held), 0, len(held), "first")]
 
 
 @pytest.fixture
