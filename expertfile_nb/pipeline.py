@@ -511,8 +511,8 @@ def expertfile_source(
             an Arrow table (needs pyarrow, in the ``dlt`` extra): dlt skips its Python
             normalizer and loads Parquet files as they are (a third less time); the same
             tables and keys, objects flattened the same way (``avatar__small``), but every
-            list stays a list column of its row (``topics``, ``education``) and no child
-            table is made.
+            list is JSON text in a column of its row (``topics``, ``education``) and no
+            child table is made.
         client_id: from dlt's config (``[sources.expertfile]``), with ``client_secret``.
         client_secret: from dlt's secrets (``[sources.expertfile]``).
         base_url: the service's address, with ``client_id``/``client_secret``.

@@ -36,6 +36,7 @@ from urllib.parse import quote
 from expertfile_nb._edits.table import FLAG_FIELDS, INTEGER_FIELDS, KINDS, PersonKind, Section
 from expertfile_nb._http.envelope import data_of, load_json
 from expertfile_nb._reads.query import sendable, shown
+from expertfile_nb._redact import hide
 from expertfile_nb.errors import (
     APIError,
     ConfigurationError,
@@ -140,7 +141,8 @@ def encode_fields(
 
     Raises:
         ConfigurationError: an unknown field, a missing required one, an empty write,
-            or a value outside a documented enum (each named).
+            a value outside a documented enum, or a value holding the access token or
+            client secret this process holds (each named; the value never shown).
     """
     unknown = [name for name in fields if name not in allowed]
     if unknown:
@@ -153,6 +155,12 @@ def encode_fields(
             f"{', '.join(allowed)}."
         )
     body = {name: _encode(name, value) for name, value in fields.items()}
+    published = [name for name, text in body.items() if hide(text) != text]
+    if published:  # the value would be published in the directory: never sent
+        raise ConfigurationError(
+            f"{what}: {', '.join(published)} holds the access token or client secret this "
+            "process uses; nothing was sent. Check the value you meant to write."
+        )
     missing = [name for name in required if not body.get(name, "").strip()]
     if missing:
         raise ConfigurationError(f"{what}: required field(s) missing: {', '.join(missing)}.")
