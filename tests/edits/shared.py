@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import requests
+
 import expertfile_nb as ef
 from fake_server import FakeExpertFile
+from tests.helpers import get_token
 
 WRITES = ("POST", "PUT", "DELETE")
 
@@ -23,3 +26,17 @@ def writes(server: FakeExpertFile, since: float = 0.0) -> list[Any]:
         for e in server.journal
         if e.method in WRITES and e.time >= since and "/oauth/" not in e.path
     ]
+
+
+def service_shows(server: FakeExpertFile, username: str, **fields: str) -> None:
+    """Make the fake hold ``fields`` for an expert, as a hostile or careless service would
+    echo them: a plain PUT with a token of the fake's own, not through the package (which
+    refuses to send a value holding the token it uses)."""
+    token = get_token(server)
+    answer = requests.put(
+        f"{server.url}/v2/organization/{server.org_id}/expert/{username}",
+        data=fields,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text

@@ -24,7 +24,7 @@ import expertfile_nb as ef
 from expertfile_nb._edits.change import UNSHOWN, Change
 from expertfile_nb._edits.plan import ChangePlan
 from fake_server import FakeExpertFile
-from tests.edits.shared import names, writes
+from tests.edits.shared import names, service_shows, writes
 
 
 @pytest.fixture(scope="module")
@@ -223,7 +223,7 @@ def test_a_profile_value_equal_to_the_token_reaches_no_view_or_journal(
 ) -> None:
     people = names(2)
     token = fake.issued_tokens[-1]
-    ef.update_expert(people[0], job_title=token)  # the service echoes it
+    service_shows(fake, people[0], job_title=token)  # the service echoes it
     before = ef.get_profiles(people, progress=False)
     after = before.assign(job_title="Dean").iloc[1:]
     plan = ef.plan_changes(before, after, allow_delete=True)

@@ -23,7 +23,7 @@ import expertfile_nb as ef
 from expertfile_nb._edits.change import Change
 from expertfile_nb._edits.plan import ChangePlan
 from fake_server import FakeExpertFile
-from tests.edits.shared import names, writes
+from tests.edits.shared import names, service_shows, writes
 
 NEW = {"username": None, "firstname": "Ada", "lastname": "Quill", "job_title": "Analyst"}
 NEW |= {"email": "ada@x.org", "company": "X"}
@@ -73,7 +73,7 @@ def test_the_tokens_base64_shown_by_the_service_is_kept_out_of_the_plan(
     (name,) = names(1)
     token = fake.issued_tokens[-1]
     encoded = base64.b64encode(token.encode()).decode()
-    ef.update_expert(name, job_title=encoded)
+    service_shows(fake, name, job_title=encoded)
     before = ef.get_profiles([name], progress=False)
     plan = ef.plan_changes(before, before.assign(job_title="Dean"))
     assert encoded not in str(plan) and encoded not in plan.to_frame().to_csv()
@@ -107,7 +107,7 @@ def test_a_conflict_with_the_token_keeps_it_out_of_the_status_and_journal(
     token = fake.issued_tokens[-1]
     before = ef.get_profiles([name], progress=False)
     plan = ef.plan_changes(before, before.assign(job_title="Dean"))
-    ef.update_expert(name, job_title=token)  # someone else, meanwhile; the service echoes it
+    service_shows(fake, name, job_title=token)  # someone else, meanwhile; the service echoes it
     journal = tmp_path / "j.jsonl"
     result = plan.apply(journal=journal)
     assert result.counts == {"conflict": 1}
@@ -290,7 +290,7 @@ def test_a_person_whose_profile_holds_the_token_is_deleted_and_the_token_kept_ou
 ) -> None:
     people = names(2)
     token = fake.issued_tokens[-1]
-    ef.update_expert(people[0], location_address=f"Dr {token} x")  # the service echoes it
+    service_shows(fake, people[0], location_address=f"Dr {token} x")  # the service echoes it
     before = ef.get_profiles(people, progress=False)
     plan = ef.plan_changes(before, before.iloc[1:], allow_delete=True)
     journal = tmp_path / "j.jsonl"
