@@ -4,6 +4,9 @@ any survives.
 Every mutation runs in a scratch copy of the repository (the work tree is never
 touched): the file is changed, the mutation's tests run with ``-x``, the file is
 restored. ``-j N`` runs N at once, each in its own copy (default: the number of CPUs).
+A mutation that survives among the others is run once more alone, at the end: a test that
+catches the bug only on a quiet machine (a deadline racing a loaded CPU) kills it then, and
+the report names it as timing-sensitive; one that survives alone too is a survivor.
 A mutation whose ``old`` text is not found exactly once is an error
 too: the catalogue has fallen behind the code.
 """
@@ -87,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     jobs = max(1, min(args.jobs, len(mutations)))
     done = iter(range(1, len(mutations) + 1))
     lock = threading.Lock()
+    survivors: list[Mutation] = []
+    sensitive: list[str] = []
 
     def work(chunk: list[Mutation], copy: Path) -> None:
         for mutation in chunk:
@@ -97,7 +102,9 @@ def main(argv: list[str] | None = None) -> int:
                     f"[{index:>3}/{len(mutations)}] {outcome:<8} {seconds:5.1f}s  {mutation.name}"
                 )
                 sys.stdout.flush()
-                if outcome != "killed":
+                if outcome == "survived":
+                    survivors.append(mutation)
+                elif outcome != "killed":
                     failures.append(f"{mutation.name}: {outcome}")
 
     with tempfile.TemporaryDirectory(prefix="mutations-") as scratch:
@@ -112,9 +119,19 @@ def main(argv: list[str] | None = None) -> int:
             thread.start()
         for thread in threads:
             thread.join()
+        for mutation in survivors:  # once more, alone on the machine
+            outcome, seconds = run_one(mutation, copies[0])
+            print(f"[alone  ] {outcome:<8} {seconds:5.1f}s  {mutation.name}")
+            sys.stdout.flush()
+            if outcome == "killed":
+                sensitive.append(mutation.name)
+            else:
+                failures.append(f"{mutation.name}: {outcome} (also when run alone)")
     total = time.monotonic() - started
     killed = len(mutations) - len(failures)
     print(f"\n{killed} of {len(mutations)} mutations killed in {total:.0f} s.")
+    for name in sensitive:
+        print(f"  killed only when run alone (a timing-sensitive test: make it robust)  {name}")
     for failure in failures:
         print(f"  NOT KILLED  {failure}")
     return 1 if failures or not mutations else 0

@@ -20,8 +20,9 @@ from tests.helpers import DrippingServer, http_answer
 
 @pytest.fixture(params=["body", "headers"])
 def dripper(request: pytest.FixtureRequest) -> Iterator[DrippingServer]:
-    """A server that sends its answer one byte every 0.1 s: headers first, or the body only."""
-    empty = {"data": {"experts": [], "total": 0}, "success": True}
+    """A server that sends its answer one byte every 0.1 s: headers first, or the body only.
+    The body is over 100 bytes: its drip lasts more than 10 s."""
+    empty = {"data": {"experts": [], "total": 0}, "success": True, "padding": "." * 60}
     server = DrippingServer(lambda _method, _path: http_answer(200, empty, drip=request.param))
     yield server
     server.close()
@@ -29,14 +30,15 @@ def dripper(request: pytest.FixtureRequest) -> Iterator[DrippingServer]:
 
 def test_a_dripping_answer_ends_at_the_deadline(dripper: DrippingServer) -> None:
     # each byte comes well within the 0.5 s read timeout: only the deadline can end it.
-    # 2 s, not less: the body drip must have begun (headers parsed, the connection handing
-    # its socket to the response) before the alarm fires, even on a loaded machine; the
-    # whole drip takes over 5 s, so a client that does not stop at the deadline is seen
-    session = ExpertFileSession(dripper.url, timeout=(1, 0.5), retries=0, deadline=2.0)
-    with pytest.raises(ef.DeadlineExceededError, match="within 2 s") as caught:
+    # 4 s, not less: the body drip must have begun (headers parsed, the connection handing
+    # its socket to the response) before the alarm fires, even on a machine running many
+    # mutants at once (2 s was once too short there); the whole drip takes over 10 s, so a
+    # client that does not stop at the deadline is seen
+    session = ExpertFileSession(dripper.url, timeout=(1, 0.5), retries=0, deadline=4.0)
+    with pytest.raises(ef.DeadlineExceededError, match="within 4 s") as caught:
         session.get("/v2/organization/1/expert")
     assert not dripper.finished.is_set()  # it gave up before the answer was complete
-    assert caught.value.deadline == 2.0
+    assert caught.value.deadline == 4.0
     assert isinstance(caught.value, ef.NetworkError)
     # nothing reachable from it holds the request (whose Authorization carried the token)
     assert caught.value.__cause__ is None and caught.value.__context__ is None
