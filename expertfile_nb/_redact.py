@@ -31,7 +31,9 @@ characters or more, as a value cut short leaves — from every error message and
 error URL when the error is made (:mod:`expertfile_nb.errors`), and from every log
 record of the ``expertfile_nb`` and ``urllib3`` loggers when it is logged. So a
 message built from anything a server sent (a record key, a redirect URL) cannot
-carry them, whichever call site forgot. :func:`drop_secret_locals` clears the
+carry them, whichever call site forgot. :func:`clean` does the same for the data of every
+answer read (a record's value or key that echoes a held value becomes ``***`` before
+it reaches a DataFrame, a file or a warehouse). :func:`drop_secret_locals` clears the
 locals of the finished frames of a traceback that hold one (a notebook's verbose
 traceback shows locals).
 """
@@ -40,16 +42,20 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import html
 import html.entities
+import json
 import logging
 import re
 import threading
 from collections.abc import Iterable
 from types import TracebackType
-from urllib.parse import quote_plus
+from typing import Any
+from urllib.parse import quote_plus, unquote_to_bytes
 
 __all__ = [
     "REDACTED",
+    "clean",
     "contains_any",
     "drop_secret_locals",
     "excerpt",
@@ -303,6 +309,94 @@ def hide(text: str) -> str:
     if not held or not text:
         return text
     return _cut_runs(_remove(text, held, None), held)
+
+
+_NEEDLES: dict[tuple[str, ...], tuple[bytes, ...]] = {}
+_LOG = logging.getLogger("expertfile_nb")
+_WHITESPACE = b" \t\n\r\x0b\x0c"
+#: a JSON escape of an ASCII character (``\u0041`` for ``A``): it could hide a needle's
+#: character from a search of the raw text, so such an answer is searched as re-encoded
+_ASCII_ESCAPE = re.compile(rb"\\u00[0-7]")
+
+
+def _needles(held: tuple[str, ...]) -> tuple[bytes, ...]:
+    """What a search for the held values looks for, in UTF-8, without whitespace: each
+    value's first 16 characters (the whole of a shorter one; :func:`hide` cuts such a run)
+    and its other whole-value forms; a needle holding another is left out (found by it)."""
+    found = _NEEDLES.get(held)
+    if found is None:
+        forms: set[str] = set()
+        for value in held:
+            for form in forms_of(value):
+                form = form[:_RUN_MIN] if form == value else form
+                forms |= {"".join(form.split()), "".join(form.replace(" ", "+").split())}
+        kept = sorted(form for form in forms if form)
+        kept = [f for f in kept if not any(o != f and o in f for o in kept)]
+        found = tuple(form.encode() for form in kept)
+        _NEEDLES.clear()  # one entry: the held values change rarely
+        _NEEDLES[held] = found
+    return found
+
+
+def _mentions(text: bytes, needles: tuple[bytes, ...]) -> bool:
+    """Whether ``text`` (JSON text or a string, UTF-8) may hold one of ``needles``: without
+    whitespace (or JSON's escaped kind, or ``\\/``), as it is, percent-decoded and
+    HTML-unescaped. Each reading is made at C speed and searched with ``in``; a string
+    found is then cleaned exactly (:func:`hide`)."""
+    if b"\\" in text:
+        for escape, plain in ((b"\\n", b" "), (b"\\r", b" "), (b"\\t", b" "), (b"\\/", b"/")):
+            text = text.replace(escape, plain)
+    compact = text.translate(None, _WHITESPACE)
+    readings = [compact]
+    if b"%" in compact:
+        readings.append(unquote_to_bytes(compact).translate(None, _WHITESPACE))
+    if b"&" in compact:
+        unescaped = html.unescape(compact.decode("utf-8", "replace")).encode()
+        readings.append(unescaped.translate(None, _WHITESPACE))
+    return any(needle in reading for reading in readings for needle in needles)
+
+
+def _clean_value(value: Any, needles: tuple[bytes, ...]) -> Any:
+    if isinstance(value, str):
+        if not _mentions(value.encode("utf-8", "replace"), needles):
+            return value
+        hidden = hide(value)  # exact: only the part that holds it
+        return REDACTED if _mentions(hidden.encode("utf-8", "replace"), needles) else hidden
+    if isinstance(value, list):
+        return [_clean_value(item, needles) for item in value]
+    if isinstance(value, dict):
+        return {_clean_value(k, needles): _clean_value(v, needles) for k, v in value.items()}
+    return value
+
+
+def clean(value: Any, raw: bytes | None = None, what: str = "an answer") -> Any:
+    """Parsed JSON ``value`` with every held secret or token (:func:`hold`) removed from
+    its strings, keys included, in every form :func:`hide` knows; ``value`` itself when
+    none is there. ``raw``, the JSON text ``value`` was parsed from, is searched as it is
+    when it can be (no JSON escape of an ASCII character, plain ASCII needles): a
+    ``translate`` and a few ``in`` searches per answer; else ``value`` re-encoded. Only an
+    answer that holds one is walked. A warning is logged (without the value)."""
+    held = _held()
+    if not held or value is None:
+        return value
+    needles = _needles(held)
+    plain = all(
+        needle.isascii() and b'"' not in needle and b"\\" not in needle for needle in needles
+    )
+    if raw is None or not plain or _ASCII_ESCAPE.search(raw):
+        try:
+            raw = json.dumps(value, ensure_ascii=False, check_circular=False).encode()
+        except (TypeError, ValueError, RecursionError):
+            return value  # not JSON-like: nothing load_json made
+    if not _mentions(raw, needles):
+        return value
+    _LOG.warning(
+        "%s held a client secret or access token this process holds (the service echoed "
+        "it); it was replaced with %s in the data.",
+        what,
+        REDACTED,
+    )
+    return _clean_value(value, needles)
 
 
 class _Hiding(logging.Filter):

@@ -95,7 +95,7 @@ MUTATIONS = [
     Mutation(
         name="attack23: an undo writes back what may not be undone (unverifiable writes)",
         path=APPLY,
-        old="            skipped = [n for n in group if _never_undone(self.plan.changes[n])]\n",
+        old="            skipped = [n for n in group if reasons[n]]\n",
         new="            skipped: list[int] = []\n",
         tests=[*ROUND, *SAFE],
     ),

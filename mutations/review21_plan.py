@@ -218,7 +218,7 @@ MUTATIONS = [
     Mutation(
         name="review21_plan: a delete journals the token's field redacted (undo writes ***)",
         path="expertfile_nb/_edits/restore.py",
-        old="                {k: v for k, v in row.items() if not _holds_secret(v)}\n",
+        old="                {k: v for k, v in row.items() if not _not_seen_whole(v)}\n",
         new="                {k: _redacted(v) for k, v in row.items()}\n",
         tests=[review(DELETE_ECHO)],
     ),

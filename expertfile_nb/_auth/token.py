@@ -224,7 +224,7 @@ def parse_token_response(status: int, body: bytes, credentials: Credentials | No
     """
     secret = credentials.client_secret if credentials else None
     client_id = credentials.client_id if credentials else None
-    parsed: Any = load_json(body)
+    parsed: Any = load_json(body, raw=True)  # the token itself: never cleaned
     # whatever the body calls a token is kept out of every message, as is the secret
     data_part = parsed.get("data") if isinstance(parsed, dict) else None
     offered = data_part.get("accessToken") if isinstance(data_part, dict) else None

@@ -53,7 +53,7 @@ from expertfile_nb._reads.endpoints import (
 )
 from expertfile_nb._reads.paging import Pull, collect
 from expertfile_nb._reads.records import read_profile, read_spotlight
-from expertfile_nb._redact import contains_any, scrub
+from expertfile_nb._redact import REDACTED, contains_any, scrub
 from expertfile_nb.errors import APIError, ConfigurationError, ExpertFileError
 
 __all__ = ["FORMAT", "Capture", "capture", "file_name", "read_key_file"]
@@ -128,7 +128,8 @@ class _Writer:
         if isinstance(username, bool) or not isinstance(username, (str, int)):
             return None, "not a username"
         text = str(username)
-        if contains_any(text, _hidden(self.session)):
+        if REDACTED in text or contains_any(text, _hidden(self.session)):
+            # *** is what the read left where the service echoed a held token or secret
             return None, "the username holds the token or secret"
         if self.pseudonyms:
             text = self.pseudonyms.username(text)

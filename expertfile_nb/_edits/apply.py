@@ -39,7 +39,6 @@ from expertfile_nb._edits.change import (
 )
 from expertfile_nb._edits.plan import ApplyResult, ChangePlan, _groups, _split, _status
 from expertfile_nb._edits.restore import (
-    _NOT_UNDONE,
     _never_undone,
     _restore_writes,
     _restoring,
@@ -241,9 +240,10 @@ class _Applier:
         first = self.plan.changes[group[0]]
         if self.undoing and first.action == "update":
             head = group[0]  # the person's re-read was prefetched under the group's first
-            skipped = [n for n in group if _never_undone(self.plan.changes[n])]
+            reasons = {n: _never_undone(self.plan.changes[n]) for n in group}
+            skipped = [n for n in group if reasons[n]]
             for n in skipped:
-                self._finish(n, "not undone", _NOT_UNDONE)
+                self._finish(n, "not undone", reasons[n] or "")
             group = [m for m in group if m not in skipped]
             if not group:
                 self._reads.pop(head).cancel()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from expertfile_nb._edits.send import compare_value
 from expertfile_nb._edits.table import ACCOUNT_CREATE, ACCOUNT_UPDATE
-from expertfile_nb._redact import _held, forms_of, hide
+from expertfile_nb._redact import REDACTED, _held, forms_of, hide
 
 if TYPE_CHECKING:
     pass
@@ -144,6 +144,24 @@ def _redacted(value: Any) -> Any:
 
 def _holds_secret(value: Any) -> bool:
     return bool(_redacted(value) != value)
+
+
+def _marked(value: Any) -> bool:
+    """Whether ``value`` shows the ``***`` a read leaves where the service echoed a held
+    token or secret (:func:`expertfile_nb._redact.clean`), in a string, key or item."""
+    if isinstance(value, str):
+        return REDACTED in value
+    if isinstance(value, dict):
+        return any(_marked(k) or _marked(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_marked(v) for v in value)
+    return False
+
+
+def _not_seen_whole(value: Any) -> bool:
+    """Whether a value read from the service is not known whole: it holds a held token or
+    secret, or the ``***`` left in its place. Never written back by an undo."""
+    return _marked(value) or _holds_secret(value)
 
 
 def _noun(kind: str) -> str:

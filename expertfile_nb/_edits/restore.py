@@ -10,7 +10,13 @@ from expertfile_nb._edits.table import ACCOUNT_UPDATE
 
 if TYPE_CHECKING:
     pass
-from expertfile_nb._edits.change import SECTION_COLUMNS, Change, _holds_secret, _redacted, _same
+from expertfile_nb._edits.change import (
+    SECTION_COLUMNS,
+    Change,
+    _not_seen_whole,
+    _redacted,
+    _same,
+)
 
 _NOT_UNDONE = (
     "not undone: the value before was never read back (the field was written as "
@@ -37,21 +43,32 @@ def _without_secrets(profile: Any) -> Any:
     for key, items in profile.items():
         if key == "account" and isinstance(items, list):
             kept[key] = [
-                {k: v for k, v in row.items() if not _holds_secret(v)}
+                {k: v for k, v in row.items() if not _not_seen_whole(v)}
                 if isinstance(row, dict)
                 else _redacted(row)
                 for row in items
             ]
         elif isinstance(items, list):
-            kept[key] = [item for item in items if not _holds_secret(item)]
+            kept[key] = [item for item in items if not _not_seen_whole(item)]
         else:
             kept[key] = _redacted(items)
     return kept
 
 
-def _never_undone(change: Change) -> bool:
-    """Whether an undo must leave this (reversed) update alone and report it."""
-    return change.unverifiable  # written blind on the user's word: never undone blind
+_NOT_SEEN_WHOLE = (
+    "not undone: the value before held the access token or client secret (read as ***), "
+    "so it was never seen whole; writing it back would publish the token or a value the "
+    "service never held"
+)
+
+
+def _never_undone(change: Change) -> str | None:
+    """Why an undo must leave this (reversed) update alone and report it, or ``None``."""
+    if change.unverifiable:  # written blind on the user's word: never undone blind
+        return _NOT_UNDONE
+    if _not_seen_whole(change.new):  # the value to write back is the plan's old one
+        return _NOT_SEEN_WHOLE
+    return None
 
 
 def _restoring(change: Change) -> bool:

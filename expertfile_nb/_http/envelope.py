@@ -7,6 +7,11 @@ own samples leave it out of some answers (Get Biography, Get Tagline, Get All Li
 Get All Research Grant, Get a Specific Industry), so an answer without it is read by
 its ``data`` alone, which each caller then holds to the documented shape. A
 ``success`` that is there and is anything but ``true`` is never success.
+
+Every answer's data is cleaned as it is read (:func:`expertfile_nb._redact.clean`): a
+client secret or token this process holds, echoed by the service in a record's value or
+key, becomes ``***`` before any DataFrame, file, warehouse or message sees it. Only the
+token endpoint's own answer is read raw (it *is* the token).
 """
 
 from __future__ import annotations
@@ -14,17 +19,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from expertfile_nb._redact import clean
+
 __all__ = ["data_of", "error_fields", "load_json"]
 
 
-def load_json(content: bytes | None) -> Any:
-    """The decoded JSON body, or ``None`` if it cannot be read as JSON."""
+def load_json(content: bytes | None, *, raw: bool = False) -> Any:
+    """The decoded JSON body, or ``None`` if it cannot be read as JSON; every held secret
+    or token removed from its strings unless ``raw`` (the token endpoint's answer only)."""
     if not content:
         return None
     try:
-        return json.loads(content)
+        body = json.loads(content)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None
+    return body if raw else clean(body, content)
 
 
 def data_of(body: Any) -> Any:

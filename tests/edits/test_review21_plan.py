@@ -382,3 +382,25 @@ def test_pace_spaces_the_starts_of_the_writes_the_service_receives(
     times = sorted(e.time for e in writes(fake, start))
     assert len(times) == 3
     assert all(b - a >= 0.3 for a, b in itertools.pairwise(times))
+
+
+def test_an_update_whose_before_held_the_token_is_not_undone(
+    fake: FakeExpertFile, tmp_path: Path
+) -> None:
+    """The read shows ``Dr *** x`` where the service held the token: the value before was
+    never seen whole, so the undo writes nothing back (neither the token nor ``***``)."""
+    (name,) = names(1)
+    token = fake.issued_tokens[-1]
+    service_shows(fake, name, job_title=f"Dr {token} x")
+    before = ef.get_profiles([name], progress=False)
+    assert before.job_title.tolist() == ["Dr *** x"]
+    result = ef.plan_changes(before, before.assign(job_title="Dean")).apply(
+        journal=tmp_path / "j.jsonl"
+    )
+    assert result.counts == {"applied": 1}, result.statuses
+    start = time.time()
+    undone = result.undo()
+    assert undone.counts == {"not undone": 1}, undone.statuses
+    assert "never seen whole" in undone.statuses[0]["detail"]
+    assert writes(fake, start) == []
+    assert ef.get_profiles([name], progress=False).job_title.tolist() == ["Dean"]
