@@ -41,10 +41,12 @@ def test_login_ends_at_its_deadline(dripping_token: DrippingServer) -> None:
 
 
 def test_the_default_login_deadline_follows_the_timeout(dripping_token: DrippingServer) -> None:
-    # ten times (connect + read), at least 5 s: (0.2, 0.3) gives 5 s, not the 120 s default
+    # ten times (connect + read), at least 5 s: (0.5, 0.5) gives 10 s, not the 120 s default.
+    # Not shorter timeouts: under a loaded CI a byte dripped every 0.1 s may come 0.3 s late
+    # (a 0.3 s read timeout then ends the login before its deadline); the drip takes 18 s
     with pytest.raises(ef.DeadlineExceededError) as caught:
-        ef.login(CLIENT_ID, SECRET, base_url=dripping_token.url, timeout=(0.2, 0.3))
-    assert caught.value.deadline == 5
+        ef.login(CLIENT_ID, SECRET, base_url=dripping_token.url, timeout=(0.5, 0.5))
+    assert caught.value.deadline == 10
     assert not dripping_token.finished.is_set()
 
 
