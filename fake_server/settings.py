@@ -65,6 +65,8 @@ DEFAULT_EXPERTS = 250
 DEFAULT_TOKEN_TTL = 30 * 24 * 3600
 DEFAULT_MAX_PAGE_SIZE = 100
 WriteFailure = Literal["error", "drop"]
+ForeignOrgStatus = Literal[403, 404]
+UndocumentedWriteStatus = Literal[405, 404]
 
 
 @dataclass(frozen=True)
@@ -175,14 +177,14 @@ class Settings:
     inferred_sections: InferredSections = "add"
     token_json: TokenJson = "accept"  # noqa: S105 -- a setting, not a password
     token_paths: TokenPaths = "both"  # noqa: S105 -- a setting, not a password
-    foreign_org_status: int = 403
+    foreign_org_status: ForeignOrgStatus = 403
     corporation_value: CorporationValue = "slug"
     write_validation: WriteValidation = "strict"
     write_json: WriteJson = "accept"
     accomplishment_date: AccomplishmentDate = "start"
     section_post_answer: SectionPostAnswer = "as_guessed"
     new_username: NewUsername = "name"
-    undocumented_write_status: int = 405
+    undocumented_write_status: UndocumentedWriteStatus = 405
     staff_delete_of_expert: StaffDeleteOfExpert = "delete"
     # the fault controls
     latency: float = 0.0
@@ -193,7 +195,7 @@ class Settings:
     def __post_init__(self) -> None:
         for name, allowed in _CHOICES.items():
             value = getattr(self, name)
-            if value not in allowed:
+            if not any(type(value) is type(a) and value == a for a in allowed):  # 404.0: no
                 choices = ", ".join(repr(a) for a in allowed)
                 raise ValueError(f"the fake's {name} is one of {choices}, not {value!r}")
         for name in _NUMBERS:

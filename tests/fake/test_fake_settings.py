@@ -29,6 +29,22 @@ def test_a_value_outside_its_choices_is_refused_naming_the_setting_and_choices()
         Settings(write_failure_rate=2)
 
 
+@pytest.mark.parametrize(
+    ("name", "wrong"),
+    [
+        ("foreign_org_status", 500),  # the status choices are the two documented readings
+        ("foreign_org_status", "404"),
+        ("foreign_org_status", 404.0),
+        ("undocumented_write_status", 200),
+        ("undocumented_write_status", True),
+    ],
+)
+def test_a_status_setting_takes_only_its_two_statuses(name: str, wrong: object) -> None:
+    with pytest.raises(ValueError, match=f"{name} is one of"):
+        Settings(**{name: wrong})  # what the test checks
+    assert getattr(Settings(**{name: 404}), name) == 404
+
+
 def test_an_unknown_setting_is_a_type_error_as_for_any_keyword() -> None:
     with pytest.raises(TypeError, match="pagin"):
         FakeExpertFile(pagin="page")
