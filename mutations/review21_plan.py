@@ -155,14 +155,6 @@ MUTATIONS = [
         tests=[review("test_numpy_values_are_planned_as_plain_python")],
     ),
     Mutation(
-        name="review21_plan: a conflict's current value kept unredacted (token in the journal)",
-        path="expertfile_nb/_edits/apply.py",
-        old='                self._finish(n, "conflict", "edited meanwhile", current=now)\n',
-        new='                self._finish(n, "conflict", "edited meanwhile", '
-        "current=account[field])\n",
-        tests=[review("test_a_conflict_with_the_token_keeps_it_out_of_the_status_and_journal")],
-    ),
-    Mutation(
         name="review21_plan: apply --unverifiable not passed to the plan",
         path="expertfile_nb/cli/apply.py",
         old="unverifiable=tuple(args.unverifiable or ())",

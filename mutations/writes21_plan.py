@@ -117,16 +117,9 @@ MUTATIONS = [
         tests=[f"{SAFE}::test_a_profile_value_equal_to_the_token_reaches_no_view_or_journal"],
     ),
     Mutation(
-        name="writes21_plan: the service's value compared unredacted (token field: conflict)",
-        path="expertfile_nb/_edits/apply.py",
-        old="            now = _redacted(account[field])  # as the plan's old value was kept\n",
-        new="            now = account[field]\n",
-        tests=[f"{SAFE}::test_a_profile_value_equal_to_the_token_reaches_no_view_or_journal"],
-    ),
-    Mutation(
         name="writes21_plan: a create's username holding the token journaled",
         path="expertfile_nb/_edits/apply.py",
-        old="        if isinstance(name, str) and _holds_secret(name):\n",
+        old="        if isinstance(name, str) and _not_seen_whole(name):\n",
         new="        if False:\n",
         tests=[f"{SAFE}::test_a_create_answered_with_the_token_as_username_keeps_it_out"],
     ),

@@ -33,8 +33,7 @@ from expertfile_nb._edits.change import (
     FINAL,
     SECTION_COLUMNS,
     Change,
-    _holds_secret,
-    _redacted,
+    _not_seen_whole,
     _same,
 )
 from expertfile_nb._edits.plan import ApplyResult, ChangePlan, _groups, _split, _status
@@ -369,7 +368,7 @@ class _Applier:
                         f"with unverifiable=[{field!r}] to write it without comparison)",
                     )
                 continue
-            now = _redacted(account[field])  # as the plan's old value was kept
+            now = account[field]  # read cleaned of a held token (envelope.load_json)
             if _same(now, change.new):
                 self._finish(n, "already applied")
             elif _same(now, change.old):
@@ -431,7 +430,7 @@ class _Applier:
                     "again)",
                 )
         if existing:
-            named = {} if _holds_secret(existing) else {"username": existing}
+            named = {} if _not_seen_whole(existing) else {"username": existing}
             self._finish(n, "already applied", **named)
             return
         self.journal.write({"type": "sending", "n": [n]}, sync=True)
@@ -440,7 +439,7 @@ class _Applier:
                 session=self.session, deadline=self.deadline, **change.new
             )
         name = answer.get("username") if isinstance(answer, dict) else None
-        if isinstance(name, str) and _holds_secret(name):
+        if isinstance(name, str) and _not_seen_whole(name):
             # never into the journal or the statuses; undo finds the person by the fields
             detail = "the service answered a username holding the token: not recorded"
             self._finish(n, "applied", detail)
@@ -476,7 +475,6 @@ class _Applier:
         current = _shown(profile)
         if current is None:
             raise ConfigurationError(f"The profile of {username!r} has no account to compare.")
-        current = _redacted(current)  # as the plan's image was kept
         image = change.old if isinstance(change.old, dict) else {}
         edited = [
             k

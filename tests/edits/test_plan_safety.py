@@ -256,6 +256,10 @@ def test_a_create_answered_with_the_token_as_username_keeps_it_out(
     result = plan.apply(journal=journal)
     assert result.counts == {"applied": 1}, result.statuses
     assert token not in journal.read_text() and token not in repr(result.statuses)
+    # the read shows it as ***: no username was seen, none is recorded (not "***")
+    assert "username" not in result.statuses[0] or result.statuses[0]["username"] is None
+    assert "not recorded" in result.statuses[0]["detail"]
+    assert '"username": "***"' not in journal.read_text()
 
 
 # -- point 10: a new row's other fields ---------------------------------------------------
