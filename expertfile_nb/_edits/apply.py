@@ -24,6 +24,7 @@ from expertfile_nb._edits.journal import (
 )
 from expertfile_nb._edits.send import SETTLE_SECONDS, compare_value, kind_of, person_segment
 from expertfile_nb._edits.table import ACCOUNT_CREATE
+from expertfile_nb._http.deadline import time_left, within
 from expertfile_nb.errors import ConfigurationError, ExpertFileError, NotFoundError
 
 if TYPE_CHECKING:
@@ -254,8 +255,9 @@ class _Applier:
                 self._update(first.username or "", group)
             elif first.action == "create" and _restoring(first):
                 self._restore(group[0], first)
-            elif first.action == "create":
-                self._create(group[0], first)
+            elif first.action == "create":  # its searches and waits count in its deadline
+                with within(self.deadline) if self.deadline else contextlib.nullcontext():
+                    self._create(group[0], first)
             else:
                 self._delete(group[0], first)
         except ExpertFileError as error:
@@ -409,6 +411,16 @@ class _Applier:
                 self._earlier = earlier
         return n in earlier
 
+    def _settle(self) -> bool:
+        """Wait ``SETTLE_SECONDS`` before looking for a person again, if that fits in the
+        deadline (what is left of the create's, or one write's); ``False`` if it does not:
+        then nothing is resent (the status says to run it again)."""
+        left = time_left()
+        if self.deadline is not None and (left[0] if left else self.deadline) <= SETTLE_SECONDS:
+            return False
+        time.sleep(SETTLE_SECONDS)
+        return True
+
     def _create(self, n: int, change: Change) -> None:
         from expertfile_nb._edits.people import find_person
         from expertfile_nb._edits.send import encode_fields
@@ -419,15 +431,14 @@ class _Applier:
             # an earlier run sent this create and stopped before its outcome: a new record
             # may take a moment to show, so it is looked for again before it is resent
             if existing == "":
-                time.sleep(SETTLE_SECONDS)
-                existing = find_person(self.person, body, self.session)
+                existing = find_person(self.person, body, self.session) if self._settle() else None
             if existing is None:
                 return self._finish(
                     n,
                     "failed",
                     "UnconfirmedWriteError: an earlier run of this journal sent this create "
-                    "and the people could not be searched for it: not sent again (run it "
-                    "again)",
+                    "and the people could not be searched for it (or not again within the "
+                    "deadline): not sent again (run it again)",
                 )
         if existing:
             named = {} if _not_seen_whole(existing) else {"username": existing}
@@ -520,7 +531,6 @@ class _Applier:
         is looked for by its fields, and sent again only if no one shows them now and
         still after the settle delay (as a single write's re-read does); if the people
         cannot be searched, nothing is sent."""
-        from expertfile_nb._edits import send as _writing
         from expertfile_nb._edits.readback import _get_data
 
         old = change.old["username"]
@@ -530,14 +540,14 @@ class _Applier:
         if not username and n in self._sent_before:  # an earlier run sent the create
             username = self._find(change.new)
             if username == "":  # absent: sent again only if still absent after a settle
-                time.sleep(_writing.SETTLE_SECONDS)
-                username = self._find(change.new)
+                username = self._find(change.new) if self._settle() else None
             if username is None:
                 return self._finish(
                     n,
                     "failed",
                     f"the create of {old!r} was sent by an earlier run and may have been made, "
-                    "but the people could not be searched: not sent again; run it again",
+                    "but the people could not be searched (or not again within the deadline): "
+                    "not sent again; run it again",
                 )
         if not username:
             self.journal.write({"type": "sending", "n": [n]}, sync=True)

@@ -406,3 +406,25 @@ def test_an_update_whose_before_held_the_token_is_not_undone(
     assert "never seen whole" in undone.statuses[0]["detail"]
     assert writes(fake, start) == []
     assert ef.get_profiles([name], progress=False).job_title.tolist() == ["Dean"]
+
+
+def test_a_settle_that_does_not_fit_in_the_deadline_is_not_waited(
+    fake: FakeExpertFile, tmp_path: Path
+) -> None:
+    """The resumed create's second look comes after a 2 s settle delay; with a deadline
+    shorter than that, the resume does not wait past it: nothing is resent, and the status
+    says to run it again."""
+    plan = ef.plan_changes(pd.DataFrame(columns=list(NEW)), pd.DataFrame([NEW]))
+    journal = tmp_path / "j.jsonl"
+    header = {**plan._record(), "base_url": fake.url.rstrip("/"), "org": str(fake.org_id)}
+    lines = [json.dumps(header), json.dumps({"type": "sending", "n": [0]})]
+    journal.write_text("\n".join(lines) + "\n")
+    journal.chmod(0o600)
+    fake.expect_oneshot_request(
+        f"/v2/organization/{fake.org_id}/expert", method="GET"
+    ).respond_with_json({"data": {"experts": [], "total": 0}, "success": True})  # lagging
+    start = time.time()
+    resumed = ef.resume(journal, deadline=1.5)
+    assert resumed.counts == {"failed": 1}, resumed.statuses
+    assert "within the deadline" in resumed.statuses[0]["detail"]
+    assert writes(fake, start) == []
