@@ -502,16 +502,24 @@ class _Applier:
         self._finish(n, "applied", username=username)
         return None
 
-    def _exists(self, username: object) -> bool:
+    def _still_there(self, username: object, fields: Mapping[str, Any]) -> bool:
+        """Whether ``username`` still shows the deleted person: an account whose names
+        (and email, when both show one) are the image's. Someone else given the username
+        since is not them (then the person is restored under a new one)."""
         from expertfile_nb._edits.readback import _get_data
 
         if not isinstance(username, str) or not username:
             return False
         path = self.person.path(self.session.org_id, person_segment(username))  # type: ignore[attr-defined] # an ExpertFileSession
         try:
-            return _shown(_get_data(self.session, path)) is not None
+            shown = _shown(_get_data(self.session, path))
         except NotFoundError:
             return False
+        return shown is not None and all(
+            compare_value(shown.get(k)) == compare_value(fields.get(k))
+            for k in ("firstname", "lastname", "email")
+            if k != "email" or (k in shown and k in fields)
+        )
 
     def _find(self, fields: Mapping[str, Any]) -> str | None:
         """The username of the person whose account shows these create fields ("" if
@@ -535,7 +543,7 @@ class _Applier:
 
         old = change.old["username"]
         username = self._created.get(n)
-        if not username and self._exists(old):  # the delete was sent but not carried out
+        if not username and self._still_there(old, change.new):  # the delete never happened
             return self._finish(n, "already applied", f"{old!r} was not deleted: kept as it is")
         if not username and n in self._sent_before:  # an earlier run sent the create
             username = self._find(change.new)
@@ -562,6 +570,13 @@ class _Applier:
                 return self._finish(
                     n, "failed", f"{old!r} was created again, but the new person is not found"
                 )
+        if _not_seen_whole(username):  # read as ***: no username to write the rest to
+            return self._finish(
+                n,
+                "applied",
+                f"{old!r} was created again; its new username holds the token "
+                "(read as ***): the rest of the profile is not restored",
+            )
         self._created[n] = username
         self.journal.write({"type": "created", "n": n, "username": username}, sync=True)
         path = self.person.path(self.session.org_id, person_segment(username))  # type: ignore[attr-defined] # an ExpertFileSession

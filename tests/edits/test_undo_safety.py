@@ -312,3 +312,47 @@ def test_an_undo_journal_is_not_resumed_as_an_apply(fake: FakeExpertFile, tmp_pa
     assert writes_since(fake, start) == []
     person = fake.store.person(fake.org_id, names[0])
     assert person is not None and person.account["department"] == "Chemistry"
+
+
+def test_a_username_someone_else_holds_since_the_delete_is_restored_anew(
+    fake: FakeExpertFile, tmp_path: Path
+) -> None:
+    """The service gave the deleted person's username to someone else (the documents do not
+    say it never does): the undo does not take that stranger for the person ("not deleted"),
+    it creates the person again, under a new username."""
+    names = experts(2)
+    before = ef.get_profiles(names, progress=False)
+    plan = ef.plan_changes(before, before[before.username != names[0]], allow_delete=True)
+    result = plan.apply(journal=tmp_path / "j.jsonl")
+    assert result.counts == {"applied": 1}, result.statuses
+    stranger = {"username": names[0], "firstname": "Someone", "lastname": "Else"}
+    fake.expect_oneshot_request(
+        f"/v2/organization/{fake.org_id}/expert/{names[0]}", method="GET"
+    ).respond_with_json({"data": {"account": [stranger]}, "success": True})
+    undone = result.undo()
+    assert undone.counts == {"applied": 1}, undone.statuses
+    assert undone.statuses[0]["username"] != names[0]
+    assert "restored as" in undone.statuses[0]["detail"]
+
+
+def test_a_restore_answered_with_the_token_as_username_goes_no_further(
+    fake: FakeExpertFile, tmp_path: Path
+) -> None:
+    """The create that restores a person is answered with the token as the new username:
+    read as ***, it names nobody; nothing is written to it, nothing of it journaled."""
+    names = experts(2)
+    before = ef.get_profiles(names, progress=False)
+    plan = ef.plan_changes(before, before[before.username != names[0]], allow_delete=True)
+    result = plan.apply(journal=tmp_path / "j.jsonl")
+    token = fake.issued_tokens[-1]
+    fake.expect_oneshot_request(
+        f"/v2/organization/{fake.org_id}/expert", method="POST"
+    ).respond_with_json({"data": [{"firstname": "X", "username": token}], "success": True})
+    start = time.time()
+    undone = result.undo()
+    assert undone.counts == {"applied": 1}, undone.statuses
+    assert "holds the token" in undone.statuses[0]["detail"]
+    sent = writes_since(fake, start)
+    assert all(w.startswith("POST ") for w in sent) and len(sent) <= 1  # the create only
+    text = Path(str(result.journal) + ".undo.jsonl").read_text()
+    assert token not in text and '"username": "***"' not in text
