@@ -58,13 +58,16 @@ def _check_deleted(data: Any) -> dict[str, Any]:
 
 def find_person(person: PersonKind, body: Mapping[str, str], s: requests.Session) -> str | None:
     """The username of a person whose account shows every value of ``body`` ("" if none
-    is found; ``None`` if the list could not be read): searched by full name (the
+    is found; ``None`` if the list could not be read, or a namesake's account shows the
+    names alone, so that it cannot tell them apart): searched by full name (the
     documented ``searchfield=fullname``), each candidate's account read and compared."""
     org = _org(s)
     list_path = f"/v2/organization/{org}/" + ("expert" if person.kind == "experts" else "employee")
     key = "experts" if person.kind == "experts" else "staff"
     access = ("all",) if person.kind == "experts" else ("public", "private")
     name = f"{body.get('firstname', '')} {body.get('lastname', '')}".strip()
+    others = {k: v for k, v in body.items() if k not in ("firstname", "lastname")}
+    unsure = False
     for level in access:
         query = {"q": name, "searchfield": "fullname", "access": level, "page_size": "50"}
         if person.kind == "experts":
@@ -81,8 +84,11 @@ def find_person(person: PersonKind, body: Mapping[str, str], s: requests.Session
             except NotFoundError:
                 continue
             if account is not None and _matches(account, body):
+                if _matches(account, others) is None:  # names alone: anyone of that name
+                    unsure = True
+                    continue
                 return username
-    return ""
+    return None if unsure else ""
 
 
 def _create(person: PersonKind, fields: dict[str, Any], session: Any, deadline: Any) -> Any:

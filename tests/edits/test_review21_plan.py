@@ -428,3 +428,31 @@ def test_a_settle_that_does_not_fit_in_the_deadline_is_not_waited(
     assert resumed.counts == {"failed": 1}, resumed.statuses
     assert "within the deadline" in resumed.statuses[0]["detail"]
     assert writes(fake, start) == []
+
+
+def test_a_namesake_whose_account_shows_only_names_is_not_taken_for_the_new_person(
+    fake: FakeExpertFile, tmp_path: Path
+) -> None:
+    """Someone of the same name exists and their account read shows the names alone (no
+    email, no job title to compare): they are not taken for the person to create ("already
+    applied"); the create is sent."""
+    fields = {k: v for k, v in NEW.items() if k != "username"}
+    ef.create_expert(**{**fields, "email": "other@x.org"})
+    (username,) = (
+        ef.get_experts(access="all", status="all", progress=False)
+        .query("username.str.startswith('ada-quill')")
+        .username
+    )
+    fake.expect_oneshot_request(
+        f"/v2/organization/{fake.org_id}/expert/{username}", method="GET"
+    ).respond_with_json(
+        {
+            "data": {"account": [{"username": username, "firstname": "Ada", "lastname": "Quill"}]},
+            "success": True,
+        }
+    )
+    plan = ef.plan_changes(pd.DataFrame(columns=list(NEW)), pd.DataFrame([NEW]))
+    start = time.time()
+    result = plan.apply(journal=tmp_path / "j.jsonl")
+    assert result.counts == {"applied": 1}, result.statuses
+    assert [e.method for e in writes(fake, start)] == ["POST"]
