@@ -14,6 +14,7 @@
      ├── TokenResponseError               the token endpoint answered something unreadable
      ├── NetworkError (OSError)           no answer: connection refused, reset, timed out
      │    ├── BrokenResponseError         the answer broke off mid-body
+     │    ├── NotConnectedError           no connection opened: nothing was sent
      │    └── DeadlineExceededError       the whole answer did not arrive in time (.deadline)
      ├── ResponseTooLargeError            the answer was larger than allowed (.limit, bytes)
      ├── APIError (requests.HTTPError)    a data call failed (.status, .url, .error, .response)
@@ -67,6 +68,7 @@ __all__ = [
     "JournalElsewhereError",
     "JournalError",
     "NetworkError",
+    "NotConnectedError",
     "NotFoundError",
     "NotLoggedInError",
     "ProfileError",
@@ -176,6 +178,12 @@ class TokenResponseError(ExpertFileError):
 
 class NetworkError(ExpertFileError, OSError):
     """The service could not be reached, or stopped answering, after the retries."""
+
+
+class NotConnectedError(NetworkError):
+    """No connection could be opened (refused, unreachable, a connect timeout, a name that
+    does not resolve), after the retries: the request was never sent, so a write did not
+    happen and may be sent again."""
 
 
 class BrokenResponseError(NetworkError):

@@ -47,6 +47,7 @@ DOCUMENTED = {
     "check",
     "CheckReport",
     "BrokenResponseError",
+    "NotConnectedError",
     "DeadlineExceededError",
     "ResponseTooLargeError",
     # round-trip editing (issue 18): the documented writes, the plan, resume and undo

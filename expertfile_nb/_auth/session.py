@@ -42,6 +42,7 @@ from urllib.parse import urlsplit
 import requests
 from requests.hooks import default_hooks
 from requests.structures import CaseInsensitiveDict
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.util.retry import Retry
 
 from expertfile_nb._auth.provider import BearerAuth
@@ -68,11 +69,22 @@ from expertfile_nb.errors import (
     ConfigurationError,
     ExpertFileError,
     NetworkError,
+    NotConnectedError,
     NotFoundError,
     RateLimitError,
 )
 
 log = logging.getLogger("expertfile_nb")
+
+
+def _never_connected(error: BaseException) -> bool:
+    """Whether ``requests``' error says no connection was ever opened (refused, a name that
+    does not resolve, a connect timeout): then nothing was sent. A write is retried only in
+    that case (transport), so every try of it failed the same way."""
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return isinstance(reason, (NewConnectionError, ConnectTimeoutError))
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
@@ -312,11 +324,17 @@ class ExpertFileSession(requests.Session):
         except ExpertFileError:
             raise
         except (requests.ConnectionError, requests.Timeout) as exc:
-            kind = "timed out" if isinstance(exc, requests.Timeout) else "could not connect"
-            failure = NetworkError(
-                f"{where} {kind} after retries ({type(exc).__name__}). Check the network and "
-                "try again."
-            )
+            if _never_connected(exc):
+                failure = NotConnectedError(
+                    f"{where} could not connect after retries ({type(exc).__name__}): "
+                    "nothing was sent. Check the network and the base URL, and try again."
+                )
+            else:
+                kind = "timed out" if isinstance(exc, requests.Timeout) else "broke off"
+                failure = NetworkError(
+                    f"{where} {kind} after retries ({type(exc).__name__}). Check the network "
+                    "and try again."
+                )
         except (
             requests.exceptions.InvalidURL,
             requests.exceptions.MissingSchema,

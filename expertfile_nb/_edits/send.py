@@ -42,6 +42,7 @@ from expertfile_nb.errors import (
     ConfigurationError,
     DeadlineExceededError,
     NetworkError,
+    NotConnectedError,
     NotFoundError,
     RateLimitError,
     UnconfirmedWriteError,
@@ -248,6 +249,8 @@ def _answer(response: requests.Response, write: Write) -> Any:
 
 def _uncertain(error: Exception) -> bool:
     """Whether a failed write may have been carried out by the service."""
+    if isinstance(error, NotConnectedError):
+        return False  # no connection was ever opened: nothing was sent
     if isinstance(error, NetworkError):
         return True  # sent, maybe received; no answer (a timeout after sending, a reset)
     return isinstance(error, APIError) and (error.status is None or error.status >= 500)
