@@ -188,7 +188,7 @@ MUTATIONS = [
     Mutation(
         name="capture: a file named after a username equal to the token",
         path=CAPTURE,
-        old="if contains_any(text, _hidden(self.session)):",
+        old="if REDACTED in text or contains_any(text, _hidden(self.session)):",
         new="if False:",
         tests=[f"{CAPTURE_CLI_TESTS}::test_hostile_usernames_leave_only_the_capture"],
     ),

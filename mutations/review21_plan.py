@@ -194,13 +194,6 @@ MUTATIONS = [
         tests=[review("test_a_resume_after_the_biography_failed_keeps_the_finished_parts")],
     ),
     Mutation(
-        name="review21_plan: a delete compares the service's raw value with the redacted image",
-        path="expertfile_nb/_edits/apply.py",
-        old="        current = _redacted(current)  # as the plan's image was kept\n",
-        new="",
-        tests=[review(DELETE_ECHO)],
-    ),
-    Mutation(
         name="review21_plan: a delete journals the profile holding the token",
         path="expertfile_nb/_edits/apply.py",
         old="        image = _without_secrets(profile)\n",

@@ -164,9 +164,9 @@ MUTATIONS = [
     ),
     Mutation(
         name="writes21_undo: a delete never carried out is restored as a second person",
-        path="expertfile_nb/_edits/apply.py",
-        old="        if not username and self._still_there(old, change.new):",
-        new="        if False:",
+        path="expertfile_nb/_edits/restore.py",
+        old="    if not username and still_there(app, old, change.new):",
+        new="    if False:",
         tests=[f"{UNDO}::test_a_delete_the_service_refused_is_not_restored_twice"],
     ),
     Mutation(

@@ -8,7 +8,7 @@ import contextlib
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
@@ -40,10 +40,11 @@ from expertfile_nb._edits.change import (
 from expertfile_nb._edits.plan import ApplyResult, ChangePlan, _groups, _split, _status
 from expertfile_nb._edits.restore import (
     _never_undone,
-    _restore_writes,
     _restoring,
     _shown,
     _without_secrets,
+    find,
+    restore_person,
 )
 
 
@@ -93,6 +94,7 @@ class _Applier:
         self.undoing = undoing  # an undo's run: what may not be undone is reported
         self._created: dict[int, str] = {}  # restores: the person an earlier run created
         self._sent_before: set[int] = set()  # changes an earlier run announced sending
+        self._parts_before: dict[int, set[str | None]] = {}  # and the parts of restores
         # an undo's run: how many writes its apply's journal announces; when an earlier
         # run of the undo saw fewer (the apply was resumed since), its results are stale
         self.source = source
@@ -117,6 +119,8 @@ class _Applier:
                 done[record["n"]] = record
             elif record.get("type") == "sending":
                 self._sent_before.update(record["n"])
+                for i in record["n"] if "part" in record else ():
+                    self._parts_before.setdefault(i, set()).add(record["part"])
             elif record.get("type") == "created":
                 self._created[record["n"]] = record["username"]
         noted = [r.get("sending") for r in records if r.get("type") == "source"]
@@ -254,7 +258,7 @@ class _Applier:
             if first.action == "update":
                 self._update(first.username or "", group)
             elif first.action == "create" and _restoring(first):
-                self._restore(group[0], first)
+                restore_person(self, group[0], first)
             elif first.action == "create":  # its searches and waits count in its deadline
                 with within(self.deadline) if self.deadline else contextlib.nullcontext():
                     self._create(group[0], first)
@@ -468,7 +472,7 @@ class _Applier:
             prefetched.cancel()  # a delete reads the whole profile itself, just before
         username = change.username
         if not username:  # an undo of a create the service did not name: look it up
-            username = self._find(change.old)
+            username = find(self, change.old)
             if username is None:
                 return self._finish(n, "failed", "the people could not be searched; run it again")
             if not username:
@@ -500,99 +504,4 @@ class _Applier:
         with self._turn():
             self._call("delete")(username, session=self.session, deadline=self.deadline)
         self._finish(n, "applied", username=username)
-        return None
-
-    def _still_there(self, username: object, fields: Mapping[str, Any]) -> bool:
-        """Whether ``username`` still shows the deleted person: an account whose names
-        (and email, when both show one) are the image's. Someone else given the username
-        since is not them (then the person is restored under a new one)."""
-        from expertfile_nb._edits.readback import _get_data
-
-        if not isinstance(username, str) or not username:
-            return False
-        path = self.person.path(self.session.org_id, person_segment(username))  # type: ignore[attr-defined] # an ExpertFileSession
-        try:
-            shown = _shown(_get_data(self.session, path))
-        except NotFoundError:
-            return False
-        return shown is not None and all(
-            compare_value(shown.get(k)) == compare_value(fields.get(k))
-            for k in ("firstname", "lastname", "email")
-            if k != "email" or (k in shown and k in fields)
-        )
-
-    def _find(self, fields: Mapping[str, Any]) -> str | None:
-        """The username of the person whose account shows these create fields ("" if
-        none, ``None`` if the people could not be searched)."""
-        from expertfile_nb._edits.people import find_person
-        from expertfile_nb._edits.send import encode_fields
-
-        body = encode_fields(fields, ACCOUNT_CREATE, what="Find")
-        return find_person(self.person, body, self.session)
-
-    def _restore(self, n: int, change: Change) -> None:
-        """Undo a delete: create the person again (the service names them anew), then
-        write what the new profile does not show yet: the other account fields,
-        biography and tagline, every section item the documents let one add. Each step
-        compares first, so running it again (a resume, a second undo) writes only what
-        is still missing and never creates the person twice: a create an earlier run sent
-        is looked for by its fields, and sent again only if no one shows them now and
-        still after the settle delay (as a single write's re-read does); if the people
-        cannot be searched, nothing is sent."""
-        from expertfile_nb._edits.readback import _get_data
-
-        old = change.old["username"]
-        username = self._created.get(n)
-        if not username and self._still_there(old, change.new):  # the delete never happened
-            return self._finish(n, "already applied", f"{old!r} was not deleted: kept as it is")
-        if not username and n in self._sent_before:  # an earlier run sent the create
-            username = self._find(change.new)
-            if username == "":  # absent: sent again only if still absent after a settle
-                username = self._find(change.new) if self._settle() else None
-            if username is None:
-                return self._finish(
-                    n,
-                    "failed",
-                    f"the create of {old!r} was sent by an earlier run and may have been made, "
-                    "but the people could not be searched (or not again within the deadline): "
-                    "not sent again; run it again",
-                )
-        if not username:
-            self.journal.write({"type": "sending", "n": [n]}, sync=True)
-            self._sent_before.add(n)
-            with self._turn():
-                answer = self._call("create")(
-                    session=self.session, deadline=self.deadline, **change.new
-                )
-            named = answer.get("username") if isinstance(answer, dict) else None
-            username = named if isinstance(named, str) and named else self._find(change.new)
-            if not username:
-                return self._finish(
-                    n, "failed", f"{old!r} was created again, but the new person is not found"
-                )
-        if _not_seen_whole(username):  # read as ***: no username to write the rest to
-            return self._finish(
-                n,
-                "applied",
-                f"{old!r} was created again; its new username holds the token "
-                "(read as ***): the rest of the profile is not restored",
-            )
-        self._created[n] = username
-        self.journal.write({"type": "created", "n": n, "username": username}, sync=True)
-        path = self.person.path(self.session.org_id, person_segment(username))  # type: ignore[attr-defined] # an ExpertFileSession
-        now = _get_data(self.session, path)
-        writes, lost, unread = _restore_writes(self.person, change.old["profile"], now)
-        for section, fields in writes:
-            self.journal.write({"type": "sending", "n": [n], "part": section}, sync=True)
-            with self._turn():
-                self._send_part(username, section, fields)
-        detail = f"restored as {username!r} (was {old!r})"
-        if lost:
-            detail += f"; not restorable (no documented write): {', '.join(lost)}"
-        if unread:
-            detail += (
-                "; not shown by the read before the delete (or holding the token), left as "
-                f"the service sets them: {', '.join(unread)}"
-            )
-        self._finish(n, "applied", detail, username=username, not_restored=lost, not_read=unread)
         return None

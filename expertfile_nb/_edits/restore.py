@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from expertfile_nb._edits.send import compare_value
-from expertfile_nb._edits.table import ACCOUNT_UPDATE
+from expertfile_nb._edits.send import compare_value, person_segment
+from expertfile_nb._edits.table import ACCOUNT_CREATE, ACCOUNT_UPDATE
+from expertfile_nb.errors import NotFoundError
 
 if TYPE_CHECKING:
-    pass
+    from expertfile_nb._edits.apply import _Applier
 from expertfile_nb._edits.change import (
     SECTION_COLUMNS,
     Change,
@@ -153,3 +154,110 @@ def _restore_writes(
                 continue
             writes.append((section.name, want))
     return writes, lost, unread
+
+
+def still_there(app: _Applier, username: object, fields: Mapping[str, Any]) -> bool:
+    """Whether ``username`` still shows the deleted person: an account whose names
+    (and email, when both show one) are the image's. Someone else given the username
+    since is not them (then the person is restored under a new one)."""
+    from expertfile_nb._edits.readback import _get_data
+
+    if not isinstance(username, str) or not username:
+        return False
+    path = app.person.path(app.session.org_id, person_segment(username))  # type: ignore[attr-defined] # an ExpertFileSession
+    try:
+        shown = _shown(_get_data(app.session, path))
+    except NotFoundError:
+        return False
+    return shown is not None and all(
+        compare_value(shown.get(k)) == compare_value(fields.get(k))
+        for k in ("firstname", "lastname", "email")
+        if k != "email" or (k in shown and k in fields)
+    )
+
+
+def find(app: _Applier, fields: Mapping[str, Any]) -> str | None:
+    """The username of the person whose account shows these create fields ("" if
+    none, ``None`` if the people could not be searched)."""
+    from expertfile_nb._edits.people import find_person
+    from expertfile_nb._edits.send import encode_fields
+
+    body = encode_fields(fields, ACCOUNT_CREATE, what="Find")
+    return find_person(app.person, body, app.session)
+
+
+def restore_person(app: _Applier, n: int, change: Change) -> None:
+    """Undo a delete: create the person again (the service names them anew), then
+    write what the new profile does not show yet: the other account fields,
+    biography and tagline, every section item the documents let one add. Each step
+    compares first, so running it again (a resume, a second undo) writes only what
+    is still missing and never creates the person twice: a create an earlier run sent
+    is looked for by its fields, and sent again only if no one shows them now and
+    still after the settle delay (as a single write's re-read does); if the people
+    cannot be searched, nothing is sent."""
+    from expertfile_nb._edits.readback import _get_data
+
+    old = change.old["username"]
+    username = app._created.get(n)
+    if not username and still_there(app, old, change.new):  # the delete never happened
+        return app._finish(n, "already applied", f"{old!r} was not deleted: kept as it is")
+    if not username and n in app._sent_before:  # an earlier run sent the create
+        username = find(app, change.new)
+        if username == "":  # absent: sent again only if still absent after a settle
+            username = find(app, change.new) if app._settle() else None
+        if username is None:
+            return app._finish(
+                n,
+                "failed",
+                f"the create of {old!r} was sent by an earlier run and may have been made, "
+                "but the people could not be searched (or not again within the deadline): "
+                "not sent again; run it again",
+            )
+    if not username:
+        app.journal.write({"type": "sending", "n": [n]}, sync=True)
+        app._sent_before.add(n)
+        with app._turn():
+            answer = app._call("create")(session=app.session, deadline=app.deadline, **change.new)
+        named = answer.get("username") if isinstance(answer, dict) else None
+        username = named if isinstance(named, str) and named else find(app, change.new)
+        if not username:
+            return app._finish(
+                n, "failed", f"{old!r} was created again, but the new person is not found"
+            )
+    if _not_seen_whole(username):  # read as ***: no username to write the rest to
+        return app._finish(
+            n,
+            "applied",
+            f"{old!r} was created again; its new username holds the token "
+            "(read as ***): the rest of the profile is not restored",
+        )
+    app._created[n] = username
+    app.journal.write({"type": "created", "n": n, "username": username}, sync=True)
+    path = app.person.path(app.session.org_id, person_segment(username))  # type: ignore[attr-defined] # an ExpertFileSession
+    now = _get_data(app.session, path)
+    writes, lost, unread = _restore_writes(app.person, change.old["profile"], now)
+    again = sorted(str(s) for s, _ in writes if s in app._parts_before.get(n, set()))
+    if again:  # an earlier run sent these: what it added may take a moment to show
+        if not app._settle():
+            return app._finish(
+                n,
+                "failed",
+                f"an earlier run sent {', '.join(again)} and the profile does "
+                "not show it yet; the settle delay does not fit in the deadline: run it again",
+            )
+        now = _get_data(app.session, path)
+        writes, lost, unread = _restore_writes(app.person, change.old["profile"], now)
+    for section, fields in writes:
+        app.journal.write({"type": "sending", "n": [n], "part": section}, sync=True)
+        with app._turn():
+            app._send_part(username, section, fields)
+    detail = f"restored as {username!r} (was {old!r})"
+    if lost:
+        detail += f"; not restorable (no documented write): {', '.join(lost)}"
+    if unread:
+        detail += (
+            "; not shown by the read before the delete (or holding the token), left as "
+            f"the service sets them: {', '.join(unread)}"
+        )
+    app._finish(n, "applied", detail, username=username, not_restored=lost, not_read=unread)
+    return None

@@ -356,3 +356,31 @@ def test_a_restore_answered_with_the_token_as_username_goes_no_further(
     assert all(w.startswith("POST ") for w in sent) and len(sent) <= 1  # the create only
     text = Path(str(result.journal) + ".undo.jsonl").read_text()
     assert token not in text and '"username": "***"' not in text
+
+
+def test_a_restore_resumed_after_its_items_were_sent_waits_for_them_to_show(
+    fake: FakeExpertFile, tmp_path: Path
+) -> None:
+    """An undo that stopped after sending a restored person's links: on the next run the
+    first read of the new profile lags (no link yet); the links are looked for again after
+    the settle delay, not added a second time."""
+    names = experts(2)
+    before = ef.get_profiles(names, progress=False)
+    plan = ef.plan_changes(before, before[before.username != names[0]], allow_delete=True)
+    result = plan.apply(journal=tmp_path / "j.jsonl")
+    undone = result.undo()
+    new = undone.statuses[0]["username"]
+    undo_journal = Path(str(result.journal) + ".undo.jsonl")
+    lines = undo_journal.read_text().splitlines()
+    assert json.loads(lines[-1])["type"] == "result"
+    undo_journal.write_text("\n".join(lines[:-1]) + "\n")  # stopped before its result
+    profile = ef.get_expert(new)
+    assert profile["link"], "the restored person has links"
+    fake.expect_oneshot_request(
+        f"/v2/organization/{fake.org_id}/expert/{new}", method="GET"
+    ).respond_with_json({"data": {**profile, "link": []}, "success": True})  # lagging
+    start = time.time()
+    again = ef.undo(result.journal)
+    assert again.counts == {"applied": 1}, again.statuses
+    assert writes_since(fake, start) == []  # no second link
+    assert len(ef.get_expert(new)["link"]) == len(profile["link"])
