@@ -313,10 +313,32 @@ def hide(text: str) -> str:
 
 _NEEDLES: dict[tuple[str, ...], tuple[bytes, ...]] = {}
 _LOG = logging.getLogger("expertfile_nb")
-_WHITESPACE = b" \t\n\r\x0b\x0c"
-#: a JSON escape of an ASCII character (``\u0041`` for ``A``): it could hide a needle's
-#: character from a search of the raw text, so such an answer is searched as re-encoded
-_ASCII_ESCAPE = re.compile(rb"\\u00[0-7]")
+#: the ASCII characters ``str.isspace`` (and so :func:`hide`'s ``\s``) calls whitespace
+_WHITESPACE = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+#: the other whitespace characters, in UTF-8: U+0085, U+00A0, U+1680, U+2000..U+200A,
+#: U+2028, U+2029, U+202F, U+205F, U+3000 (a value split by a no-break space is found too)
+_WIDE_SPACE = re.compile(
+    rb"\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80"
+)
+#: a JSON escape of an ASCII character (``\u0041`` for ``A``) or of a wide whitespace
+#: character (``\u00a0``): it could hide a needle's character, or a gap, from a search of
+#: the raw text, so such an answer is searched as re-encoded
+_ASCII_ESCAPE = re.compile(rb"\\u(?:00[0-7]|0085|00[aA]0|1680|200[0-9aA]|202[89fF]|205[fF]|3000)")
+#: JSON's two-character escapes, read (after ``\\``, see :func:`_unjson`); the whitespace
+#: ones, and the escapes of control characters ``json.dumps`` writes, become a space
+_JSON_ESCAPES = (
+    (b'\\"', b'"'),
+    (b"\\/", b"/"),
+    (b"\\n", b" "),
+    (b"\\r", b" "),
+    (b"\\t", b" "),
+    (b"\\f", b" "),
+    (b"\\u000b", b" "),
+    (b"\\u001c", b" "),
+    (b"\\u001d", b" "),
+    (b"\\u001e", b" "),
+    (b"\\u001f", b" "),
+)
 
 
 def _needles(held: tuple[str, ...]) -> tuple[bytes, ...]:
@@ -338,22 +360,44 @@ def _needles(held: tuple[str, ...]) -> tuple[bytes, ...]:
     return found
 
 
-def _mentions(text: bytes, needles: tuple[bytes, ...]) -> bool:
-    """Whether ``text`` (JSON text or a string, UTF-8) may hold one of ``needles``: without
-    whitespace (or JSON's escaped kind, or ``\\/``), as it is, percent-decoded and
-    HTML-unescaped. Each reading is made at C speed and searched with ``in``; a string
-    found is then cleaned exactly (:func:`hide`)."""
+def _unjson(text: bytes) -> bytes:
+    """``text`` with JSON's escapes read (the whitespace ones as a space): each ``\\\\``
+    is taken first, left to right, as a JSON reader pairs them, so the ``\\n`` of
+    ``C:\\\\nightly`` stays an ``n``. A ``\\uXXXX`` of any other character stays
+    (:func:`clean` sends an answer holding an ASCII one to the re-encoded search)."""
+    text = text.replace(b"\\\\", b"\x00")  # JSON text holds no raw NUL
+    for escape, plain in _JSON_ESCAPES:
+        text = text.replace(escape, plain)
+    return text.replace(b"\x00", b"\\")
+
+
+def _compact(text: bytes) -> bytes:
+    """``text`` without any whitespace (what :func:`hide` reads as a gap)."""
+    text = text.translate(None, _WHITESPACE)
+    return text if text.isascii() else _WIDE_SPACE.sub(b"", text)
+
+
+def _mentions(text: bytes, needles: tuple[bytes, ...], *, json_text: bool = False) -> bool:
+    """Whether ``text`` (UTF-8) may hold one of ``needles``: without whitespace, as it is,
+    percent-decoded, HTML-unescaped, and both (a mix of the two in one value). JSON text
+    (``json_text``) is read with its escapes decoded; a string both as it is and so (it
+    may hold JSON text itself). Each reading is made at C speed and searched with ``in``;
+    a string found is then cleaned exactly (:func:`hide`)."""
+    variants = [text]
     if b"\\" in text:
-        for escape, plain in ((b"\\n", b" "), (b"\\r", b" "), (b"\\t", b" "), (b"\\/", b"/")):
-            text = text.replace(escape, plain)
-    compact = text.translate(None, _WHITESPACE)
-    readings = [compact]
-    if b"%" in compact:
-        readings.append(unquote_to_bytes(compact).translate(None, _WHITESPACE))
-    if b"&" in compact:
-        unescaped = html.unescape(compact.decode("utf-8", "replace")).encode()
-        readings.append(unescaped.translate(None, _WHITESPACE))
-    return any(needle in reading for reading in readings for needle in needles)
+        variants = [_unjson(text)] if json_text else [text, _unjson(text)]
+    for variant in variants:
+        compact = _compact(variant)
+        readings = [compact]
+        if b"%" in compact:
+            readings.append(_compact(unquote_to_bytes(compact)))
+        if b"&" in compact:
+            for reading in list(readings):  # percent escapes may stand beside entities
+                unescaped = html.unescape(reading.decode("utf-8", "replace")).encode()
+                readings.append(_compact(unescaped))
+        if any(needle in reading for reading in readings for needle in needles):
+            return True
+    return False
 
 
 def _clean_value(value: Any, needles: tuple[bytes, ...]) -> Any:
@@ -383,12 +427,18 @@ def clean(value: Any, raw: bytes | None = None, what: str = "an answer") -> Any:
     plain = all(
         needle.isascii() and b'"' not in needle and b"\\" not in needle for needle in needles
     )
-    if raw is None or not plain or _ASCII_ESCAPE.search(raw):
-        try:
-            raw = json.dumps(value, ensure_ascii=False, check_circular=False).encode()
+    if (
+        raw is None
+        or not plain
+        or not json.detect_encoding(raw).startswith("utf-8")  # UTF-16 or 32: no needle
+        or _ASCII_ESCAPE.search(raw)
+    ):
+        try:  # a lone surrogate (from "\\ud800") cannot be UTF-8: replaced, still searched
+            text = json.dumps(value, ensure_ascii=False, check_circular=False)
         except (TypeError, ValueError, RecursionError):
             return value  # not JSON-like: nothing load_json made
-    if not _mentions(raw, needles):
+        raw = text.encode("utf-8", "replace")
+    if not _mentions(raw, needles, json_text=True):
         return value
     _LOG.warning(
         "%s held a client secret or access token this process holds (the service echoed "
