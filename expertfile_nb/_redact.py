@@ -333,12 +333,9 @@ _JSON_ESCAPES = (
     (b"\\r", b" "),
     (b"\\t", b" "),
     (b"\\f", b" "),
-    (b"\\u000b", b" "),
-    (b"\\u001c", b" "),
-    (b"\\u001d", b" "),
-    (b"\\u001e", b" "),
-    (b"\\u001f", b" "),
 )
+#: the whitespace ``json.dumps`` writes as ``\u00XX`` (only a re-encoded answer holds them)
+_JSON_SPACES = (b"\\u000b", b"\\u001c", b"\\u001d", b"\\u001e", b"\\u001f")
 
 
 def _needles(held: tuple[str, ...]) -> tuple[bytes, ...]:
@@ -368,6 +365,9 @@ def _unjson(text: bytes) -> bytes:
     text = text.replace(b"\\\\", b"\x00")  # JSON text holds no raw NUL
     for escape, plain in _JSON_ESCAPES:
         text = text.replace(escape, plain)
+    if b"\\u00" in text:
+        for escape in _JSON_SPACES:
+            text = text.replace(escape, b" ")
     return text.replace(b"\x00", b"\\")
 
 
