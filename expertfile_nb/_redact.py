@@ -391,10 +391,9 @@ def _mentions(text: bytes, needles: tuple[bytes, ...], *, json_text: bool = Fals
         readings = [compact]
         if b"%" in compact:
             readings.append(_compact(unquote_to_bytes(compact)))
-        if b"&" in compact:
-            for reading in list(readings):  # percent escapes may stand beside entities
-                unescaped = html.unescape(reading.decode("utf-8", "replace")).encode()
-                readings.append(_compact(unescaped))
+        if b"&" in compact:  # the percent-decoded reading: escapes may stand beside entities
+            unescaped = html.unescape(readings[-1].decode("utf-8", "replace")).encode()
+            readings.append(_compact(unescaped))
         if any(needle in reading for reading in readings for needle in needles):
             return True
     return False

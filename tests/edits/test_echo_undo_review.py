@@ -52,3 +52,25 @@ def test_a_deleted_persons_section_item_read_with_stars_is_not_written_back(
     assert token not in sent and REDACTED not in sent
     for where in (journal, Path(str(journal) + ".undo.jsonl")):
         assert token not in where.read_text()
+
+
+def test_a_deleted_person_whose_required_field_read_with_stars_is_not_made_with_stars(
+    fake: FakeExpertFile, tmp_path: Path
+) -> None:
+    """``job_title`` is required to make a person: the image leaves it out (it read
+    ``Dr *** x``), so the undo cannot make them whole; it must neither send ``***`` nor
+    the token, and say what it did."""
+    from tests.edits.shared import service_shows
+
+    people = names(2)
+    token = fake.issued_tokens[-1]
+    service_shows(fake, people[0], job_title=f"Dr {token} x")
+    before = ef.get_profiles(people, progress=False)
+    plan = ef.plan_changes(before, before.iloc[1:], allow_delete=True)
+    result = plan.apply(journal=tmp_path / "j.jsonl")
+    assert result.counts == {"applied": 1}, result.statuses
+    start = time.time()
+    undone = result.undo()
+    sent = json.dumps([e.form for e in writes(fake, start)])
+    assert token not in sent and REDACTED not in sent
+    assert "job_title" in json.dumps(undone.statuses)

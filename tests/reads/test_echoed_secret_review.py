@@ -282,3 +282,25 @@ def test_an_answer_holding_a_lone_surrogate_is_cleaned(plain: PlainService) -> N
     got = ef.get_expert("peter.evans")
     assert got["account"][0]["job_title"].startswith(REDACTED)
     assert not contains_any(json.dumps(got), SECRETS)
+
+
+@pytest.mark.parametrize("status", [200, 400, 500])
+def test_a_page_that_is_also_an_error_shows_the_token_nowhere(
+    plain: PlainService, status: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``success: false`` with data beside it, the token echoed in both (encoded)."""
+    body = {
+        "success": False,
+        "error": "invalid_request",
+        "error_description": f"bad {percent(TOKEN)} / {base64.b64encode(SECRET.encode()).decode()}",
+        "data": {"experts": [{**pages.EXPERT_ITEMS[0], "username": TOKEN}], "total": 1},
+    }
+
+    def answer(_request: Request) -> Response:
+        return Response(json.dumps(body), status=status, content_type="application/json")
+
+    plain.route(EXPERTS, answer)
+    with pytest.raises(ef.ExpertFileError) as caught:
+        ef.get_experts(progress=False)
+    shown = str(caught.value) + repr(caught.value) + json.dumps(vars(caught.value), default=str)
+    assert not contains_any(shown, SECRETS) and TOKEN[:16] not in shown
