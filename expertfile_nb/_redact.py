@@ -399,17 +399,39 @@ def _mentions(text: bytes, needles: tuple[bytes, ...], *, json_text: bool = Fals
     return False
 
 
-def _clean_value(value: Any, needles: tuple[bytes, ...]) -> Any:
-    if isinstance(value, str):
-        if not _mentions(value.encode("utf-8", "replace"), needles):
-            return value
-        hidden = hide(value)  # exact: only the part that holds it
-        return REDACTED if _mentions(hidden.encode("utf-8", "replace"), needles) else hidden
-    if isinstance(value, list):
-        return [_clean_value(item, needles) for item in value]
-    if isinstance(value, dict):
-        return {_clean_value(k, needles): _clean_value(v, needles) for k, v in value.items()}
-    return value
+def _clean_text(value: str, needles: tuple[bytes, ...], changed: list[str]) -> str:
+    if not _mentions(value.encode("utf-8", "replace"), needles):
+        return value
+    changed.append(REDACTED)
+    hidden = hide(value)  # exact: only the part that holds it
+    return REDACTED if _mentions(hidden.encode("utf-8", "replace"), needles) else hidden
+
+
+def _clean_value(value: Any, needles: tuple[bytes, ...], changed: list[str]) -> Any:
+    """``value`` with every string (keys included) cleaned, lists and dicts copied; one
+    entry added to ``changed`` for each string cleaned. A loop, not a recursion:
+    ``json.loads`` reads lists nested deeper than Python recurses."""
+
+    def fresh(item: Any) -> Any:
+        """A string cleaned; a new empty container to fill (queued); anything else itself."""
+        if isinstance(item, str):
+            return _clean_text(item, needles, changed)
+        if isinstance(item, (list, dict)):
+            copy: Any = [] if isinstance(item, list) else {}
+            queue.append((item, copy))
+            return copy
+        return item
+
+    queue: list[tuple[Any, Any]] = []
+    result = fresh(value)
+    while queue:
+        source, target = queue.pop()
+        if isinstance(source, list):
+            target.extend(fresh(item) for item in source)
+        else:
+            for key, item in source.items():
+                target[fresh(key)] = fresh(item)
+    return result
 
 
 def clean(value: Any, raw: bytes | None = None, what: str = "an answer") -> Any:
@@ -417,8 +439,9 @@ def clean(value: Any, raw: bytes | None = None, what: str = "an answer") -> Any:
     its strings, keys included, in every form :func:`hide` knows; ``value`` itself when
     none is there. ``raw``, the JSON text ``value`` was parsed from, is searched as it is
     when it can be (no JSON escape of an ASCII character, plain ASCII needles): a
-    ``translate`` and a few ``in`` searches per answer; else ``value`` re-encoded. Only an
-    answer that holds one is walked. A warning is logged (without the value)."""
+    ``translate`` and a few ``in`` searches per answer; else ``value`` re-encoded (or, nested
+    too deep for that, walked string by string). Only an answer that holds one is walked.
+    A warning is logged (without the value)."""
     held = _held()
     if not held or value is None:
         return value
@@ -435,9 +458,14 @@ def clean(value: Any, raw: bytes | None = None, what: str = "an answer") -> Any:
         try:  # a lone surrogate (from "\\ud800") cannot be UTF-8: replaced, still searched
             text = json.dumps(value, ensure_ascii=False, check_circular=False)
         except (TypeError, ValueError, RecursionError):
-            return value  # not JSON-like: nothing load_json made
-        raw = text.encode("utf-8", "replace")
-    if not _mentions(raw, needles, json_text=True):
+            raw = None  # nested too deep to re-encode (json.loads read one level more)
+        else:
+            raw = text.encode("utf-8", "replace")
+    if raw is not None and not _mentions(raw, needles, json_text=True):
+        return value
+    changed: list[str] = []  # raw None: every string is searched on its own
+    cleaned = _clean_value(value, needles, changed)
+    if not changed:
         return value
     _LOG.warning(
         "%s held a client secret or access token this process holds (the service echoed "
@@ -445,7 +473,7 @@ def clean(value: Any, raw: bytes | None = None, what: str = "an answer") -> Any:
         what,
         REDACTED,
     )
-    return _clean_value(value, needles)
+    return cleaned
 
 
 class _Hiding(logging.Filter):

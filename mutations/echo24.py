@@ -188,39 +188,67 @@ MUTATIONS = [
     Mutation(
         name="echo24: keys are not cleaned",
         path=REDACT,
-        old="        return {_clean_value(k, needles): _clean_value(v, needles) for",
-        new="        return {k: _clean_value(v, needles) for",
+        old="                target[fresh(key)] = fresh(item)\n",
+        new="                target[key] = fresh(item)\n",
         tests=READS,
     ),
     Mutation(
         name="echo24: lists are not walked",
         path=REDACT,
-        old="        return [_clean_value(item, needles) for item in value]\n",
-        new="        return value\n",
+        old="            target.extend(fresh(item) for item in source)\n",
+        new="            target.extend(source)\n",
+        tests=READS,
+    ),
+    Mutation(
+        name="echo24: a nested list or dict is kept as it is (only the top level walked)",
+        path=REDACT,
+        old="            queue.append((item, copy))\n            return copy\n",
+        new="            return item\n",
+        tests=READS,
+    ),
+    Mutation(
+        name="echo24: the walk recurses (a deep answer raises RecursionError)",
+        path=REDACT,
+        old="            queue.append((item, copy))\n            return copy\n",
+        new="            return _clean_value(item, needles)\n",
         tests=READS,
     ),
     Mutation(
         name="echo24: a mix hide cannot cut is kept (no *** for the whole string)",
         path=REDACT,
         old=(
-            '        return REDACTED if _mentions(hidden.encode("utf-8", "replace"), needles) '
+            '    return REDACTED if _mentions(hidden.encode("utf-8", "replace"), needles) '
             "else hidden\n"
         ),
-        new="        return hidden\n",
+        new="    return hidden\n",
         tests=READS,
     ),
     Mutation(
         name="echo24: the whole string becomes *** (the rest of the value lost)",
         path=REDACT,
-        old="        hidden = hide(value)  # exact: only the part that holds it\n",
-        new="        hidden = REDACTED\n",
+        old="    hidden = hide(value)  # exact: only the part that holds it\n",
+        new="    hidden = REDACTED\n",
         tests=READS,
     ),
     Mutation(
-        name="echo24: every answer is walked and warned about (the raw gate dropped)",
+        name="echo24: an answer holding none is warned about (nothing cleaned, still said)",
         path=REDACT,
-        old="    if not _mentions(raw, needles, json_text=True):\n        return value\n",
+        old="    if not changed:\n        return value\n",
         new="",
+        tests=READS,
+    ),
+    Mutation(
+        name="echo24: a string cleaned is not counted (the answer handed back as it was)",
+        path=REDACT,
+        old="    changed.append(REDACTED)\n",
+        new="",
+        tests=READS,
+    ),
+    Mutation(
+        name="echo24: an answer too deep to re-encode is handed back uncleaned",
+        path=REDACT,
+        old="            raw = None  # nested too deep to re-encode",
+        new="            return value  # nested too deep to re-encode",
         tests=READS,
     ),
     Mutation(

@@ -304,3 +304,76 @@ def test_a_page_that_is_also_an_error_shows_the_token_nowhere(
         ef.get_experts(progress=False)
     shown = str(caught.value) + repr(caught.value) + json.dumps(vars(caught.value), default=str)
     assert not contains_any(shown, SECRETS) and TOKEN[:16] not in shown
+
+
+def test_a_token_nested_deeper_than_python_recurses_is_cleaned(plain: PlainService) -> None:
+    """``json.loads`` reads 600 nested lists; the cleaning must walk them too (a bare
+    ``RecursionError`` was raised, the token in the locals of every frame it left)."""
+    depth = 600
+    written = "[" * depth + json.dumps(f"see {TOKEN}") + "]" * depth
+    row = json.dumps({**pages.EXPERT_ITEMS[0], "tagline": "@@"}).replace('"@@"', written)
+    text = f'{{"data": {{"experts": [{row}], "total": 1}}, "success": true}}'
+    plain.route(EXPERTS, raw_page(text))
+    frame = ef.get_experts(progress=False)
+    text = frame.to_csv()
+    assert len(frame) == 1 and REDACTED in text
+    assert not contains_any(text, SECRETS) and TOKEN[:16] not in text
+
+
+def innermost(value: Any) -> Any:
+    """The first non-list at the bottom of nested lists (a loop: they nest deep)."""
+    while isinstance(value, list) and value:
+        value = value[0]
+    return value
+
+
+def test_an_answer_nested_as_deep_as_json_reads_is_cleaned(plain: PlainService) -> None:
+    """Near ``json.loads``'s own limit, re-encoding the answer (the exact search, sent
+    there by an ASCII escape) runs out of recursion one level before reading it did: the
+    answer must then be walked string by string, not handed back as it is. Each depth up
+    to the one ``json.loads`` refuses (a typed error) is read."""
+    profile = json.loads(json.dumps(pages.EXPERT_PROFILE))
+    profile["data"]["account"][0]["job_title"] = "@@"
+    template = json.dumps(profile)
+    read = 0
+    for depth in range(1000, 900, -1):
+        written = "[" * depth + '"\\u0073ee ' + TOKEN + '"' + "]" * depth
+        plain.server.clear_all_handlers()
+        plain.route(PROFILE, raw_page(template.replace('"@@"', written)))
+        try:
+            got = ef.get_expert("peter.evans")
+        except ef.ExpertFileError:
+            continue  # deeper than json.loads reads: refused, nothing shown
+        read += 1
+        bottom = innermost(got["account"][0]["job_title"])
+        assert isinstance(bottom, str) and REDACTED in bottom, depth
+        assert not contains_any(bottom, SECRETS), depth
+        if read >= 5:
+            break
+    assert read >= 5
+
+
+def test_an_answer_too_deep_to_re_encode_holding_none_is_not_warned_about(
+    plain: PlainService, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Walked string by string (too deep to re-encode), an answer that holds no token is
+    read as it is and no warning says otherwise."""
+    profile = json.loads(json.dumps(pages.EXPERT_PROFILE))
+    profile["data"]["account"][0]["job_title"] = "@@"
+    template = json.dumps(profile)
+    read = 0
+    for depth in range(1000, 900, -1):
+        written = "[" * depth + '"\\u0073ee nothing"' + "]" * depth
+        plain.server.clear_all_handlers()
+        plain.route(PROFILE, raw_page(template.replace('"@@"', written)))
+        with caplog.at_level(logging.WARNING, logger="expertfile_nb"):
+            try:
+                got = ef.get_expert("peter.evans")
+            except ef.ExpertFileError:
+                continue
+        read += 1
+        assert innermost(got["account"][0]["job_title"]) == "see nothing", depth
+        assert "replaced with" not in caplog.text, depth
+        if read >= 5:
+            break
+    assert read >= 5
