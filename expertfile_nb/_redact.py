@@ -313,10 +313,29 @@ def hide(text: str) -> str:
 
 _NEEDLES: dict[tuple[str, ...], tuple[bytes, ...]] = {}
 _LOG = logging.getLogger("expertfile_nb")
-_WHITESPACE = b" \t\n\r\x0b\x0c"
-#: a JSON escape of an ASCII character (``\u0041`` for ``A``): it could hide a needle's
-#: character from a search of the raw text, so such an answer is searched as re-encoded
-_ASCII_ESCAPE = re.compile(rb"\\u00[0-7]")
+#: the ASCII characters ``str.isspace`` (and so :func:`hide`'s ``\s``) calls whitespace
+_WHITESPACE = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+#: the other whitespace characters, in UTF-8: U+0085, U+00A0, U+1680, U+2000..U+200A,
+#: U+2028, U+2029, U+202F, U+205F, U+3000 (a value split by a no-break space is found too)
+_WIDE_SPACE = re.compile(
+    rb"\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80"
+)
+#: a JSON escape of an ASCII character (``\u0041`` for ``A``) or of a wide whitespace
+#: character (``\u00a0``): it could hide a needle's character, or a gap, from a search of
+#: the raw text, so such an answer is searched as re-encoded
+_ASCII_ESCAPE = re.compile(rb"\\u(?:00[0-7]|0085|00[aA]0|1680|200[0-9aA]|202[89fF]|205[fF]|3000)")
+#: JSON's two-character escapes, read (after ``\\``, see :func:`_unjson`); the whitespace
+#: ones, and the escapes of control characters ``json.dumps`` writes, become a space
+_JSON_ESCAPES = (
+    (b'\\"', b'"'),
+    (b"\\/", b"/"),
+    (b"\\n", b" "),
+    (b"\\r", b" "),
+    (b"\\t", b" "),
+    (b"\\f", b" "),
+)
+#: the whitespace ``json.dumps`` writes as ``\u00XX`` (only a re-encoded answer holds them)
+_JSON_SPACES = (b"\\u000b", b"\\u001c", b"\\u001d", b"\\u001e", b"\\u001f")
 
 
 def _needles(held: tuple[str, ...]) -> tuple[bytes, ...]:
@@ -338,35 +357,81 @@ def _needles(held: tuple[str, ...]) -> tuple[bytes, ...]:
     return found
 
 
-def _mentions(text: bytes, needles: tuple[bytes, ...]) -> bool:
-    """Whether ``text`` (JSON text or a string, UTF-8) may hold one of ``needles``: without
-    whitespace (or JSON's escaped kind, or ``\\/``), as it is, percent-decoded and
-    HTML-unescaped. Each reading is made at C speed and searched with ``in``; a string
-    found is then cleaned exactly (:func:`hide`)."""
+def _unjson(text: bytes) -> bytes:
+    """``text`` with JSON's escapes read (the whitespace ones as a space): each ``\\\\``
+    is taken first, left to right, as a JSON reader pairs them, so the ``\\n`` of
+    ``C:\\\\nightly`` stays an ``n``. A ``\\uXXXX`` of any other character stays
+    (:func:`clean` sends an answer holding an ASCII one to the re-encoded search)."""
+    text = text.replace(b"\\\\", b"\x00")  # JSON text holds no raw NUL
+    for escape, plain in _JSON_ESCAPES:
+        text = text.replace(escape, plain)
+    if b"\\u00" in text:
+        for escape in _JSON_SPACES:
+            text = text.replace(escape, b" ")
+    return text.replace(b"\x00", b"\\")
+
+
+def _compact(text: bytes) -> bytes:
+    """``text`` without any whitespace (what :func:`hide` reads as a gap)."""
+    text = text.translate(None, _WHITESPACE)
+    return text if text.isascii() else _WIDE_SPACE.sub(b"", text)
+
+
+def _mentions(text: bytes, needles: tuple[bytes, ...], *, json_text: bool = False) -> bool:
+    """Whether ``text`` (UTF-8) may hold one of ``needles``: without whitespace, as it is,
+    percent-decoded, HTML-unescaped, and both (a mix of the two in one value). JSON text
+    (``json_text``) is read with its escapes decoded; a string both as it is and so (it
+    may hold JSON text itself). Each reading is made at C speed and searched with ``in``;
+    a string found is then cleaned exactly (:func:`hide`)."""
+    variants = [text]
     if b"\\" in text:
-        for escape, plain in ((b"\\n", b" "), (b"\\r", b" "), (b"\\t", b" "), (b"\\/", b"/")):
-            text = text.replace(escape, plain)
-    compact = text.translate(None, _WHITESPACE)
-    readings = [compact]
-    if b"%" in compact:
-        readings.append(unquote_to_bytes(compact).translate(None, _WHITESPACE))
-    if b"&" in compact:
-        unescaped = html.unescape(compact.decode("utf-8", "replace")).encode()
-        readings.append(unescaped.translate(None, _WHITESPACE))
-    return any(needle in reading for reading in readings for needle in needles)
+        variants = [_unjson(text)] if json_text else [text, _unjson(text)]
+    for variant in variants:
+        compact = _compact(variant)
+        readings = [compact]
+        if b"%" in compact:
+            readings.append(_compact(unquote_to_bytes(compact)))
+        if b"&" in compact:  # the percent-decoded reading: escapes may stand beside entities
+            unescaped = html.unescape(readings[-1].decode("utf-8", "replace")).encode()
+            readings.append(_compact(unescaped))
+        if any(needle in reading for reading in readings for needle in needles):
+            return True
+    return False
 
 
-def _clean_value(value: Any, needles: tuple[bytes, ...]) -> Any:
-    if isinstance(value, str):
-        if not _mentions(value.encode("utf-8", "replace"), needles):
-            return value
-        hidden = hide(value)  # exact: only the part that holds it
-        return REDACTED if _mentions(hidden.encode("utf-8", "replace"), needles) else hidden
-    if isinstance(value, list):
-        return [_clean_value(item, needles) for item in value]
-    if isinstance(value, dict):
-        return {_clean_value(k, needles): _clean_value(v, needles) for k, v in value.items()}
-    return value
+def _clean_text(value: str, needles: tuple[bytes, ...], changed: list[str]) -> str:
+    if not _mentions(value.encode("utf-8", "replace"), needles):
+        return value
+    changed.append(REDACTED)
+    hidden = hide(value)  # exact: only the part that holds it
+    return REDACTED if _mentions(hidden.encode("utf-8", "replace"), needles) else hidden
+
+
+def _clean_value(value: Any, needles: tuple[bytes, ...], changed: list[str]) -> Any:
+    """``value`` with every string (keys included) cleaned, lists and dicts copied; one
+    entry added to ``changed`` for each string cleaned. A loop, not a recursion:
+    ``json.loads`` reads lists nested deeper than Python recurses."""
+
+    def fresh(item: Any) -> Any:
+        """A string cleaned; a new empty container to fill (queued); anything else itself."""
+        if isinstance(item, str):
+            return _clean_text(item, needles, changed)
+        if isinstance(item, (list, dict)):
+            copy: Any = [] if isinstance(item, list) else {}
+            queue.append((item, copy))
+            return copy
+        return item
+
+    queue: list[tuple[Any, Any]] = []
+    result = fresh(value)
+    while queue:
+        source, target = queue.pop()
+        if isinstance(source, list):
+            target.extend(fresh(item) for item in source)
+        else:
+            for key, item in source.items():
+                target[fresh(key)] = fresh(item)
+    return result
 
 
 def clean(value: Any, raw: bytes | None = None, what: str = "an answer") -> Any:
@@ -374,8 +439,9 @@ def clean(value: Any, raw: bytes | None = None, what: str = "an answer") -> Any:
     its strings, keys included, in every form :func:`hide` knows; ``value`` itself when
     none is there. ``raw``, the JSON text ``value`` was parsed from, is searched as it is
     when it can be (no JSON escape of an ASCII character, plain ASCII needles): a
-    ``translate`` and a few ``in`` searches per answer; else ``value`` re-encoded. Only an
-    answer that holds one is walked. A warning is logged (without the value)."""
+    ``translate`` and a few ``in`` searches per answer; else ``value`` re-encoded (or, nested
+    too deep for that, walked string by string). Only an answer that holds one is walked.
+    A warning is logged (without the value)."""
     held = _held()
     if not held or value is None:
         return value
@@ -383,12 +449,23 @@ def clean(value: Any, raw: bytes | None = None, what: str = "an answer") -> Any:
     plain = all(
         needle.isascii() and b'"' not in needle and b"\\" not in needle for needle in needles
     )
-    if raw is None or not plain or _ASCII_ESCAPE.search(raw):
-        try:
-            raw = json.dumps(value, ensure_ascii=False, check_circular=False).encode()
+    if (
+        raw is None
+        or not plain
+        or not json.detect_encoding(raw).startswith("utf-8")  # UTF-16 or 32: no needle
+        or _ASCII_ESCAPE.search(raw)
+    ):
+        try:  # a lone surrogate (from "\\ud800") cannot be UTF-8: replaced, still searched
+            text = json.dumps(value, ensure_ascii=False, check_circular=False)
         except (TypeError, ValueError, RecursionError):
-            return value  # not JSON-like: nothing load_json made
-    if not _mentions(raw, needles):
+            raw = None  # nested too deep to re-encode (json.loads read one level more)
+        else:
+            raw = text.encode("utf-8", "replace")
+    if raw is not None and not _mentions(raw, needles, json_text=True):
+        return value
+    changed: list[str] = []  # raw None: every string is searched on its own
+    cleaned = _clean_value(value, needles, changed)
+    if not changed:
         return value
     _LOG.warning(
         "%s held a client secret or access token this process holds (the service echoed "
@@ -396,7 +473,7 @@ def clean(value: Any, raw: bytes | None = None, what: str = "an answer") -> Any:
         what,
         REDACTED,
     )
-    return _clean_value(value, needles)
+    return cleaned
 
 
 class _Hiding(logging.Filter):
