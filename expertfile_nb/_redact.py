@@ -181,8 +181,11 @@ def _spans(text: str, secrets: Iterable[str | None], client_id: str | None) -> l
     if not forms:
         return []
     needles = set()
-    for form in forms:  # a space may travel as "+" (form encoding); whitespace is dropped
-        needles |= {"".join(form.split()), "".join(form.replace(" ", "+").split())}
+    for form in forms:  # a space may travel as "+", a "+" come back as a space (a form
+        # decoded); whitespace is dropped
+        needles |= {
+            "".join(f.split()) for f in (form, form.replace(" ", "+"), form.replace("+", " "))
+        }
     found: list[list[int]] = []
     readings = [False, True] if any(c in text for c in "%\\&") else [False]
     for decode in readings:
@@ -348,7 +351,10 @@ def _needles(held: tuple[str, ...]) -> tuple[bytes, ...]:
         for value in held:
             for form in forms_of(value):
                 form = form[:_RUN_MIN] if form == value else form
-                forms |= {"".join(form.split()), "".join(form.replace(" ", "+").split())}
+                forms |= {
+                    "".join(f.split())
+                    for f in (form, form.replace(" ", "+"), form.replace("+", " "))
+                }
         kept = sorted(form for form in forms if form)
         kept = [f for f in kept if not any(o != f and o in f for o in kept)]
         found = tuple(form.encode() for form in kept)
