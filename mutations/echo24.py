@@ -34,12 +34,8 @@ MUTATIONS = [
     Mutation(
         name="echo24: a secret's space is not looked for as '+' (form encoding)",
         path=REDACT,
-        old=(
-            '                forms |= {"".join(form.split()), '
-            '"".join(form.replace(" ", "+").split())}\n'
-            "        kept"
-        ),
-        new='                forms |= {"".join(form.split())}\n        kept',
+        old='                    for f in (form, form.replace(" ", "+"), form.replace("+", " "))\n',
+        new='                    for f in (form, form.replace("+", " "))\n',
         tests=READS,
     ),
     # -- how the text is read ---------------------------------------------------------------
