@@ -140,7 +140,9 @@ def test_retries_zero_means_a_429_ends_the_pull_at_once(
     with pytest.raises(ef.IncompleteDataError, match="page_from=0") as caught:
         ef.get_experts(session=ef.get_session(retries=0), progress=False, **EVERYONE)
     assert isinstance(caught.value.__cause__, ef.RateLimitError)
-    assert sum(e.method == "GET" for e in expertfile_env.journal) == 1
+    # the first page asked once; the requests sent with it (workers - 1 at most), once each
+    asked = _asked(expertfile_env)
+    assert asked.count("0") == 1 and len(asked) <= 8 and len(set(asked)) == len(asked)
 
 
 def test_a_page_refused_again_and_again_ends_the_pull_after_the_bound(
@@ -152,7 +154,16 @@ def test_a_page_refused_again_and_again_ends_the_pull_after_the_bound(
     with pytest.raises(ef.IncompleteDataError, match="page_from=0") as caught:
         ef.get_experts(progress=False, **EVERYONE)
     assert isinstance(caught.value.__cause__, ef.RateLimitError)
-    assert sum(e.method == "GET" for e in expertfile_env.journal) == THROTTLED_ATTEMPTS
+    asked = _asked(expertfile_env)
+    assert asked.count("0") == THROTTLED_ATTEMPTS
+    # the requests sent with the first page (workers - 1 at most) gave way at their 429
+    others = [page for page in asked if page != "0"]
+    assert len(others) <= 8 - 1 and len(set(others)) == len(others)
+
+
+def _asked(server: FakeExpertFile) -> list[str]:
+    """The page_from of every data request, in order."""
+    return [e.query["page_from"] for e in server.journal if e.method == "GET"]
 
 
 # -- the policy itself ------------------------------------------------------------------
