@@ -613,49 +613,42 @@ class Pull:
         The probe (module docstring, 2) is read before any later page is planned. It went
         out with the first page (``probe``), or goes now with the first ``workers - 1``
         later pages planned as offsets. The pages sent ahead (``ahead``: page_from,
-        page_size -> the request) that the plan has (offsets, the size the first page
-        showed, within the pages ``total`` calls for) are the plan's; the others are
-        dropped at once, unread.
+        page_size -> the request) that the plan has (the same request: its answer) are
+        the plan's; the others are dropped at once, unread. What is still in flight or
+        waiting when the pass ends is stopped by :meth:`pages` (it closes the pace).
         """
         self.by_page, self.overlap = False, 0
         window: deque[tuple[int, int, _Sent]] = deque()
-        try:
-            if target <= len(first.rows):
-                yield 0, 0, first
-                return
-            by_page = False  # with 1 row on the first page, an offset is assumed
-            if len(first.rows) >= 2:
-                if probe is None:
-                    probe = _Sent(pool, self._fetch, 1, 2)
-                    ahead = self._sent_ahead(pool, size, target, self.workers - 1, guess=False)
-                by_page = self._reads_page_numbers(first, probe.result())
-            if by_page:
-                log.debug("page_from reads as a page number here; paging by page number")
-            starts = self._plan(size, target, by_page)
-
-            def submit_next() -> None:
-                start = next(starts, None)
-                if start is not None:
-                    kept = ahead.pop((start[0], size), None)  # the same request: its answer
-                    window.append((*start, kept or _Sent(pool, self._fetch, start[0], size)))
-
-            for _ in range(self.workers * AHEAD):
-                submit_next()
-            for sent in ahead.values():  # not in the plan: dropped before a row is given
-                sent.drop()
-            ahead.clear()
+        if target <= len(first.rows):
             yield 0, 0, first
-            while window:
-                page_from, position, sent = window.popleft()
-                page = sent.result()
-                submit_next()
-                yield page_from, position, page
-        finally:
-            # what the plan does not have; what a pull that ends early will not read
-            for sent in [*ahead.values(), *(sent for *_, sent in window)]:
-                sent.drop()
-            if probe is not None:
-                probe.drop()
+            return
+        by_page = False  # with 1 row on the first page, an offset is assumed
+        if len(first.rows) >= 2:
+            if probe is None:
+                probe = _Sent(pool, self._fetch, 1, 2)
+                ahead = self._sent_ahead(pool, size, target, self.workers - 1, guess=False)
+            by_page = self._reads_page_numbers(first, probe.result())
+        if by_page:
+            log.debug("page_from reads as a page number here; paging by page number")
+        starts = self._plan(size, target, by_page)
+
+        def submit_next() -> None:
+            start = next(starts, None)
+            if start is not None:
+                kept = ahead.pop((start[0], size), None)  # the same request: its answer
+                window.append((*start, kept or _Sent(pool, self._fetch, start[0], size)))
+
+        for _ in range(self.workers * AHEAD):
+            submit_next()
+        for sent in ahead.values():  # not in the plan: dropped before a row is given
+            sent.drop()
+        ahead.clear()
+        yield 0, 0, first
+        while window:
+            page_from, position, sent = window.popleft()
+            page = sent.result()
+            submit_next()
+            yield page_from, position, page
 
 
 def duplicate(where: str, value: Any) -> Mismatch:
