@@ -74,7 +74,10 @@ MUTATIONS = [
         path=PAGING,
         old="self.one_page = target <= len(first.rows) or not first.rows",
         new="self.one_page = target <= len(first.rows)",
-        tests=[f"{VERIFY}::test_a_total_of_a_billion_with_empty_pages_ends_at_once"],
+        tests=[
+            f"{AHEAD}::test_a_re_pull_after_a_pass_of_one_page_sends_nothing_ahead",
+            f"{VERIFY}::test_a_total_of_a_billion_with_empty_pages_ends_at_once",
+        ],
     ),
     Mutation(
         name="pull24: a page sent ahead taken by its page_from alone (a refused size's answer)",

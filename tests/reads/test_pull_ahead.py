@@ -31,6 +31,26 @@ def names(n: int) -> list[str]:
     return [f"e{i:04d}" for i in range(n)]
 
 
+def held(plain: PlainService, listing: Listing, others: int = 3) -> Listing:
+    """Serve ``listing``, its first page's first answer given only once the ``others``
+    requests sent with it have arrived: what the pull drops was sent, and the test sees it
+    (else a page dropped before its thread sent it is never asked, as it should be)."""
+    arrived = threading.Semaphore(0)
+    firsts: list[int] = []
+
+    def answer(request: Request) -> Response:
+        if request.args["page_from"] != "0":
+            arrived.release()
+        elif not firsts:
+            firsts.append(1)
+            for _ in range(others):
+                arrived.acquire(timeout=10)
+        return listing(request)
+
+    plain.route(EXPERTS, answer)
+    return listing
+
+
 def test_the_first_page_goes_out_with_the_probe_and_the_next_pages(plain: PlainService) -> None:
     """The first page is answered only once the three others of its round have arrived:
     they were sent before its answer (a pull that waited for it would wait here in vain)."""
@@ -62,7 +82,7 @@ def test_the_first_page_goes_out_with_the_probe_and_the_next_pages(plain: PlainS
 
 
 def test_pages_sent_ahead_past_a_small_total_are_dropped(plain: PlainService) -> None:
-    served = plain.list_endpoint(EXPERTS, Listing("experts", experts(150)))
+    served = held(plain, Listing("experts", experts(150)))
     frame = ef.get_experts(page_size=100, workers=4)
     assert frame["username"].tolist() == names(150)
     # (198, 100) went with the first page; 150 rows end at (99, 100): its empty answer is
@@ -73,7 +93,7 @@ def test_pages_sent_ahead_past_a_small_total_are_dropped(plain: PlainService) ->
 
 
 def test_pages_sent_ahead_are_dropped_when_the_service_caps_pages(plain: PlainService) -> None:
-    served = plain.list_endpoint(EXPERTS, Listing("experts", experts(400)))
+    served = held(plain, Listing("experts", experts(400)))
     served.max_page = 34  # pages of 34 overlap by one: 33, 66, 99, ... (99 and 198 again)
     frame = ef.get_experts(page_size=100, workers=4)
     assert frame["username"].tolist() == names(400)
@@ -89,7 +109,7 @@ def test_pages_sent_ahead_are_dropped_when_the_service_caps_pages(plain: PlainSe
 def test_pages_sent_ahead_at_a_refused_size_are_dropped(plain: PlainService) -> None:
     """Page 2 at 199 rows starts where page 3 at 100 does (198): the refused request is not
     taken for the one the plan makes."""
-    served = plain.list_endpoint(EXPERTS, Listing("experts", experts(450)))
+    served = held(plain, Listing("experts", experts(450)))
     served.refuse_above = 100
     frame = ef.get_experts(page_size=199, workers=4)
     assert frame["username"].tolist() == names(450)
@@ -103,7 +123,7 @@ def test_pages_sent_ahead_at_a_refused_size_are_dropped(plain: PlainService) -> 
 def test_pages_sent_ahead_are_dropped_when_page_from_is_a_page_number(
     plain: PlainService, use_iter: bool
 ) -> None:
-    served = plain.list_endpoint(EXPERTS, Listing("experts", experts(1000)))
+    served = held(plain, Listing("experts", experts(1000)))
     served.by_page = True
     if use_iter:
         got = [r["username"] for r in ef.iter_experts(page_size=100, workers=4)]
@@ -127,15 +147,41 @@ def test_nothing_goes_ahead_when_the_limit_fits_the_first_page(plain: PlainServi
     assert sorted(served.served) == [(0, 100), (1, 2), (99, 100)]
 
 
-def test_a_re_pull_after_a_pass_of_one_page_sends_nothing_ahead(plain: PlainService) -> None:
-    served = plain.list_endpoint(EXPERTS, Listing("experts", experts(7)))
-    served.total = 6  # one row too many on the only page: a mismatch, and a re-pull
-    with pytest.raises(ef.IncompleteDataError, match="held 7 rows where 6 were due"):
+@pytest.mark.parametrize(
+    ("rows", "total", "error"),
+    [(7, 6, "held 7 rows where 6 were due"), (0, 10**9, "was empty")],
+    ids=["one row too many", "empty"],
+)
+def test_a_re_pull_after_a_pass_of_one_page_sends_nothing_ahead(
+    plain: PlainService, rows: int, total: int, error: str
+) -> None:
+    """The first pass's only page held everything it needed (one row too many: a mismatch),
+    or nothing; the re-pull sends its first page alone. Each first page is answered once
+    what went with it has arrived (the first pass: the probe and two pages; the re-pull:
+    nothing, so it waits its 2 s in vain)."""
+    listing = Listing("experts", experts(rows))
+    listing.total = total
+    arrived: list[tuple[int, int]] = []
+    others = threading.Semaphore(0)
+
+    def answer(request: Request) -> Response:
+        asked = (int(request.args["page_from"]), int(request.args["page_size"]))
+        arrived.append(asked)
+        if asked != (0, 100):
+            others.release()
+        elif arrived.count(asked) == 1:  # the first pass (the re-pull begins after it ended)
+            for _ in range(3):
+                others.acquire(timeout=10)
+        else:
+            others.acquire(timeout=2)
+        return listing(request)
+
+    plain.route(EXPERTS, answer)
+    with pytest.raises(ef.IncompleteDataError, match=error):
         ef.get_experts(workers=4)
-    # the first pass sent the probe and two pages with its first page; the re-pull knew
-    # that one page was all it could need
-    assert served.served[-1] == (0, 100) and served.served.count((0, 100)) == 2
-    assert sorted(served.served[:-1]) == [(0, 100), (1, 2), (99, 100), (198, 100)]
+    # the re-pull knew that one page was all it could need
+    assert sorted(arrived[:4]) == [(0, 100), (1, 2), (99, 100), (198, 100)]
+    assert arrived[4:] == [(0, 100)]
 
 
 def test_a_page_sent_ahead_and_answered_429_is_asked_again_by_the_plan(

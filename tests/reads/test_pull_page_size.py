@@ -24,9 +24,10 @@ def test_a_capped_page_is_followed(plain: PlainService) -> None:
     frame = ef.get_experts(page_size=500, workers=4)
     assert frame["username"].tolist() == [f"e{i:04d}" for i in range(450)]
     # paged by the cap; at 500, only what went with the first page (the probe, page_from=1
-    # page_size=2, and two pages planned as offsets)
+    # page_size=2, and at most two pages planned as offsets: dropped, if not yet sent)
     at_500 = sorted(key for key in served.served if key[1] == 500)
-    assert at_500 == [(0, 500), (499, 500), (998, 500)]
+    assert at_500[0] == (0, 500) and set(at_500) <= {(0, 500), (499, 500), (998, 500)}
+    assert len(set(at_500)) == len(at_500)
     assert {size for start, size in served.served if size not in (2, 500)} == {100}
 
 
@@ -58,9 +59,9 @@ def test_a_400_that_does_not_name_page_size_is_not_retried(plain: PlainService) 
         ef.get_experts(page_size=500)
     assert caught.value.status == 400
     assert not isinstance(caught.value, ef.IncompleteDataError)
-    # asked once; what went with it (workers - 1 requests at most) was refused alike
+    # asked once; what went with it (workers - 1 requests at most; 4 by default) was refused alike
     asked = [query["page_from"] for query in plain.data_queries()]
-    assert asked.count("0") == 1 and len(asked) <= 8 and len(set(asked)) == len(asked)
+    assert asked.count("0") == 1 and len(asked) <= 4 and len(set(asked)) == len(asked)
 
 
 def _bad_request(description: str) -> Any:
