@@ -10,16 +10,16 @@ A pull goes like this:
    **It does not travel alone.** Reads are safe to send before they are known to
    be needed, so the probe (2) and the next pages, planned as offsets with the size
    asked, go out with it: ``workers`` requests at once (as many as the pace allows,
-   on a re-pull after 429s), none waiting for a place. Once the first page is in, the pull keeps
-   those its plan has (the same ``page_from`` and ``page_size``: the same request)
-   and drops the others unread: all of them when the service refused the size or
-   caps its pages, the pages past ``total`` (or ``limit``), the offsets when the
-   probe finds page numbers. A row is given only from a page the plan has, checked
-   as any page (4). Nothing goes ahead when one page is all the pull can need: with
-   ``workers=1``, a ``limit`` no larger than the page, or on a re-pull whose first
-   pass found everything (or nothing) on its first page. A page sent ahead and
-   answered 429 gives way (it is not asked again on its own: the first page keeps
-   its place in the pace) until the plan asks for it.
+   on a re-pull after 429s), none waiting for a place. Once the first page is in,
+   the pull keeps those its plan has (the same ``page_from`` and ``page_size``: the
+   same request) and drops the others unread: all of them when the service refused
+   the size or caps its pages, the pages past ``total`` (or ``limit``), the offsets
+   when the probe finds page numbers. A row is given only from a page the plan has,
+   checked as any page (4). Nothing goes ahead when one page is all the pull can
+   need: with ``workers=1``, a ``limit`` no larger than the page, or on a re-pull
+   whose first pass found everything (or nothing) on its first page. A page sent
+   ahead and answered 429 gives way (it is not asked again on its own: the first
+   page keeps its place in the pace) until the plan asks for it.
 2. **The reading of page_from.** It is assumed to be a row offset; one small
    probe (``page_from=1, page_size=2``) checks it: an offset gives rows 2-3 of
    the first page, a page number rows 3-4 (with a first page of 2 or 3 rows, the
@@ -487,8 +487,7 @@ class Pull:
             delivered = 0
             seen = KeySet()
             last: tuple[str, str | int] | None = None  # the key of the page before's last row
-            # pages that do not overlap: the keys on each side of every boundary, for a second
-            # look
+            # pages that do not overlap: the keys on each side of every boundary (second look)
             sides: dict[int, tuple[str, str | int]] = {}  # row position -> key
             cuts: list[int] = []  # the position of each later page's first row
             ordered = self._in_order(pool, first, size, target, probe, ahead)

@@ -111,17 +111,20 @@ def test_a_pull_uses_the_ca_bundle_the_environment_names(
     assert "REQUESTS_CA_BUNDLE" in str(caught.value)
 
 
+@pytest.mark.parametrize("workers", [1, 4])
 def test_a_request_after_a_pull_reads_the_environment_again(
     https_session: ExpertFileSession,
     proxies: tuple[RecordingProxy, RecordingProxy],
     monkeypatch: pytest.MonkeyPatch,
+    workers: int,
 ) -> None:
     """What a pull read is for its own pages only: a single read after it, in the same
-    thread and session, goes where the environment says by then."""
+    thread and session, goes where the environment says by then (with ``workers=1`` the
+    pull reads its first page in this thread: nothing goes with it)."""
     first, second = proxies
     monkeypatch.setenv("HTTPS_PROXY", first.url)
     with pytest.raises(IncompleteDataError):
-        ef.get_experts(session=https_session, progress=False)
+        ef.get_experts(session=https_session, progress=False, workers=workers)
     through_first = len(first.lines)
     monkeypatch.setenv("HTTPS_PROXY", second.url)
     with pytest.raises(ef.ExpertFileError):
