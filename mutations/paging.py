@@ -186,8 +186,8 @@ MUTATIONS = [
     Mutation(
         name="paging: page-number services go unnoticed with first pages of 2 or 3 rows",
         path="expertfile_nb/_reads/paging.py",
-        old="probe = pool.submit(self._fetch, 1, 2) if len(first.rows) >= 2 else None",
-        new="probe = pool.submit(self._fetch, 1, 2) if len(first.rows) >= 4 else None",
+        old="        if len(first.rows) >= 2:\n",
+        new="        if len(first.rows) >= 4:\n",
         tests=[
             "tests/reads/test_pull_experts.py::test_page_number_paging_is_followed_with_small_pages"
         ],

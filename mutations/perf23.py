@@ -101,11 +101,12 @@ MUTATIONS = [
     Mutation(
         name="paging: the pages begun as offsets kept when the probe finds page numbers",
         path=PAGING,
-        old="                    window.clear()\n"
-        "                    starts = self._plan(size, target, by_page=True)\n",
-        new="                    starts = self._plan(size, target, by_page=True)\n",
+        old="kept = ahead.pop((start[0], size), None)",
+        new="kept = ahead.pop(next(iter(ahead)), None) if ahead else None",
         tests=[
-            "tests/reads/test_pull_experts.py::test_page_number_paging_is_detected_and_followed"
+            "tests/reads/test_pull_experts.py::test_page_number_paging_is_detected_and_followed",
+            "tests/reads/test_pull_ahead.py::"
+            "test_pages_sent_ahead_are_dropped_when_page_from_is_a_page_number",
         ],
     ),
     Mutation(
@@ -139,9 +140,8 @@ MUTATIONS = [
     Mutation(
         name="paging: a failed pull still sends the pages waiting out a 429's pause",
         path=PAGING,
-        old="                self.pace.close()\n"
-        "                for _from, _position, future in window:\n",
-        new="                for _from, _position, future in window:\n",
+        old="            pace.close()\n            pool.shutdown(wait=True, cancel_futures=True)\n",
+        new="            pool.shutdown(wait=True, cancel_futures=True)\n",
         tests=[
             f"{ADAPTIVE}::test_a_pull_that_fails_sends_nothing_more_for_pages_waiting_out_a_429"
         ],

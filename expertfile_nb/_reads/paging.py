@@ -7,14 +7,28 @@ A pull goes like this:
    100 (or half the size, if that is 100 or less) and logs it once. A first page
    with fewer rows than asked and than ``total`` means the service caps its
    pages: the pull pages by that many.
+   **It does not travel alone.** Reads are safe to send before they are known to
+   be needed, so the probe (2) and the next pages, planned as offsets with the size
+   asked, go out with it: ``workers`` requests at once (as many as the pace allows,
+   on a re-pull after 429s), none waiting for a place. Once the first page is in,
+   the pull keeps those its plan has (the same ``page_from`` and ``page_size``: the
+   same request) and drops the others unread: all of them when the service refused
+   the size or caps its pages, the pages past ``total`` (or ``limit``), the offsets
+   when the probe finds page numbers. A row is given only from a page the plan has,
+   checked as any page (4). Nothing goes ahead when one page is all the pull can
+   need: with ``workers=1``, a ``limit`` no larger than the page, or on a re-pull
+   whose first pass found everything (or nothing) on its first page. A page sent
+   ahead and answered 429 gives way (it is not asked again on its own: the first
+   page keeps its place in the pace) until the plan asks for it.
 2. **The reading of page_from.** It is assumed to be a row offset; one small
    probe (``page_from=1, page_size=2``) checks it: an offset gives rows 2-3 of
    the first page, a page number rows 3-4 (with a first page of 2 or 3 rows, the
    probe's first row tells them apart; with 1 row, an offset is assumed). The
-   pull follows whichever it is. The probe goes out with the first later pages
-   (``workers - 1`` of them, planned as offsets), so it costs no round trip of
-   its own; no page is given before its answer is in, and if it finds page
-   numbers those pages are dropped and the rest planned by page number.
+   pull follows whichever it is. The probe goes out with the first page (1), or,
+   when nothing went ahead, with the first later pages (``workers - 1`` of them,
+   planned as offsets); either way no later page is planned before its answer is
+   in, and if it finds page numbers the pages planned as offsets are dropped and
+   the rest planned by page number.
 3. **Overlapping pages.** With offsets, each page starts on the last row of the
    page before (page *k* at ``k * (page_size - 1)``), and that row must be the
    same record. An insert or a delete before that point shifts the rows and
@@ -42,9 +56,15 @@ A pull goes like this:
    a time, never more than ``2 x workers`` ahead), plus, for a refused size,
    one request per smaller size tried, plus, for pages that cannot overlap, the
    second look (at most two requests a boundary; one a row for one-row pages),
-   plus, where ``page_from`` reads as a page number, the ``workers - 1`` pages
-   begun as offsets with the probe, plus the pages answered 429 and asked again
-   (each page at most :data:`~expertfile_nb._reads.pace.THROTTLED_ATTEMPTS` times in all).
+   plus the requests sent with the first page that its plan does not have (the
+   probe among them, ``workers - 1`` at most, within the pages ``limit`` calls
+   for), plus, where ``page_from`` reads as a page number and nothing went ahead,
+   the ``workers - 1`` pages begun as offsets with the probe, plus the pages
+   answered 429 and asked again (each page at most
+   :data:`~expertfile_nb._reads.pace.THROTTLED_ATTEMPTS` times in all; a page sent
+   ahead that gave way to its 429 once more). A first page that fails ends the pass
+   as below (7); what went with it was sent too (each with the session's own
+   retries) and is not asked again by the pull.
    ``get_*`` re-pulls once when a check fails, then raises
    :class:`~expertfile_nb.errors.IncompleteDataError` naming where it broke.
    ``iter_*`` cannot take back rows it has given, so it raises at once (after
@@ -73,22 +93,25 @@ harmless, with or without overlapping pages.
 
 Where the time goes (docs/performance.md has the figures): with a 50 ms round trip,
 each of the ``workers`` threads spends nearly all of it waiting; what is not waiting
-is the first page (one round trip alone: ``total`` is not known before it), the
-requests' own CPU (``requests`` and the JSON of each page; the server's), and
-building the frame. The probe travels with the pages, and ``get_*`` makes each page's
-records into rows as it arrives (:func:`collect`'s ``each``), so that only the
-DataFrame itself is built after the last page. The proxy and CA-bundle settings are
-read from the environment once a pass (``requests`` would read them for every page):
-see :func:`expertfile_nb._auth.session.read_environment`.
+is the requests' own CPU (``requests`` and the JSON of each page; the server's), the
+requests the limit does not count (the probe, the page the one-row overlap adds), and
+building the frame. The first page and the probe travel with the pages (1), and
+``get_*`` makes each page's records into rows as it arrives (:func:`collect`'s
+``each``), so that only the DataFrame itself is built after the last page. The proxy
+and CA-bundle settings are read from the environment once a pass (``requests`` would
+read them for every page): see :func:`expertfile_nb._auth.session.read_environment`.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from expertfile_nb._auth.session import (
@@ -145,6 +168,41 @@ class Page:
     rows: list[dict[str, Any]]
     total: int
     aggregations: Any  # None when the page had none
+
+
+class _GaveWay(Exception):
+    """A page sent before the first page's answer was answered 429: it is not asked again
+    until the plan has it (it does not take the first page's place in the pace)."""
+
+
+class _Sent:
+    """A request given to the pull's pool; :meth:`drop` cancels it, or stops it before its
+    next try (a page the pull will not read). A ``guess`` (sent before the first page's
+    answer) answered 429 gives way (:class:`_GaveWay`); :meth:`result` then asks it anew."""
+
+    def __init__(
+        self,
+        pool: ThreadPoolExecutor,
+        get: Callable[[int, int, threading.Event, bool], Page],
+        page_from: int,
+        size: int,
+        *,
+        guess: bool = False,
+    ) -> None:
+        self.pool, self.get, self.page_from, self.size = pool, get, page_from, size
+        self.stop = threading.Event()
+        self.future: Future[Page] = pool.submit(get, page_from, size, self.stop, guess)
+
+    def result(self) -> Page:
+        try:
+            return self.future.result()
+        except _GaveWay:  # a guess answered 429, now in the plan: asked again, as any page
+            self.future = self.pool.submit(self.get, self.page_from, self.size, self.stop, False)
+            return self.future.result()
+
+    def drop(self) -> None:
+        self.stop.set()
+        self.future.cancel()
 
 
 def _whole(name: str, value: object, low: int, high: int | None) -> None:
@@ -211,19 +269,27 @@ class Pull:
         self.aggregations: Any = None
         self.by_page = False  # page_from read as a page number (the plan found so)
         self.overlap = 0  # rows each later page repeats of the page before (the plan)
+        self.one_page = False  # the last pass's first page held all it needed: guess nothing
         self.pace = Pace(workers)  # renewed by each pass (see pages)
         self.environment: Environment | None = None  # read by each pass (see pages)
 
     # -- one page --------------------------------------------------------------------------
-    def _get(self, page_from: int, size: int) -> Page:
+    def _get(
+        self, page_from: int, size: int, stop: threading.Event | None = None, guess: bool = False
+    ) -> Page:
         """One page, paced (:mod:`expertfile_nb._reads.pace`: a 429 is asked again after a pause,
         up to ``THROTTLED_ATTEMPTS`` times); a page whose answer arrives broken (cut off,
         not the envelope) gets two more tries here (the session has already retried other
-        statuses and connections)."""
+        statuses and connections). Once ``stop`` is set (the pull dropped the page), it is
+        not asked (again). A ``guess`` (sent before the first page's answer) answered 429
+        gives way: it raises :class:`_GaveWay` instead of asking again."""
         params = {**self.query, "page_size": str(size), "page_from": str(page_from)}
         broken = throttled = 0
         while True:
             epoch = self.pace.acquire()
+            if epoch is not None and stop is not None and stop.is_set():
+                self.pace.released()
+                epoch = None
             if epoch is None:
                 raise IncompleteDataError(f"The pull of {self.endpoint.noun} was stopped.")
             try:
@@ -236,6 +302,8 @@ class Pull:
                     self.pace.released()
                     raise
                 pause = self.pace.too_many(epoch, exc.retry_after)
+                if guess:
+                    raise _GaveWay from exc
                 log.debug(
                     "page_from=%s: 429; %s in flight at most, asking again in %.2g s",
                     page_from,
@@ -269,9 +337,11 @@ class Pull:
             f"(page_size={size}) failed after retries: {exc}"
         ) from exc
 
-    def _fetch(self, page_from: int, size: int) -> Page:
+    def _fetch(
+        self, page_from: int, size: int, stop: threading.Event | None = None, guess: bool = False
+    ) -> Page:
         try:
-            return self._get(page_from, size)
+            return self._get(page_from, size, stop, guess)
         except ExpertFileError as exc:
             self._fail(page_from, size, exc)
 
@@ -300,12 +370,14 @@ class Pull:
             )
         return Page(rows, total, data.get("aggregations"))
 
-    def _first_page(self, size: int) -> tuple[Page, int]:
-        """The first page and the size the service accepted (see the module docstring)."""
+    def _first_page(self, size: int, sent: _Sent | None) -> tuple[Page, int]:
+        """The first page and the size the service accepted (see the module docstring);
+        ``sent``: the first try, already sent with the pages ahead."""
         refused: list[int] = []
         while True:
+            first_try, sent = sent, None
             try:
-                page = self._get(0, size)
+                page = first_try.result() if first_try is not None else self._get(0, size)
             except APIError as exc:
                 if exc.status == 400 and "page_size" in str(exc) and size > 1:
                     refused.append(size)
@@ -365,54 +437,88 @@ class Pull:
         return type(value).__name__, value
 
     # -- one pass --------------------------------------------------------------------------
+    def _sent_ahead(
+        self, pool: ThreadPoolExecutor, size: int, target: int, places: int, *, guess: bool
+    ) -> dict[tuple[int, int], _Sent]:
+        """Send the first ``places`` later pages planned as offsets (page_from, page_size ->
+        the request), before the pull knows whether the plan will have them (``guess``:
+        before the first page's answer, too)."""
+        starts = self._plan(size, target, by_page=False)
+        return {
+            (start, size): _Sent(pool, self._fetch, start, size, guess=guess)
+            for start, _position in islice(starts, places)
+        }
+
     def pages(self) -> Iterator[list[dict[str, Any]]]:
         """The new records of each page, in order, verified. Raises :class:`Mismatch`."""
         asked = self.page_size if self.limit is None else max(1, min(self.page_size, self.limit))
-        self.pace = Pace(self.workers, self.pace.limit)  # a re-pull starts where the last ended
+        self.pace = pace = Pace(self.workers, self.pace.limit)  # a re-pull starts where it ended
         # proxies and CA bundle: read from the environment once a pass, not once a page
         self.environment = read_environment(self.session)
-        first, size = self._first_page(asked)
-        if size != asked:
-            self.page_size = size  # a re-pull starts at the size the service accepted
-        self.aggregations = first.aggregations
-        total = first.total
-        target = total if self.limit is None else min(total, self.limit)
-        if first.rows and len(first.rows) < min(size, total):
-            size = len(first.rows)  # the service's largest page is smaller: use it
-            log.debug("the service caps page_size at %s; paging by that", size)
-        self._check(first, 0, 0, size, total, None, 0)  # before planning: it may be empty
-        bar = progress_bar(f"ExpertFile {self.endpoint.noun}", target, size, self.progress)
-        delivered = 0
-        seen = KeySet()
-        last: tuple[str, str | int] | None = None  # the key of the page before's last row
-        # pages that do not overlap: the keys on each side of every boundary, for a second look
-        sides: dict[int, tuple[str, str | int]] = {}  # row position -> key
-        cuts: list[int] = []  # the position of each later page's first row
-        ordered = self._in_order(first, size, target)
+        pool = ThreadPoolExecutor(self.workers, thread_name_prefix="expertfile-page")
         try:
-            for page_from, position, page in ordered:
-                skip = self.overlap if position else 0
-                if position:
-                    self._check(page, page_from, position, size, total, last, skip)
-                    if not skip and last is not None:
-                        sides[position - 1], sides[position] = last, self.key(page.rows[0])
-                        cuts.append(position)
-                rows = page.rows[skip : skip + target - delivered]
-                for row in rows:
-                    key = self.key(row)
-                    if not seen.add(key):
-                        raise duplicate(f"{self.path} page_from={page_from}", key[1])
-                delivered += len(rows)
-                last = self.key(page.rows[-1]) if page.rows else None
+            # module docstring, 1: the first page goes out with the probe and the next
+            # pages, unless one page is all this pull can need; none waits for a place
+            places = min(self.workers, pace.limit) - 1
+            if self.one_page or (self.limit is not None and self.limit <= asked):
+                places = 0
+            first_try = _Sent(pool, self._get, 0, asked) if places else None
+            probe = _Sent(pool, self._fetch, 1, 2, guess=True) if places and asked >= 2 else None
+            ahead = self._sent_ahead(
+                pool,
+                asked,
+                sys.maxsize if self.limit is None else self.limit,
+                places - (probe is not None) if places else 0,
+                guess=True,
+            )
+            first, size = self._first_page(asked, first_try)
+            if size != asked:
+                self.page_size = size  # a re-pull starts at the size the service accepted
+            self.aggregations = first.aggregations
+            total = first.total
+            target = total if self.limit is None else min(total, self.limit)
+            if first.rows and len(first.rows) < min(size, total):
+                size = len(first.rows)  # the service's largest page is smaller: use it
+                log.debug("the service caps page_size at %s; paging by that", size)
+            # a re-pull guesses nothing where this first page held all it needed, or nothing
+            self.one_page = target <= len(first.rows) or not first.rows
+            self._check(first, 0, 0, size, total, None, 0)  # before planning: it may be empty
+            bar = progress_bar(f"ExpertFile {self.endpoint.noun}", target, size, self.progress)
+            delivered = 0
+            seen = KeySet()
+            last: tuple[str, str | int] | None = None  # the key of the page before's last row
+            # pages that do not overlap: the keys on each side of every boundary (second look)
+            sides: dict[int, tuple[str, str | int]] = {}  # row position -> key
+            cuts: list[int] = []  # the position of each later page's first row
+            ordered = self._in_order(pool, first, size, target, probe, ahead)
+            try:
+                for page_from, position, page in ordered:
+                    skip = self.overlap if position else 0
+                    if position:
+                        self._check(page, page_from, position, size, total, last, skip)
+                        if not skip and last is not None:
+                            sides[position - 1], sides[position] = last, self.key(page.rows[0])
+                            cuts.append(position)
+                    rows = page.rows[skip : skip + target - delivered]
+                    for row in rows:
+                        key = self.key(row)
+                        if not seen.add(key):
+                            raise duplicate(f"{self.path} page_from={page_from}", key[1])
+                    delivered += len(rows)
+                    last = self.key(page.rows[-1]) if page.rows else None
+                    if bar is not None:
+                        bar.update(len(rows))
+                    yield rows
+                    if delivered >= target:
+                        break
+            finally:
+                ordered.close()
                 if bar is not None:
-                    bar.update(len(rows))
-                yield rows
-                if delivered >= target:
-                    break
+                    bar.close()
         finally:
-            ordered.close()
-            if bar is not None:
-                bar.close()
+            # before the pool waits for its threads: one waiting out a pause sends nothing
+            pace.close()
+            pool.shutdown(wait=True, cancel_futures=True)
         if delivered != target:
             raise Mismatch(
                 f"Got {delivered} {self.endpoint.noun} from {self.path} but the service said "
@@ -493,51 +599,55 @@ class Pull:
                     )
 
     def _in_order(
-        self, first: Page, size: int, target: int
+        self,
+        pool: ThreadPoolExecutor,
+        first: Page,
+        size: int,
+        target: int,
+        probe: _Sent | None,
+        ahead: dict[tuple[int, int], _Sent],
     ) -> Generator[tuple[int, int, Page], None, None]:
         """The first page, then the later ones in order (page_from, position, page).
 
-        The probe (module docstring, 2) goes out with the first later pages, planned as
-        offsets; it is read before any of them is given. If it finds page numbers, the
-        pages begun as offsets (``workers - 1`` at most) are dropped and the pages are
-        planned again; with offsets, the probe cost no wait.
+        The probe (module docstring, 2) is read before any later page is planned. It went
+        out with the first page (``probe``), or goes now with the first ``workers - 1``
+        later pages planned as offsets. The pages sent ahead (``ahead``: page_from,
+        page_size -> the request) that the plan has (the same request: its answer) are
+        the plan's; the others are dropped at once, unread. What is still in flight or
+        waiting when the pass ends is stopped by :meth:`pages` (it closes the pace).
         """
         self.by_page, self.overlap = False, 0
+        window: deque[tuple[int, int, _Sent]] = deque()
         if target <= len(first.rows):
             yield 0, 0, first
             return
-        with ThreadPoolExecutor(self.workers, thread_name_prefix="expertfile-page") as pool:
-            window: deque[tuple[int, int, Future[Page]]] = deque()
-            starts = self._plan(size, target, by_page=False)
+        by_page = False  # with 1 row on the first page, an offset is assumed
+        if len(first.rows) >= 2:
+            if probe is None:
+                probe = _Sent(pool, self._fetch, 1, 2)
+                ahead = self._sent_ahead(pool, size, target, self.workers - 1, guess=False)
+            by_page = self._reads_page_numbers(first, probe.result())
+        if by_page:
+            log.debug("page_from reads as a page number here; paging by page number")
+        starts = self._plan(size, target, by_page)
 
-            def submit_next() -> None:
-                start = next(starts, None)
-                if start is not None:
-                    window.append((*start, pool.submit(self._fetch, start[0], size)))
+        def submit_next() -> None:
+            start = next(starts, None)
+            if start is not None:
+                kept = ahead.pop((start[0], size), None)  # the same request: its answer
+                window.append((*start, kept or _Sent(pool, self._fetch, start[0], size)))
 
-            try:
-                probe = pool.submit(self._fetch, 1, 2) if len(first.rows) >= 2 else None
-                for _ in range(self.workers - 1 if probe is not None else self.workers * AHEAD):
-                    submit_next()
-                yield 0, 0, first
-                if probe is not None and self._reads_page_numbers(first, probe.result()):
-                    log.debug("page_from reads as a page number here; paging by page number")
-                    for _from, _position, future in window:
-                        future.cancel()
-                    window.clear()
-                    starts = self._plan(size, target, by_page=True)
-                for _ in range(self.workers * AHEAD - len(window)):
-                    submit_next()
-                while window:
-                    page_from, position, future = window.popleft()
-                    page = future.result()
-                    submit_next()
-                    yield page_from, position, page
-            finally:
-                # before the pool waits for its threads: one waiting out a pause sends nothing
-                self.pace.close()
-                for _from, _position, future in window:
-                    future.cancel()
+        for _ in range(self.workers * AHEAD):
+            submit_next()
+        for sent in ahead.values():  # not in the plan: dropped before a row is given
+            sent.drop()
+        ahead.clear()
+        yield 0, 0, first
+        while window:
+            page_from, position, sent = window.popleft()
+            page = sent.result()
+            submit_next()
+            yield page_from, position, page
 
 
 def duplicate(where: str, value: Any) -> Mismatch:

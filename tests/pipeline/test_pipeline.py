@@ -125,7 +125,8 @@ def test_a_list_that_changes_mid_pull_commits_nothing(
     before = warehouse.snapshot()
     # after the first page, the organization has fewer experts: the pull does not verify
     fake.max_page_size = 5  # pages of 5 (the service's cap): the list takes 3 pages
-    fake.change_experts_after(3, 9)  # the first page and the probe: 12
+    # the first page and what goes with it (the probe and two pages, workers=4): 12
+    fake.change_experts_after(4, 9)
     with pytest.raises(Exception) as failed:  # noqa: PT011 # dlt's own, wrapping ours
         warehouse.pipeline.run(expertfile_source(resources=["experts"], progress=False))
     # the pull's own error inside dlt's (which page or check broke depends on timing: the

@@ -136,11 +136,20 @@ def test_retries_zero_means_a_429_ends_the_pull_at_once(
 ) -> None:
     expertfile_env.experts = 500
     ef.login()
-    expertfile_env.fail_next(1, status=429, retry_after=1, path="data")
+
+    def answer(request: Request) -> Answer | None:  # the first page, not what went with it
+        if request.args.get("page_from") == "0":
+            return failure(429, "rate_limited", "slow down", {"Retry-After": "1"})
+        return None
+
+    expertfile_env.add_fault(FOREVER, answer, path="data")
     with pytest.raises(ef.IncompleteDataError, match="page_from=0") as caught:
         ef.get_experts(session=ef.get_session(retries=0), progress=False, **EVERYONE)
     assert isinstance(caught.value.__cause__, ef.RateLimitError)
-    assert sum(e.method == "GET" for e in expertfile_env.journal) == 1
+    # the first page asked once; the requests sent with it (workers - 1 at most, workers=4 by
+    # default), once each
+    asked = _asked(expertfile_env)
+    assert asked.count("0") == 1 and len(asked) <= 4 and len(set(asked)) == len(asked)
 
 
 def test_a_page_refused_again_and_again_ends_the_pull_after_the_bound(
@@ -152,7 +161,17 @@ def test_a_page_refused_again_and_again_ends_the_pull_after_the_bound(
     with pytest.raises(ef.IncompleteDataError, match="page_from=0") as caught:
         ef.get_experts(progress=False, **EVERYONE)
     assert isinstance(caught.value.__cause__, ef.RateLimitError)
-    assert sum(e.method == "GET" for e in expertfile_env.journal) == THROTTLED_ATTEMPTS
+    asked = _asked(expertfile_env)
+    assert asked.count("0") == THROTTLED_ATTEMPTS
+    # the requests sent with the first page (workers - 1 at most, workers=4 by default) gave way
+    # at their 429
+    others = [page for page in asked if page != "0"]
+    assert len(others) <= 4 - 1 and len(set(others)) == len(others)
+
+
+def _asked(server: FakeExpertFile) -> list[str]:
+    """The page_from of every data request, in order."""
+    return [e.query["page_from"] for e in server.journal if e.method == "GET"]
 
 
 # -- the policy itself ------------------------------------------------------------------

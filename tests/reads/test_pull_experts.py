@@ -175,7 +175,12 @@ def test_persistent_500_fails_the_pull_naming_the_page(expertfile_env: FakeExper
         ef.get_experts(session=session, **EVERYONE)
     assert isinstance(caught.value.__cause__, ef.APIError)
     assert caught.value.__cause__.status == 500
-    assert len(data_gets(expertfile_env)) == 3  # bounded: 1 + 2 retries
+    asked = [e.query["page_from"] for e in data_gets(expertfile_env)]
+    assert asked.count("0") == 3  # bounded: 1 + 2 retries
+    # and the requests sent with the first page (workers - 1 at most, workers=4 by default),
+    # with their retries
+    others = [page for page in asked if page != "0"]
+    assert len(set(others)) <= 4 - 1 and all(others.count(page) <= 3 for page in others)
 
 
 def test_persistent_500_on_a_later_page(expertfile_env: FakeExpertFile) -> None:
@@ -238,7 +243,8 @@ def test_total_changing_mid_pull_is_reported(
 
 def test_malformed_page_is_a_typed_error(expertfile_env: FakeExpertFile) -> None:
     ef.login()
-    expertfile_env.malformed_next(3, "missing_keys", path="data")  # every try of the page
+    # every try of the first page, and of the requests sent with it
+    expertfile_env.malformed_next(1000, "missing_keys", path="data")
     with pytest.raises(ef.IncompleteDataError, match="expected") as caught:
         ef.get_experts()
     assert isinstance(caught.value.__cause__, ef.APIError)
