@@ -78,7 +78,7 @@ MUTATIONS = [
     ),
     Mutation(
         name="paging: no re-pull after a mismatch",
-        path=PAGING,
+        path="expertfile_nb/_reads/page.py",
         old="except Mismatch as first:",
         new="except ZeroDivisionError as first:",
         tests=[f"{VERIFY}::test_a_changed_total_is_pulled_again_once"],

@@ -95,7 +95,7 @@ MUTATIONS = [
     ),
     Mutation(
         name="pull24: a page that gave way to a 429 is not asked again by the plan",
-        path=PAGING,
+        path="expertfile_nb/_reads/page.py",
         old="            return self.future.result()\n        except _GaveWay:",
         new="            return self.future.result()\n        except ZeroDivisionError:",
         tests=[f"{AHEAD}::test_a_page_sent_ahead_and_answered_429_is_asked_again_by_the_plan"],

@@ -108,9 +108,8 @@ import logging
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Generator, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Generator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -124,6 +123,21 @@ from expertfile_nb._http.envelope import data_of, load_json
 from expertfile_nb._http.transport import pacing_429
 from expertfile_nb._reads.keys import KeySet
 from expertfile_nb._reads.pace import THROTTLED_ATTEMPTS, Pace
+from expertfile_nb._reads.page import (
+    AHEAD,
+    MAX_PAGE_SIZE,
+    MAX_WORKERS,
+    PAGE_ATTEMPTS,
+    SMALLER_PAGE,
+    Mismatch,
+    Page,
+    _GaveWay,
+    _Sent,
+    _UnreadablePage,
+    check_options,
+    collect,
+    duplicate,
+)
 from expertfile_nb._reads.progress import progress_bar
 from expertfile_nb._redact import excerpt
 from expertfile_nb.errors import (
@@ -143,89 +157,10 @@ if TYPE_CHECKING:
     from expertfile_nb._reads.endpoints import ListEndpoint
 
 __all__ = ["MAX_PAGE_SIZE", "MAX_WORKERS", "Mismatch", "Pull", "check_options", "collect"]
+# the page, the options' ranges and the errors live in page.py; named here too (their home
+# before the split, and the names other modules import)
 
 log = logging.getLogger("expertfile_nb")
-
-MAX_PAGE_SIZE = 1000
-MAX_WORKERS = 16
-PAGE_ATTEMPTS = 3  # a page whose answer arrives broken gets two more tries
-SMALLER_PAGE = 100  # the first size tried after a refusal of a larger one
-AHEAD = 2  # pages asked for ahead of the one being given, per worker (memory: iter_*)
-
-
-class Mismatch(IncompleteDataError):
-    """The pages did not fit together (the data changed under the pull): worth one re-pull."""
-
-
-class _UnreadablePage(APIError):
-    """A 200 answer that is not the expected envelope."""
-
-
-@dataclass
-class Page:
-    """One page as the service sent it."""
-
-    rows: list[dict[str, Any]]
-    total: int
-    aggregations: Any  # None when the page had none
-
-
-class _GaveWay(Exception):
-    """A page sent before the first page's answer was answered 429: it is not asked again
-    until the plan has it (it does not take the first page's place in the pace)."""
-
-
-class _Sent:
-    """A request given to the pull's pool; :meth:`drop` cancels it, or stops it before its
-    next try (a page the pull will not read). A ``guess`` (sent before the first page's
-    answer) answered 429 gives way (:class:`_GaveWay`); :meth:`result` then asks it anew."""
-
-    def __init__(
-        self,
-        pool: ThreadPoolExecutor,
-        get: Callable[[int, int, threading.Event, bool], Page],
-        page_from: int,
-        size: int,
-        *,
-        guess: bool = False,
-    ) -> None:
-        self.pool, self.get, self.page_from, self.size = pool, get, page_from, size
-        self.stop = threading.Event()
-        self.future: Future[Page] = pool.submit(get, page_from, size, self.stop, guess)
-
-    def result(self) -> Page:
-        try:
-            return self.future.result()
-        except _GaveWay:  # a guess answered 429, now in the plan: asked again, as any page
-            self.future = self.pool.submit(self.get, self.page_from, self.size, self.stop, False)
-            return self.future.result()
-
-    def drop(self) -> None:
-        self.stop.set()
-        self.future.cancel()
-
-
-def _whole(name: str, value: object, low: int, high: int | None) -> None:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int)
-        or value < low
-        or (high is not None and value > high)
-    ):
-        span = f"from {low} to {high}" if high is not None else f"from {low}"
-        raise ConfigurationError(f"{name} must be a whole number {span}; got {value!r:.40}.")
-
-
-def check_options(page_size: object, limit: object, workers: object) -> None:
-    """Refuse paging options outside their ranges (before any request is made).
-
-    Raises:
-        ConfigurationError: which option, and its range.
-    """
-    _whole("page_size", page_size, 1, MAX_PAGE_SIZE)
-    if limit is not None:
-        _whole("limit", limit, 0, None)
-    _whole("workers", workers, 1, MAX_WORKERS)
 
 
 class Pull:
@@ -648,47 +583,3 @@ class Pull:
             page = sent.result()
             submit_next()
             yield page_from, position, page
-
-
-def duplicate(where: str, value: Any) -> Mismatch:
-    """The error for a record that came twice."""
-    return Mismatch(
-        f"The record {value!r} came twice from {where}: pages overlapped, so others were "
-        "probably missed."
-    )
-
-
-Rows = list[dict[str, Any]]
-
-
-def _one_pass(pull: Pull, each: Callable[[Rows], Rows] | None) -> Rows:
-    records: Rows = []
-    for rows in pull.pages():
-        records.extend(rows if each is None else each(rows))
-    return records
-
-
-def collect(pull: Pull, each: Callable[[Rows], Rows] | None = None) -> Rows:
-    """Every record of the pull, verified; one re-pull when a check fails.
-
-    Args:
-        pull: the pull.
-        each: applied to each page's records as the page arrives (while the next pages
-            travel), e.g. :func:`expertfile_nb._reads.frames.flat_rows`; its results are
-            what is returned.
-
-    Raises:
-        IncompleteDataError: a page failed after retries, or the pages did not fit
-            together twice in a row (the message says where).
-    """
-    try:
-        return _one_pass(pull, each)
-    except Mismatch as first:
-        log.warning("%s Pulling %s again, once.", first, pull.endpoint.noun)
-        try:
-            return _one_pass(pull, each)
-        except Mismatch as again:
-            raise IncompleteDataError(
-                f"{again} This happened on a second pull too (the first broke with: {first}). "
-                "The data is changing; run the pull again later, or report this if it persists."
-            ) from None
