@@ -147,6 +147,7 @@ class _Writer:
 
 def _pull(endpoint: ListEndpoint, session: requests.Session, limit: int | None) -> dict[str, Any]:
     pull = Pull(endpoint, {}, session, page_size=100, limit=limit, workers=2, progress=None)
+    pull.refuse_starred = False  # a username read as *** is kept here, then skipped (name())
     records = collect(pull)
     data: dict[str, Any] = {endpoint.list_key: records, "total": len(records)}
     if pull.aggregations is not None:

@@ -139,7 +139,7 @@ from expertfile_nb._reads.page import (
     duplicate,
 )
 from expertfile_nb._reads.progress import progress_bar
-from expertfile_nb._redact import excerpt
+from expertfile_nb._redact import REDACTED, excerpt
 from expertfile_nb.errors import (
     APIError,
     AuthenticationError,
@@ -205,6 +205,8 @@ class Pull:
         self.by_page = False  # page_from read as a page number (the plan found so)
         self.overlap = 0  # rows each later page repeats of the page before (the plan)
         self.one_page = False  # the last pass's first page held all it needed: guess nothing
+        # a key read as *** (an echoed token) stops the pull; a capture keeps it (and skips it)
+        self.refuse_starred = True
         self.pace = Pace(workers)  # renewed by each pass (see pages)
         self.environment: Environment | None = None  # read by each pass (see pages)
 
@@ -368,6 +370,14 @@ class Pull:
             raise IncompleteDataError(
                 f"A record from {self.path} has no usable {self.endpoint.record_key!r} "
                 f"({value!r:.40}); cannot check for duplicates."
+            )
+        if self.refuse_starred and isinstance(value, str) and REDACTED in value:  # not the key
+            raise IncompleteDataError(
+                f"A record from {self.path} has a {self.endpoint.record_key!r} holding the "
+                "access token or client secret this process holds (the service echoed it; "
+                "it reads as ***): the record cannot be told apart from others, nor read or "
+                "merged by its key, so the pull stops. Report it to the service; log in with "
+                "a new client secret."
             )
         return type(value).__name__, value
 

@@ -119,3 +119,19 @@ def test_a_token_written_with_json_escapes_is_found(plain: PlainService, written
     frame = ef.get_experts(progress=False)
     assert len(frame) == 1 and REDACTED in frame.tagline.iloc[0]
     assert not contains_any(frame.to_csv(), SECRETS)
+
+
+@pytest.mark.parametrize("echoers", [1, 2])
+def test_a_username_that_is_the_token_stops_the_pull_saying_why(
+    plain: PlainService, echoers: int
+) -> None:
+    """A key read as ``***`` names no record: it could not be told apart (two would look
+    the same; a merge would fold them), read by its key, or written to. The pull stops
+    with a typed error that says so (not a 404 for ``/expert/***``, not "came twice")."""
+    rows = [{**pages.EXPERT_ITEMS[0], "username": "ada.quill"}]
+    rows += [{**pages.EXPERT_ITEMS[0], "username": f"{TOKEN}{'x' * n}"} for n in range(echoers)]
+    plain.list_endpoint(EXPERTS, Listing("experts", rows))
+    with pytest.raises(ef.IncompleteDataError, match="holding the access token") as caught:
+        ef.get_experts(progress=False)
+    assert "came twice" not in str(caught.value)
+    assert not contains_any(str(caught.value), SECRETS)
