@@ -1,0 +1,48 @@
+"""Review lead24: a write that reached the service is never reported as "nothing was sent".
+
+``NotConnectedError`` tells a caller that no connection was ever opened, so a write did not
+happen and may be sent again without reading the record first. A call that got an answer
+and then followed a redirect to where no connection opens did reach the service: the
+service may have carried the write out (a 303 after a POST is how a web service says "done,
+see there"), so the failure must stay a plain ``NetworkError`` (the write is re-read).
+Served for real by a plain ``pytest_httpserver``; the redirect's target is a closed port.
+"""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+import expertfile_nb as ef
+from expertfile_nb._auth.session import ExpertFileSession
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_write_answered_with_a_redirect_to_nowhere_is_not_said_unsent(
+    httpserver: HTTPServer, status: int
+) -> None:
+    path = "/v2/organization/1/expert/ada"
+    target = f"http://127.0.0.1:{closed_port()}{path}"
+    httpserver.expect_request(path, method="PUT").respond_with_data(
+        "", status=status, headers={"Location": target}
+    )
+    session = ExpertFileSession(httpserver.url_for("").rstrip("/"), retries=0, deadline=10)
+    with pytest.raises(ef.NetworkError) as caught:
+        session.request("PUT", path, data={"job_title": "Dean"})
+    assert len(httpserver.log) == 1  # the write reached the service
+    assert not isinstance(caught.value, ef.NotConnectedError), caught.value
+    assert "nothing was sent" not in str(caught.value)
+
+
+def test_a_write_to_a_closed_port_still_says_nothing_was_sent() -> None:
+    session = ExpertFileSession(f"http://127.0.0.1:{closed_port()}", retries=0, deadline=10)
+    with pytest.raises(ef.NotConnectedError, match="nothing was sent"):
+        session.request("PUT", "/v2/organization/1/expert/ada", data={"job_title": "Dean"})
