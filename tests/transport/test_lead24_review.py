@@ -11,9 +11,11 @@ Served for real by a plain ``pytest_httpserver``; the redirect's target is a clo
 from __future__ import annotations
 
 import socket
+import warnings
 
 import pytest
 from pytest_httpserver import HTTPServer
+from urllib3.util.retry import Retry
 
 import expertfile_nb as ef
 from expertfile_nb._auth.session import ExpertFileSession
@@ -46,3 +48,44 @@ def test_a_write_to_a_closed_port_still_says_nothing_was_sent() -> None:
     session = ExpertFileSession(f"http://127.0.0.1:{closed_port()}", retries=0, deadline=10)
     with pytest.raises(ef.NotConnectedError, match="nothing was sent"):
         session.request("PUT", "/v2/organization/1/expert/ada", data={"job_title": "Dean"})
+
+
+@pytest.mark.parametrize("methods", [["PUT"], ["POST", "DELETE"], []])
+def test_a_policy_that_names_only_writes_resends_none(
+    httpserver: HTTPServer, methods: list[str]
+) -> None:
+    """urllib3 reads an empty ``allowed_methods`` as "any method": a policy whose methods
+    are all writes (taken out: they are never resent) must not become one that resends all."""
+    path = "/v2/organization/1/expert/ada"
+    httpserver.expect_request(path, method="PUT").respond_with_data("", status=503)
+    with warnings.catch_warnings():  # urllib3 2 warns of an empty set (its "any method")
+        warnings.simplefilter("ignore", FutureWarning)
+        policy = Retry(total=3, status_forcelist=[503], backoff_factor=0, allowed_methods=methods)
+    session = ExpertFileSession(httpserver.url_for("").rstrip("/"), retries=policy, deadline=10)
+    with pytest.raises(ef.APIError) as caught:
+        session.request("PUT", path, data={"job_title": "Dean"})
+    assert caught.value.status == 503
+    assert len(httpserver.log) == 1  # sent once, never resent by the retry policy
+
+
+@pytest.mark.parametrize(("methods", "sent"), [(["PUT"], 1), (["GET", "PUT"], 3), ([], 3)])
+def test_a_read_is_retried_as_the_policy_names_it(
+    httpserver: HTTPServer, methods: list[str], sent: int
+) -> None:
+    """A GET is retried only if the policy names it, or names any method (``[]``, urllib3 2's
+    deprecated "any")."""
+    path = "/v2/organization/1/expert/ada"
+    httpserver.expect_request(path, method="GET").respond_with_data("", status=503)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        policy = Retry(
+            total=2,
+            status_forcelist=[503],
+            backoff_factor=0,
+            allowed_methods=methods,
+            raise_on_status=False,
+        )
+    session = ExpertFileSession(httpserver.url_for("").rstrip("/"), retries=policy, deadline=10)
+    with pytest.raises(ef.APIError):
+        session.request("GET", path)
+    assert len(httpserver.log) == sent
