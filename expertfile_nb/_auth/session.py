@@ -217,7 +217,7 @@ class Environment(NamedTuple):
     cert: Any
 
 
-#: the statuses of the answers one call got so far, a 401 left out: see ExpertFileSession.request
+#: the statuses of the answers one call got so far: see ExpertFileSession.request
 _ANSWERED: ContextVar[list[int] | None] = ContextVar("expertfile_answered", default=None)
 
 #: the environment read for the requests this thread (context) sends: see environment_read
@@ -404,10 +404,10 @@ class ExpertFileSession(requests.Session):
             del prepared_request.headers["Authorization"]
 
     def _note_answer(self, response: requests.Response, **kwargs: Any) -> requests.Response:
-        """Note that the call got an answer (a 401, which refuses the call, left out): a
-        redirect that then cannot connect is not "nothing was sent" (``NotConnectedError``)."""
+        """Note that the call got an answer: a redirect (or a 401's replay) that then cannot
+        connect is not "nothing was sent" (``NotConnectedError``), but a ``NetworkError``."""
         answered = _ANSWERED.get()
-        if answered is not None and response.status_code != 401:
+        if answered is not None:
             answered.append(response.status_code)
         return response
 
