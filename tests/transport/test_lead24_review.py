@@ -11,6 +11,7 @@ Served for real by a plain ``pytest_httpserver``; the redirect's target is a clo
 from __future__ import annotations
 
 import socket
+import threading
 import warnings
 
 import pytest
@@ -89,3 +90,30 @@ def test_a_read_is_retried_as_the_policy_names_it(
     with pytest.raises(ef.APIError):
         session.request("GET", path)
     assert len(httpserver.log) == sent
+
+
+def test_a_write_whose_connection_broke_after_sending_is_not_said_unsent() -> None:
+    """The connection opened, the write went out, the service closed it without answering:
+    it may have been carried out, so a plain ``NetworkError`` (a write is re-read), never
+    "nothing was sent"."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = int(listener.getsockname()[1])
+    received: list[bytes] = []
+
+    def take_and_close() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            received.append(connection.recv(65536))  # the request, then no answer
+
+    thread = threading.Thread(target=take_and_close, daemon=True)
+    thread.start()
+    try:
+        session = ExpertFileSession(f"http://127.0.0.1:{port}", retries=0, deadline=10)
+        with pytest.raises(ef.NetworkError) as caught:
+            session.request("PUT", "/v2/organization/1/expert/ada", data={"job_title": "Dean"})
+    finally:
+        thread.join(10)
+        listener.close()
+    assert received and received[0].startswith(b"PUT ")  # it was sent
+    assert not isinstance(caught.value, ef.NotConnectedError), caught.value
+    assert "nothing was sent" not in str(caught.value)
