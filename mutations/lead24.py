@@ -96,12 +96,21 @@ MUTATIONS = [
         tests=[PLAN, E_REVIEW],
     ),
     Mutation(
-        name="lead24: a create's searches and waits do not count in its deadline",
+        name="lead24: a create's searches and settle do not count in its deadline",
         path=APPLY,
-        old="                with within(self.deadline) if self.deadline else "
-        "contextlib.nullcontext():\n",
-        new="                with contextlib.nullcontext():\n",
+        old="        with within(self.deadline) if self.deadline else contextlib.nullcontext():\n"
+        "            existing = find_person(",
+        new="        with contextlib.nullcontext():\n            existing = find_person(",
         tests=[PLAN, E_REVIEW],
+    ),
+    Mutation(
+        name="lead24: a create's paced turn and write count in its searches' deadline",
+        path=APPLY,
+        old="                self._create(group[0], first)\n",
+        new="                with within(self.deadline) if self.deadline else "
+        "contextlib.nullcontext():\n"
+        "                    self._create(group[0], first)\n",
+        tests=[E_REVIEW],
     ),
     Mutation(
         name="lead24: a resumed create searches again at once when the settle does not fit",

@@ -212,3 +212,21 @@ def test_the_person_still_there_is_known_by_names_when_the_read_shows_no_email(
     undone = result.undo()
     assert undone.counts == {"already applied": 1}, undone.statuses
     assert writes(fake, start) == []
+
+
+# -- a create's deadline: its searches and settle, not the apply's own pacing ------------
+def test_a_create_waiting_for_its_paced_turn_still_has_its_deadline(
+    fake: FakeExpertFile, tmp_path: Path
+) -> None:
+    """Two creates, one worker, 4 s between the starts of two writes, 2 s a write: the
+    second waits for its turn (the apply's own pacing, not the service), then is sent with
+    its whole deadline, as an update would be; it is not failed unsent for the wait."""
+    rows = [
+        {**NEW, "firstname": "Ada", "lastname": "Quill", "email": "ada@x.org"},
+        {**NEW, "firstname": "Bea", "lastname": "Lark", "email": "bea@x.org"},
+    ]
+    plan = ef.plan_changes(pd.DataFrame(columns=list(NEW)), pd.DataFrame(rows))
+    start = time.time()
+    result = plan.apply(journal=tmp_path / "j.jsonl", workers=1, pace=4, deadline=2)
+    assert result.counts == {"applied": 2}, result.statuses
+    assert [e.method for e in writes(fake, start)] == ["POST", "POST"]
