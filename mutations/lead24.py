@@ -121,6 +121,13 @@ MUTATIONS = [
         tests=[PLAN],
     ),
     Mutation(
+        name="lead24: a resumed restore's searches and settle do not count in its deadline",
+        path=RESTORE,
+        old="        with within(app.deadline) if app.deadline else contextlib.nullcontext():\n",
+        new="        with contextlib.nullcontext():\n",
+        tests=[E_REVIEW],
+    ),
+    Mutation(
         name="lead24: a resumed restore searches again at once when the settle does not fit",
         path=RESTORE,
         old="username = find(app, change.new) if app._settle() else None",

@@ -230,3 +230,26 @@ def test_a_create_waiting_for_its_paced_turn_still_has_its_deadline(
     result = plan.apply(journal=tmp_path / "j.jsonl", workers=1, pace=4, deadline=2)
     assert result.counts == {"applied": 2}, result.statuses
     assert [e.method for e in writes(fake, start)] == ["POST", "POST"]
+
+
+def test_a_resumed_restore_counts_its_slow_search_in_the_deadline(
+    fake: FakeExpertFile, tmp_path: Path
+) -> None:
+    """As a resumed create: the undo's restore was sent by an earlier run, the search for
+    the person takes 1.8 s of a 3.5 s deadline and shows nobody yet: what is left does not
+    hold the settle delay, so it is not waited (nor searched again, nor resent)."""
+
+    def slow_nobody(request: Request) -> Response:
+        time.sleep(1.8)  # a slow service, not a timed assertion
+        return Response(json.dumps(NOBODY), content_type="application/json")
+
+    _old, result = deleted(fake, tmp_path)
+    undone = result.undo()
+    assert undone.counts == {"applied": 1}, undone.statuses
+    undo_stopped_before(result, "created", "result")
+    fake.expect_oneshot_request(list_path(fake), method="GET").respond_with_handler(slow_nobody)
+    start = time.time()
+    again = ef.undo(Path(str(result.journal)), deadline=3.5)
+    assert again.counts == {"failed": 1}, again.statuses
+    assert "within the deadline" in again.statuses[0]["detail"]
+    assert writes(fake, start) == []
