@@ -239,8 +239,8 @@ MUTATIONS = [
     Mutation(
         name="review21_plan: a create a crashed run sent is resent when the search fails",
         path="expertfile_nb/_edits/apply.py",
-        old="            if existing is None:\n                return self._finish(\n",
-        new="            if False:\n                return self._finish(\n",
+        old="        if n in self._sent_before and existing is None:\n",
+        new="        if False:\n",
         tests=[
             review(
                 "test_a_create_a_crashed_run_sent_is_not_resent_when_the_people_cannot_be_searched"

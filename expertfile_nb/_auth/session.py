@@ -217,6 +217,9 @@ class Environment(NamedTuple):
     cert: Any
 
 
+#: the statuses of the answers one call got so far: see ExpertFileSession.request
+_ANSWERED: ContextVar[list[int] | None] = ContextVar("expertfile_answered", default=None)
+
 #: the environment read for the requests this thread (context) sends: see environment_read
 _READ: ContextVar[Environment | None] = ContextVar("expertfile_environment", default=None)
 
@@ -291,7 +294,7 @@ class ExpertFileSession(requests.Session):
         configure(
             self, retries=retries, max_bytes=max_bytes, deadline=deadline, pool_size=pool_size
         )
-        self.hooks["response"] = [self._replay_on_401, self._raise_for_status]
+        self.hooks["response"] = [self._note_answer, self._replay_on_401, self._raise_for_status]
 
     def __repr__(self) -> str:
         return f"<ExpertFileSession {self.base_url} org={self.org_id}>"
@@ -303,6 +306,9 @@ class ExpertFileSession(requests.Session):
 
         Raises:
             NetworkError: no answer after the retries (connection refused, reset, timeout).
+            NotConnectedError: no connection ever opened, so nothing was sent (not raised
+                once an answer came: a redirect followed to where no connection opens
+                is a plain ``NetworkError``, as the call may have been carried out).
             APIError: an HTTP error status after the retries (and its subclasses).
             AuthenticationError: the token was rejected and could not be renewed.
             DeadlineExceededError: the whole call (a re-login included) outlasted
@@ -318,13 +324,21 @@ class ExpertFileSession(requests.Session):
             kwargs["timeout"] = self.timeout
         where = f"{method!s} {urlsplit(url).path}"
         failure: ExpertFileError
+        answered: list[int] = []  # a redirect followed: the call reached the service
+        mark = _ANSWERED.set(answered)
         try:
             with within(self.deadline):  # the whole call: retries, re-login and replay
                 return super().request(method, url, *args, **kwargs)
         except ExpertFileError:
             raise
         except (requests.ConnectionError, requests.Timeout) as exc:
-            if _never_connected(exc):
+            if answered:  # e.g. a 303 after a PUT, then no connection to where it led
+                failure = NetworkError(
+                    f"{where} was answered ({answered[-1]}), then its redirect could not be "
+                    f"followed ({type(exc).__name__}): it may have been carried out. Check "
+                    "the network and the base URL, and read the record before trying again."
+                )
+            elif _never_connected(exc):
                 failure = NotConnectedError(
                     f"{where} could not connect after retries ({type(exc).__name__}): "
                     "nothing was sent. Check the network and the base URL, and try again."
@@ -357,6 +371,8 @@ class ExpertFileSession(requests.Session):
                 "CURL_CA_BUNDLE (or the session's verify and cert): they must name files "
                 "that exist."
             )
+        finally:
+            _ANSWERED.reset(mark)
         # raised here, outside the except block: the requests exception (and the request
         # it holds, with the token) stays neither the cause nor the context of our error
         raise failure
@@ -386,6 +402,14 @@ class ExpertFileSession(requests.Session):
             prepared_request.url or ""
         ) != _origin(self.base_url):
             del prepared_request.headers["Authorization"]
+
+    def _note_answer(self, response: requests.Response, **kwargs: Any) -> requests.Response:
+        """Note that the call got an answer: a redirect (or a 401's replay) that then cannot
+        connect is not "nothing was sent" (``NotConnectedError``), but a ``NetworkError``."""
+        answered = _ANSWERED.get()
+        if answered is not None:
+            answered.append(response.status_code)
+        return response
 
     def _replay_on_401(self, response: requests.Response, **kwargs: Any) -> requests.Response:
         request = response.request

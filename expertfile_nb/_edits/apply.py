@@ -259,9 +259,8 @@ class _Applier:
                 self._update(first.username or "", group)
             elif first.action == "create" and _restoring(first):
                 restore_person(self, group[0], first)
-            elif first.action == "create":  # its searches and waits count in its deadline
-                with within(self.deadline) if self.deadline else contextlib.nullcontext():
-                    self._create(group[0], first)
+            elif first.action == "create":
+                self._create(group[0], first)
             else:
                 self._delete(group[0], first)
         except ExpertFileError as error:
@@ -430,20 +429,23 @@ class _Applier:
         from expertfile_nb._edits.send import encode_fields
 
         body = encode_fields(change.new, ACCOUNT_CREATE, what="Create")
-        existing = find_person(self.person, body, self.session)
-        if n in self._sent_before and not existing:
-            # an earlier run sent this create and stopped before its outcome: a new record
-            # may take a moment to show, so it is looked for again before it is resent
-            if existing == "":
+        # the searches and the settle delay count in the deadline; the write, sent after
+        # its turn (the apply's own pacing), has a deadline of its own, as every write
+        with within(self.deadline) if self.deadline else contextlib.nullcontext():
+            existing = find_person(self.person, body, self.session)
+            if n in self._sent_before and existing == "":
+                # an earlier run sent this create and stopped before its outcome: a new
+                # record may take a moment to show, so it is looked for again before it
+                # is resent
                 existing = find_person(self.person, body, self.session) if self._settle() else None
-            if existing is None:
-                return self._finish(
-                    n,
-                    "failed",
-                    "UnconfirmedWriteError: an earlier run of this journal sent this create "
-                    "and the people could not be searched for it (or not again within the "
-                    "deadline): not sent again (run it again)",
-                )
+        if n in self._sent_before and existing is None:
+            return self._finish(
+                n,
+                "failed",
+                "UnconfirmedWriteError: an earlier run of this journal sent this create "
+                "and the people could not be searched for it (or not again within the "
+                "deadline): not sent again (run it again)",
+            )
         if existing:
             named = {} if _not_seen_whole(existing) else {"username": existing}
             self._finish(n, "already applied", **named)

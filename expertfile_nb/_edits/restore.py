@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from expertfile_nb._edits.send import compare_value, person_segment
 from expertfile_nb._edits.table import ACCOUNT_CREATE, ACCOUNT_UPDATE
+from expertfile_nb._http.deadline import within
 from expertfile_nb.errors import NotFoundError
 
 if TYPE_CHECKING:
@@ -202,9 +204,11 @@ def restore_person(app: _Applier, n: int, change: Change) -> None:
     if not username and still_there(app, old, change.new):  # the delete never happened
         return app._finish(n, "already applied", f"{old!r} was not deleted: kept as it is")
     if not username and n in app._sent_before:  # an earlier run sent the create
-        username = find(app, change.new)
-        if username == "":  # absent: sent again only if still absent after a settle
-            username = find(app, change.new) if app._settle() else None
+        # its searches and the settle delay count in the deadline (as a create's)
+        with within(app.deadline) if app.deadline else contextlib.nullcontext():
+            username = find(app, change.new)
+            if username == "":  # absent: sent again only if still absent after a settle
+                username = find(app, change.new) if app._settle() else None
         if username is None:
             return app._finish(
                 n,

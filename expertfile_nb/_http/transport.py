@@ -76,6 +76,9 @@ _CHUNK = 64 * 1024
 #: never resent by urllib3 once they may have been received (``writes.py`` re-reads first)
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
+#: allowed_methods that retries no method (urllib3 reads an empty set as any method)
+_NO_METHOD = frozenset({"(none)"})
+
 #: set (to a list) by a caller that paces its own 429s, in its thread: see :func:`pacing_429`
 _PACED: ContextVar[list[int] | None] = ContextVar("expertfile_paced", default=None)
 
@@ -183,10 +186,13 @@ def without_writes(policy: Retry | int, *, post: bool = False) -> Retry:
         capped = CappedRetry.__new__(CappedRetry)
         capped.__dict__.update(policy.__dict__)  # the same settings, in the capped class
     methods = capped.allowed_methods
-    if methods is None:  # urllib3's "any method"
+    if not methods:  # urllib3's "any method" (None; an empty collection, deprecated, too)
         methods = Retry.DEFAULT_ALLOWED_METHODS | WRITE_METHODS
     refused = WRITE_METHODS - ({"POST"} if post else set())
-    return capped.new(allowed_methods=frozenset(m for m in methods if m.upper() not in refused))
+    kept = frozenset(m for m in methods if m.upper() not in refused)
+    # none left (a policy that named writes only): a set that names no method, as urllib3
+    # reads an empty one as "any method" (and would resend a PUT after a reset or a 503)
+    return capped.new(allowed_methods=kept or _NO_METHOD)
 
 
 def default_retry(*, post: bool = False) -> Retry:
