@@ -114,7 +114,7 @@ MUTATIONS = [
         path="expertfile_nb/_edits/diff.py",
         old='changes.append(Change("update", str(names[r]), field, _redacted(b), a, mark))',
         new='changes.append(Change("update", str(names[r]), field, b, a, mark))',
-        tests=[f"{SAFE}::test_a_profile_value_equal_to_the_token_reaches_no_view_or_journal"],
+        tests=[f"{SAFE}::test_a_frame_read_elsewhere_holding_the_token_is_kept_out_of_the_plan"],
     ),
     Mutation(
         name="writes21_plan: a create's username holding the token journaled",

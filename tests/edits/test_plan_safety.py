@@ -240,6 +240,24 @@ def test_a_profile_value_equal_to_the_token_reaches_no_view_or_journal(
     assert token not in journal.read_text() and token not in repr(result.statuses)
 
 
+def test_a_frame_read_elsewhere_holding_the_token_is_kept_out_of_the_plan(
+    fake: FakeExpertFile,
+) -> None:
+    """The package's reads show an echoed token as ***; a frame read another way (another
+    tool, an old file) may hold it whole: the plan keeps it out of an update's before value
+    and a delete's image all the same."""
+    people = names(2)
+    token = fake.issued_tokens[-1]
+    before = ef.get_profiles(people, progress=False)
+    before.loc[before.username == people[0], "company"] = token  # deleted below
+    before.loc[before.username == people[1], "job_title"] = f"Dr {token}"  # updated below
+    after = before[before.username == people[1]].assign(job_title="Dean")
+    plan = ef.plan_changes(before, after, allow_delete=True)
+    assert sorted(c.action for c in plan.changes) == ["delete", "update"]
+    views = [str(plan), plan._repr_html_(), plan.to_frame().to_csv(), repr(plan.changes)]
+    assert not [v for v in views if token in v]
+
+
 def test_a_create_answered_with_the_token_as_username_keeps_it_out(
     fake: FakeExpertFile, tmp_path: Path
 ) -> None:
