@@ -240,7 +240,8 @@ def restore_person(app: _Applier, n: int, change: Change) -> None:
     path = app.person.path(app.session.org_id, person_segment(username))  # type: ignore[attr-defined] # an ExpertFileSession
     now = _get_data(app.session, path)
     writes, lost, unread = _restore_writes(app.person, change.old["profile"], now)
-    again = sorted(str(s) for s, _ in writes if s in app._parts_before.get(n, set()))
+    parts = app._parts_before.get(n, set())
+    again = sorted(s or "the account fields" for s, _ in writes if s in parts)
     if again:  # an earlier run sent these: what it added may take a moment to show
         if not app._settle():
             return app._finish(
