@@ -443,8 +443,8 @@ class _Applier:
                 n,
                 "failed",
                 "UnconfirmedWriteError: an earlier run of this journal sent this create "
-                "and the people could not be searched for it (or not again within the "
-                "deadline): not sent again (run it again)",
+                "and the people could not be searched for it (or a namesake shows the names "
+                "alone, or not again within the deadline): not sent again (run it again)",
             )
         if existing:
             named = {} if _not_seen_whole(existing) else {"username": existing}

@@ -214,8 +214,8 @@ def restore_person(app: _Applier, n: int, change: Change) -> None:
                 n,
                 "failed",
                 f"the create of {old!r} was sent by an earlier run and may have been made, "
-                "but the people could not be searched (or not again within the deadline): "
-                "not sent again; run it again",
+                "but the people could not be searched (or a namesake shows the names alone, "
+                "or not again within the deadline): not sent again; run it again",
             )
     if not username:
         app.journal.write({"type": "sending", "n": [n]}, sync=True)
