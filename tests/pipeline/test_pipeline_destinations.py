@@ -23,11 +23,12 @@ from tests.pipeline.warehouse import TABLES, service
 
 
 def read_rows(folder: Path, kind: str) -> list[dict[str, Any]]:
-    """Every row in the files dlt wrote for one table (gzip-compressed or not)."""
+    """Every row in the files dlt wrote for one table (gzip-compressed or not: older dlt
+    names a compressed file without ``.gz``)."""
     rows: list[dict[str, Any]] = []
     for path in sorted(folder.iterdir()):
         data = path.read_bytes()
-        text = (gzip.decompress(data) if path.suffix == ".gz" else data).decode()
+        text = (gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data).decode()
         if kind == "jsonl":
             rows += [json.loads(line) for line in text.splitlines() if line.strip()]
         else:
