@@ -8,25 +8,10 @@ import json
 import time
 from pathlib import Path
 
-import requests
-
 import expertfile_nb as ef
 from expertfile_nb._redact import REDACTED
 from fake_server import FakeExpertFile
-from tests.edits.shared import names, writes
-from tests.helpers import get_token
-
-
-def fake_shows_section(fake: FakeExpertFile, name: str, section: str, **fields: str) -> None:
-    """Add a section item to an expert with a plain POST (a token of the fake's own): the
-    package refuses to send a value holding the token it uses."""
-    answer = requests.post(
-        f"{fake.url}/v2/organization/{fake.org_id}/expert/{name}/{section}",
-        data=fields,
-        headers={"Authorization": f"Bearer {get_token(fake)}"},
-        timeout=10,
-    )
-    assert answer.status_code == 200, answer.text
+from tests.edits.shared import names, service_shows, writes
 
 
 def test_a_deleted_persons_section_item_read_with_stars_is_not_written_back(
@@ -37,7 +22,7 @@ def test_a_deleted_persons_section_item_read_with_stars_is_not_written_back(
     token); the rest of the person comes back."""
     people = names(2)
     token = fake.issued_tokens[-1]
-    fake_shows_section(fake, people[0], "tagline", tagline=f"see {token}")
+    service_shows(fake, people[0], "tagline", tagline=f"see {token}")
     before = ef.get_profiles(people, progress=False)
     assert before.set_index("username").tagline[people[0]] == f"see {REDACTED}"
     plan = ef.plan_changes(before, before.iloc[1:], allow_delete=True)
@@ -60,8 +45,6 @@ def test_a_deleted_person_whose_required_field_read_with_stars_is_not_made_with_
     """``job_title`` is required to make a person: the image leaves it out (it read
     ``Dr *** x``), so the undo cannot make them whole; it must neither send ``***`` nor
     the token, and say what it did."""
-    from tests.edits.shared import service_shows
-
     people = names(2)
     token = fake.issued_tokens[-1]
     service_shows(fake, people[0], job_title=f"Dr {token} x")

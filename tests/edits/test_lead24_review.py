@@ -23,11 +23,14 @@ from werkzeug import Request, Response
 
 import expertfile_nb as ef
 from fake_server import FakeExpertFile
-from tests.edits.shared import names, writes
-
-NEW = {"username": None, "firstname": "Ada", "lastname": "Quill", "job_title": "Analyst"}
-NEW |= {"email": "ada@x.org", "company": "X"}
-NOBODY = {"data": {"experts": [], "total": 0}, "success": True}
+from tests.edits.shared import (
+    NEW,
+    NOBODY,
+    a_create_sent_by_an_earlier_run,
+    fresh,
+    names,
+    writes,
+)
 
 
 @pytest.fixture(scope="module")
@@ -38,23 +41,11 @@ def server() -> Iterator[FakeExpertFile]:
 
 @pytest.fixture
 def fake(server: FakeExpertFile) -> FakeExpertFile:
-    server.reset()
-    server.clear_all_handlers()
-    ef.login(server.client_id, server.client_secret, base_url=server.url)
-    return server
+    return fresh(server)
 
 
 def list_path(fake: FakeExpertFile) -> str:
     return f"/v2/organization/{fake.org_id}/expert"
-
-
-def a_create_sent_by_an_earlier_run(fake: FakeExpertFile, journal: Path) -> None:
-    """The journal of an apply of a create of NEW that stopped after sending it."""
-    plan = ef.plan_changes(pd.DataFrame(columns=list(NEW)), pd.DataFrame([NEW]))
-    header = {**plan._record(), "base_url": fake.url.rstrip("/"), "org": str(fake.org_id)}
-    lines = [json.dumps(header), json.dumps({"type": "sending", "n": [0]})]
-    journal.write_text("\n".join(lines) + "\n")
-    journal.chmod(0o600)
 
 
 def deleted(fake: FakeExpertFile, tmp_path: Path) -> tuple[str, ef.ApplyResult]:

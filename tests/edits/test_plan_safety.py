@@ -24,7 +24,7 @@ import expertfile_nb as ef
 from expertfile_nb._edits.change import UNSHOWN, Change
 from expertfile_nb._edits.plan import ChangePlan
 from fake_server import FakeExpertFile
-from tests.edits.shared import names, service_shows, writes
+from tests.edits.shared import NEW, fresh, names, service_shows, writes
 
 
 @pytest.fixture(scope="module")
@@ -35,10 +35,7 @@ def server() -> Iterator[FakeExpertFile]:
 
 @pytest.fixture
 def fake(server: FakeExpertFile) -> FakeExpertFile:
-    server.reset()
-    server.clear_all_handlers()
-    ef.login(server.client_id, server.client_secret, base_url=server.url)
-    return server
+    return fresh(server)
 
 
 def profile_path(server: FakeExpertFile, name: str, kind: str = "expert") -> str:
@@ -281,8 +278,6 @@ def test_a_create_answered_with_the_token_as_username_keeps_it_out(
 
 
 # -- point 10: a new row's other fields ---------------------------------------------------
-NEW = {"username": None, "firstname": "Ada", "lastname": "Quill", "job_title": "Analyst"}
-NEW |= {"email": "ada@x.org", "company": "X"}
 
 
 @pytest.mark.parametrize("field", ["is_published", "is_private", "biography", "tagline"])

@@ -23,10 +23,14 @@ import expertfile_nb as ef
 from expertfile_nb._edits.change import Change
 from expertfile_nb._edits.plan import ChangePlan
 from fake_server import FakeExpertFile
-from tests.edits.shared import names, service_shows, writes
-
-NEW = {"username": None, "firstname": "Ada", "lastname": "Quill", "job_title": "Analyst"}
-NEW |= {"email": "ada@x.org", "company": "X"}
+from tests.edits.shared import (
+    NEW,
+    a_create_sent_by_an_earlier_run,
+    fresh,
+    names,
+    service_shows,
+    writes,
+)
 
 
 @pytest.fixture(scope="module")
@@ -37,10 +41,7 @@ def server() -> Iterator[FakeExpertFile]:
 
 @pytest.fixture
 def fake(server: FakeExpertFile) -> FakeExpertFile:
-    server.reset()
-    server.clear_all_handlers()
-    ef.login(server.client_id, server.client_secret, base_url=server.url)
-    return server
+    return fresh(server)
 
 
 def profile_path(server: FakeExpertFile, name: str) -> str:
@@ -315,12 +316,8 @@ def test_a_create_a_crashed_run_sent_is_not_resent_when_the_search_lags(
     """The run announced the create and was killed before its answer; the person was
     made, but the first search after the restart does not show them yet: the resume
     looks again after a settle delay instead of creating a second person."""
-    plan = ef.plan_changes(pd.DataFrame(columns=list(NEW)), pd.DataFrame([NEW]))
     journal = tmp_path / "j.jsonl"
-    header = {**plan._record(), "base_url": fake.url.rstrip("/"), "org": str(fake.org_id)}
-    lines = [json.dumps(header), json.dumps({"type": "sending", "n": [0]})]
-    journal.write_text("\n".join(lines) + "\n")
-    journal.chmod(0o600)
+    a_create_sent_by_an_earlier_run(fake, journal)
     ef.create_expert(**{k: v for k, v in NEW.items() if k != "username"})  # what it sent
     fake.expect_oneshot_request(
         f"/v2/organization/{fake.org_id}/expert", method="GET"
@@ -354,12 +351,8 @@ def test_a_journal_whose_unverifiable_mark_is_no_flag_is_refused(
 def test_a_create_a_crashed_run_sent_is_not_resent_when_the_people_cannot_be_searched(
     fake: FakeExpertFile, tmp_path: Path
 ) -> None:
-    plan = ef.plan_changes(pd.DataFrame(columns=list(NEW)), pd.DataFrame([NEW]))
     journal = tmp_path / "j.jsonl"
-    header = {**plan._record(), "base_url": fake.url.rstrip("/"), "org": str(fake.org_id)}
-    lines = [json.dumps(header), json.dumps({"type": "sending", "n": [0]})]
-    journal.write_text("\n".join(lines) + "\n")
-    journal.chmod(0o600)
+    a_create_sent_by_an_earlier_run(fake, journal)
     fake.expect_oneshot_request(
         f"/v2/organization/{fake.org_id}/expert", method="GET"
     ).respond_with_json({"data": [], "success": True})  # no list of people: unreadable
@@ -414,12 +407,8 @@ def test_a_settle_that_does_not_fit_in_the_deadline_is_not_waited(
     """The resumed create's second look comes after a 2 s settle delay; with a deadline
     shorter than that, the resume does not wait past it: nothing is resent, and the status
     says to run it again."""
-    plan = ef.plan_changes(pd.DataFrame(columns=list(NEW)), pd.DataFrame([NEW]))
     journal = tmp_path / "j.jsonl"
-    header = {**plan._record(), "base_url": fake.url.rstrip("/"), "org": str(fake.org_id)}
-    lines = [json.dumps(header), json.dumps({"type": "sending", "n": [0]})]
-    journal.write_text("\n".join(lines) + "\n")
-    journal.chmod(0o600)
+    a_create_sent_by_an_earlier_run(fake, journal)
     fake.expect_oneshot_request(
         f"/v2/organization/{fake.org_id}/expert", method="GET"
     ).respond_with_json({"data": {"experts": [], "total": 0}, "success": True})  # lagging

@@ -11,14 +11,12 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-import requests
 
 import expertfile_nb as ef
 from expertfile_nb._redact import REDACTED, contains_any
 from expertfile_nb.cli.main import main
 from fake_server import FakeExpertFile
 from tests.edits.shared import service_shows
-from tests.helpers import get_token
 from tests.pipeline.warehouse import Warehouse
 
 SECRET = "a-longer-client-secret-7Qx"
@@ -37,13 +35,7 @@ def echoing(
     name = str(client.get_experts(limit=1, progress=False).username.iloc[0])
     token = fake.issued_tokens[-1]  # the client's, before service_shows gets one of its own
     service_shows(fake, name, job_title=f"key {SECRET}")
-    answer = requests.post(  # the tagline (a section) shows in the list's rows too
-        f"{fake.url}/v2/organization/{fake.org_id}/expert/{name}/tagline",
-        data={"tagline": f"see {token}"},
-        headers={"Authorization": f"Bearer {get_token(fake)}"},
-        timeout=10,
-    )
-    assert answer.status_code == 200, answer.text
+    service_shows(fake, name, "tagline", tagline=f"see {token}")  # shown in list rows too
     return client, [token, SECRET], name
 
 
